@@ -1,0 +1,50 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "watchlistd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "watchlistd", targets: ["watchlistd"]),
+        .library(name: "WatchlistCore", targets: ["WatchlistCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        // libcurl behind non-variadic wrappers; only Feeds/ and Alerts/ wrappers use it.
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        // syslog(3) with a fixed "%s" format, so feed text is never a format string.
+        .target(name: "CPosix"),
+        // OpenCC's C API (libopencc-dev), used once at start-up to build the script-folding table.
+        .systemLibrary(name: "COpenCC", pkgConfig: "opencc", providers: [.apt(["libopencc-dev"])]),
+        .target(
+            name: "WatchlistCore",
+            dependencies: [
+                "CCurl", "CPosix", "COpenCC",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "watchlistd",
+            dependencies: [
+                "WatchlistCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "WatchlistCoreTests",
+            dependencies: ["WatchlistCore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

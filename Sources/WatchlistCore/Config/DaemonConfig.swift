@@ -1,0 +1,236 @@
+import Foundation
+
+/// One `feed:` block.
+public struct FeedConfig: Sendable, Equatable {
+    public enum Format: String, Sendable { case auto, json }
+    public var url: String
+    public var name: String
+    public var interval: Duration
+    public var proxy: String?
+    public var format: Format
+    /// Field paths for `format: json` (dotted keys; `$` is the document itself).
+    public var itemsPath: String
+    public var titlePath: String
+    public var linkPath: String?
+    public var idPath: String?
+    public var datePath: String?
+    public var bodyPath: String?
+    public var line: Int
+}
+
+/// The `smtp:` block: where e-mail alerts go.
+public struct SMTPConfig: Sendable, Equatable {
+    public var url: String
+    public var from: String
+    public var line: Int
+}
+
+/// The `syslog:` block: `local`, or `udp://HOST:PORT` / `tcp://HOST:PORT`.
+public struct SyslogConfig: Sendable, Equatable {
+    public enum Target: Sendable, Equatable {
+        case local
+        case udp(host: String, port: UInt16)
+        case tcp(host: String, port: UInt16)
+    }
+    public var target: Target
+    public var facility: Int32
+    public var appName: String
+    public var line: Int
+}
+
+/// `watchlistd.conf`, parsed and checked. Paths are absolute (relative ones are taken
+/// from the configuration file's folder).
+public struct DaemonConfig: Sendable {
+    public var file: String
+    public var watchlistsDirectory: String
+    public var databasePath: String
+    public var feeds: [FeedConfig]
+    public var smtp: SMTPConfig?
+    /// `email-dir:` — write each alert e-mail as an .eml file here instead of (or as well as) SMTP.
+    public var emailDirectory: String?
+    public var syslog: SyslogConfig?
+    /// `threshold:` — hits scoring below it are not recorded.
+    public var threshold: Double
+
+    /// True when alerts by e-mail are configured at all.
+    public var emailConfigured: Bool { smtp != nil || emailDirectory != nil }
+}
+
+/// Parses `watchlistd.conf` (see docs/interfaces.md). Keys on top of the contract:
+/// `threshold:` (default 0.8), `email-dir:` (an .eml sink, used by `make demo`),
+/// `facility:` / `app-name:` in `syslog:`, and `link:` / `id:` / `body:` field paths
+/// for `format: json` feeds.
+public enum ConfigParser {
+    static let schema = LineGrammar.Schema(
+        fileKeys: ["watchlists", "database", "threshold", "email-dir"],
+        blocks: [
+            "feed": ["name", "interval", "proxy", "format", "items", "title", "link", "id", "date", "body"],
+            "smtp": ["from"],
+            "syslog": ["facility", "app-name"],
+        ]
+    )
+
+    public static func load(_ path: String) throws -> DaemonConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError([Diagnostic(file: path, line: 0,
+                                                 message: "cannot read the configuration file; check the path given to --config")])
+        }
+        return try parse(data, file: path)
+    }
+
+    public static func parse(_ data: Data, file: String) throws -> DaemonConfig {
+        var (lines, problems) = LineGrammar.parse(data, file: file, schema: schema)
+        let folder = (file as NSString).deletingLastPathComponent
+        func absolute(_ path: String) -> String {
+            path.hasPrefix("/") ? path : ((folder.isEmpty ? "." : folder) as NSString).appendingPathComponent(path)
+        }
+        func problem(_ line: LineGrammar.Line, _ message: String) {
+            problems.append(Diagnostic(file: file, line: line.number, message: message))
+        }
+
+        var watchlists: String?
+        var database: String?
+        var threshold = 0.8
+        var emailDirectory: String?
+        var feeds: [FeedConfig] = []
+        var smtp: SMTPConfig?
+        var syslog: SyslogConfig?
+        var seen: [String: Int] = [:]
+
+        for line in lines {
+            if line.blockStart == nil, ["watchlists", "database", "threshold", "email-dir", "smtp", "syslog"].contains(line.key) {
+                if let first = seen[line.key] {
+                    problem(line, "`\(line.key):` given twice (first at line \(first))")
+                    continue
+                }
+                seen[line.key] = line.number
+            }
+            switch line.key {
+            case "watchlists": watchlists = absolute(line.value)
+            case "database": database = absolute(line.value)
+            case "email-dir": emailDirectory = absolute(line.value)
+            case "threshold":
+                if let value = Double(line.value), (0...1).contains(value) { threshold = value } else {
+                    problem(line, "`threshold:` must be a number from 0 to 1, like 0.8")
+                }
+            case "feed":
+                let url = line.value
+                let scheme = url.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
+                if !["http", "https", "file"].contains(scheme) || !url.contains("://") {
+                    problem(line, "feed URL `\(url)` must start with http://, https:// or file://")
+                }
+                feeds.append(FeedConfig(url: url, name: "", interval: .seconds(600), proxy: nil, format: .auto,
+                                        itemsPath: "$", titlePath: "title", linkPath: nil, idPath: nil,
+                                        datePath: nil, bodyPath: nil, line: line.number))
+            case "name": feeds[feeds.count - 1].name = line.value
+            case "interval":
+                if let duration = parseDuration(line.value), duration >= .seconds(10) {
+                    feeds[feeds.count - 1].interval = duration
+                } else {
+                    problem(line, "`interval:` must be a duration of at least 10s, like 90s, 10m, 1h or 1d")
+                }
+            case "proxy":
+                let lower = line.value.lowercased()
+                if ["socks5h://", "socks5://", "http://", "https://"].contains(where: lower.hasPrefix) {
+                    feeds[feeds.count - 1].proxy = line.value
+                } else {
+                    problem(line, "`proxy:` must start with socks5h://, socks5:// or http:// (socks5h:// lets Tor resolve .onion names)")
+                }
+            case "format":
+                if let format = FeedConfig.Format(rawValue: line.value.lowercased()) {
+                    feeds[feeds.count - 1].format = format
+                } else {
+                    problem(line, "`format:` must be `auto` or `json`")
+                }
+            case "items": feeds[feeds.count - 1].itemsPath = line.value
+            case "title": feeds[feeds.count - 1].titlePath = line.value
+            case "link": feeds[feeds.count - 1].linkPath = line.value
+            case "id": feeds[feeds.count - 1].idPath = line.value
+            case "date": feeds[feeds.count - 1].datePath = line.value
+            case "body": feeds[feeds.count - 1].bodyPath = line.value
+            case "smtp":
+                let lower = line.value.lowercased()
+                if !(lower.hasPrefix("smtp://") || lower.hasPrefix("smtps://")) {
+                    problem(line, "`smtp:` must be a URL like smtp://127.0.0.1:25 or smtps://mail.example:465")
+                }
+                smtp = SMTPConfig(url: line.value, from: "", line: line.number)
+            case "from":
+                if let reason = EmailAddress.problem(with: line.value) {
+                    problem(line, "sender `\(line.value)`: \(reason)")
+                }
+                smtp?.from = line.value
+            case "syslog":
+                if let target = parseSyslogTarget(line.value) {
+                    syslog = SyslogConfig(target: target, facility: 16 << 3, appName: "watchlistd", line: line.number)
+                } else {
+                    problem(line, "`syslog:` must be `local`, `udp://HOST:PORT` or `tcp://HOST:PORT`")
+                }
+            case "facility":
+                if let code = syslogFacilities[line.value.lowercased()] { syslog?.facility = code << 3 } else {
+                    problem(line, "unknown syslog facility `\(line.value)`; use one of user, daemon, auth, local0 … local7")
+                }
+            case "app-name":
+                if line.value.utf8.count <= 48, line.value.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) {
+                    syslog?.appName = line.value
+                } else {
+                    problem(line, "`app-name:` must be at most 48 printable ASCII characters without spaces")
+                }
+            default:
+                problem(line, "`\(line.key):` is not handled here")
+            }
+        }
+
+        var names: [String: Int] = [:]
+        for (index, feed) in feeds.enumerated() {
+            if feed.name.isEmpty {
+                // A feed without a name is named after its host, which is what operators see in logs.
+                feeds[index].name = URLComponents(string: feed.url)?.host ?? "feed-\(feed.line)"
+            }
+            if let first = names[feeds[index].name] {
+                problems.append(Diagnostic(file: file, line: feed.line,
+                                           message: "feed name `\(feeds[index].name)` is already used by the feed at line \(first); give each feed its own `name:`"))
+            }
+            names[feeds[index].name] = feed.line
+        }
+        if let smtp, smtp.from.isEmpty {
+            problems.append(Diagnostic(file: file, line: smtp.line, message: "`smtp:` needs a `from:` address in its block"))
+        }
+        if watchlists == nil {
+            problems.append(Diagnostic(file: file, line: 1, message: "missing `watchlists:` (the folder of *.watch files)"))
+        }
+        if database == nil {
+            problems.append(Diagnostic(file: file, line: 1, message: "missing `database:` (the SQLite file watchlistd keeps its state in)"))
+        }
+        if problems.contains(where: { $0.severity == .error }) { throw ConfigurationError(problems) }
+        return DaemonConfig(file: file, watchlistsDirectory: watchlists!, databasePath: database!, feeds: feeds,
+                            smtp: smtp, emailDirectory: emailDirectory, syslog: syslog, threshold: threshold)
+    }
+
+    /// `90s`, `10m`, `1h`, `7d`, or a bare number of seconds.
+    public static func parseDuration(_ text: String) -> Duration? {
+        let text = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Int64)] = [("s", 1), ("m", 60), ("h", 3600), ("d", 86400), ("w", 604800)]
+        for (suffix, seconds) in units where text.hasSuffix(suffix) {
+            guard let count = Int64(text.dropLast(suffix.count)), count >= 0 else { return nil }
+            return .seconds(count * seconds)
+        }
+        return Int64(text).map { .seconds($0) }
+    }
+
+    static func parseSyslogTarget(_ text: String) -> SyslogConfig.Target? {
+        if text.lowercased() == "local" { return .local }
+        guard let url = URLComponents(string: text), let host = url.host, !host.isEmpty,
+              let port = url.port, let port16 = UInt16(exactly: port) else { return nil }
+        switch url.scheme?.lowercased() {
+        case "udp": return .udp(host: host, port: port16)
+        case "tcp": return .tcp(host: host, port: port16)
+        default: return nil
+        }
+    }
+
+    static let syslogFacilities: [String: Int32] = [
+        "kern": 0, "user": 1, "mail": 2, "daemon": 3, "auth": 4, "syslog": 5, "lpr": 6, "news": 7,
+        "uucp": 8, "cron": 9, "authpriv": 10, "ftp": 11,
+        "local0": 16, "local1": 17, "local2": 18, "local3": 19, "local4": 20, "local5": 21, "local6": 22, "local7": 23,
+    ]
+}

@@ -1,0 +1,169 @@
+import Foundation
+
+/// The one grammar shared by `watchlistd.conf` and every `*.watch` file.
+///
+/// The format, as operators see it (docs/interfaces.md):
+///
+/// - UTF-8 text; a leading byte-order mark is tolerated; LF or CRLF line ends.
+/// - A line whose first non-blank character is `#` is a comment; blank lines are ignored.
+/// - Every other line is `key: value`. Keys are case-insensitive; leading whitespace
+///   is allowed and means nothing. The value is everything after the first colon,
+///   trimmed (so URLs and times with colons survive).
+/// - Some keys start a block (`entity:`, `feed:`, `smtp:`, `syslog:`); the keys after
+///   them belong to that block until the next block-starting key. A file-level key
+///   after a block is still accepted as file-level (it cannot be mistaken for
+///   anything else) and closes the block.
+///
+/// `LineGrammar.parse` only splits and validates keys against a `Schema`; what the
+/// values mean is decided by `WatchlistParser` and `ConfigParser`.
+public enum LineGrammar {
+    /// One `key: value` line, with where it came from.
+    public struct Line: Sendable, Equatable {
+        public var file: String
+        public var number: Int
+        /// Lower-cased key.
+        public var key: String
+        public var value: String
+        /// The block-starting line this key belongs to, nil for file-level keys and block starts.
+        public var blockStart: Int?
+    }
+
+    /// Which keys exist and where they may stand.
+    public struct Schema: Sendable {
+        public var fileKeys: Set<String>
+        /// block-starting key → keys allowed inside that block.
+        public var blocks: [String: Set<String>]
+
+        public init(fileKeys: Set<String>, blocks: [String: Set<String>]) {
+            self.fileKeys = fileKeys
+            self.blocks = blocks
+        }
+
+        var allKeys: Set<String> {
+            var keys = fileKeys.union(blocks.keys)
+            for inner in blocks.values { keys.formUnion(inner) }
+            return keys
+        }
+
+        func blocksAllowing(_ key: String) -> [String] {
+            blocks.filter { $0.value.contains(key) }.map(\.key).sorted()
+        }
+    }
+
+    /// Splits `data` into lines and checks every key against `schema`.
+    /// Returns the valid lines and one diagnostic per problem (never stops at the first).
+    public static func parse(_ data: Data, file: String, schema: Schema) -> (lines: [Line], problems: [Diagnostic]) {
+        var lines: [Line] = []
+        var problems: [Diagnostic] = []
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+
+        var currentBlock: (key: String, line: Int)?
+        var number = 0
+        for rawLine in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            number += 1
+            var raw = rawLine
+            if raw.last == 0x0D { raw = raw.dropLast() }
+            guard let text = String(validating: raw, as: UTF8.self) else {
+                problems.append(Diagnostic(file: file, line: number,
+                                           message: "invalid UTF-8 on this line; save the file as UTF-8"))
+                continue
+            }
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            guard let colon = trimmed.firstIndex(of: ":") else {
+                problems.append(Diagnostic(file: file, line: number,
+                                           message: "expected `key: value`, found `\(preview(trimmed))`"))
+                continue
+            }
+            let key = trimmed[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+            let value = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0 == "-" || $0.isNumber }) else {
+                problems.append(Diagnostic(file: file, line: number,
+                                           message: "expected `key: value`, found `\(preview(trimmed))`"))
+                continue
+            }
+            guard schema.allKeys.contains(key) else {
+                var message = "unknown key `\(key):`"
+                if let close = closestKey(to: key, in: schema.allKeys) { message += "; did you mean `\(close):`?" }
+                problems.append(Diagnostic(file: file, line: number, message: message))
+                continue
+            }
+            if value.isEmpty {
+                problems.append(Diagnostic(file: file, line: number, message: "`\(key):` needs a value"))
+                continue
+            }
+            if schema.blocks[key] != nil {
+                currentBlock = (key, number)
+                lines.append(Line(file: file, number: number, key: key, value: value, blockStart: nil))
+            } else if let block = currentBlock, schema.blocks[block.key]?.contains(key) == true {
+                lines.append(Line(file: file, number: number, key: key, value: value, blockStart: block.line))
+            } else if schema.fileKeys.contains(key) {
+                currentBlock = nil
+                lines.append(Line(file: file, number: number, key: key, value: value, blockStart: nil))
+            } else {
+                let owners = schema.blocksAllowing(key).map { "`\($0):`" }.joined(separator: " or ")
+                problems.append(Diagnostic(file: file, line: number,
+                                           message: "`\(key):` must be inside a \(owners) block"))
+            }
+        }
+        return (lines, problems)
+    }
+
+    static func preview(_ text: String) -> String {
+        text.count > 40 ? String(text.prefix(40)) + "…" : text
+    }
+
+    /// The known key within edit distance 2 (or a prefix match), for "did you mean".
+    static func closestKey(to key: String, in keys: Set<String>) -> String? {
+        let ranked = keys.map { ($0, editDistance(key, $0)) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+        guard let best = ranked.first else { return nil }
+        if best.1 <= max(1, min(2, key.count / 3)) { return best.0 }
+        return keys.filter { $0.hasPrefix(key) || key.hasPrefix($0) }.sorted().first
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}
+
+/// A problem in an operator's file, printed as `FILE:LINE: message`.
+public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Severity: String, Sendable { case error, warning }
+    public var file: String
+    public var line: Int
+    public var message: String
+    public var severity: Severity
+
+    public init(file: String, line: Int, message: String, severity: Severity = .error) {
+        self.file = file
+        self.line = line
+        self.message = message
+        self.severity = severity
+    }
+
+    public var description: String {
+        let location = line > 0 ? "\(file):\(line)" : file
+        return severity == .warning ? "\(location): warning: \(message)" : "\(location): \(message)"
+    }
+}
+
+/// Every problem found in a set of files; thrown when any of them is an error.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var problems: [Diagnostic]
+    public init(_ problems: [Diagnostic]) { self.problems = problems }
+    public var description: String { problems.map(\.description).joined(separator: "\n") }
+}

@@ -1,0 +1,146 @@
+import CCurl
+import Foundation
+
+/// The only place that touches libcurl. One `CurlEasy` per transfer; it is not
+/// thread-safe and not `Sendable`: create, configure, perform and drop it on one thread.
+/// Blocking `perform()` must run off the cooperative thread pool (see `CurlEasy.run`).
+final class CurlEasy {
+    private let handle: UnsafeMutableRawPointer
+    private var lists: [UnsafeMutablePointer<curl_slist>] = []
+    private let sink = Sink()
+
+    /// Collects what curl hands to the callbacks; reached through an unmanaged pointer.
+    final class Sink {
+        var body = Data()
+        var maxBytes = Int.max
+        var tooLarge = false
+        var headers: [(String, String)] = []
+        var upload = Data()
+        var uploadOffset = 0
+    }
+
+    private static let globalInit: Bool = {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+    }()
+
+    /// The queue blocking transfers run on: never the cooperative pool.
+    static let queue = DispatchQueue(label: "watchlistd.curl", attributes: .concurrent)
+
+    init() {
+        _ = Self.globalInit
+        handle = curl_easy_init()
+        // Never let curl raise signals in a threaded process (DNS time-outs use SIGALRM otherwise).
+        set(CURLOPT_NOSIGNAL, 1)
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        for list in lists { curl_slist_free_all(list) }
+    }
+
+    /// Runs `work` on `CurlEasy.queue` and returns its result to the caller's task.
+    static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: work()) }
+        }
+    }
+
+    @discardableResult
+    func set(_ option: CURLoption, _ value: Int) -> CURLcode {
+        wl_curl_setopt_long(handle, option, value)
+    }
+
+    @discardableResult
+    func set(_ option: CURLoption, _ value: String) -> CURLcode {
+        wl_curl_setopt_string(handle, option, value)
+    }
+
+    /// Sets a list option (HTTP headers, mail recipients); the list lives as long as the handle.
+    @discardableResult
+    func set(_ option: CURLoption, list values: [String]) -> CURLcode {
+        var list: UnsafeMutablePointer<curl_slist>?
+        for value in values { list = curl_slist_append(list, value) }
+        if let list { lists.append(list) }
+        return wl_curl_setopt_slist(handle, option, list)
+    }
+
+    /// Collects the response body, failing the transfer once it exceeds `maxBytes`
+    /// (counted after decompression, unlike CURLOPT_MAXFILESIZE).
+    func collectBody(maxBytes: Int) {
+        sink.maxBytes = maxBytes
+        let pointer = Unmanaged.passUnretained(sink).toOpaque()
+        wl_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION) { buffer, size, count, userdata in
+            let sink = Unmanaged<Sink>.fromOpaque(userdata!).takeUnretainedValue()
+            let length = size * count
+            if sink.body.count + length > sink.maxBytes {
+                sink.tooLarge = true
+                return 0
+            }
+            if let buffer { sink.body.append(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: length) }
+            return length
+        }
+        wl_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, pointer)
+        wl_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION) { buffer, size, count, userdata in
+            let sink = Unmanaged<Sink>.fromOpaque(userdata!).takeUnretainedValue()
+            let length = size * count
+            guard let buffer else { return length }
+            let line = String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self)
+            if line.hasPrefix("HTTP/") {
+                sink.headers.removeAll()  // a new response (after a redirect or 100-continue)
+            } else if let colon = line.firstIndex(of: ":") {
+                let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+                let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+                sink.headers.append((name, value))
+            }
+            return length
+        }
+        wl_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, pointer)
+    }
+
+    /// Sends `data` as the upload (the SMTP message).
+    func upload(_ data: Data) {
+        sink.upload = data
+        sink.uploadOffset = 0
+        set(CURLOPT_UPLOAD, 1)
+        wl_curl_setopt_callback(handle, CURLOPT_READFUNCTION) { buffer, size, count, userdata in
+            let sink = Unmanaged<Sink>.fromOpaque(userdata!).takeUnretainedValue()
+            let length = min(size * count, sink.upload.count - sink.uploadOffset)
+            guard length > 0, let buffer else { return 0 }
+            sink.upload.withUnsafeBytes { bytes in
+                UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + sink.uploadOffset, byteCount: length)
+            }
+            sink.uploadOffset += length
+            return length
+        }
+        wl_curl_setopt_pointer(handle, CURLOPT_READDATA, Unmanaged.passUnretained(sink).toOpaque())
+    }
+
+    /// Performs the transfer (blocking).
+    func perform() -> CURLcode {
+        curl_easy_perform(handle)
+    }
+
+    var body: Data { sink.body }
+    var bodyTooLarge: Bool { sink.tooLarge }
+
+    /// The last value of a response header of the final response.
+    func header(_ name: String) -> String? {
+        sink.headers.last { $0.0 == name }?.1
+    }
+
+    var responseCode: Int {
+        var code = 0
+        wl_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code)
+        return code
+    }
+
+    var effectiveURL: String? {
+        var pointer: UnsafePointer<CChar>?
+        wl_curl_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &pointer)
+        return pointer.map { String(cString: $0) }
+    }
+
+    static func describe(_ code: CURLcode) -> String {
+        String(cString: curl_easy_strerror(code))
+    }
+}

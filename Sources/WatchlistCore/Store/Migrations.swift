@@ -1,0 +1,70 @@
+import GRDB
+
+/// The schema, as append-only named migrations: a shipped migration never changes;
+/// a change to the schema is a new migration at the end of the list.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+
+        migrator.registerMigration("v1-feeds-items-hits-outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE feed (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    url TEXT NOT NULL,
+                    etag TEXT,
+                    last_modified TEXT,
+                    last_success_at DATETIME,
+                    last_error TEXT,
+                    last_error_at DATETIME,
+                    error_count INTEGER NOT NULL DEFAULT 0,
+                    next_due_at DATETIME,
+                    items_seen INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE item (
+                    id INTEGER PRIMARY KEY,
+                    feed_id INTEGER NOT NULL REFERENCES feed(id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    guid TEXT,
+                    link TEXT,
+                    title TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    published_at DATETIME,
+                    first_seen_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    UNIQUE (feed_id, key)
+                );
+                CREATE INDEX item_first_seen ON item(first_seen_at);
+                CREATE TABLE hit (
+                    id INTEGER PRIMARY KEY,
+                    item_id INTEGER NOT NULL REFERENCES item(id) ON DELETE CASCADE,
+                    customer TEXT NOT NULL,
+                    entity TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    relation TEXT NOT NULL,
+                    matched TEXT NOT NULL,
+                    score REAL NOT NULL,
+                    watch_file TEXT NOT NULL,
+                    watch_line INTEGER NOT NULL,
+                    seen_at DATETIME NOT NULL,
+                    UNIQUE (item_id, customer, entity)
+                );
+                CREATE INDEX hit_seen ON hit(seen_at);
+                CREATE INDEX hit_customer ON hit(customer, seen_at);
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY,
+                    hit_id INTEGER NOT NULL REFERENCES hit(id) ON DELETE CASCADE,
+                    channel TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at DATETIME NOT NULL,
+                    last_error TEXT,
+                    sent_at DATETIME,
+                    UNIQUE (hit_id, channel)
+                );
+                CREATE INDEX outbox_due ON outbox(channel, state, next_attempt_at);
+                """)
+        }
+        return migrator
+    }
+}

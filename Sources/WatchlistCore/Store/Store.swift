@@ -1,0 +1,329 @@
+import Foundation
+import GRDB
+
+/// A listing as parsed from a feed, before it is stored.
+public struct FeedItem: Sendable, Equatable {
+    public var guid: String?
+    public var link: String?
+    public var title: String
+    /// Text for matching (HTML already reduced to text).
+    public var body: String
+    public var published: Date?
+
+    public init(guid: String? = nil, link: String? = nil, title: String, body: String = "", published: Date? = nil) {
+        self.guid = guid
+        self.link = link
+        self.title = title
+        self.body = body
+        self.published = published
+    }
+
+    /// What identifies the item within its feed: the GUID, else the link, else a hash of
+    /// title and body.
+    public var dedupKey: String {
+        if let guid, !guid.isEmpty { return "guid:" + guid }
+        if let link, !link.isEmpty { return "link:" + link }
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a, 64 bits
+        for byte in title.utf8 + [0] + body.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        return "hash:" + String(hash, radix: 16)
+    }
+
+    /// The text the matcher reads.
+    public var matchText: String { body.isEmpty ? title : title + "\n" + body }
+}
+
+/// An item that is stored and needs matching (new, or its text changed).
+public struct StoredItem: Sendable {
+    public var id: Int64
+    public var feed: String
+    public var item: FeedItem
+}
+
+/// A feed's fetch state, as kept between cycles.
+public struct FeedState: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var url: String
+    public var etag: String?
+    public var lastModified: String?
+    public var lastSuccess: Date?
+    public var lastError: String?
+    public var lastErrorAt: Date?
+    public var errorCount: Int
+    public var nextDue: Date?
+    public var itemsSeen: Int
+}
+
+/// A hit as stored, with its listing's details, for `hits` and for alerts.
+public struct StoredHit: Sendable, Equatable {
+    public var id: Int64
+    public var itemKey: String
+    public var feed: String
+    public var customer: String
+    public var entity: String
+    public var name: String
+    public var relation: String
+    public var matched: String
+    public var score: Double
+    public var title: String
+    public var link: String?
+    public var seen: Date
+    public var watchFile: String
+    public var watchLine: Int
+}
+
+/// An outbox row: one hit to deliver on one channel.
+public struct OutboxEntry: Sendable, Equatable {
+    public var id: Int64
+    public var channel: String
+    public var attempts: Int
+    public var hit: StoredHit
+}
+
+/// The delivery channels an outbox row can be for.
+public enum AlertChannel: String, Sendable, CaseIterable {
+    case email, syslog
+}
+
+/// SQLite through GRDB: feeds and their fetch state, items, hits, and the alert outbox.
+/// WAL mode (a `DatabasePool`), migrations append-only (see `Migrations.swift`).
+public final class Store: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the database and applies every pending migration.
+    public init(path: String) throws {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Migrations.migrator.migrate(pool)
+        } catch {
+            throw StoreError(path: path, underlying: error)
+        }
+    }
+
+    // MARK: Feeds
+
+    /// The stored state of a configured feed, creating its row on first sight.
+    public func feedState(name: String, url: String) throws -> FeedState {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO feed (name, url) VALUES (?, ?)
+                ON CONFLICT(name) DO UPDATE SET url = excluded.url
+                """, arguments: [name, url])
+            let row = try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE name = ?", arguments: [name])!
+            return Self.feedState(row)
+        }
+    }
+
+    public func feedStates() throws -> [FeedState] {
+        try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM feed ORDER BY name").map(Self.feedState) }
+    }
+
+    static func feedState(_ row: Row) -> FeedState {
+        FeedState(id: row["id"], name: row["name"], url: row["url"], etag: row["etag"], lastModified: row["last_modified"],
+                  lastSuccess: row["last_success_at"], lastError: row["last_error"], lastErrorAt: row["last_error_at"],
+                  errorCount: row["error_count"], nextDue: row["next_due_at"], itemsSeen: row["items_seen"])
+    }
+
+    public func recordFetchSuccess(feed: Int64, etag: String?, lastModified: String?, at now: Date, nextDue: Date) throws {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE feed SET etag = ?, last_modified = ?, last_success_at = ?, error_count = 0,
+                       next_due_at = ? WHERE id = ?
+                """, arguments: [etag, lastModified, now, nextDue, feed])
+        }
+    }
+
+    public func recordFetchError(feed: Int64, message: String, at now: Date, nextDue: Date) throws {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE feed SET last_error = ?, last_error_at = ?, error_count = error_count + 1, next_due_at = ?
+                WHERE id = ?
+                """, arguments: [message, now, nextDue, feed])
+        }
+    }
+
+    // MARK: Items
+
+    /// Stores a fetch's items in one transaction. Returns those that need matching: new
+    /// ones, and known ones whose title or body changed (updated in place, never duplicated).
+    public func storeItems(feed: FeedState, items: [FeedItem], at now: Date) throws -> [StoredItem] {
+        try write { db in
+            var result: [StoredItem] = []
+            var seenKeys = Set<String>()
+            for item in items {
+                let key = item.dedupKey
+                guard seenKeys.insert(key).inserted else { continue }  // a feed repeating an item in one document
+                if let row = try Row.fetchOne(db, sql: "SELECT id, title, body FROM item WHERE feed_id = ? AND key = ?",
+                                              arguments: [feed.id, key]) {
+                    let id: Int64 = row["id"]
+                    if row["title"] != item.title || row["body"] != item.body {
+                        try db.execute(sql: "UPDATE item SET title = ?, body = ?, updated_at = ? WHERE id = ?",
+                                       arguments: [item.title, item.body, now, id])
+                        result.append(StoredItem(id: id, feed: feed.name, item: item))
+                    }
+                    continue
+                }
+                try db.execute(sql: """
+                    INSERT INTO item (feed_id, key, guid, link, title, body, published_at, first_seen_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [feed.id, key, item.guid, item.link, item.title, item.body, item.published, now, now])
+                result.append(StoredItem(id: db.lastInsertedRowID, feed: feed.name, item: item))
+            }
+            try db.execute(sql: "UPDATE feed SET items_seen = (SELECT COUNT(*) FROM item WHERE feed_id = ?) WHERE id = ?",
+                           arguments: [feed.id, feed.id])
+            return result
+        }
+    }
+
+    // MARK: Hits and outbox
+
+    /// Records the hits of one item and, in the same transaction, one outbox row per new
+    /// hit and channel. A hit is unique per (item, customer, entity): the best-scoring
+    /// hit of each entity is kept, and one already recorded is left alone. Returns the
+    /// number of new hits.
+    @discardableResult
+    public func recordHits(item: Int64, hits: [MatchHit], channels: (MatchHit) -> [AlertChannel], at now: Date) throws -> Int {
+        var best: [String: MatchHit] = [:]
+        for hit in hits {
+            let key = hit.customer + "\u{0}" + hit.entity
+            if let current = best[key], current.score >= hit.score { continue }
+            best[key] = hit
+        }
+        let ordered = best.values.sorted { ($0.customer, $0.entity) < ($1.customer, $1.entity) }
+        return try write { db in
+            var inserted = 0
+            for hit in ordered {
+                try db.execute(sql: """
+                    INSERT INTO hit (item_id, customer, entity, name, relation, matched, score, watch_file, watch_line, seen_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(item_id, customer, entity) DO NOTHING
+                    """, arguments: [item, hit.customer, hit.entity, hit.name, hit.relation.rawValue, hit.matched,
+                                     hit.score, hit.file, hit.line, now])
+                guard db.changesCount > 0 else { continue }
+                inserted += 1
+                let hitID = db.lastInsertedRowID
+                for channel in channels(hit) {
+                    try db.execute(sql: "INSERT INTO outbox (hit_id, channel, state, next_attempt_at) VALUES (?, ?, 'pending', ?)",
+                                   arguments: [hitID, channel.rawValue, now])
+                }
+            }
+            return inserted
+        }
+    }
+
+    static let hitColumns = """
+        hit.id AS hit_id, item.key AS item_key, feed.name AS feed_name, hit.customer, hit.entity, hit.name,
+        hit.relation, hit.matched, hit.score, item.title, item.link, hit.seen_at, hit.watch_file, hit.watch_line
+        """
+
+    static func storedHit(_ row: Row) -> StoredHit {
+        let key: String = row["item_key"]
+        let itemID = key.split(separator: ":", maxSplits: 1).last.map(String.init) ?? key
+        return StoredHit(id: row["hit_id"], itemKey: itemID, feed: row["feed_name"], customer: row["customer"],
+                         entity: row["entity"], name: row["name"], relation: row["relation"], matched: row["matched"],
+                         score: row["score"], title: row["title"], link: row["link"], seen: row["seen_at"],
+                         watchFile: row["watch_file"], watchLine: row["watch_line"])
+    }
+
+    /// Stored hits, newest first, optionally for one customer and since a time.
+    public func hits(customer: String? = nil, since: Date? = nil, limit: Int? = nil) throws -> [StoredHit] {
+        try pool.read { db in
+            var sql = """
+                SELECT \(Self.hitColumns) FROM hit
+                JOIN item ON item.id = hit.item_id JOIN feed ON feed.id = item.feed_id WHERE 1
+                """
+            var arguments: StatementArguments = []
+            if let customer {
+                sql += " AND hit.customer = ? COLLATE NOCASE"
+                arguments += [customer]
+            }
+            if let since {
+                sql += " AND hit.seen_at >= ?"
+                arguments += [since]
+            }
+            sql += " ORDER BY hit.seen_at DESC, hit.id DESC"
+            if let limit {
+                sql += " LIMIT ?"
+                arguments += [limit]
+            }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.storedHit)
+        }
+    }
+
+    /// Outbox rows of `channel` that are due, oldest first.
+    public func dueOutbox(channel: AlertChannel, at now: Date) throws -> [OutboxEntry] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT outbox.id AS outbox_id, outbox.channel, outbox.attempts, \(Self.hitColumns) FROM outbox
+                JOIN hit ON hit.id = outbox.hit_id JOIN item ON item.id = hit.item_id JOIN feed ON feed.id = item.feed_id
+                WHERE outbox.channel = ? AND outbox.state = 'pending' AND outbox.next_attempt_at <= ?
+                ORDER BY outbox.id
+                """, arguments: [channel.rawValue, now]).map { row in
+                OutboxEntry(id: row["outbox_id"], channel: row["channel"], attempts: row["attempts"], hit: Self.storedHit(row))
+            }
+        }
+    }
+
+    /// Marks rows delivered: called only after the server accepted them.
+    public func markSent(_ ids: [Int64], at now: Date) throws {
+        try write { db in
+            for id in ids {
+                try db.execute(sql: "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                               arguments: [now, id])
+            }
+        }
+    }
+
+    /// Records a failed delivery: retried at `retryAt`, or parked as failed when nil.
+    public func markFailed(_ ids: [Int64], error: String, retryAt: Date?) throws {
+        try write { db in
+            for id in ids {
+                try db.execute(sql: """
+                    UPDATE outbox SET attempts = attempts + 1, last_error = ?,
+                           state = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END,
+                           next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?
+                    """, arguments: [error, retryAt, retryAt, id])
+            }
+        }
+    }
+
+    /// Outbox counts per channel and state, for `status` and the tests.
+    public func outboxCounts() throws -> [String: Int] {
+        try pool.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT channel, state, COUNT(*) AS n FROM outbox GROUP BY channel, state") {
+                counts["\(row["channel"] as String)/\(row["state"] as String)"] = row["n"]
+            }
+            return counts
+        }
+    }
+
+    /// Runs `body` in a write transaction, wrapping SQLite errors with the database path.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw StoreError(path: path, underlying: error)
+        }
+    }
+}
+
+/// A database error, naming the file so the operator knows which one.
+public struct StoreError: Error, CustomStringConvertible {
+    public var path: String
+    public var underlying: any Error
+    public var description: String {
+        "database \(path): \(underlying); check that the file is writable and the disk is not full"
+    }
+}
