@@ -165,10 +165,13 @@ public final class Matcher: ListingMatcher, Sendable {
             let entity = watchlist.entities[Int(owner.entity)]
             let name = entity.names[Int(owner.name)]
             let matched = folded.original(start..<end)
-            var (score, steps) = Self.grade(matched: matched, name: name.value)
+            var (score, steps): (Double, [String])
             if case .name(legalFormStripped: true) = owner.kind {
+                (score, steps) = Self.grade(matched: matched, name: name.value, partOfName: true)
                 score -= 0.05
                 steps.append("legal form left out")
+            } else {
+                (score, steps) = Self.grade(matched: matched, name: name.value, partOfName: false)
             }
             let range = Int(folded.starts[start])..<Int(folded.ends[end - 1])
             keep(MatchHit(customer: watchlist.customer, entity: entity.name, name: name.value, relation: name.relation,
@@ -204,21 +207,33 @@ public final class Matcher: ListingMatcher, Sendable {
                 }
             }
         }
-        return best.values.sorted { ($0.byteRange.lowerBound, $0.customer, $0.entity, $0.name) < ($1.byteRange.lowerBound, $1.customer, $1.entity, $1.name) }
+        // A name matched only without its legal form adds nothing when another name of
+        // the same entity matched the same text better (株式会社東芝 vs 東芝 on "東芝").
+        var bestBySpan: [String: Double] = [:]
+        for hit in best.values {
+            let key = "\(hit.customer)\u{0}\(hit.entity)\u{0}\(hit.byteRange)"
+            bestBySpan[key] = max(bestBySpan[key] ?? 0, hit.score)
+        }
+        return best.values.filter { hit in
+            hit.score >= bestBySpan["\(hit.customer)\u{0}\(hit.entity)\u{0}\(hit.byteRange)"]!
+        }.sorted { ($0.byteRange.lowerBound, $0.customer, $0.entity, $0.name) < ($1.byteRange.lowerBound, $1.customer, $1.entity, $1.name) }
     }
 
     /// How much folding made `matched` equal to `name`: the score and the step's name.
-    static func grade(matched: String, name: String) -> (Double, [String]) {
-        if matched == name { return (1.0, ["exact"]) }
+    /// With `partOfName`, `matched` is compared with a part of the name (the name
+    /// without its legal form).
+    static func grade(matched: String, name: String, partOfName: Bool) -> (Double, [String]) {
+        func same(_ a: String, _ b: String) -> Bool { partOfName ? b.contains(a) : a == b }
+        if same(matched, name) { return (1.0, ["exact"]) }
         let lowerMatched = matched.lowercased(), lowerName = name.lowercased()
-        if lowerMatched == lowerName { return (0.99, ["case"]) }
+        if same(lowerMatched, lowerName) { return (0.99, ["case"]) }
         let nfkcMatched = lowerMatched.precomposedStringWithCompatibilityMapping.lowercased()
         let nfkcName = lowerName.precomposedStringWithCompatibilityMapping.lowercased()
-        if nfkcMatched == nfkcName { return (0.98, ["case", "width (NFKC)"]) }
-        if FoldTable.shared.foldScript(nfkcMatched) == FoldTable.shared.foldScript(nfkcName) {
-            return (0.97, ["case", "width (NFKC)", "script (traditional/shinjitai → simplified)"])
+        if same(nfkcMatched, nfkcName) { return (0.98, ["width (NFKC)"]) }
+        if same(FoldTable.shared.foldScript(nfkcMatched), FoldTable.shared.foldScript(nfkcName)) {
+            return (0.97, ["script (traditional/shinjitai → simplified)"])
         }
-        return (0.96, ["case", "width (NFKC)", "script", "punctuation, spacing, accents, invisible or look-alike characters"])
+        return (0.96, ["punctuation, spacing, accents, invisible or look-alike characters"])
     }
 
     /// Host names in the text: maximal runs of ASCII letters, digits, dots and hyphens

@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+
+/// What one dispatch did, per channel.
+public struct DispatchReport: Sendable, Equatable {
+    public var messagesSent = 0
+    public var hitsMailed = 0
+    public var syslogRecords = 0
+    public var failures: [String] = []
+}
+
+/// Sends the due outbox rows: one e-mail per customer with that customer's hits (to
+/// that customer's recipients only), one syslog record per hit. A row is marked sent
+/// only after the server accepted it; transient failures are retried with exponential
+/// backoff (1 min doubling, at most 1 h), permanent ones are parked with the reason.
+public struct AlertDispatcher: Sendable {
+    public var store: Store
+    public var watchlists: [Watchlist]
+    public var mail: (any MailTransport)?
+    public var from: String
+    public var syslog: SyslogSender?
+    public var logger: Logger
+
+    public init(store: Store, watchlists: [Watchlist], mail: (any MailTransport)?, from: String,
+                syslog: SyslogSender?, logger: Logger) {
+        self.store = store
+        self.watchlists = watchlists
+        self.mail = mail
+        self.from = from
+        self.syslog = syslog
+        self.logger = logger
+    }
+
+    static func retryDelay(attempts: Int) -> TimeInterval {
+        min(3600, 60 * pow(2, Double(min(attempts, 10))))
+    }
+
+    public func dispatch(now: Date = Date()) async throws -> DispatchReport {
+        var report = DispatchReport()
+        if let mail {
+            let due = try store.dueOutbox(channel: .email, at: now)
+            var byCustomer: [String: [OutboxEntry]] = [:]
+            for entry in due { byCustomer[entry.hit.customer, default: []].append(entry) }
+            for customer in byCustomer.keys.sorted() {
+                let entries = byCustomer[customer]!
+                let ids = entries.map(\.id)
+                guard let watchlist = watchlists.first(where: { $0.customer == customer }), !watchlist.emails.isEmpty else {
+                    let reason = "customer \(customer) has no `email:` recipients in its watchlist; add them and requeue"
+                    try store.markFailed(ids, error: reason, retryAt: nil)
+                    report.failures.append(reason)
+                    logger.error("alert not sent", metadata: ["customer": "\(customer)", "reason": "\(reason)"])
+                    continue
+                }
+                let message = AlertMail(customer: customer, from: from, recipients: watchlist.emails,
+                                        hits: entries.map(\.hit), outboxIDs: ids, date: now)
+                do throws(DeliveryError) {
+                    try await mail.send(message)
+                } catch {
+                    let attempts = entries.map(\.attempts).max() ?? 0
+                    try store.markFailed(ids, error: error.description,
+                                         retryAt: error.permanent ? nil : now.addingTimeInterval(Self.retryDelay(attempts: attempts)))
+                    report.failures.append(error.description)
+                    logger.error("alert e-mail failed", metadata: ["customer": "\(customer)", "error": "\(error.description)"])
+                    continue
+                }
+                try store.markSent(ids, at: Date())
+                report.messagesSent += 1
+                report.hitsMailed += ids.count
+                logger.info("alert e-mail sent", metadata: [
+                    "customer": "\(customer)", "hits": "\(ids.count)", "message.id": "\(message.messageID)",
+                ])
+            }
+        }
+        if let syslog {
+            for entry in try store.dueOutbox(channel: .syslog, at: now) {
+                do throws(DeliveryError) {
+                    try syslog.send(entry.hit, at: now)
+                } catch {
+                    try store.markFailed([entry.id], error: error.description,
+                                         retryAt: now.addingTimeInterval(Self.retryDelay(attempts: entry.attempts)))
+                    report.failures.append(error.description)
+                    logger.error("syslog record failed", metadata: ["error": "\(error.description)"])
+                    break  // the collector is down: the rest waits for the retry
+                }
+                try store.markSent([entry.id], at: Date())
+                report.syslogRecords += 1
+            }
+        }
+        return report
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Logging
+
+/// What one poll cycle did.
+public struct CycleReport: Sendable {
+    public var feedsFetched = 0
+    public var feedsNotModified = 0
+    public var feedsFailed: [String] = []
+    public var newItems = 0
+    public var newHits = 0
+    public var dispatch = DispatchReport()
+}
+
+/// Everything a cycle needs, built from the configuration: the wiring in one place
+/// (`Pipeline.build`) so the commands and the tests assemble it the same way.
+public struct Pipeline: Sendable {
+    public var config: DaemonConfig
+    public var watchlists: [Watchlist]
+    public var matcher: Matcher
+    public var store: Store
+    public var fetcher = Fetcher()
+    public var dispatcher: AlertDispatcher
+    public var logger: Logger
+    /// At most this many feeds are fetched at once.
+    public var concurrency = 8
+
+    /// Loads the watchlists, opens the store, and wires the alert channels.
+    public static func build(config: DaemonConfig, logger: Logger) throws -> Pipeline {
+        let (watchlists, warnings) = try WatchlistParser.loadDirectory(config.watchlistsDirectory)
+        for warning in warnings { logger.warning("\(warning.description)") }
+        let matcher = Matcher(watchlists: watchlists)
+        let store = try Store(path: config.databasePath)
+        var mail: (any MailTransport)?
+        if let directory = config.emailDirectory {
+            mail = DirectoryTransport(directory: directory)
+        } else if let smtp = config.smtp {
+            mail = SMTPTransport(url: smtp.url)
+        }
+        let from = config.smtp?.from ?? "watchlistd@localhost"
+        let syslog = config.syslog.map(SyslogSender.init)
+        logger.info("watchlists loaded", metadata: [
+            "watchlist.dir": "\(config.watchlistsDirectory)", "customers": "\(watchlists.count)", "names": "\(matcher.nameCount)",
+        ])
+        return Pipeline(config: config, watchlists: watchlists, matcher: matcher, store: store,
+                        dispatcher: AlertDispatcher(store: store, watchlists: watchlists, mail: mail, from: from,
+                                                    syslog: syslog, logger: logger),
+                        logger: logger)
+    }
+
+    /// The channels a new hit is queued on.
+    func channels(for hit: MatchHit) -> [AlertChannel] {
+        var channels: [AlertChannel] = []
+        if config.emailConfigured { channels.append(.email) }
+        if config.syslog != nil { channels.append(.syslog) }
+        return channels
+    }
+
+    /// One cycle: fetch the due feeds (every feed when `all`), store new items, match
+    /// them, record hits with their outbox rows, then deliver every due alert.
+    public func runCycle(all: Bool, now: Date = Date()) async throws -> CycleReport {
+        var report = CycleReport()
+        var due: [(FeedConfig, FeedState)] = []
+        for feed in config.feeds {
+            let state = try store.feedState(name: feed.name, url: feed.url)
+            if all || (state.nextDue ?? .distantPast) <= now { due.append((feed, state)) }
+        }
+        try await withThrowingTaskGroup(of: FeedOutcome.self) { group in
+            var next = 0
+            func startNext() {
+                guard next < due.count else { return }
+                let (feed, state) = due[next]
+                next += 1
+                group.addTask { try await self.poll(feed, state: state) }
+            }
+            for _ in 0..<min(concurrency, due.count) { startNext() }
+            while let outcome = try await group.next() {
+                switch outcome {
+                case .notModified: report.feedsNotModified += 1
+                case .fetched(let items, let hits):
+                    report.feedsFetched += 1
+                    report.newItems += items
+                    report.newHits += hits
+                case .failed(let message): report.feedsFailed.append(message)
+                }
+                startNext()
+            }
+        }
+        report.dispatch = try await dispatcher.dispatch(now: Date())
+        return report
+    }
+
+    enum FeedOutcome: Sendable {
+        case notModified
+        case fetched(items: Int, hits: Int)
+        case failed(String)
+    }
+
+    /// Backoff after `errors` consecutive failures: the interval doubled per error, at most 6 h.
+    static func backoff(interval: Duration, errors: Int) -> TimeInterval {
+        let base = Double(interval.components.seconds)
+        return min(6 * 3600, base * pow(2, Double(min(errors, 10))))
+    }
+
+    func poll(_ feed: FeedConfig, state: FeedState) async throws -> FeedOutcome {
+        var log = logger
+        log[metadataKey: "feed.name"] = "\(feed.name)"
+        log[metadataKey: "feed.url"] = "\(feed.url)"
+        let started = Date()
+        let interval = TimeInterval(feed.interval.components.seconds)
+        let request = FetchRequest(feed: feed.name, url: feed.url, proxy: feed.proxy, etag: state.etag, lastModified: state.lastModified)
+        switch await fetcher.fetch(request) {
+        case .failure(let error):
+            let wait = max(Double(error.retryAfter ?? 0), Self.backoff(interval: feed.interval, errors: state.errorCount))
+            try store.recordFetchError(feed: state.id, message: error.description, at: started, nextDue: started.addingTimeInterval(wait))
+            log.error("fetch failed", metadata: ["error": "\(error.description)", "retry.in": "\(Int(wait))s"])
+            return .failed(error.description)
+        case .success(let response):
+            let nextDue = started.addingTimeInterval(interval)
+            if response.notModified {
+                try store.recordFetchSuccess(feed: state.id, etag: response.etag ?? state.etag,
+                                             lastModified: response.lastModified ?? state.lastModified, at: started, nextDue: nextDue)
+                log.debug("not modified")
+                return .notModified
+            }
+            switch FeedParser.parse(response.body, feed: feed) {
+            case .failure(let error):
+                let wait = Self.backoff(interval: feed.interval, errors: state.errorCount)
+                try store.recordFetchError(feed: state.id, message: error.description, at: started, nextDue: started.addingTimeInterval(wait))
+                log.error("parse failed", metadata: ["error": "\(error.description)"])
+                return .failed(error.description)
+            case .success(let items):
+                let fresh = try store.storeItems(feed: state, items: items, at: started)
+                var hits = 0
+                for item in fresh {
+                    let found = matcher.match(item.item.matchText, threshold: config.threshold)
+                    guard !found.isEmpty else { continue }
+                    hits += try store.recordHits(item: item.id, hits: found, channels: channels(for:), at: Date())
+                }
+                try store.recordFetchSuccess(feed: state.id, etag: response.etag, lastModified: response.lastModified,
+                                             at: started, nextDue: nextDue)
+                log.info("fetched", metadata: ["items": "\(items.count)", "items.new": "\(fresh.count)", "hits.new": "\(hits)"])
+                return .fetched(items: fresh.count, hits: hits)
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// `hits --json`: one object a line with the keys in docs/interfaces.md.
+public enum HitJSON {
+    struct Output: Encodable {
+        var item: String
+        var feed: String
+        var customer: String
+        var entity: String
+        var name: String
+        var relation: String
+        var matched: String
+        var score: Double
+        var title: String
+        var link: String?
+        var seen: String
+        var watchlist: String
+    }
+
+    public static func line(_ hit: StoredHit) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        let output = Output(item: hit.itemKey, feed: hit.feed, customer: hit.customer, entity: hit.entity, name: hit.name,
+                            relation: hit.relation, matched: hit.matched, score: (hit.score * 100).rounded() / 100,
+                            title: hit.title, link: hit.link, seen: FeedDates.rfc3339(hit.seen),
+                            watchlist: "\(hit.watchFile):\(hit.watchLine)")
+        return (try? encoder.encode(output)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}

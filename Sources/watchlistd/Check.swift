@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import WatchlistCore
+
+extension Watchlistd {
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate the configuration and every watchlist; print FILE:LINE: message per problem.")
+
+        @Option(help: "The daemon's configuration file (its watchlists are checked too).")
+        var config: String?
+
+        @Option(help: "A folder of *.watch files, checked without a configuration.")
+        var watchlists: String?
+
+        func run() async throws {
+            guard config != nil || watchlists != nil else {
+                printError("watchlistd check: give --config FILE or --watchlists DIR")
+                throw Exit.usage
+            }
+            var problems: [Diagnostic] = []
+            var directory = watchlists
+            if let config {
+                do {
+                    let parsed = try ConfigParser.load(config)
+                    directory = directory ?? parsed.watchlistsDirectory
+                } catch let error as ConfigurationError {
+                    problems += error.problems
+                }
+            }
+            var summary = ""
+            if let directory {
+                do {
+                    let (lists, warnings) = try WatchlistParser.loadDirectory(directory)
+                    problems += warnings
+                    let entities = lists.reduce(0) { $0 + $1.entities.count }
+                    let names = lists.reduce(0) { $0 + $1.entities.reduce(0) { $0 + $1.names.count } }
+                    summary = "\(lists.count) watchlists, \(entities) entities, \(names) names"
+                } catch let error as ConfigurationError {
+                    problems += error.problems
+                }
+            }
+            for problem in problems { print(problem.description) }
+            let errors = problems.filter { $0.severity == .error }.count
+            if errors > 0 {
+                printError("watchlistd check: \(errors) error(s); nothing was changed")
+                throw Exit.config
+            }
+            print("ok: " + (summary.isEmpty ? "configuration valid" : summary))
+        }
+    }
+}

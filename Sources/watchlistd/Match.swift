@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import WatchlistCore
+
+extension Watchlistd {
+    struct Match: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Match texts (or JSON Lines on stdin) against the watchlists, without touching any database.")
+
+        @Option(help: "A folder of *.watch files.")
+        var watchlists: String
+
+        @Option(help: "Only hits scoring at least this are shown (0 to 1).")
+        var threshold: Double = 0.8
+
+        @Flag(help: "Show, per hit, the watchlist line, the folded forms and why the score is what it is.")
+        var explain = false
+
+        @Argument(help: "Texts to match. Without any, JSON Lines {\"id\",\"title\",\"body\"} are read from stdin.")
+        var texts: [String] = []
+
+        func run() async throws {
+            let lists: [Watchlist]
+            do {
+                lists = try WatchlistParser.loadDirectory(watchlists).watchlists
+            } catch let error as ConfigurationError {
+                printError(error.description)
+                throw Exit.config
+            }
+            let matcher = Matcher(watchlists: lists)
+            if texts.isEmpty {
+                let input = FileHandle.standardInput.readDataToEndOfFile()
+                var output = Data()
+                let problems = JSONLinesMatch.run(input: input, matcher: matcher, threshold: threshold) { line in
+                    output.append(contentsOf: line.utf8)
+                    output.append(0x0A)
+                    if output.count > 1 << 16 {
+                        FileHandle.standardOutput.write(output)
+                        output.removeAll(keepingCapacity: true)
+                    }
+                }
+                FileHandle.standardOutput.write(output)
+                for problem in problems.prefix(20) { printError(problem.description) }
+                if !problems.isEmpty { throw Exit.dataError }
+                return
+            }
+            for (index, text) in texts.enumerated() {
+                let all = matcher.candidates(in: text)
+                let hits = all.filter { $0.score >= threshold }
+                print("text \(index + 1): \(hits.isEmpty ? "no hits" : "\(hits.count) hit(s)")")
+                for hit in explain ? all : hits {
+                    let marker = hit.score >= threshold ? "" : "  (below threshold \(threshold))"
+                    print("  \(hit.customer) | \(hit.entity) | \(hit.relation.rawValue) \(hit.name) | matched \"\(hit.matched)\" | score \(String(format: "%.2f", hit.score))\(marker)")
+                    if explain {
+                        print("    watchlist line: \(hit.file):\(hit.line)")
+                        print("    folded name:    \(hit.foldedName)")
+                        print("    folded text:    \(hit.foldedMatched)")
+                        print("    steps:          \(hit.steps.joined(separator: ", "))")
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import WatchlistCore
+
+extension Watchlistd {
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the daemon: poll every feed on its interval, match, store, alert. SIGTERM stops cleanly.")
+
+        @Option(help: "The configuration file.")
+        var config: String
+
+        @Flag(help: "One cycle: fetch every feed once, match, store, deliver every pending alert, exit 0.")
+        var once = false
+
+        @OptionGroup var logging: LoggingOptions
+
+        func run() async throws {
+            let logger = logging.bootstrap()
+            let parsed = try loadConfig(config)
+            let pipeline: Pipeline
+            do {
+                pipeline = try Pipeline.build(config: parsed, logger: logger)
+            } catch let error as ConfigurationError {
+                printError(error.description)
+                throw Exit.config
+            } catch {
+                printError("watchlistd: \(error)")
+                throw Exit.ioError
+            }
+            if once {
+                do {
+                    let report = try await pipeline.runCycle(all: true)
+                    logger.info("cycle done", metadata: [
+                        "feeds.fetched": "\(report.feedsFetched)", "feeds.not_modified": "\(report.feedsNotModified)",
+                        "feeds.failed": "\(report.feedsFailed.count)", "items.new": "\(report.newItems)",
+                        "hits.new": "\(report.newHits)", "mail.messages": "\(report.dispatch.messagesSent)",
+                        "syslog.records": "\(report.dispatch.syslogRecords)",
+                        "alerts.failed": "\(report.dispatch.failures.count)",
+                    ])
+                } catch {
+                    printError("watchlistd: \(error)")
+                    throw Exit.ioError
+                }
+                return
+            }
+            let group = ServiceGroup(
+                services: [PollerService(pipeline: pipeline)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger)
+            try await group.run()
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Logging
+import WatchlistCore
+
+/// The `watchlistd` command: a thin layer over WatchlistCore, one file per subcommand.
+@main
+struct Watchlistd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watchlistd",
+        abstract: "Watches leak-site and breach feeds for mentions of your customers and alerts by e-mail and syslog.",
+        subcommands: [Run.self, Check.self, Match.self, Hits.self]
+    )
+}
+
+/// sysexits(3) codes, as operators' scripts expect them.
+enum Exit {
+    static let usage = ExitCode(64)
+    static let dataError = ExitCode(65)
+    static let ioError = ExitCode(74)
+    static let config = ExitCode(78)
+}
+
+struct LoggingOptions: ParsableArguments {
+    @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func bootstrap() -> Logger {
+        let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: "watchlistd")
+    }
+}
+
+/// Writes to standard error (glibc's `stderr` global trips Swift 6 concurrency checks).
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Loads the configuration or exits 78 with every problem printed as FILE:LINE: message.
+func loadConfig(_ path: String) throws -> DaemonConfig {
+    do {
+        return try ConfigParser.load(path)
+    } catch let error as ConfigurationError {
+        printError(error.description)
+        throw Exit.config
+    }
+}
