@@ -201,6 +201,7 @@ public enum ConfigParser {
         if database == nil {
             problems.append(Diagnostic(file: file, line: 1, message: "missing `database:` (the SQLite file watchlistd keeps its state in)"))
         }
+        problems = Diagnostic.sortedByLine(problems)
         if problems.contains(where: { $0.severity == .error }) { throw ConfigurationError(problems) }
         return DaemonConfig(file: file, watchlistsDirectory: watchlists!, databasePath: database!, feeds: feeds,
                             smtp: smtp, emailDirectory: emailDirectory, syslog: syslog, threshold: threshold)

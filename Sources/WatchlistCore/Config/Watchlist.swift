@@ -100,6 +100,7 @@ public enum WatchlistParser {
             problems.append(Diagnostic(file: file, line: 1,
                                        message: "missing `customer:`; add `customer: NAME` at the top of the file"))
         }
+        problems = Diagnostic.sortedByLine(problems)
         if problems.contains(where: { $0.severity == .error }) { return (nil, problems) }
         return (Watchlist(file: file, customer: customer!, emails: emails, entities: entities), problems)
     }

@@ -16,7 +16,7 @@ public enum HTMLText {
                     break
                 }
                 let tag = html[html.index(after: index)..<close].lowercased()
-                let name = tag.prefix { $0.isLetter || $0.isNumber }
+                let name = tag.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber }
                 if name == "script" || name == "style" {
                     if let end = html.range(of: "</\(name)", options: .caseInsensitive, range: close..<html.endIndex),
                        let endClose = html[end.upperBound...].firstIndex(of: ">") {

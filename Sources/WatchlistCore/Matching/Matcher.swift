@@ -149,13 +149,9 @@ public final class Matcher: ListingMatcher, Sendable {
             }
         }
 
-        var best: [Int64: MatchHit] = [:]
+        var all: [(key: Int64, hit: MatchHit)] = []
         func keep(_ hit: MatchHit, w: Int32, e: Int32, n: Int32) {
-            let key = Int64(w) << 40 | Int64(e) << 20 | Int64(n)
-            if let current = best[key], current.score > hit.score || current.score == hit.score && current.byteRange.lowerBound <= hit.byteRange.lowerBound {
-                return
-            }
-            best[key] = hit
+            all.append((Int64(w) << 40 | Int64(e) << 20 | Int64(n), hit))
         }
 
         for (owner, start, end) in found {
@@ -207,19 +203,39 @@ public final class Matcher: ListingMatcher, Sendable {
                 }
             }
         }
-        // A name matched only without its legal form adds nothing when another name of
-        // the same entity matched the same text better (株式会社東芝 vs 東芝 on "東芝").
-        var bestBySpan: [String: Double] = [:]
-        for hit in best.values {
-            let key = "\(hit.customer)\u{0}\(hit.entity)\u{0}\(hit.byteRange)"
-            bestBySpan[key] = max(bestBySpan[key] ?? 0, hit.score)
+        // Shadowed mentions go first, then each name keeps its best (then earliest) mention.
+        let visible = Self.withoutShadowedHits(all.map(\.hit))
+        var best: [Int64: MatchHit] = [:]
+        for (key, hit) in all where visible.contains(where: { $0 == hit }) {
+            if let current = best[key], current.score > hit.score
+                || current.score == hit.score && current.byteRange.lowerBound <= hit.byteRange.lowerBound { continue }
+            best[key] = hit
         }
-        return best.values.filter { hit in
-            hit.score >= bestBySpan["\(hit.customer)\u{0}\(hit.entity)\u{0}\(hit.byteRange)"]!
-        }.sorted { ($0.byteRange.lowerBound, $0.customer, $0.entity, $0.name) < ($1.byteRange.lowerBound, $1.customer, $1.entity, $1.name) }
+        return best.values.sorted { ($0.byteRange.lowerBound, $0.customer, $0.entity, $0.name) < ($1.byteRange.lowerBound, $1.customer, $1.entity, $1.name) }
     }
 
     /// How much folding made `matched` equal to `name`: the score and the step's name.
+    /// Drops a hit when another hit of the same customer and entity covers its text and
+    /// is longer, or covers the same text with a better score: "Gree" inside "Gree Daikin
+    /// Precision Mold", 格力电器 inside 珠海格力电器, "gree" inside vpn.gree.com.cn,
+    /// 株式会社東芝 (legal form left out) beside 東芝 on the same "東芝". Each mention is
+    /// then reported once, by the most specific name.
+    static func withoutShadowedHits(_ hits: [MatchHit]) -> [MatchHit] {
+        var groups: [String: [MatchHit]] = [:]
+        for hit in hits { groups[hit.customer + "\u{0}" + hit.entity, default: []].append(hit) }
+        var kept: [MatchHit] = []
+        for group in groups.values {
+            for hit in group {
+                let shadowed = group.contains { other in
+                    other.byteRange.lowerBound <= hit.byteRange.lowerBound && other.byteRange.upperBound >= hit.byteRange.upperBound
+                        && (other.byteRange.count > hit.byteRange.count || other.score > hit.score)
+                }
+                if !shadowed { kept.append(hit) }
+            }
+        }
+        return kept
+    }
+
     /// With `partOfName`, `matched` is compared with a part of the name (the name
     /// without its legal form).
     static func grade(matched: String, name: String, partOfName: Bool) -> (Double, [String]) {

@@ -15,6 +15,27 @@ public enum HitJSON {
         var link: String?
         var seen: String
         var watchlist: String
+
+        enum CodingKeys: String, CodingKey {
+            case item, feed, customer, entity, name, relation, matched, score, title, link, seen, watchlist
+        }
+
+        // `link` is written as null when the listing has none: scripts can rely on the key.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(item, forKey: .item)
+            try container.encode(feed, forKey: .feed)
+            try container.encode(customer, forKey: .customer)
+            try container.encode(entity, forKey: .entity)
+            try container.encode(name, forKey: .name)
+            try container.encode(relation, forKey: .relation)
+            try container.encode(matched, forKey: .matched)
+            try container.encode(score, forKey: .score)
+            try container.encode(title, forKey: .title)
+            try container.encode(link, forKey: .link)
+            try container.encode(seen, forKey: .seen)
+            try container.encode(watchlist, forKey: .watchlist)
+        }
     }
 
     public static func line(_ hit: StoredHit) -> String {

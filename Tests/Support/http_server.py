@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""A real HTTP server for the tests on 127.0.0.1, serving a fixture folder.
+
+    http_server.py DIR
+
+Prints the port, then serves DIR with ETag / Last-Modified support (304 on a match).
+Every request is appended to DIR/../requests.log as "METHOD PATH IF-NONE-MATCH".
+"""
+import http.server
+import os
+import signal
+import sys
+import time
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self):
+        path = self.translate_path(self.path)
+        if os.path.isfile(path):
+            self.send_header("ETag", '"%x"' % int(os.path.getmtime(path) * 1000))
+        super().end_headers()
+
+    def send_head(self):
+        with open(os.path.join(self.directory, "..", "requests.log"), "a") as log:
+            log.write(f"{self.command} {self.path} {self.headers.get('If-None-Match', '-')}\n")
+        path = self.translate_path(self.path)
+        if os.path.isfile(path):
+            etag = '"%x"' % int(os.path.getmtime(path) * 1000)
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.end_headers()
+                return None
+        return super().send_head()
+
+    def log_message(self, *args):
+        pass
+
+
+def exit_with_parent(limit_seconds=900):
+    """Ends this helper when the test process is gone, or after a bounded time."""
+    import threading
+    parent = os.getppid()
+    started = time.monotonic()
+
+    def watch():
+        while os.getppid() == parent and time.monotonic() - started < limit_seconds:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def main():
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+    exit_with_parent()
+    directory = sys.argv[1]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: Handler(*a, directory=directory))
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+#!/usr/bin/python3
+"""A real SMTP server for the tests (Debian's python3-aiosmtpd) on 127.0.0.1.
+
+    smtp_sink.py DIR [--reply CODE]
+
+Prints the port it listens on, then stores every accepted message as DIR/N.eml with
+its envelope in DIR/N.json. With --reply CODE (e.g. 451 or 550) every DATA gets that
+reply instead, for failure tests.
+"""
+import json
+import os
+import signal
+import socket
+import sys
+import time
+
+from aiosmtpd.controller import Controller
+
+
+class Sink:
+    def __init__(self, directory, reply):
+        self.directory = directory
+        self.reply = reply
+        self.count = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.reply:
+            return f"{self.reply} test server refuses this message"
+        self.count += 1
+        base = os.path.join(self.directory, str(self.count))
+        with open(base + ".eml", "wb") as f:
+            f.write(envelope.original_content or envelope.content)
+        with open(base + ".json", "w") as f:
+            json.dump({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos}, f)
+        return "250 OK"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def exit_with_parent(limit_seconds=900):
+    """Ends this helper when the test process is gone, or after a bounded time."""
+    import threading
+    parent = os.getppid()
+    started = time.monotonic()
+
+    def watch():
+        while os.getppid() == parent and time.monotonic() - started < limit_seconds:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def main():
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+    exit_with_parent()
+    directory = sys.argv[1]
+    reply = sys.argv[sys.argv.index("--reply") + 1] if "--reply" in sys.argv else None
+    os.makedirs(directory, exist_ok=True)
+    port = free_port()
+    controller = Controller(Sink(directory, reply), hostname="127.0.0.1", port=port)
+    controller.start()
+    print(port, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        controller.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,229 @@
+import Foundation
+import Testing
+@testable import WatchlistCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A UDP syslog collector on 127.0.0.1 that keeps every datagram.
+final class UDPListener {
+    let fd: Int32
+    let port: Int
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        self.fd = fd
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            close(fd)
+            throw TestFailure("cannot bind a UDP socket on 127.0.0.1")
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        self.port = Int(UInt16(bigEndian: address.sin_port))
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    /// Every datagram received so far.
+    func drain() -> [String] {
+        var records: [String] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            records.append(String(decoding: buffer[0..<count], as: UTF8.self))
+        }
+        return records
+    }
+}
+
+/// A received message as stored by Tests/Support/smtp_sink.py.
+struct ReceivedMail {
+    var recipients: [String]
+    var headers: [String: String]
+    var body: String
+
+    static func all(in directory: String) throws -> [ReceivedMail] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return try names.filter { $0.hasSuffix(".eml") }.sorted().map { name in
+            let base = (directory as NSString).appendingPathComponent(String(name.dropLast(4)))
+            let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: base + ".json"))) as! [String: Any]
+            let raw = String(decoding: try Data(contentsOf: URL(fileURLWithPath: base + ".eml")), as: UTF8.self)
+                .replacingOccurrences(of: "\r\n", with: "\n")
+            let parts = raw.components(separatedBy: "\n\n")
+            var headers: [String: String] = [:]
+            var lastKey = ""
+            for line in parts[0].split(separator: "\n") {
+                if line.hasPrefix(" ") || line.hasPrefix("\t") {
+                    headers[lastKey, default: ""] += String(line)
+                } else if let colon = line.firstIndex(of: ":") {
+                    lastKey = line[..<colon].lowercased()
+                    headers[lastKey] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                }
+            }
+            let base64 = parts.dropFirst().joined().replacingOccurrences(of: "\n", with: "")
+            let body = Data(base64Encoded: base64).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if let subject = headers["subject"] { headers["subject"] = decodeEncodedWords(subject) }
+            return ReceivedMail(recipients: envelope["rcpt_tos"] as! [String], headers: headers, body: body)
+        }
+    }
+}
+
+/// RFC 2047 `=?UTF-8?B?…?=` words, as a mail client shows them.
+func decodeEncodedWords(_ header: String) -> String {
+    guard header.contains("=?") else { return header }
+    var bytes = Data()
+    for word in header.split(separator: " ") where word.hasPrefix("=?UTF-8?B?") && word.hasSuffix("?=") {
+        bytes.append(Data(base64Encoded: String(word.dropFirst(10).dropLast(2))) ?? Data())
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+@Suite("End to end", .serialized)
+struct EndToEndTests {
+    @Test func runOnceFetchesMatchesStoresAndAlertsEachCustomerOnce() throws {
+        let dir = try TempDir()
+        let feeds = dir.url.appendingPathComponent("feeds")
+        try FileManager.default.copyItem(at: Repo.fixtures.appendingPathComponent("feeds"), to: feeds)
+        let http = try ServerProcess.http(serving: feeds.path)
+        let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
+        let syslog = try UDPListener()
+        let base = "http://127.0.0.1:\(http.port)"
+        try dir.write("watchlistd.conf", """
+            watchlists: \(Repo.fixtures.path)/watchlists
+            database: state/watchlistd.sqlite
+            feed: \(base)/rss2.xml
+              name: rss
+            feed: \(base)/atom.xml
+              name: atom
+            feed: \(base)/rdf.xml
+              name: rdf
+            feed: \(base)/jsonfeed.json
+              name: jsonfeed
+            feed: \(base)/api.json
+              name: api
+              format: json
+              items: data.posts
+              title: post_title
+              id: meta.id
+            feed: \(base)/missing.xml
+              name: broken
+            smtp: smtp://127.0.0.1:\(smtp.port)
+              from: watchlistd@test.example
+            syslog: udp://127.0.0.1:\(syslog.port)
+            """)
+        let config = dir.path + "/watchlistd.conf"
+
+        let first = try runBinary(["run", "--once", "--config", config])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("feed broken (\(base)/missing.xml): HTTP status 404"))
+
+        // One message per customer, to that customer's recipients only, holding only its hits.
+        let mails = try ReceivedMail.all(in: dir.path + "/mail")
+        let expected: [String: (recipients: [String], entity: String, hits: Int)] = [
+            "Orion Group": (["soc@orion.example"], "Orion Shipping & Logistics", 2),
+            "Kestrel Bank": (["cti@kestrel.example", "soc@kestrel.example"], "Kestrel Bank", 2),
+            "Lumen Pharma": (["security@lumen.example"], "Lumen Pharma", 3),
+        ]
+        #expect(mails.count == 3)
+        for mail in mails {
+            let customer = try #require(mail.headers["x-watchlistd-customer"])
+            let want = try #require(expected[customer], "unexpected customer \(customer)")
+            #expect(mail.recipients.sorted() == want.recipients.sorted())
+            #expect(mail.headers["subject"]?.contains("\(customer): \(want.hits) new hits") == true, "\(mail.headers)")
+            #expect(mail.headers["message-id"]?.hasSuffix("@test.example>") == true)
+            #expect(mail.headers["auto-submitted"] == "auto-generated")
+            for (other, details) in expected where other != customer {
+                #expect(!mail.body.contains(details.entity), "\(customer)'s mail mentions \(other)")
+                for recipient in details.recipients { #expect(!mail.recipients.contains(recipient)) }
+            }
+            #expect(mail.body.contains(want.entity))
+        }
+
+        // One syslog record per hit, RFC 5424, no raw newline.
+        let records = syslog.drain()
+        #expect(records.count == 7)
+        for record in records {
+            #expect(record.hasPrefix("<132>1 "))
+            #expect(!record.contains("\n"))
+        }
+        #expect(records.filter { $0.contains("customer=\"Lumen Pharma\"") }.count == 3)
+
+        // The stored hits, as scripts read them.
+        let hits = try runBinary(["hits", "--config", config, "--json"])
+        #expect(hits.status == 0)
+        let objects = hits.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(objects.count == 7)
+        for key in ["item", "feed", "customer", "entity", "name", "relation", "matched", "score", "title", "link", "seen"] {
+            #expect(objects.allSatisfy { $0.keys.contains(key) }, "missing \(key)")
+        }
+        #expect(Set(objects.compactMap { $0["feed"] as? String }) == ["rss", "atom", "rdf", "jsonfeed", "api"])
+        let filtered = try runBinary(["hits", "--config", config, "--json", "--customer", "Kestrel Bank", "--since", "1h"])
+        #expect(filtered.stdout.split(separator: "\n").count == 2)
+
+        // The failing feed's state is recorded with the error and a later due time.
+        let store = try Store(path: dir.path + "/state/watchlistd.sqlite")
+        let broken = try #require(try store.feedStates().first { $0.name == "broken" })
+        #expect(broken.errorCount == 1)
+        #expect(broken.lastError?.contains("404") == true)
+        #expect(try store.outboxCounts() == ["email/sent": 7, "syslog/sent": 7])
+
+        // A second cycle: conditional GETs, nothing new stored, nothing sent.
+        let second = try runBinary(["run", "--once", "--config", config])
+        #expect(second.status == 0)
+        #expect(try ReceivedMail.all(in: dir.path + "/mail").count == 3)
+        #expect(syslog.drain().isEmpty)
+        let requests = try String(contentsOfFile: dir.path + "/requests.log", encoding: .utf8).split(separator: "\n")
+        #expect(requests.filter { $0.hasPrefix("GET /rss2.xml \"") }.count == 1, "second fetch sends If-None-Match")
+        withExtendedLifetime((http, smtp)) {}
+    }
+
+    @Test func matchCommandSpeaksJSONLines() throws {
+        let input = """
+            {"id": "1", "title": "Orion Shipping database", "body": "see orion-shipping.example"}
+            {"id": 2, "title": "ルーメン製薬 データ"}
+            {"id": "3", "title": "nothing here"}
+            """
+        let result = try runBinary(["match", "--watchlists", Repo.fixtures.path + "/watchlists"], stdin: input)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(lines.count == 3)
+        #expect(lines.map { $0["id"] as! String } == ["1", "1", "2"])
+        #expect(lines.map { $0["relation"] as! String } == ["alias", "domain", "alias"])
+        #expect(lines[2]["matched"] as? String == "ルーメン製薬")
+        #expect(lines[2]["customer"] as? String == "Lumen Pharma")
+        #expect(lines[2]["entity"] as? String == "Lumen Pharma")
+        #expect(lines[2]["score"] as? Double == 1.0)
+
+        let bad = try runBinary(["match", "--watchlists", Repo.fixtures.path + "/watchlists"], stdin: "not json\n")
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("stdin:1: not a JSON object"))
+    }
+
+    @Test func checkReportsFileAndLineAndExitsNonZero() throws {
+        let dir = try TempDir()
+        try dir.write("good.watch", "customer: A\nentity: X Corp\n")
+        try dir.write("bad.watch", "customer: B\nentity: Y Corp\n  alais: Y\n")
+        let result = try runBinary(["check", "--watchlists", dir.path])
+        #expect(result.status == 78)
+        #expect(result.stdout.contains("\(dir.path)/bad.watch:3: unknown key `alais:`; did you mean `alias:`?"))
+        try FileManager.default.removeItem(atPath: dir.path + "/bad.watch")
+        let ok = try runBinary(["check", "--watchlists", dir.path])
+        #expect(ok.status == 0)
+        #expect(ok.stdout.contains("ok: 1 watchlists, 1 entities, 1 names"))
+        #expect(try runBinary(["check"]).status == 64)
+    }
+}

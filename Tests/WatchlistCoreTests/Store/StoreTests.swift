@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+import Testing
+@testable import WatchlistCore
+
+@Suite("Store")
+struct StoreTests {
+    func hit(_ customer: String, _ entity: String, score: Double = 1.0, name: String = "X") -> MatchHit {
+        MatchHit(customer: customer, entity: entity, name: name, relation: .alias, matched: name, score: score,
+                 file: "t.watch", line: 3, steps: ["exact"], foldedName: name, foldedMatched: name, byteRange: 0..<1)
+    }
+
+    @Test func migratesFromEmptyInWALMode() throws {
+        let dir = try TempDir()
+        let store = try Store(path: dir.path + "/sub/db.sqlite")
+        let (mode, tables, applied) = try store.pool.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode")!,
+             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%' ORDER BY name"),
+             try Migrations.migrator.appliedMigrations(db))
+        }
+        #expect(mode == "wal")
+        #expect(tables == ["feed", "hit", "item", "outbox"])
+        #expect(applied == ["v1-feeds-items-hits-outbox"])
+        // Opening again applies nothing new and keeps the data.
+        _ = try store.feedState(name: "f", url: "http://127.0.0.1/")
+        let again = try Store(path: dir.path + "/sub/db.sqlite")
+        #expect(try again.feedStates().map(\.name) == ["f"])
+    }
+
+    @Test func itemsAreDeduplicatedByGuidThenLinkThenHash() throws {
+        let dir = try TempDir()
+        let store = try Store(path: dir.path + "/db.sqlite")
+        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
+        let now = Date()
+        let first = [
+            FeedItem(guid: "g1", link: "http://x/1", title: "one"),
+            FeedItem(guid: nil, link: "http://x/2", title: "two"),
+            FeedItem(guid: nil, link: nil, title: "three", body: "body"),
+            FeedItem(guid: "g1", link: "http://x/1", title: "one"),  // repeated in the same document
+        ]
+        #expect(try store.storeItems(feed: feed, items: first, at: now).count == 3)
+        // Re-sent, re-ordered, re-dated: nothing new.
+        let again = [
+            FeedItem(guid: nil, link: nil, title: "three", body: "body"),
+            FeedItem(guid: "g1", link: "http://x/other", title: "one", published: Date()),
+            FeedItem(guid: nil, link: "http://x/2", title: "two"),
+        ]
+        #expect(try store.storeItems(feed: feed, items: again, at: now).isEmpty)
+        // A changed title is an update of the same item, returned for matching again.
+        let changed = try store.storeItems(feed: feed, items: [FeedItem(guid: "g1", title: "one, now naming Gree")], at: now)
+        #expect(changed.count == 1)
+        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM item") } == 3)
+        #expect(try store.feedStates().first?.itemsSeen == 3)
+        // The same GUID in another feed is another item.
+        let other = try store.feedState(name: "g", url: "http://127.0.0.1/g")
+        #expect(try store.storeItems(feed: other, items: [FeedItem(guid: "g1", title: "one")], at: now).count == 1)
+    }
+
+    @Test func hitIsUniquePerItemCustomerEntityWithOutboxInTheSameTransaction() throws {
+        let dir = try TempDir()
+        let store = try Store(path: dir.path + "/db.sqlite")
+        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
+        let item = try #require(try store.storeItems(feed: feed, items: [FeedItem(guid: "1", title: "t")], at: Date()).first)
+        let both: (MatchHit) -> [AlertChannel] = { _ in [.email, .syslog] }
+        let inserted = try store.recordHits(item: item.id, hits: [
+            hit("A", "Gree", score: 0.97, name: "格力电器"), hit("A", "Gree", score: 0.99, name: "Gree"), hit("B", "Gree"),
+        ], channels: both, at: Date())
+        #expect(inserted == 2)
+        // Recording again (a crash and retry, or a second match) adds nothing.
+        #expect(try store.recordHits(item: item.id, hits: [hit("A", "Gree"), hit("B", "Gree")], channels: both, at: Date()) == 0)
+        let hits = try store.hits()
+        #expect(hits.count == 2)
+        #expect(hits.first { $0.customer == "A" }?.name == "Gree")  // the best-scoring name of the entity
+        #expect(try store.outboxCounts() == ["email/pending": 2, "syslog/pending": 2])
+    }
+
+    @Test func outboxSentAndRetriedAndParked() throws {
+        let dir = try TempDir()
+        let store = try Store(path: dir.path + "/db.sqlite")
+        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
+        let item = try #require(try store.storeItems(feed: feed, items: [FeedItem(guid: "1", title: "t")], at: Date()).first)
+        try store.recordHits(item: item.id, hits: [hit("A", "E1"), hit("A", "E2"), hit("A", "E3")], channels: { _ in [.email] }, at: Date())
+        let due = try store.dueOutbox(channel: .email, at: Date())
+        #expect(due.count == 3)
+        try store.markSent([due[0].id], at: Date())
+        try store.markFailed([due[1].id], error: "451 try later", retryAt: Date().addingTimeInterval(60))
+        try store.markFailed([due[2].id], error: "550 no such user", retryAt: nil)
+        #expect(try store.dueOutbox(channel: .email, at: Date()).isEmpty)
+        #expect(try store.dueOutbox(channel: .email, at: Date().addingTimeInterval(61)).map(\.id) == [due[1].id])
+        #expect(try store.outboxCounts() == ["email/sent": 1, "email/pending": 1, "email/failed": 1])
+    }
+
+    @Test func hitsFilterByCustomerAndSince() throws {
+        let dir = try TempDir()
+        let store = try Store(path: dir.path + "/db.sqlite")
+        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
+        let items = try store.storeItems(feed: feed, items: [FeedItem(guid: "1", title: "a"), FeedItem(guid: "2", title: "b")], at: Date())
+        let old = Date().addingTimeInterval(-10 * 86400)
+        try store.recordHits(item: items[0].id, hits: [hit("Acme", "E")], channels: { _ in [] }, at: old)
+        try store.recordHits(item: items[1].id, hits: [hit("Acme", "E"), hit("Other", "E")], channels: { _ in [] }, at: Date())
+        #expect(try store.hits().count == 3)
+        #expect(try store.hits(customer: "acme").count == 2)
+        #expect(try store.hits(customer: "Acme", since: Date().addingTimeInterval(-86400)).count == 1)
+        #expect(try store.hits().first?.itemKey == "2")  // newest first
+    }
+}
