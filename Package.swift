@@ -22,12 +22,17 @@ let package = Package(
         ),
         // syslog(3) with a fixed "%s" format, so feed text is never a format string.
         .target(name: "CPosix"),
+        // ICU's dictionary word breaks (system libicu), behind a plain-C header.
+        .target(
+            name: "CICUWords",
+            linkerSettings: [.linkedLibrary("icuuc")]
+        ),
         // OpenCC's C API (libopencc-dev), used once at start-up to build the script-folding table.
         .systemLibrary(name: "COpenCC", pkgConfig: "opencc", providers: [.apt(["libopencc-dev"])]),
         .target(
             name: "WatchlistCore",
             dependencies: [
-                "CCurl", "CPosix", "COpenCC",
+                "CCurl", "CPosix", "COpenCC", "CICUWords",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),

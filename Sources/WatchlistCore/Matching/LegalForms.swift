@@ -10,7 +10,8 @@ public enum LegalForms {
         // English and international
         "co., ltd.", "co ltd", "company limited", "co., limited", "limited", "ltd", "inc", "incorporated",
         "corp", "corporation", "co", "company", "llc", "l.l.c.", "plc", "lp", "llp", "pty ltd", "pty",
-        "pte ltd", "pte", "sdn bhd", "bhd", "tbk", "holdings", "holding",
+        "pte ltd", "pte", "sdn bhd", "bhd", "tbk", "holdings", "holding", "group", "groep", "gruppe", "groupe",
+        "grupo", "gruppo",
         // European
         "gmbh", "gmbh & co. kg", "ag", "kg", "se", "sa", "s.a.", "sas", "sarl", "s.a.r.l.", "srl", "s.r.l.",
         "spa", "s.p.a.", "bv", "b.v.", "nv", "n.v.", "ab", "as", "a/s", "asa", "oy", "oyj", "aps", "sl",
@@ -18,64 +19,60 @@ public enum LegalForms {
         // Japanese (romanised)
         "kabushiki kaisha", "k.k.", "kk", "co., ltd",
         // Chinese
-        "股份有限公司", "有限责任公司", "有限公司", "集团股份有限公司", "集团有限公司", "公司",
+        "股份有限公司", "有限责任公司", "有限公司", "股份公司", "集团股份有限公司", "集团有限公司", "集团", "控股", "公司",
         // Japanese
-        "株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "(株)", "(有)",
+        "株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "(株)", "(有)", "ホールディングス", "グループ",
         // Korean
         "주식회사", "(주)", "유한회사",
     ]
     /// Forms that also stand at the start of a name (株式会社東芝, 주식회사 …).
     static let prefixes: [String] = ["株式会社", "有限会社", "合同会社", "(株)", "(有)", "주식회사", "(주)"]
 
-    struct Folded: Sendable {
-        var suffixes: [[UInt32]]
-        var prefixes: [[UInt32]]
-    }
-
-    static let folded: Folded = {
+    static let folded: (suffixes: [NormalizedText], prefixes: [NormalizedText]) = {
         let normalizer = Normalizer()
-        func fold(_ list: [String]) -> [[UInt32]] {
-            list.map { normalizer.normalize($0).scalars }.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+        func fold(_ list: [String]) -> [NormalizedText] {
+            list.map { normalizer.normalize($0) }.filter { !$0.scalars.isEmpty }.sorted { $0.count > $1.count }
         }
-        return Folded(suffixes: fold(suffixes), prefixes: fold(prefixes))
+        return (fold(suffixes), fold(prefixes))
     }()
 
-    /// The name without its legal forms at either end (repeatedly: "X Holdings Co., Ltd."),
-    /// or nil when there were none or what remains is too short to stand alone.
-    public static func strip(_ name: [UInt32], classes: [ScalarClass]) -> [UInt32]? {
+    /// The part of a folded name left without its legal forms at either end (repeatedly:
+    /// "X Holdings Co., Ltd."), or nil when it had none or what remains is too short to
+    /// stand alone (fewer than two CJK characters or three letters).
+    public static func core(of name: NormalizedText) -> Range<Int>? {
         var start = 0
         var end = name.count
-        var changed = true
         var stripped = false
+        func matches(_ form: NormalizedText, at from: Int) -> Bool {
+            guard from >= start, from + form.count <= end else { return false }
+            for i in 0..<form.count where name.scalars[from + i] != form.scalars[i] { return false }
+            // A Latin form must be whole words of the name: "co" ends "Gree Co", not "Greco".
+            if form.classes[0] == .word, !name.isWordStart(from) { return false }
+            if form.classes[form.count - 1] == .word, !name.isWordEnd(from + form.count) { return false }
+            return true
+        }
+        var changed = true
         while changed {
             changed = false
-            for form in folded.suffixes where end - start > form.count {
-                let from = end - form.count
-                guard Array(name[from..<end]) == form else { continue }
-                // A Latin form must be a whole word: preceded by a space, not by a letter.
-                if classes[from] == .word && classes[from - 1] == .word { continue }
-                end = from
-                while end > start, name[end - 1] == FoldTable.space { end -= 1 }
+            for form in folded.suffixes where end - start > form.count && matches(form, at: end - form.count) {
+                end -= form.count
                 changed = true
                 stripped = true
                 break
             }
-            for form in folded.prefixes where end - start > form.count {
-                guard Array(name[start..<start + form.count]) == form else { continue }
+            for form in folded.prefixes where end - start > form.count && matches(form, at: start) {
                 start += form.count
-                while start < end, name[start] == FoldTable.space { start += 1 }
                 changed = true
                 stripped = true
                 break
             }
         }
         guard stripped else { return nil }
-        let core = Array(name[start..<end])
+        let core = name.scalars[start..<end]
         let cjk = core.filter { FoldTable.classify($0) == .cjk }.count
         let letters = core.filter { FoldTable.classify($0) == .word }.count
-        // "Gree" alone is a word; 格力 alone is two characters: keep cores that an analyst
-        // would still call the company's name.
-        guard cjk >= 2 || letters >= 4 else { return nil }
-        return core
+        // "Gree" alone is a name; "Co" alone is not; 格力 alone is two characters.
+        guard cjk >= 2 || letters >= 3 else { return nil }
+        return start..<end
     }
 }

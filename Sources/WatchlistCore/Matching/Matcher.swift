@@ -13,7 +13,7 @@ public struct MatchHit: Sendable, Equatable {
     /// Where the watched name is written: the `.watch` file and line.
     public var file: String
     public var line: Int
-    /// The steps that made the listing's text equal to the name, for `--explain`.
+    /// What it took to make the listing's text equal to the name, for `--explain`.
     public var steps: [String]
     /// The folded forms compared, for `--explain`.
     public var foldedName: String
@@ -30,11 +30,29 @@ public protocol ListingMatcher: Sendable {
     func match(_ text: String, threshold: Double) -> [MatchHit]
 }
 
-/// The matcher: every watched name folded (`Normalizer`) into one Aho–Corasick automaton,
-/// boundary rules applied to each occurrence, `exclude:` phrases cancelling the
-/// occurrences they overlap, domains matched on label boundaries.
+/// The matching engine.
 ///
-/// Scores say how much folding it took to make the listing's text equal to the name:
+/// At load, every watched name is folded (`Normalizer`) and goes into one Aho–Corasick
+/// automaton, with its core (the name without its legal form, `LegalForms`), its
+/// `exclude:` phrases, and, for Latin names of 8 letters or more, the pieces that find
+/// typos (pigeonhole: with k edits, one of k+1 pieces is intact). A listing is folded
+/// and scanned once; then:
+///
+/// - Latin-edged names must start and end on word boundaries ("Gree" is not in
+///   "agreement"; spacing does not matter: "GreeElectric" is "Gree Electric");
+/// - CJK names of two or three characters must not straddle a word: ICU's dictionary
+///   segmentation of the surrounding text must put boundaries at both ends, and the
+///   characters on either side must not form a word with the name's edge characters
+///   (格力 in 资格力争, 京东 in 北京东南, 東芝 in 関東芝浦);
+/// - a piece hit is verified against the whole name with the OSA edit distance
+///   (1 edit for 8–11 letters, 2 from 12), on word boundaries, and only where no exact
+///   name covers the same text;
+/// - an `exclude:` phrase cancels the mentions of its entity that it overlaps;
+/// - of two hits of one entity, the one inside the other is not reported again.
+///
+/// Domains are matched separately, on label boundaries.
+///
+/// Scores say how much it took to make the listing's text equal to the name:
 ///
 /// | score | the listing's text equals the watched name … |
 /// |---|---|
@@ -43,17 +61,33 @@ public protocol ListingMatcher: Sendable {
 /// | 0.98 | after NFKC (full-/half-width forms, compatibility characters) |
 /// | 0.97 | after script folding (traditional/simplified Chinese, Japanese shinjitai) |
 /// | 0.96 | after punctuation, spacing, accents, invisible characters and look-alike letters |
-/// | −0.05 | when it matched the name without its legal form ("Co., Ltd.", 株式会社…) |
+/// | 0.90 / 0.86 | with one / two typos (edit distance) |
+/// | −0.05 | matched the name without its legal form ("Co., Ltd.", 株式会社, 集团…) |
+/// | 0.50 | a short CJK name straddling a word boundary (never above the default threshold) |
 ///
 /// Domains score 1.0 for the domain itself and 0.98 for a subdomain or an e-mail address.
+/// The default threshold, 0.8, keeps everything but boundary-straddling CJK.
 public final class Matcher: ListingMatcher, Sendable {
-    /// Who owns a pattern.
+    enum OwnerKind: UInt8, Sendable { case name, nameCore, exclude, fuzzyPiece }
+
     struct Owner: Sendable {
-        enum Kind: Sendable { case name(legalFormStripped: Bool), exclude }
         var watchlist: Int32
         var entity: Int32
         var name: Int32
-        var kind: Kind
+        var kind: OwnerKind
+        /// For `fuzzyPiece`: the fuzzy key and which of its pieces.
+        var fuzzyKey: Int32 = -1
+        var piece: Int32 = 0
+    }
+
+    struct FuzzyKey: Sendable {
+        var scalars: [UInt32]
+        /// For each scalar, which word of the name it belongs to; each word's edit budget.
+        var wordOf: [Int]
+        var wordBudgets: [Int]
+        var maxEdits: Int
+        var pieceOffsets: [Int]
+        var owners: [Owner]
     }
 
     struct DomainOwner: Sendable {
@@ -62,39 +96,71 @@ public final class Matcher: ListingMatcher, Sendable {
         var name: Int32
     }
 
+    public static let defaultThreshold = 0.8
+    static let boundaryScore = 0.5
+
     public let watchlists: [Watchlist]
     let normalizer: Normalizer
     let automaton: AhoCorasick
-    /// Pattern id → its owners (one folded pattern may belong to many customers' names).
-    let owners: [[Owner]]
-    /// Pattern id → whether its first / last scalar is a word character (needs a boundary).
-    let boundaryAtStart: [Bool]
-    let boundaryAtEnd: [Bool]
+    /// Owners of pattern `p`: `owners[ownerStart[p]..<ownerStart[p + 1]]`.
+    let ownerStart: [Int32]
+    let owners: [Owner]
+    let firstIsWord: [Bool]
+    let lastIsWord: [Bool]
+    let shortCJK: [Bool]
+    let fuzzyKeys: [FuzzyKey]
     /// Lower-cased domain → owners.
     let domains: [String: [DomainOwner]]
 
     public init(watchlists: [Watchlist], normalizer: Normalizer = Normalizer()) {
         self.watchlists = watchlists
         self.normalizer = normalizer
+        let table = normalizer.table
         var patternIndex: [[UInt32]: Int] = [:]
         var patterns: [[UInt32]] = []
-        var owners: [[Owner]] = []
-        var starts: [Bool] = []
-        var ends: [Bool] = []
+        var ownersOf: [[Owner]] = []
+        var fuzzyIndex: [[UInt32]: Int] = [:]
+        var fuzzyKeys: [FuzzyKey] = []
         var domains: [String: [DomainOwner]] = [:]
 
-        func add(_ folded: NormalizedText, scalars: [UInt32]? = nil, owner: Owner) {
-            let key = scalars ?? folded.scalars
-            guard !key.isEmpty else { return }
-            if let id = patternIndex[key] {
-                owners[id].append(owner)
-                return
-            }
+        func pattern(_ key: [UInt32]) -> Int {
+            if let id = patternIndex[key] { return id }
             patternIndex[key] = patterns.count
             patterns.append(key)
-            owners.append([owner])
-            starts.append(FoldTable.shared.classOfFolded(key.first!) == .word)
-            ends.append(FoldTable.shared.classOfFolded(key.last!) == .word)
+            ownersOf.append([])
+            return patterns.count - 1
+        }
+
+        func addFuzzy(_ name: NormalizedText, _ range: Range<Int>, owner: Owner) {
+            let key = Array(name.scalars[range])
+            guard key.count >= 8, key.allSatisfy({ table.classOfFolded($0) == .word }) else { return }
+            if let id = fuzzyIndex[key] {
+                fuzzyKeys[id].owners.append(owner)
+                return
+            }
+            var wordOf: [Int] = []
+            var lengths: [Int] = []
+            for i in range {
+                if i == range.lowerBound || name.wordStart[i] { lengths.append(0) }
+                lengths[lengths.count - 1] += 1
+                wordOf.append(lengths.count - 1)
+            }
+            let budgets = lengths.map { Fuzzy.budget(wordLength: $0) }
+            let edits = min(key.count >= 12 ? 2 : 1, budgets.reduce(0, +))
+            guard edits > 0 else { return }
+            let pieces = edits + 1
+            var offsets: [Int] = []
+            for p in 0..<pieces { offsets.append(p * key.count / pieces) }
+            let id = fuzzyKeys.count
+            fuzzyIndex[key] = id
+            fuzzyKeys.append(FuzzyKey(scalars: key, wordOf: wordOf, wordBudgets: budgets, maxEdits: edits,
+                                      pieceOffsets: offsets, owners: [owner]))
+            for p in 0..<pieces {
+                let end = p + 1 < pieces ? offsets[p + 1] : key.count
+                let piece = Array(key[offsets[p]..<end])
+                ownersOf[pattern(piece)].append(Owner(watchlist: owner.watchlist, entity: owner.entity, name: owner.name,
+                                                      kind: .fuzzyPiece, fuzzyKey: Int32(id), piece: Int32(p)))
+            }
         }
 
         for (w, watchlist) in watchlists.enumerated() {
@@ -106,20 +172,41 @@ public final class Matcher: ListingMatcher, Sendable {
                         continue
                     }
                     let folded = normalizer.normalize(name.value)
-                    add(folded, owner: Owner(watchlist: Int32(w), entity: Int32(e), name: Int32(n), kind: .name(legalFormStripped: false)))
-                    if let core = LegalForms.strip(folded.scalars, classes: folded.classes) {
-                        add(folded, scalars: core, owner: Owner(watchlist: Int32(w), entity: Int32(e), name: Int32(n), kind: .name(legalFormStripped: true)))
+                    guard !folded.scalars.isEmpty else { continue }
+                    let owner = Owner(watchlist: Int32(w), entity: Int32(e), name: Int32(n), kind: .name)
+                    ownersOf[pattern(folded.scalars)].append(owner)
+                    // Typos are looked for in the distinctive part of a name: never in its legal form.
+                    if let core = LegalForms.core(of: folded) {
+                        var coreOwner = owner
+                        coreOwner.kind = .nameCore
+                        ownersOf[pattern(Array(folded.scalars[core]))].append(coreOwner)
+                        addFuzzy(folded, core, owner: coreOwner)
+                    } else {
+                        addFuzzy(folded, 0..<folded.count, owner: owner)
                     }
                 }
                 for (x, exclude) in entity.excludes.enumerated() {
-                    add(normalizer.normalize(exclude.value), owner: Owner(watchlist: Int32(w), entity: Int32(e), name: Int32(x), kind: .exclude))
+                    let folded = normalizer.normalize(exclude.value)
+                    guard !folded.scalars.isEmpty else { continue }
+                    ownersOf[pattern(folded.scalars)].append(Owner(watchlist: Int32(w), entity: Int32(e), name: Int32(x), kind: .exclude))
                 }
             }
         }
+
+        var ownerStart: [Int32] = [0]
+        var owners: [Owner] = []
+        ownerStart.reserveCapacity(patterns.count + 1)
+        for list in ownersOf {
+            owners.append(contentsOf: list)
+            ownerStart.append(Int32(owners.count))
+        }
         self.automaton = AhoCorasick(patterns: patterns)
+        self.ownerStart = ownerStart
         self.owners = owners
-        self.boundaryAtStart = starts
-        self.boundaryAtEnd = ends
+        self.firstIsWord = patterns.map { table.classOfFolded($0[0]) == .word }
+        self.lastIsWord = patterns.map { table.classOfFolded($0[$0.count - 1]) == .word }
+        self.shortCJK = patterns.map { $0.count <= 3 && $0.allSatisfy { table.classOfFolded($0) == .cjk } }
+        self.fuzzyKeys = fuzzyKeys
         self.domains = domains
     }
 
@@ -130,115 +217,175 @@ public final class Matcher: ListingMatcher, Sendable {
         candidates(in: text).filter { $0.score >= threshold }
     }
 
+    /// How a raw occurrence was found.
+    enum Method: Equatable {
+        case exact
+        case fuzzy(edits: Int)
+        case domain(String)
+    }
+
+    /// An occurrence before it becomes a `MatchHit` (no strings built yet).
+    struct Raw {
+        var owner: Owner
+        var start: Int
+        var end: Int
+        var method: Method
+        var score: Double
+        var steps: [String]
+        var byteRange: Range<Int>
+    }
+
     /// Every hit with its score, whatever the threshold (for `--explain` near misses).
     public func candidates(in text: String) -> [MatchHit] {
         let folded = normalizer.normalize(text)
-        var found: [(owner: Owner, start: Int, end: Int)] = []
-        var excluded: [Int64: [Range<Int>]] = [:]
-        let n = folded.scalars.count
+        var exact: [(owner: Owner, start: Int, end: Int)] = []
+        var excluded: [(watchlist: Int32, entity: Int32, range: Range<Int>)] = []
+        var pieces: [(key: Int32, piece: Int32, start: Int, end: Int)] = []
 
         automaton.scan(folded.scalars) { id, start, end in
-            if boundaryAtStart[id], start > 0, folded.classes[start - 1] == .word { return }
-            if boundaryAtEnd[id], end < n, folded.classes[end] == .word { return }
-            for owner in owners[id] {
-                if case .exclude = owner.kind {
-                    excluded[Int64(owner.watchlist) << 32 | Int64(owner.entity), default: []].append(start..<end)
-                } else {
-                    found.append((owner, start, end))
+            let bounded = (!firstIsWord[id] || folded.isWordStart(start)) && (!lastIsWord[id] || folded.isWordEnd(end))
+            for k in Int(ownerStart[id])..<Int(ownerStart[id + 1]) {
+                let owner = owners[k]
+                switch owner.kind {
+                case .exclude:
+                    if bounded { excluded.append((owner.watchlist, owner.entity, start..<end)) }
+                case .name, .nameCore:
+                    if bounded { exact.append((owner, start, end)) }
+                case .fuzzyPiece:
+                    let key = fuzzyKeys[Int(owner.fuzzyKey)]
+                    if owner.piece == 0 && !folded.isWordStart(start) { continue }
+                    if Int(owner.piece) == key.pieceOffsets.count - 1 && !folded.isWordEnd(end) { continue }
+                    if let last = pieces.last, last.key == owner.fuzzyKey, last.piece == owner.piece, last.start == start { continue }
+                    pieces.append((owner.fuzzyKey, owner.piece, start, end))
                 }
             }
         }
 
-        var all: [(key: Int64, hit: MatchHit)] = []
-        func keep(_ hit: MatchHit, w: Int32, e: Int32, n: Int32) {
-            all.append((Int64(w) << 40 | Int64(e) << 20 | Int64(n), hit))
-        }
-
-        for (owner, start, end) in found {
-            if let spans = excluded[Int64(owner.watchlist) << 32 | Int64(owner.entity)],
-               spans.contains(where: { $0.overlaps(start..<end) }) { continue }
-            let watchlist = watchlists[Int(owner.watchlist)]
-            let entity = watchlist.entities[Int(owner.entity)]
-            let name = entity.names[Int(owner.name)]
+        var raws: [Raw] = []
+        var straddleCache: [Range<Int>: String?] = [:]
+        for (owner, start, end) in exact {
+            let range = Int(folded.starts[start])..<Int(folded.ends[end - 1])
+            let name = watchlists[Int(owner.watchlist)].entities[Int(owner.entity)].names[Int(owner.name)]
             let matched = folded.original(start..<end)
-            var (score, steps): (Double, [String])
-            if case .name(legalFormStripped: true) = owner.kind {
-                (score, steps) = Self.grade(matched: matched, name: name.value, partOfName: true)
+            var (score, steps) = Self.grade(matched: matched, name: name.value, partOfName: owner.kind == .nameCore, table: normalizer.table)
+            if owner.kind == .nameCore {
                 score -= 0.05
                 steps.append("legal form left out")
+            }
+            if shortCJKPattern(folded, start, end) {
+                let word: String?
+                if let cached = straddleCache[start..<end] { word = cached } else {
+                    word = CJKBoundaries.straddledWord(folded, start: start, end: end)
+                    straddleCache[start..<end] = word
+                }
+                if let word {
+                    score = min(score, Self.boundaryScore)
+                    steps.append("crosses a word boundary: the text reads \(word)")
+                }
+            }
+            raws.append(Raw(owner: owner, start: start, end: end, method: .exact, score: score, steps: steps, byteRange: range))
+        }
+
+        // Typos: verify each piece hit against its whole name.
+        var verified = Set<[Int]>()
+        for (keyID, piece, start, _) in pieces {
+            let key = fuzzyKeys[Int(keyID)]
+            guard let (s, e, edits) = Fuzzy.verify(key: key, piece: Int(piece), pieceStart: start, text: folded),
+                  edits > 0, verified.insert([Int(keyID), s, e]).inserted else { continue }
+            // An exact name (of any entity) covering this text explains it better.
+            if exact.contains(where: { $0.start <= s && $0.end >= e }) { continue }
+            let range = Int(folded.starts[s])..<Int(folded.ends[e - 1])
+            for owner in key.owners {
+                var score = edits == 1 ? 0.90 : 0.86
+                var steps = ["\(edits) typo\(edits == 1 ? "" : "s") (edit distance \(edits) over \(key.scalars.count) letters)"]
+                if owner.kind == .nameCore {
+                    score -= 0.05
+                    steps.append("legal form left out")
+                }
+                raws.append(Raw(owner: owner, start: s, end: e, method: .fuzzy(edits: edits), score: score, steps: steps, byteRange: range))
+            }
+        }
+
+        if !excluded.isEmpty {
+            raws.removeAll { raw in
+                excluded.contains { $0.watchlist == raw.owner.watchlist && $0.entity == raw.owner.entity && $0.range.overlaps(raw.start..<raw.end) }
+            }
+        }
+
+        if !domains.isEmpty { raws += domainHits(folded) }
+
+        return Self.reportable(raws).map { raw in
+            let watchlist = watchlists[Int(raw.owner.watchlist)]
+            let entity = watchlist.entities[Int(raw.owner.entity)]
+            let name = entity.names[Int(raw.owner.name)]
+            let matched = String(decoding: folded.utf8[raw.byteRange], as: UTF8.self)
+            let foldedMatched: String
+            let foldedName: String
+            if case .domain(let host) = raw.method {
+                foldedMatched = host
+                foldedName = name.value.lowercased()
             } else {
-                (score, steps) = Self.grade(matched: matched, name: name.value, partOfName: false)
+                var part = NormalizedText()
+                part.scalars = Array(folded.scalars[raw.start..<raw.end])
+                part.classes = Array(folded.classes[raw.start..<raw.end])
+                part.wordStart = Array(folded.wordStart[raw.start..<raw.end])
+                foldedMatched = part.folded
+                foldedName = normalizer.normalize(name.value).folded
             }
-            let range = Int(folded.starts[start])..<Int(folded.ends[end - 1])
-            keep(MatchHit(customer: watchlist.customer, entity: entity.name, name: name.value, relation: name.relation,
-                          matched: matched, score: score, file: watchlist.file, line: name.line, steps: steps,
-                          foldedName: normalizer.normalize(name.value).folded,
-                          foldedMatched: String(String.UnicodeScalarView(folded.scalars[start..<end].compactMap(Unicode.Scalar.init))),
-                          byteRange: range),
-                 w: owner.watchlist, e: owner.entity, n: owner.name)
+            return MatchHit(customer: watchlist.customer, entity: entity.name, name: name.value, relation: name.relation,
+                            matched: matched, score: raw.score, file: watchlist.file, line: name.line, steps: raw.steps,
+                            foldedName: foldedName, foldedMatched: foldedMatched, byteRange: raw.byteRange)
         }
+    }
 
-        if !domains.isEmpty {
-            for (host, range, isEmail) in Self.hostnames(in: folded.utf8) {
-                var suffix = Substring(host)
-                var isSubdomain = false
-                while true {
-                    if let list = domains[String(suffix)] {
-                        for owner in list {
-                            let watchlist = watchlists[Int(owner.watchlist)]
-                            let entity = watchlist.entities[Int(owner.entity)]
-                            let name = entity.names[Int(owner.name)]
-                            let matched = String(decoding: folded.utf8[range], as: UTF8.self)
-                            let sub = isSubdomain || isEmail
-                            keep(MatchHit(customer: watchlist.customer, entity: entity.name, name: name.value, relation: .domain,
-                                          matched: matched, score: sub ? 0.98 : 1.0, file: watchlist.file, line: name.line,
-                                          steps: [isEmail ? "e-mail address at the domain" : isSubdomain ? "subdomain" : "domain"],
-                                          foldedName: String(suffix), foldedMatched: host, byteRange: range),
-                                 w: owner.watchlist, e: owner.entity, n: owner.name)
-                        }
-                    }
-                    guard let dot = suffix.firstIndex(of: ".") else { break }
-                    suffix = suffix[suffix.index(after: dot)...]
-                    isSubdomain = true
+    @inline(__always)
+    private func shortCJKPattern(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
+        guard end - start <= 3 else { return false }
+        for i in start..<end where text.classes[i] != .cjk { return false }
+        return true
+    }
+
+    /// Drops shadowed occurrences, then keeps each name's best (then earliest) one.
+    ///
+    /// An occurrence is shadowed when another of the same customer and entity covers its
+    /// text and is longer, or covers the same text with a better score: "Gree" inside
+    /// "Gree Daikin Precision Mold", 格力电器 inside 珠海格力电器, 株式会社東芝 (legal form left
+    /// out) beside 東芝 on the same "東芝". Each mention is then reported once, by its most
+    /// specific name.
+    static func reportable(_ raws: [Raw]) -> [Raw] {
+        var keep = [Bool](repeating: true, count: raws.count)
+        for i in raws.indices {
+            let a = raws[i]
+            for j in raws.indices where j != i {
+                let b = raws[j]
+                guard b.owner.watchlist == a.owner.watchlist, b.owner.entity == a.owner.entity,
+                      b.byteRange.lowerBound <= a.byteRange.lowerBound, b.byteRange.upperBound >= a.byteRange.upperBound else { continue }
+                if b.byteRange.count > a.byteRange.count || b.score > a.score
+                    || b.score == a.score && b.byteRange == a.byteRange && j < i && b.owner.name == a.owner.name {
+                    keep[i] = false
+                    break
                 }
             }
         }
-        // Shadowed mentions go first, then each name keeps its best (then earliest) mention.
-        let visible = Self.withoutShadowedHits(all.map(\.hit))
-        var best: [Int64: MatchHit] = [:]
-        for (key, hit) in all where visible.contains(where: { $0 == hit }) {
-            if let current = best[key], current.score > hit.score
-                || current.score == hit.score && current.byteRange.lowerBound <= hit.byteRange.lowerBound { continue }
-            best[key] = hit
-        }
-        return best.values.sorted { ($0.byteRange.lowerBound, $0.customer, $0.entity, $0.name) < ($1.byteRange.lowerBound, $1.customer, $1.entity, $1.name) }
-    }
-
-    /// How much folding made `matched` equal to `name`: the score and the step's name.
-    /// Drops a hit when another hit of the same customer and entity covers its text and
-    /// is longer, or covers the same text with a better score: "Gree" inside "Gree Daikin
-    /// Precision Mold", 格力电器 inside 珠海格力电器, "gree" inside vpn.gree.com.cn,
-    /// 株式会社東芝 (legal form left out) beside 東芝 on the same "東芝". Each mention is
-    /// then reported once, by the most specific name.
-    static func withoutShadowedHits(_ hits: [MatchHit]) -> [MatchHit] {
-        var groups: [String: [MatchHit]] = [:]
-        for hit in hits { groups[hit.customer + "\u{0}" + hit.entity, default: []].append(hit) }
-        var kept: [MatchHit] = []
-        for group in groups.values {
-            for hit in group {
-                let shadowed = group.contains { other in
-                    other.byteRange.lowerBound <= hit.byteRange.lowerBound && other.byteRange.upperBound >= hit.byteRange.upperBound
-                        && (other.byteRange.count > hit.byteRange.count || other.score > hit.score)
-                }
-                if !shadowed { kept.append(hit) }
+        var best: [Int64: Int] = [:]
+        for i in raws.indices where keep[i] {
+            let o = raws[i].owner
+            let key = Int64(o.watchlist) << 40 | Int64(o.entity) << 20 | Int64(o.name)
+            if let current = best[key] {
+                let c = raws[current]
+                if c.score > raws[i].score || c.score == raws[i].score && c.byteRange.lowerBound <= raws[i].byteRange.lowerBound { continue }
             }
+            best[key] = i
         }
-        return kept
+        return best.values.sorted().map { raws[$0] }.sorted {
+            ($0.byteRange.lowerBound, $0.owner.watchlist, $0.owner.entity, $0.owner.name)
+                < ($1.byteRange.lowerBound, $1.owner.watchlist, $1.owner.entity, $1.owner.name)
+        }
     }
 
-    /// With `partOfName`, `matched` is compared with a part of the name (the name
-    /// without its legal form).
-    static func grade(matched: String, name: String, partOfName: Bool) -> (Double, [String]) {
+    /// How much folding made `matched` equal to `name`. With `partOfName`, `matched` is
+    /// compared with a part of the name (the name without its legal form).
+    static func grade(matched: String, name: String, partOfName: Bool, table: FoldTable) -> (Double, [String]) {
         func same(_ a: String, _ b: String) -> Bool { partOfName ? b.contains(a) : a == b }
         if same(matched, name) { return (1.0, ["exact"]) }
         let lowerMatched = matched.lowercased(), lowerName = name.lowercased()
@@ -246,39 +393,69 @@ public final class Matcher: ListingMatcher, Sendable {
         let nfkcMatched = lowerMatched.precomposedStringWithCompatibilityMapping.lowercased()
         let nfkcName = lowerName.precomposedStringWithCompatibilityMapping.lowercased()
         if same(nfkcMatched, nfkcName) { return (0.98, ["width (NFKC)"]) }
-        if same(FoldTable.shared.foldScript(nfkcMatched), FoldTable.shared.foldScript(nfkcName)) {
+        if same(table.foldScript(nfkcMatched), table.foldScript(nfkcName)) {
             return (0.97, ["script (traditional/shinjitai → simplified)"])
         }
         return (0.96, ["punctuation, spacing, accents, invisible or look-alike characters"])
     }
 
+    /// Domains, subdomains and e-mail addresses at watched domains.
+    func domainHits(_ folded: NormalizedText) -> [Raw] {
+        var raws: [Raw] = []
+        for (host, range, isEmail) in Self.hostnames(in: folded.utf8) {
+            var suffix = Substring(host)
+            var isSubdomain = false
+            while true {
+                if let list = domains[String(suffix)] {
+                    for owner in list {
+                        let sub = isSubdomain || isEmail
+                        raws.append(Raw(owner: Owner(watchlist: owner.watchlist, entity: owner.entity, name: owner.name, kind: .name),
+                                        start: 0, end: 0, method: .domain(host), score: sub ? 0.98 : 1.0,
+                                        steps: [isEmail ? "e-mail address at the domain" : isSubdomain ? "subdomain" : "domain"],
+                                        byteRange: range))
+                    }
+                }
+                guard let dot = suffix.firstIndex(of: ".") else { break }
+                suffix = suffix[suffix.index(after: dot)...]
+                isSubdomain = true
+            }
+        }
+        return raws
+    }
+
     /// Host names in the text: maximal runs of ASCII letters, digits, dots and hyphens
-    /// with at least one dot, lower-cased, trimmed of dots and hyphens; an e-mail
-    /// address's local part is included in the byte range.
+    /// with a dot and a letter after the last dot, lower-cased, trimmed of dots and
+    /// hyphens; an e-mail address's local part is included in the byte range.
     static func hostnames(in bytes: [UInt8]) -> [(String, Range<Int>, Bool)] {
         var result: [(String, Range<Int>, Bool)] = []
-        func isHostByte(_ b: UInt8) -> Bool {
+        @inline(__always) func isHostByte(_ b: UInt8) -> Bool {
             (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x2D
         }
         var i = 0
-        while i < bytes.count {
+        let count = bytes.count
+        while i < count {
             guard isHostByte(bytes[i]) else { i += 1; continue }
             var start = i
-            while i < bytes.count, isHostByte(bytes[i]) { i += 1 }
+            var dots = 0
+            while i < count, isHostByte(bytes[i]) {
+                if bytes[i] == 0x2E { dots += 1 }
+                i += 1
+            }
+            guard dots > 0 else { continue }
             var end = i
             while start < end, bytes[start] == 0x2E || bytes[start] == 0x2D { start += 1 }
             while end > start, bytes[end - 1] == 0x2E || bytes[end - 1] == 0x2D { end -= 1 }
-            guard end > start, bytes[start..<end].contains(0x2E) else { continue }
+            guard end > start, let lastDot = bytes[start..<end].lastIndex(of: 0x2E), lastDot + 1 < end,
+                  bytes[lastDot + 1] >= 0x41 else { continue }  // a letter after the last dot: not "1.3"
             let host = String(decoding: bytes[start..<end], as: UTF8.self).lowercased()
             var rangeStart = start
             var isEmail = false
             if start > 0, bytes[start - 1] == 0x40 {
-                isEmail = true
                 rangeStart = start - 1
                 while rangeStart > 0, isHostByte(bytes[rangeStart - 1]) || [0x5F, 0x2B, 0x25].contains(bytes[rangeStart - 1]) {
                     rangeStart -= 1
                 }
-                if rangeStart == start - 1 { isEmail = false; rangeStart = start }
+                if rangeStart == start - 1 { rangeStart = start } else { isEmail = true }
             }
             result.append((host, rangeStart..<end, isEmail))
         }

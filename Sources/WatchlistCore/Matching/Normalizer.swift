@@ -1,18 +1,35 @@
 /// Text in the form names are matched in, with a way back to the original.
 ///
-/// `scalars[i]` is a folded scalar (see `FoldTable`); separators are collapsed so that
-/// a single space (0x20) stands only between two word characters, and nothing stands
-/// between CJK characters or between CJK and Latin ("中国 移动" → "中国移动",
-/// "China-Mobile" → "china mobile", "TCL 科技" → "tcl科技"). `starts[i]..<ends[i]` is
-/// the UTF-8 byte range of the original text that produced `scalars[i]`, so any match
-/// can be reported exactly as it stands in the listing.
+/// `scalars[i]` is a folded scalar (see `FoldTable`). Separators are not kept: words of
+/// spaced scripts are run together and `wordStart[i]` records where a word began
+/// ("China-Mobile", "China  Mobile" and "ChinaMobile" all fold to "chinamobile", the
+/// first two with a word start at "m"). A name made of Latin words matches on word
+/// starts and ends only, however the seller spaced it; CJK has no spaces to begin with.
+/// `starts[i]..<ends[i]` is the UTF-8 byte range of the original text that produced
+/// `scalars[i]`, so a match is reported exactly as it stands in the listing.
 public struct NormalizedText: Sendable {
     public var scalars: [UInt32] = []
     public var classes: [ScalarClass] = []
+    /// True where a word of a spaced script starts (after a separator, CJK, or the start).
+    public var wordStart: [Bool] = []
     public var starts: [Int32] = []
     public var ends: [Int32] = []
     /// The original text's UTF-8 bytes.
     public var utf8: [UInt8] = []
+
+    public var count: Int { scalars.count }
+
+    /// Whether a Latin-edged match may end before position `i`.
+    @inline(__always)
+    public func isWordEnd(_ i: Int) -> Bool {
+        i >= scalars.count || classes[i] != .word || wordStart[i]
+    }
+
+    /// Whether a Latin-edged match may start at position `i`.
+    @inline(__always)
+    public func isWordStart(_ i: Int) -> Bool {
+        i == 0 || classes[i] != .word || wordStart[i]
+    }
 
     /// The original text behind `scalars[range]`.
     public func original(_ range: Range<Int>) -> String {
@@ -20,9 +37,15 @@ public struct NormalizedText: Sendable {
         return String(decoding: utf8[Int(starts[range.lowerBound])..<Int(ends[range.upperBound - 1])], as: UTF8.self)
     }
 
-    /// The folded form as a string (for explanations and tests).
+    /// The folded form as a string, with a space at every word start inside a run of
+    /// words (for explanations and tests).
     public var folded: String {
-        String(String.UnicodeScalarView(scalars.compactMap(Unicode.Scalar.init)))
+        var view = String.UnicodeScalarView()
+        for (i, value) in scalars.enumerated() {
+            if i > 0, classes[i] == .word, wordStart[i], classes[i - 1] == .word { view.append(" ") }
+            if let scalar = Unicode.Scalar(value) { view.append(scalar) }
+        }
+        return String(view)
     }
 }
 
@@ -45,11 +68,11 @@ public struct Normalizer: Sendable {
 
         var folded: [UInt32] = []
         folded.reserveCapacity(8)
-        var pendingSpace: (start: Int32, end: Int32)?
+        var sawSeparator = true
         var lastClass = ScalarClass.separator
         var index = 0
         while index < bytes.count {
-            let start = index
+            let start = Int32(index)
             let scalar = Self.decode(bytes, &index)
             let end = Int32(index)
             folded.removeAll(keepingCapacity: true)
@@ -58,10 +81,10 @@ public struct Normalizer: Sendable {
             case .drop:
                 continue
             case .mark:
-                if !result.ends.isEmpty && pendingSpace == nil { result.ends[result.ends.count - 1] = end }
+                if !result.ends.isEmpty && !sawSeparator { result.ends[result.ends.count - 1] = end }
                 continue
             case .kanaMark:
-                if lastClass == .cjk, pendingSpace == nil, let last = result.scalars.last,
+                if lastClass == .cjk, !sawSeparator, let last = result.scalars.last,
                    let composed = table.composeKana(last, with: folded.first ?? 0x3099) {
                     result.scalars[result.scalars.count - 1] = composed
                     result.ends[result.ends.count - 1] = end
@@ -72,27 +95,17 @@ public struct Normalizer: Sendable {
             }
             for value in folded {
                 let valueClass = table.classOfFolded(value)
-                switch valueClass {
-                case .word:
-                    if let space = pendingSpace, lastClass == .word {
-                        result.scalars.append(FoldTable.space)
-                        result.classes.append(.separator)
-                        result.starts.append(space.start)
-                        result.ends.append(space.end)
-                    }
-                    pendingSpace = nil
-                    lastClass = .word
-                case .cjk:
-                    pendingSpace = nil
-                    lastClass = .cjk
-                default:
-                    if lastClass == .word, pendingSpace == nil { pendingSpace = (Int32(start), end) }
+                if valueClass == .separator {
+                    sawSeparator = true
                     continue
                 }
                 result.scalars.append(value)
                 result.classes.append(valueClass)
-                result.starts.append(Int32(start))
+                result.wordStart.append(valueClass == .word && (sawSeparator || lastClass != .word))
+                result.starts.append(start)
                 result.ends.append(end)
+                sawSeparator = false
+                lastClass = valueClass
             }
         }
         return result
