@@ -269,7 +269,7 @@ public final class FoldTable: Sendable {
         }
     }
 
-    private static func convert(_ text: String, config: String) -> String? {
+    static func convert(_ text: String, config: String) -> String? {
         let handle = opencc_open(config)
         guard let handle, Int(bitPattern: handle) != -1 else { return nil }
         defer { opencc_close(handle) }

@@ -4,6 +4,18 @@
 enum Fuzzy {
     /// The best (start, end, edits) for `key` around a hit of its `piece` at `pieceStart`.
     static func verify(key: Matcher.FuzzyKey, piece: Int, pieceStart: Int, text: NormalizedText) -> (Int, Int, Int)? {
+        guard let (start, end, edits) = align(key: key, piece: piece, pieceStart: pieceStart, text: text) else { return nil }
+        // Sellers slip inside words: the first letter and the number of words stay. A
+        // different first letter ("Kobayashi" for Obayashi, "eKadokawa") or an extra word
+        // ("Colonial Pipes Inc" for Colonial Pipeline) is another name.
+        guard text.scalars[start] == key.scalars[0] else { return nil }
+        var words = 0
+        for i in start..<end where text.isWordStart(i) || i == start { words += 1 }
+        guard words == key.wordBudgets.count else { return nil }
+        return (start, end, edits)
+    }
+
+    static func align(key: Matcher.FuzzyKey, piece: Int, pieceStart: Int, text: NormalizedText) -> (Int, Int, Int)? {
         let k = key.maxEdits
         let m = key.scalars.count
         let last = key.pieceOffsets.count - 1
@@ -53,11 +65,11 @@ enum Fuzzy {
     }
 
     /// Edits a word of the name may carry: none in words of up to 3 letters (DJI, LG),
-    /// one up to 7 letters, two from 8. A typo budget spread over a whole name would let
+    /// one up to 9 letters (Electron is not Electric), two from 10. A typo budget spread over a whole name would let
     /// "Runxing New Materials" pass for "Anxing New Materials", or "Corporation" for "LY
     /// Corporation"; sellers' typos are one or two slips in a long word.
     static func budget(wordLength: Int) -> Int {
-        wordLength <= 3 ? 0 : wordLength <= 7 ? 1 : 2
+        wordLength <= 3 ? 0 : wordLength <= 9 ? 1 : 2
     }
 
     /// OSA alignment of `key` with each prefix of `window`: the prefix length with the

@@ -272,6 +272,16 @@ public final class Matcher: ListingMatcher, Sendable {
                 score -= 0.05
                 steps.append("legal form left out")
             }
+            if Self.insideKatakanaWord(folded, start, end) {
+                score = min(score, Self.boundaryScore)
+                steps.append("part of a longer katakana word")
+            }
+            if owner.kind == .nameCore, end - start < 5, lastIsWordAt(folded, end - 1),
+               end < folded.count, folded.classes[end] == .word, !LegalForms.formStarts(at: end, in: folded) {
+                // A short core ("JBS" of JBS S.A.) followed by another word names something else: JBS Furniture.
+                score = min(score, Self.boundaryScore)
+                steps.append("short name followed by another word")
+            }
             if shortCJKPattern(folded, start, end) {
                 let word: String?
                 if let cached = straddleCache[start..<end] { word = cached } else {
@@ -292,6 +302,8 @@ public final class Matcher: ListingMatcher, Sendable {
             let key = fuzzyKeys[Int(keyID)]
             guard let (s, e, edits) = Fuzzy.verify(key: key, piece: Int(piece), pieceStart: start, text: folded),
                   edits > 0, verified.insert([Int(keyID), s, e]).inserted else { continue }
+            // Inside a host name a near miss is a look-alike domain, not a typo.
+            if Self.insideHostName(folded, s, e) { continue }
             // An exact name (of any entity) covering this text explains it better.
             if exact.contains(where: { $0.start <= s && $0.end >= e }) { continue }
             let range = Int(folded.starts[s])..<Int(folded.ends[e - 1])
@@ -314,7 +326,7 @@ public final class Matcher: ListingMatcher, Sendable {
 
         if !domains.isEmpty { raws += domainHits(folded) }
 
-        return Self.reportable(raws).map { raw in
+        return reportable(raws).map { raw in
             let watchlist = watchlists[Int(raw.owner.watchlist)]
             let entity = watchlist.entities[Int(raw.owner.entity)]
             let name = entity.names[Int(raw.owner.name)]
@@ -338,11 +350,43 @@ public final class Matcher: ListingMatcher, Sendable {
         }
     }
 
+    /// Whether the text at `start..<end` is part of a dotted host name or e-mail address.
+    static func insideHostName(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
+        let bytes = text.utf8
+        func isHost(_ b: UInt8) -> Bool {
+            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x2D || b == 0x40
+        }
+        var i = Int(text.starts[start])
+        while i > 0, isHost(bytes[i - 1]) { i -= 1 }
+        var j = Int(text.ends[end - 1])
+        while j < bytes.count, isHost(bytes[j]) { j += 1 }
+        return bytes[i..<j].contains(0x2E) && bytes[i..<j].contains { $0 >= 0x41 } && !bytes[i..<j].contains(0x20)
+    }
+
+    /// A katakana name next to more katakana is part of a longer word: イオン in
+    /// マイナスイオン, セイコー in セイコーエプソン. グループ and ホールディングス after it are
+    /// legal forms, not another word.
+    static func insideKatakanaWord(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
+        func isKatakana(_ v: UInt32) -> Bool { (0x30A1...0x30FA).contains(v) || v == 0x30FC }
+        if start > 0, isKatakana(text.scalars[start]), isKatakana(text.scalars[start - 1]),
+           text.ends[start - 1] == text.starts[start] { return true }
+        if end < text.count, isKatakana(text.scalars[end - 1]), isKatakana(text.scalars[end]),
+           text.starts[end] == text.ends[end - 1], !LegalForms.formStarts(at: end, in: text) { return true }
+        return false
+    }
+
+    @inline(__always)
+    private func lastIsWordAt(_ text: NormalizedText, _ i: Int) -> Bool { text.classes[i] == .word }
+
     @inline(__always)
     private func shortCJKPattern(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
         guard end - start <= 3 else { return false }
         for i in start..<end where text.classes[i] != .cjk { return false }
         return true
+    }
+
+    func entityName(_ owner: Owner) -> String {
+        watchlists[Int(owner.watchlist)].entities[Int(owner.entity)].name
     }
 
     /// Drops shadowed occurrences, then keeps each name's best (then earliest) one.
@@ -352,16 +396,24 @@ public final class Matcher: ListingMatcher, Sendable {
     /// "Gree Daikin Precision Mold", 格力电器 inside 珠海格力电器, 株式会社東芝 (legal form left
     /// out) beside 東芝 on the same "東芝". Each mention is then reported once, by its most
     /// specific name.
-    static func reportable(_ raws: [Raw]) -> [Raw] {
+    func reportable(_ raws: [Raw], threshold: Double = 0) -> [Raw] {
         var keep = [Bool](repeating: true, count: raws.count)
         for i in raws.indices {
             let a = raws[i]
             for j in raws.indices where j != i {
                 let b = raws[j]
-                guard b.owner.watchlist == a.owner.watchlist, b.owner.entity == a.owner.entity,
-                      b.byteRange.lowerBound <= a.byteRange.lowerBound, b.byteRange.upperBound >= a.byteRange.upperBound else { continue }
-                if b.byteRange.count > a.byteRange.count || b.score > a.score
-                    || b.score == a.score && b.byteRange == a.byteRange && j < i && b.owner.name == a.owner.name {
+                guard b.byteRange.lowerBound <= a.byteRange.lowerBound, b.byteRange.upperBound >= a.byteRange.upperBound else { continue }
+                if b.owner.watchlist == a.owner.watchlist, b.owner.entity == a.owner.entity {
+                    if b.byteRange.count > a.byteRange.count || b.score > a.score
+                        || b.score == a.score && b.byteRange == a.byteRange && j < i && b.owner.name == a.owner.name {
+                        keep[i] = false
+                        break
+                    }
+                } else if b.byteRange.count > a.byteRange.count, b.score >= Self.defaultThreshold,
+                          entityName(b.owner).lowercased() != entityName(a.owner).lowercased() {
+                    // A longer watched name of another company covers this text: "Mitsubishi
+                    // Electric" is not a mention of Mitsubishi Corporation (by its core
+                    // "Mitsubishi"), whichever customer watches it.
                     keep[i] = false
                     break
                 }
