@@ -45,7 +45,8 @@ public protocol ListingMatcher: Sendable {
 ///   characters on either side must not form a word with the name's edge characters
 ///   (格力 in 资格力争, 京东 in 北京东南, 東芝 in 関東芝浦);
 /// - a piece hit is verified against the whole name with the OSA edit distance
-///   (1 edit for 8–11 letters, 2 from 12), on word boundaries, and only where no exact
+///   (per word: none up to 3 letters, 1 up to 9, 2 from 10; at most 2 in all), on word
+///   boundaries, with the first letter and the number of words kept, and only where no exact
 ///   name covers the same text;
 /// - an `exclude:` phrase cancels the mentions of its entity that it overlaps;
 /// - of two hits of one entity, the one inside the other is not reported again.
@@ -146,7 +147,7 @@ public final class Matcher: ListingMatcher, Sendable {
                 wordOf.append(lengths.count - 1)
             }
             let budgets = lengths.map { Fuzzy.budget(wordLength: $0) }
-            let edits = min(key.count >= 12 ? 2 : 1, budgets.reduce(0, +))
+            let edits = min(2, budgets.reduce(0, +))
             guard edits > 0 else { return }
             let pieces = edits + 1
             var offsets: [Int] = []
@@ -360,7 +361,9 @@ public final class Matcher: ListingMatcher, Sendable {
         while i > 0, isHost(bytes[i - 1]) { i -= 1 }
         var j = Int(text.ends[end - 1])
         while j < bytes.count, isHost(bytes[j]) { j += 1 }
-        return bytes[i..<j].contains(0x2E) && bytes[i..<j].contains { $0 >= 0x41 } && !bytes[i..<j].contains(0x20)
+        while j > i, bytes[j - 1] == 0x2E || bytes[j - 1] == 0x2D { j -= 1 }  // a sentence's full stop
+        guard j > i, let dot = bytes[i..<j].lastIndex(of: 0x2E) else { return false }
+        return dot + 1 < j && bytes[dot + 1] >= 0x41
     }
 
     /// A katakana name next to more katakana is part of a longer word: イオン in
