@@ -30,16 +30,9 @@ extension Watchlistd {
             let matcher = Matcher(watchlists: lists)
             if texts.isEmpty {
                 let input = FileHandle.standardInput.readDataToEndOfFile()
-                var output = Data()
-                let problems = JSONLinesMatch.run(input: input, matcher: matcher, threshold: threshold) { line in
-                    output.append(contentsOf: line.utf8)
-                    output.append(0x0A)
-                    if output.count > 1 << 16 {
-                        FileHandle.standardOutput.write(output)
-                        output.removeAll(keepingCapacity: true)
-                    }
+                let problems = JSONLinesMatch.run(input: input, matcher: matcher, threshold: threshold) { block in
+                    FileHandle.standardOutput.write(block)
                 }
-                FileHandle.standardOutput.write(output)
                 for problem in problems.prefix(20) { printError(problem.description) }
                 if !problems.isEmpty { throw Exit.dataError }
                 return

@@ -36,34 +36,123 @@ final class TempDir {
     }
 }
 
+/// A child process started with posix_spawn. (Foundation's `Process` on Linux is not
+/// safe to use from tests running in parallel: its run-loop setup races, and its pipes
+/// fail on EINTR.)
+final class Child {
+    static let spawnLock = NSLock()
+    let pid: pid_t
+    let stdoutFD: Int32
+    let stderrFD: Int32
+    let stdinFD: Int32
+
+    init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
+        // One spawn at a time: pipes are created, marked close-on-exec and handed over under
+        // the lock, so no other child started concurrently inherits (and holds open) them.
+        Child.spawnLock.lock()
+        defer { Child.spawnLock.unlock() }
+        var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0], inPipe: [Int32] = [0, 0]
+        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0, pipe(&inPipe) == 0 else { throw TestFailure("pipe failed") }
+        for fd in outPipe + errPipe + inPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        // The test runner blocks signals in its threads; a child must start with none blocked.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in env { free(pointer) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, env)
+        close(outPipe[1]); close(errPipe[1]); close(inPipe[0])
+        guard status == 0 else {
+            close(outPipe[0]); close(errPipe[0]); close(inPipe[1])
+            throw TestFailure("cannot start \(executable): \(String(cString: strerror(status)))")
+        }
+        self.pid = pid
+        stdoutFD = outPipe[0]
+        stderrFD = errPipe[0]
+        stdinFD = inPipe[1]
+    }
+
+    deinit {
+        close(stdoutFD)
+        close(stderrFD)
+        // stdinFD is closed by whoever feeds (or does not feed) the child's input.
+    }
+
+    /// Reads one line from standard output (without the line feed).
+    func readLine() -> String {
+        var line = Data()
+        var byte: UInt8 = 0
+        while true {
+            let n = read(stdoutFD, &byte, 1)
+            if n == 1 {
+                if byte == 0x0A { break }
+                line.append(byte)
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                break
+            }
+        }
+        return String(decoding: line, as: UTF8.self)
+    }
+
+    static func readAll(_ fd: Int32) -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n > 0 { data.append(contentsOf: buffer[0..<n]) } else if n < 0 && errno == EINTR { continue } else { break }
+        }
+        return data
+    }
+
+    /// Waits for the child; returns its exit status (128 + signal when killed).
+    @discardableResult
+    func wait() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        if status & 0x7F == 0 { return (status >> 8) & 0xFF }
+        return 128 + (status & 0x7F)
+    }
+}
+
 /// A helper process (a real server) that prints its port on its first line; killed on drop.
 final class ServerProcess {
-    let process = Process()
+    let child: Child
     let port: Int
-    private let output = Pipe()
 
     init(_ executable: String, _ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = output
-        try process.run()
-        var line = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data([0x0A]) { break }
-            line.append(byte)
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)) else {
-            process.terminate()
+        child = try Child(executable, arguments)
+        close(child.stdinFD)
+        guard let port = Int(child.readLine().trimmingCharacters(in: .whitespaces)) else {
+            kill(child.pid, SIGKILL)
+            child.wait()
             throw TestFailure("\(executable) \(arguments) did not print a port (is python3-aiosmtpd installed? run `make test-deps`)")
         }
         self.port = port
     }
 
     deinit {
-        // SIGKILL: a child inherits the test runner's blocked signal mask, so SIGTERM may never arrive.
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        kill(child.pid, SIGKILL)
+        child.wait()
     }
 
     /// The fixture HTTP server serving `directory`.
@@ -90,20 +179,37 @@ func runBinary(_ arguments: [String], stdin: String? = nil) throws -> (status: I
     guard FileManager.default.isExecutableFile(atPath: Repo.binary.path) else {
         throw TestFailure("\(Repo.binary.path) is missing: run `swift build` first (make test does)")
     }
-    let process = Process()
-    process.executableURL = Repo.binary
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe(), input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    let child = try Child(Repo.binary.path, arguments)
+    // Feed stdin and drain stderr on other threads so that no pipe fills up and blocks.
+    let input = Data((stdin ?? "").utf8)
+    let stdinFD = child.stdinFD
+    let writer = Thread {
+        input.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(stdinFD, buffer.baseAddress! + offset, buffer.count - offset)
+                if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { break }
+            }
+        }
+        close(stdinFD)
+    }
+    writer.start()
+    let errBox = DataBox()
+    let stderrFD = child.stderrFD
+    let done = DispatchSemaphore(value: 0)
+    Thread {
+        errBox.data = Child.readAll(stderrFD)
+        done.signal()
+    }.start()
+    let stdout = Child.readAll(child.stdoutFD)
+    done.wait()
+    let status = child.wait()
+    return (status, String(decoding: stdout, as: UTF8.self), String(decoding: errBox.data, as: UTF8.self))
+}
+
+final class DataBox: @unchecked Sendable {
+    // @unchecked: written by one thread before a semaphore signal, read after the wait.
+    var data = Data()
 }
 
 /// Parses a watchlist text, failing the test on any error.

@@ -2,7 +2,7 @@ import Foundation
 
 /// `watchlistd match` on JSON Lines: one `{"id", "title", "body"}` object a line in,
 /// one hit object a line out (docs/interfaces.md), at most one per
-/// (id, customer, entity, name).
+/// (id, customer, entity, name). Output keeps the input's order.
 public enum JSONLinesMatch {
     struct Output: Encodable {
         var id: String
@@ -15,42 +15,97 @@ public enum JSONLinesMatch {
     }
 
     /// A line that is not a listing object.
-    public struct InputError: Error, CustomStringConvertible {
+    public struct InputError: Error, Sendable, CustomStringConvertible {
         public var line: Int
         public var message: String
         public var description: String { "stdin:\(line): \(message)" }
     }
 
-    /// Matches every line of `input`; writes hit lines through `emit`. Returns the
-    /// problems with input lines (such lines are skipped, the rest still matched).
-    public static func run(input: Data, matcher: Matcher, threshold: Double, emit: (String) -> Void) -> [InputError] {
-        var problems: [InputError] = []
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        var number = 0
-        for line in input.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            number += 1
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else {
-                problems.append(InputError(line: number, message: "not a JSON object; expected {\"id\": …, \"title\": …, \"body\": …}"))
-                continue
+    /// One block's results, written by exactly one worker.
+    final class Slots: @unchecked Sendable {
+        // @unchecked: `concurrentPerform` gives each block index to exactly one worker,
+        // and the slots are read only after it returns.
+        var outputs: [Data]
+        var problems: [[InputError]]
+        init(_ count: Int) {
+            outputs = Array(repeating: Data(), count: count)
+            problems = Array(repeating: [], count: count)
+        }
+    }
+
+    /// Matches every line of `input` on `workers` threads; writes hit lines through
+    /// `emit`, in input order. Returns the problems with input lines (such lines are
+    /// skipped, the rest still matched).
+    public static func run(input: Data, matcher: Matcher, threshold: Double,
+                           workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                           emit: (Data) -> Void) -> [InputError] {
+        let lines = lineRanges(input)
+        let blockSize = 512
+        let blocks = (lines.count + blockSize - 1) / blockSize
+        let slots = Slots(blocks)
+        let work: @Sendable (Int) -> Void = { block in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes]
+            var output = Data()
+            var problems: [InputError] = []
+            for index in (block * blockSize)..<min(lines.count, (block + 1) * blockSize) {
+                let range = lines[index]
+                let line = input[range]
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
+                guard let object = (try? JSONSerialization.jsonObject(with: line)) as? [String: Any] else {
+                    problems.append(InputError(line: index + 1, message: "not a JSON object; expected {\"id\": …, \"title\": …, \"body\": …}"))
+                    continue
+                }
+                let id: String
+                switch object["id"] {
+                case let string as String: id = string
+                case let number as NSNumber: id = number.stringValue
+                default: id = String(index + 1)
+                }
+                let title = object["title"] as? String ?? ""
+                let body = object["body"] as? String ?? ""
+                let text = body.isEmpty ? title : title + "\n" + body
+                for hit in matcher.match(text, threshold: threshold) {
+                    let record = Output(id: id, customer: hit.customer, entity: hit.entity, name: hit.name,
+                                        relation: hit.relation.rawValue, matched: hit.matched,
+                                        score: (hit.score * 100).rounded() / 100)
+                    if let data = try? encoder.encode(record) {
+                        output.append(data)
+                        output.append(0x0A)
+                    }
+                }
             }
-            let id: String
-            switch object["id"] {
-            case let string as String: id = string
-            case let number as NSNumber: id = number.stringValue
-            default: id = String(number)
-            }
-            let title = object["title"] as? String ?? ""
-            let body = object["body"] as? String ?? ""
-            let text = body.isEmpty ? title : title + "\n" + body
-            for hit in matcher.match(text, threshold: threshold) {
-                let output = Output(id: id, customer: hit.customer, entity: hit.entity, name: hit.name,
-                                    relation: hit.relation.rawValue, matched: hit.matched,
-                                    score: (hit.score * 100).rounded() / 100)
-                if let data = try? encoder.encode(output) { emit(String(decoding: data, as: UTF8.self)) }
+            slots.outputs[block] = output
+            slots.problems[block] = problems
+        }
+        if workers > 1 && blocks > 1 {
+            DispatchQueue.concurrentPerform(iterations: blocks, execute: work)
+        } else {
+            for block in 0..<blocks { work(block) }
+        }
+        for output in slots.outputs where !output.isEmpty { emit(output) }
+        return slots.problems.flatMap { $0 }
+    }
+
+    /// The byte ranges of the lines of `data` (without their line feeds).
+    static func lineRanges(_ data: Data) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            guard let base = buffer.baseAddress else { return }
+            var start = 0
+            let count = buffer.count
+            while start < count {
+                if let found = memchr(base + start, 0x0A, count - start) {
+                    let end = base.distance(to: UnsafeRawPointer(found))
+                    ranges.append(start..<end)
+                    start = end + 1
+                } else {
+                    ranges.append(start..<count)
+                    break
+                }
             }
         }
-        return problems
+        let offset = data.startIndex
+        return offset == 0 ? ranges : ranges.map { ($0.lowerBound + offset)..<($0.upperBound + offset) }
     }
 }

@@ -79,16 +79,37 @@ public final class Matcher: ListingMatcher, Sendable {
         /// For `fuzzyPiece`: the fuzzy key and which of its pieces.
         var fuzzyKey: Int32 = -1
         var piece: Int32 = 0
+        var lastPiece = false
     }
 
-    struct FuzzyKey: Sendable {
-        var scalars: [UInt32]
+    /// A name (or core) that typos are looked for in. A class: it is read per piece hit,
+    /// and copying a struct of arrays there costs more than the verification.
+    final class FuzzyKey: Sendable {
+        let scalars: [UInt32]
         /// For each scalar, which word of the name it belongs to; each word's edit budget.
-        var wordOf: [Int]
-        var wordBudgets: [Int]
-        var maxEdits: Int
-        var pieceOffsets: [Int]
-        var owners: [Owner]
+        let wordOf: [Int]
+        let wordBudgets: [Int]
+        let reversedScalars: [UInt32]
+        let reversedWordOf: [Int]
+        let maxEdits: Int
+        let pieceOffsets: [Int]
+        let owners: [Owner]
+
+        init(scalars: [UInt32], wordOf: [Int], wordBudgets: [Int], maxEdits: Int, pieceOffsets: [Int], owners: [Owner]) {
+            self.scalars = scalars
+            self.wordOf = wordOf
+            self.wordBudgets = wordBudgets
+            self.reversedScalars = scalars.reversed()
+            self.reversedWordOf = wordOf.reversed()
+            self.maxEdits = maxEdits
+            self.pieceOffsets = pieceOffsets
+            self.owners = owners
+        }
+
+        func adding(_ owner: Owner) -> FuzzyKey {
+            FuzzyKey(scalars: scalars, wordOf: wordOf, wordBudgets: wordBudgets, maxEdits: maxEdits,
+                     pieceOffsets: pieceOffsets, owners: owners + [owner])
+        }
     }
 
     struct DomainOwner: Sendable {
@@ -136,7 +157,7 @@ public final class Matcher: ListingMatcher, Sendable {
             let key = Array(name.scalars[range])
             guard key.count >= 8, key.allSatisfy({ table.classOfFolded($0) == .word }) else { return }
             if let id = fuzzyIndex[key] {
-                fuzzyKeys[id].owners.append(owner)
+                fuzzyKeys[id] = fuzzyKeys[id].adding(owner)
                 return
             }
             var wordOf: [Int] = []
@@ -160,7 +181,8 @@ public final class Matcher: ListingMatcher, Sendable {
                 let end = p + 1 < pieces ? offsets[p + 1] : key.count
                 let piece = Array(key[offsets[p]..<end])
                 ownersOf[pattern(piece)].append(Owner(watchlist: owner.watchlist, entity: owner.entity, name: owner.name,
-                                                      kind: .fuzzyPiece, fuzzyKey: Int32(id), piece: Int32(p)))
+                                                      kind: .fuzzyPiece, fuzzyKey: Int32(id), piece: Int32(p),
+                                                      lastPiece: p == pieces - 1))
             }
         }
 
@@ -253,9 +275,8 @@ public final class Matcher: ListingMatcher, Sendable {
                 case .name, .nameCore:
                     if bounded { exact.append((owner, start, end)) }
                 case .fuzzyPiece:
-                    let key = fuzzyKeys[Int(owner.fuzzyKey)]
                     if owner.piece == 0 && !folded.isWordStart(start) { continue }
-                    if Int(owner.piece) == key.pieceOffsets.count - 1 && !folded.isWordEnd(end) { continue }
+                    if owner.lastPiece && !folded.isWordEnd(end) { continue }
                     if let last = pieces.last, last.key == owner.fuzzyKey, last.piece == owner.piece, last.start == start { continue }
                     pieces.append((owner.fuzzyKey, owner.piece, start, end))
                 }
@@ -299,9 +320,10 @@ public final class Matcher: ListingMatcher, Sendable {
 
         // Typos: verify each piece hit against its whole name.
         var verified = Set<[Int]>()
+        var scratch = Fuzzy.Scratch()
         for (keyID, piece, start, _) in pieces {
             let key = fuzzyKeys[Int(keyID)]
-            guard let (s, e, edits) = Fuzzy.verify(key: key, piece: Int(piece), pieceStart: start, text: folded),
+            guard let (s, e, edits) = Fuzzy.verify(key: key, piece: Int(piece), pieceStart: start, text: folded, scratch: &scratch),
                   edits > 0, verified.insert([Int(keyID), s, e]).inserted else { continue }
             // Inside a host name a near miss is a look-alike domain, not a typo.
             if Self.insideHostName(folded, s, e) { continue }

@@ -160,6 +160,7 @@ struct FoldingTests {
         let folded = Normalizer().normalize(text)
         #expect(folded.folded == "贩卖gree electric")  // 売 is the shinjitai of 賣
         #expect(folded.original(2..<6) == "ＧＲＥＥ")
-        #expect(folded.original(2..<15) == "ＧＲＥＥ　Electric")
+        #expect(folded.original(2..<14) == "ＧＲＥＥ　Electric")
+        #expect(folded.wordStart[6] && !folded.wordStart[5])  // "electric" starts a word
     }
 }
