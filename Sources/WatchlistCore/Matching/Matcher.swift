@@ -298,11 +298,13 @@ public final class Matcher: ListingMatcher, Sendable {
                 score = min(score, Self.boundaryScore)
                 steps.append("part of a longer katakana word")
             }
-            if owner.kind == .nameCore, end - start < 5, lastIsWordAt(folded, end - 1),
-               end < folded.count, folded.classes[end] == .word, !LegalForms.formStarts(at: end, in: folded) {
-                // A short core ("JBS" of JBS S.A.) followed by another word names something else: JBS Furniture.
+            if owner.kind == .nameCore, Self.isOneWord(folded, start, end), Self.nextWordIsCapitalized(folded, end),
+               !LegalForms.formStarts(at: end, in: folded) {
+                // A one-word core ("JBS" of JBS S.A., "Mitsubishi" of Mitsubishi Corporation)
+                // followed by another capitalised word is part of another company's name:
+                // JBS Furniture, Mitsubishi Estate.
                 score = min(score, Self.boundaryScore)
-                steps.append("short name followed by another word")
+                steps.append("followed by another capitalised word: another company's name")
             }
             if shortCJKPattern(folded, start, end) {
                 let word: String?
@@ -400,8 +402,19 @@ public final class Matcher: ListingMatcher, Sendable {
         return false
     }
 
-    @inline(__always)
-    private func lastIsWordAt(_ text: NormalizedText, _ i: Int) -> Bool { text.classes[i] == .word }
+    static func isOneWord(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
+        for i in start..<end where text.classes[i] != .word || i > start && text.wordStart[i] { return false }
+        return true
+    }
+
+    /// Whether the next word, separated by spaces only, starts with a capital Latin letter.
+    static func nextWordIsCapitalized(_ text: NormalizedText, _ end: Int) -> Bool {
+        guard end < text.count, text.classes[end] == .word else { return false }
+        let gap = text.utf8[Int(text.ends[end - 1])..<Int(text.starts[end])]
+        guard !gap.isEmpty, gap.allSatisfy({ $0 == 0x20 }) else { return false }
+        let first = text.utf8[Int(text.starts[end])]
+        return first >= 0x41 && first <= 0x5A
+    }
 
     @inline(__always)
     private func shortCJKPattern(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {

@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+@testable import WatchlistCore
+
+/// The engine's rules, each with positives and the traps they must stay quiet on, side by
+/// side, in every script the product reads.
+@Suite("Matching engine")
+struct EngineTests {
+    static let matcher: Matcher = {
+        let lists = [
+            try! watchlist("""
+                customer: Acme
+                entity: Gree Electric Appliances
+                  alias: 格力
+                  alias: 格力电器
+                entity: JD.com
+                  alias: 京东
+                entity: Toshiba Corporation
+                  alias: 東芝
+                  alias: 株式会社東芝
+                entity: AEON Co., Ltd.
+                  alias: イオン
+                entity: Mitsubishi Heavy Industries
+                entity: Mitsubishi Corporation
+                entity: Mitsubishi Electric
+                entity: Obayashi Corporation
+                entity: Colonial Pipeline Company
+                entity: Tokyo Electron Limited
+                entity: JBS S.A.
+                entity: Procter & Gamble
+                entity: Nippon Steel Corporation
+                  alias: 日本製鉄
+                entity: Chinese Center for Disease Control and Prevention
+                  alias: 中国疾病预防控制中心
+                entity: Taiwan Semiconductor Manufacturing
+                  alias: TSMC
+                  alias: 台積電
+                entity: Samsung Electronics
+                  alias: 삼성전자 주식회사
+                entity: Guangzhou Automobile Group
+                  alias: 廣州汽車集團
+                """, file: "acme.watch"),
+        ]
+        return Matcher(watchlists: lists)
+    }()
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        var rule: String
+        var text: String
+        /// Entities expected to hit (empty: a trap).
+        var entities: [String]
+        var testDescription: String { "\(rule): \(text)" }
+    }
+
+    static let cases: [Case] = [
+        // Typos in long Latin names, never in short ones or first letters
+        Case(rule: "typo", text: "Mitsubishi Heavy Industires blueprints", entities: ["Mitsubishi Heavy Industries"]),
+        Case(rule: "typo", text: "Mitsubishi Haevy Industries", entities: ["Mitsubishi Heavy Industries"]),
+        Case(rule: "typo", text: "Colonail Pipeline dump", entities: ["Colonial Pipeline Company"]),
+        Case(rule: "typo trap", text: "Toshima ward library", entities: []),
+        Case(rule: "typo trap", text: "Kobayashi Pharmaceutical", entities: []),
+        Case(rule: "typo trap", text: "Colonial Pipes Inc.", entities: []),
+        Case(rule: "typo trap", text: "Tokyo Electric Plastics", entities: []),
+        Case(rule: "typo trap", text: "mail.recolonialpipelines.com", entities: []),
+        // Short CJK names and word boundaries
+        Case(rule: "cjk", text: "出售格力空调用户数据", entities: ["Gree Electric Appliances"]),
+        Case(rule: "cjk trap", text: "他们有资格力争上游", entities: []),
+        Case(rule: "cjk", text: "京东用户数据 50万", entities: ["JD.com"]),
+        Case(rule: "cjk trap", text: "关键词：北京东南", entities: []),
+        Case(rule: "cjk", text: "東芝の社内資料", entities: ["Toshiba Corporation"]),
+        Case(rule: "cjk trap", text: "関東芝浦の倉庫", entities: []),
+        // Katakana compounds
+        Case(rule: "katakana", text: "イオンの顧客データ", entities: ["AEON Co., Ltd."]),
+        Case(rule: "katakana", text: "イオングループ 社員名簿", entities: ["AEON Co., Ltd."]),
+        Case(rule: "katakana trap", text: "マイナスイオン発生器", entities: []),
+        // Another company's longer name
+        Case(rule: "prefix company", text: "Mitsubishi Electric VPN", entities: ["Mitsubishi Electric"]),
+        Case(rule: "prefix company", text: "Mitsubishi Corp. contracts", entities: ["Mitsubishi Corporation"]),
+        Case(rule: "prefix company trap", text: "Mitsubishi Estate tenants", entities: []),
+        // Legal forms on either side
+        Case(rule: "legal form", text: "Obayashi Corp internal", entities: ["Obayashi Corporation"]),
+        Case(rule: "legal form", text: "JBS LLC payroll", entities: ["JBS S.A."]),
+        Case(rule: "legal form trap", text: "JBS Furniture catalogue", entities: []),
+        Case(rule: "legal form", text: "This is the full dump of JBS. Sample attached", entities: ["JBS S.A."]),
+        Case(rule: "legal form", text: "Obayashi data for sale", entities: ["Obayashi Corporation"]),
+        Case(rule: "legal form", text: "(株)東芝 流出", entities: ["Toshiba Corporation"]),
+        Case(rule: "legal form", text: "삼성전자 내부 자료", entities: ["Samsung Electronics"]),
+        Case(rule: "legal form", text: "广州汽车 内部资料", entities: ["Guangzhou Automobile Group"]),
+        // & and "and", spacing
+        Case(rule: "and", text: "Procter and Gamble HR files", entities: ["Procter & Gamble"]),
+        Case(rule: "spacing", text: "ProcterAndGamble", entities: ["Procter & Gamble"]),
+        // Scripts
+        Case(rule: "shinjitai", text: "日本製鐵の図面", entities: ["Nippon Steel Corporation"]),
+        Case(rule: "shinjitai", text: "日本制铁 图纸", entities: ["Nippon Steel Corporation"]),
+        Case(rule: "mixed script", text: "中国疾病預防控制中心 数据", entities: ["Chinese Center for Disease Control and Prevention"]),
+        Case(rule: "traditional", text: "台积电 供应商", entities: ["Taiwan Semiconductor Manufacturing"]),
+        Case(rule: "width", text: "ＴＳＭＣ ｌｅａｋ", entities: ["Taiwan Semiconductor Manufacturing"]),
+        // Evasion
+        Case(rule: "homoglyph", text: "Тоshiba Corporation (Cyrillic Т and о)", entities: ["Toshiba Corporation"]),
+        Case(rule: "zero width", text: "T\u{200B}S\u{200C}M\u{200D}C", entities: ["Taiwan Semiconductor Manufacturing"]),
+    ]
+
+    @Test(arguments: cases)
+    func rule(_ testCase: Case) {
+        let hits = Self.matcher.match(testCase.text, threshold: Matcher.defaultThreshold)
+        #expect(Set(hits.map(\.entity)) == Set(testCase.entities), "\(hits.map { "\($0.entity)/\($0.name)=\($0.matched) \($0.score)" })")
+    }
+
+    @Test func typoHitsSayHowManyEdits() throws {
+        let hit = try #require(Self.matcher.match("Mitsubishi Heavy Industires", threshold: 0.8).first)
+        #expect(hit.score == 0.90)
+        #expect(hit.matched == "Mitsubishi Heavy Industires")
+        #expect(hit.steps.first?.hasPrefix("1 typo") == true)
+    }
+
+    @Test func boundaryNearMissIsExplainedBelowTheThreshold() throws {
+        let near = try #require(Self.matcher.candidates(in: "他们有资格力争上游").first)
+        #expect(near.name == "格力")
+        #expect(near.score < Matcher.defaultThreshold)
+        #expect(near.steps.contains { $0.hasPrefix("crosses a word boundary") })
+    }
+
+    @Test func excludeWorksInEveryScriptVariant() throws {
+        let list = try watchlist("""
+            customer: A
+            entity: China Mobile
+              alias: 中国移动
+              exclude: 移動硬碟
+            """)
+        let matcher = Matcher(watchlists: [list])
+        // The exclude is written in traditional characters; the listing is simplified.
+        #expect(matcher.match("中国移动硬碟市场", threshold: 0.8).isEmpty)
+        #expect(matcher.match("中国移动硬碟市场，另有中国移动员工数据", threshold: 0.8).count == 1)
+    }
+
+    @Test func loadsAHundredThousandNames() throws {
+        var text = "customer: Big\n"
+        for i in 0..<25_000 {
+            text += "entity: Synthetic Holdings \(i) Co., Ltd.\n  alias: 合成控股\(i)有限公司\n  alias: SYNH\(i)\n  domain: synh\(i).example\n"
+        }
+        let list = try watchlist(text)
+        let matcher = Matcher(watchlists: [list])
+        #expect(matcher.nameCount == 100_000)
+        #expect(matcher.match("leak of SYNH24999 and 合成控股17有限公司", threshold: 0.8).count == 2)
+    }
+}
