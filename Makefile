@@ -51,5 +51,10 @@ test: test-deps
 	$(SWIFT) build
 	$(SWIFT) test
 
+# Matcher speed and quality beside the Python peer (needs ../shared; not a test).
+bench: deps
+	$(SWIFT) build -c release
+	python3 scripts/bench.py $(BENCH_ARGS)
+
 clean:
 	rm -rf .build $(DEMO)

@@ -13,8 +13,11 @@ extension Watchlistd {
         @Option(help: "Only hits scoring at least this are shown (0 to 1).")
         var threshold: Double = 0.8
 
-        @Flag(help: "Show, per hit, the watchlist line, the folded forms and why the score is what it is.")
+        @Flag(help: "Show, per hit, the watchlist line, the folded forms and why the score is what it is; near misses too.")
         var explain = false
+
+        @Option(help: "Threads matching JSON Lines (default: one per core).")
+        var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
         @Argument(help: "Texts to match. Without any, JSON Lines {\"id\",\"title\",\"body\"} are read from stdin.")
         var texts: [String] = []
@@ -30,7 +33,8 @@ extension Watchlistd {
             let matcher = Matcher(watchlists: lists)
             if texts.isEmpty {
                 let input = FileHandle.standardInput.readDataToEndOfFile()
-                let problems = JSONLinesMatch.run(input: input, matcher: matcher, threshold: threshold) { block in
+                let problems = JSONLinesMatch.run(input: input, matcher: matcher, threshold: threshold,
+                                                  workers: max(1, threads)) { block in
                     FileHandle.standardOutput.write(block)
                 }
                 for problem in problems.prefix(20) { printError(problem.description) }

@@ -84,8 +84,10 @@ public enum WatchlistParser {
             case "exclude":
                 entities[entities.count - 1].excludes.append(WatchedName(value: line.value, relation: .name, line: line.number))
             case "domain":
-                let domain = line.value.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
-                if !DomainName.isValid(domain) {
+                var domain = Substring(line.value.lowercased())
+                while domain.hasPrefix(".") { domain = domain.dropFirst() }
+                while domain.hasSuffix(".") { domain = domain.dropLast() }
+                if !DomainName.isValid(String(domain)) {
                     problems.append(Diagnostic(file: file, line: line.number,
                                                message: "`\(line.value)` is not a domain name (write it like `example.com`, without scheme or path)"))
                 } else {

@@ -25,6 +25,10 @@ public struct AhoCorasick: Sendable {
         var children: [[(UInt32, Int32)]] = [[]]
         var ending: [[Int32]] = [[]]
         var childMap: [UInt64: Int32] = [:]
+        let totalLength = patterns.reduce(0) { $0 + $1.count }
+        childMap.reserveCapacity(totalLength)
+        children.reserveCapacity(totalLength + 1)
+        ending.reserveCapacity(totalLength + 1)
         patternLengths = patterns.map { Int32($0.count) }
         for (id, pattern) in patterns.enumerated() where !pattern.isEmpty {
             var state: Int32 = 0

@@ -23,19 +23,19 @@ enum Fuzzy {
     }
 
     /// The best (start, end, edits) for `key` around a hit of its `piece` at `pieceStart`.
-    static func verify(key: Matcher.FuzzyKey, piece: Int, pieceStart: Int, text: NormalizedText,
+    static func verify(key: Matcher.FuzzyKey, piece: Int, offsets: [Int], pieceStart: Int, text: NormalizedText,
                        scratch: inout Scratch) -> (Int, Int, Int)? {
         let k = key.maxEdits
         let m = key.scalars.count
-        let last = key.pieceOffsets.count - 1
+        let last = offsets.count - 1
         var best: (Int, Int, Int)?
         if piece == 0 {
             best = forward(key, from: pieceStart, text, &scratch).map { (pieceStart, $0.end, $0.edits) }
         } else if piece == last {
-            let end = pieceStart + (m - key.pieceOffsets[last])
+            let end = pieceStart + (m - offsets[last])
             best = backward(key, to: end, text, &scratch).map { ($0.start, end, $0.edits) }
         } else {
-            let implied = pieceStart - key.pieceOffsets[piece]
+            let implied = pieceStart - offsets[piece]
             for start in max(0, implied - k)...max(0, implied + k) where start < text.count
                 && text.scalars[start] == key.scalars[0] && text.isWordStart(start) {
                 if let found = forward(key, from: start, text, &scratch), best == nil || found.edits < best!.2 {
@@ -133,33 +133,92 @@ enum Fuzzy {
         return found
     }
 
-    /// Walks back through the alignment ending at (m, j), charging each edit to a word.
+    /// Whether some optimal alignment ending at (m, j) is made of plausible slips only
+    /// (keyboard-neighbour substitutions and insertions, omissions, swaps) and keeps every
+    /// word of the name within its budget. Ties between equally short alignments are all
+    /// tried (depth-first; with at most two edits there are few).
     static func withinBudgets(_ d: UnsafeMutableBufferPointer<Int32>, width: Int, band k: Int, _ pattern: [UInt32], _ window: [UInt32],
                               j: Int, _ wordOf: [Int], _ budgets: [Int], _ spent: inout [Int]) -> Bool {
         spent.removeAll(keepingCapacity: true)
         spent.append(contentsOf: repeatElement(0, count: budgets.count))
-        var i = pattern.count, jj = j
-        while i > 0 || jj > 0 {
-            let here = d[i * width + jj]
-            // Only cells inside the band were computed in this call.
+        func cell(_ i: Int, _ jj: Int) -> Int32? {
+            guard i >= 0, jj >= 0, abs(i - jj) <= k || i == 0 || jj == 0 else { return nil }
+            if i == 0 { return Int32(jj) }
+            if jj == 0 { return Int32(i) }
+            return d[i * width + jj]
+        }
+        func charge(_ word: Int, _ spent: inout [Int]) -> Bool {
+            spent[word] += 1
+            return spent[word] <= budgets[word]
+        }
+        func walk(_ i: Int, _ jj: Int, _ spent: inout [Int]) -> Bool {
+            if i == 0 && jj == 0 { return true }
+            guard let here = cell(i, jj) else { return false }
+            if i > 0, jj > 0, pattern[i - 1] == window[jj - 1], cell(i - 1, jj - 1) == here {
+                if walk(i - 1, jj - 1, &spent) { return true }
+            }
+            guard here > 0 else { return false }
+            // Two neighbours swapped.
             if i > 1, jj > 1, pattern[i - 1] == window[jj - 2], pattern[i - 2] == window[jj - 1],
-               pattern[i - 1] != window[jj - 1], here == d[(i - 2) * width + jj - 2] + 1 {
-                spent[wordOf[i - 1]] += 1
-                i -= 2; jj -= 2
-            } else if i > 0, jj > 0, here == d[(i - 1) * width + jj - 1] + (pattern[i - 1] == window[jj - 1] ? 0 : 1) {
-                if pattern[i - 1] != window[jj - 1] { spent[wordOf[i - 1]] += 1 }
-                i -= 1; jj -= 1
-            } else if i > 0, abs(i - 1 - jj) <= k, here == d[(i - 1) * width + jj] + 1 {
-                spent[wordOf[i - 1]] += 1
-                i -= 1
-            } else if jj > 0, abs(i - jj + 1) <= k || i == 0 {
-                spent[wordOf[max(0, min(pattern.count - 1, i - 1))]] += 1
-                jj -= 1
-            } else {
-                return false
+               pattern[i - 1] != window[jj - 1], cell(i - 2, jj - 2) == here - 1 {
+                var next = spent
+                if charge(wordOf[i - 1], &next), walk(i - 2, jj - 2, &next) { spent = next; return true }
+            }
+            // A letter left out.
+            if i > 0, cell(i - 1, jj) == here - 1 {
+                var next = spent
+                if charge(wordOf[i - 1], &next), walk(i - 1, jj, &next) { spent = next; return true }
+            }
+            // An extra letter: it must repeat, or sit on the keyboard next to, a letter
+            // beside it, or be typed early or late (the same letter two places away: Cihina).
+            if jj > 0, cell(i, jj - 1) == here - 1 {
+                let extra = window[jj - 1]
+                let before: UInt32? = jj >= 2 ? window[jj - 2] : nil
+                let after: UInt32? = jj < window.count ? window[jj] : nil
+                let near = [before, after].contains { $0.map { $0 == extra || Keyboard.adjacent($0, extra) } ?? false }
+                let echo = (jj >= 3 && window[jj - 3] == extra) || (jj + 1 < window.count && window[jj + 1] == extra)
+                var next = spent
+                if near || echo, charge(wordOf[max(0, min(pattern.count - 1, i - 1))], &next), walk(i, jj - 1, &next) {
+                    spent = next
+                    return true
+                }
+            }
+            // A letter replaced by its neighbour on the keyboard.
+            if i > 0, jj > 0, pattern[i - 1] != window[jj - 1], Keyboard.adjacent(pattern[i - 1], window[jj - 1]),
+               cell(i - 1, jj - 1) == here - 1 {
+                var next = spent
+                if charge(wordOf[i - 1], &next), walk(i - 1, jj - 1, &next) { spent = next; return true }
+            }
+            return false
+        }
+        return walk(pattern.count, j, &spent)
+    }
+}
+
+/// QWERTY neighbours: what a finger slips to. A substitution or insertion of a letter
+/// far from the intended one is a different name, not a typo (Rothkrer is not Rathkrer).
+enum Keyboard {
+    static let rows = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"]
+    static let neighbours: [UInt32: Set<UInt32>] = {
+        var map: [UInt32: Set<UInt32>] = [:]
+        let grid = rows.map { Array($0.unicodeScalars.map(\.value)) }
+        for (r, row) in grid.enumerated() {
+            for (c, key) in row.enumerated() {
+                var set = Set<UInt32>()
+                for dr in -1...1 {
+                    let rr = r + dr
+                    guard rr >= 0, rr < grid.count else { continue }
+                    // Rows are staggered: the row below is shifted half a key to the right.
+                    let cols = dr == 0 ? [c - 1, c + 1] : dr < 0 ? [c, c + 1] : [c - 1, c]
+                    for cc in cols where cc >= 0 && cc < grid[rr].count { set.insert(grid[rr][cc]) }
+                }
+                map[key] = set
             }
         }
-        for (used, budget) in zip(spent, budgets) where used > budget { return false }
-        return true
+        return map
+    }()
+
+    static func adjacent(_ a: UInt32, _ b: UInt32) -> Bool {
+        neighbours[a]?.contains(b) ?? false
     }
 }

@@ -81,9 +81,8 @@ public enum LegalForms {
             }
         }
         guard stripped else { return nil }
-        let core = name.scalars[start..<end]
-        let cjk = core.filter { FoldTable.classify($0) == .cjk }.count
-        let letters = core.filter { FoldTable.classify($0) == .word }.count
+        let cjk = name.classes[start..<end].filter { $0 == .cjk }.count
+        let letters = name.classes[start..<end].filter { $0 == .word }.count
         // "Gree" alone is a name; "Co" alone is not; 格力 alone is two characters.
         guard cjk >= 2 || letters >= 3 else { return nil }
         return start..<end

@@ -80,6 +80,15 @@ public final class Matcher: ListingMatcher, Sendable {
         var fuzzyKey: Int32 = -1
         var piece: Int32 = 0
         var lastPiece = false
+        var pieceSet: Int8 = 0
+        /// For `fuzzyPiece`: the piece's offset in its key, the key's length, first and
+        /// last letters and edit allowance, so that most piece hits are rejected without
+        /// touching the key.
+        var pieceOffset: Int32 = 0
+        var keyLength: Int32 = 0
+        var keyFirst: UInt32 = 0
+        var keyLast: UInt32 = 0
+        var keyEdits: Int8 = 0
     }
 
     /// A name (or core) that typos are looked for in. A class: it is read per piece hit,
@@ -92,10 +101,11 @@ public final class Matcher: ListingMatcher, Sendable {
         let reversedScalars: [UInt32]
         let reversedWordOf: [Int]
         let maxEdits: Int
-        let pieceOffsets: [Int]
+        /// Two sets of piece start offsets (the second shifted by one letter).
+        let pieceOffsets: [[Int]]
         let owners: [Owner]
 
-        init(scalars: [UInt32], wordOf: [Int], wordBudgets: [Int], maxEdits: Int, pieceOffsets: [Int], owners: [Owner]) {
+        init(scalars: [UInt32], wordOf: [Int], wordBudgets: [Int], maxEdits: Int, pieceOffsets: [[Int]], owners: [Owner]) {
             self.scalars = scalars
             self.wordOf = wordOf
             self.wordBudgets = wordBudgets
@@ -131,6 +141,10 @@ public final class Matcher: ListingMatcher, Sendable {
     let lastIsWord: [Bool]
     let shortCJK: [Bool]
     let fuzzyKeys: [FuzzyKey]
+    /// Pattern `p` names at most `patternWords[p]` Latin words.
+    let patternWords: [Int32]
+    /// Every Latin word of every watched name: a "typo" that spells one of them is that word.
+    let vocabulary: Set<[UInt32]>
     /// Lower-cased domain → owners.
     let domains: [String: [DomainOwner]]
 
@@ -145,12 +159,36 @@ public final class Matcher: ListingMatcher, Sendable {
         var fuzzyKeys: [FuzzyKey] = []
         var domains: [String: [DomainOwner]] = [:]
 
-        func pattern(_ key: [UInt32]) -> Int {
-            if let id = patternIndex[key] { return id }
+        var patternWords: [Int32] = []
+        var vocabulary = Set<[UInt32]>()
+        /// The pattern for `key`; `words` is how many Latin words the name has there (a
+        /// listing may run them together, never split them further).
+        func pattern(_ key: [UInt32], words: Int = Int(Int32.max)) -> Int {
+            if let id = patternIndex[key] {
+                patternWords[id] = max(patternWords[id], Int32(words))
+                return id
+            }
             patternIndex[key] = patterns.count
             patterns.append(key)
+            patternWords.append(Int32(words))
             ownersOf.append([])
             return patterns.count - 1
+        }
+        func wordCount(_ text: NormalizedText, _ range: Range<Int>) -> Int {
+            var count = 0
+            for i in range where text.classes[i] == .word && (i == range.lowerBound || text.wordStart[i]) { count += 1 }
+            return count
+        }
+        func addVocabulary(_ text: NormalizedText) {
+            var word: [UInt32] = []
+            for i in 0..<text.count {
+                if text.classes[i] != .word || text.wordStart[i] {
+                    if !word.isEmpty { vocabulary.insert(word) }
+                    word.removeAll()
+                }
+                if text.classes[i] == .word { word.append(text.scalars[i]) }
+            }
+            if !word.isEmpty { vocabulary.insert(word) }
         }
 
         func addFuzzy(_ name: NormalizedText, _ range: Range<Int>, owner: Owner) {
@@ -170,19 +208,28 @@ public final class Matcher: ListingMatcher, Sendable {
             let budgets = lengths.map { Fuzzy.budget(wordLength: $0) }
             let edits = min(2, budgets.reduce(0, +))
             guard edits > 0 else { return }
+            // With k edits one of k+1 pieces is intact, unless a swap straddles a piece
+            // boundary; a second set of pieces with boundaries one letter later covers that.
             let pieces = edits + 1
-            var offsets: [Int] = []
-            for p in 0..<pieces { offsets.append(p * key.count / pieces) }
+            var sets: [[Int]] = [[], []]
+            for p in 0..<pieces {
+                sets[0].append(p * key.count / pieces)
+                sets[1].append(p == 0 ? 0 : p * key.count / pieces + 1)
+            }
             let id = fuzzyKeys.count
             fuzzyIndex[key] = id
             fuzzyKeys.append(FuzzyKey(scalars: key, wordOf: wordOf, wordBudgets: budgets, maxEdits: edits,
-                                      pieceOffsets: offsets, owners: [owner]))
-            for p in 0..<pieces {
-                let end = p + 1 < pieces ? offsets[p + 1] : key.count
-                let piece = Array(key[offsets[p]..<end])
-                ownersOf[pattern(piece)].append(Owner(watchlist: owner.watchlist, entity: owner.entity, name: owner.name,
-                                                      kind: .fuzzyPiece, fuzzyKey: Int32(id), piece: Int32(p),
-                                                      lastPiece: p == pieces - 1))
+                                      pieceOffsets: sets, owners: [owner]))
+            for (set, offsets) in sets.enumerated() {
+                for p in 0..<pieces {
+                    let end = p + 1 < pieces ? offsets[p + 1] : key.count
+                    let piece = Array(key[offsets[p]..<end])
+                    ownersOf[pattern(piece)].append(Owner(watchlist: owner.watchlist, entity: owner.entity, name: owner.name,
+                                                          kind: .fuzzyPiece, fuzzyKey: Int32(id), piece: Int32(p),
+                                                          lastPiece: p == pieces - 1, pieceSet: Int8(set),
+                                                          pieceOffset: Int32(offsets[p]), keyLength: Int32(key.count),
+                                                          keyFirst: key[0], keyLast: key[key.count - 1], keyEdits: Int8(edits)))
+                }
             }
         }
 
@@ -197,12 +244,13 @@ public final class Matcher: ListingMatcher, Sendable {
                     let folded = normalizer.normalize(name.value)
                     guard !folded.scalars.isEmpty else { continue }
                     let owner = Owner(watchlist: Int32(w), entity: Int32(e), name: Int32(n), kind: .name)
-                    ownersOf[pattern(folded.scalars)].append(owner)
+                    ownersOf[pattern(folded.scalars, words: wordCount(folded, 0..<folded.count))].append(owner)
+                    addVocabulary(folded)
                     // Typos are looked for in the distinctive part of a name: never in its legal form.
                     if let core = LegalForms.core(of: folded) {
                         var coreOwner = owner
                         coreOwner.kind = .nameCore
-                        ownersOf[pattern(Array(folded.scalars[core]))].append(coreOwner)
+                        ownersOf[pattern(Array(folded.scalars[core]), words: wordCount(folded, core))].append(coreOwner)
                         addFuzzy(folded, core, owner: coreOwner)
                     } else {
                         addFuzzy(folded, 0..<folded.count, owner: owner)
@@ -231,6 +279,8 @@ public final class Matcher: ListingMatcher, Sendable {
         self.shortCJK = patterns.map { $0.count <= 3 && $0.allSatisfy { table.classOfFolded($0) == .cjk } }
         self.fuzzyKeys = fuzzyKeys
         self.domains = domains
+        self.patternWords = patternWords
+        self.vocabulary = vocabulary
     }
 
     /// Total number of watched names (for logs and `check`).
@@ -263,7 +313,7 @@ public final class Matcher: ListingMatcher, Sendable {
         let folded = normalizer.normalize(text)
         var exact: [(owner: Owner, start: Int, end: Int)] = []
         var excluded: [(watchlist: Int32, entity: Int32, range: Range<Int>)] = []
-        var pieces: [(key: Int32, piece: Int32, start: Int, end: Int)] = []
+        var pieces: [(key: Int32, piece: Int32, set: Int8, start: Int, end: Int)] = []
 
         automaton.scan(folded.scalars) { id, start, end in
             let bounded = (!firstIsWord[id] || folded.isWordStart(start)) && (!lastIsWord[id] || folded.isWordEnd(end))
@@ -273,12 +323,14 @@ public final class Matcher: ListingMatcher, Sendable {
                 case .exclude:
                     if bounded { excluded.append((owner.watchlist, owner.entity, start..<end)) }
                 case .name, .nameCore:
-                    if bounded { exact.append((owner, start, end)) }
+                    if bounded && Self.wordsWithin(folded, start, end, limit: Int(patternWords[id])) { exact.append((owner, start, end)) }
                 case .fuzzyPiece:
                     if owner.piece == 0 && !folded.isWordStart(start) { continue }
                     if owner.lastPiece && !folded.isWordEnd(end) { continue }
-                    if let last = pieces.last, last.key == owner.fuzzyKey, last.piece == owner.piece, last.start == start { continue }
-                    pieces.append((owner.fuzzyKey, owner.piece, start, end))
+                    if !Self.piecePlausible(owner, start: start, end: end, folded) { continue }
+                    if let last = pieces.last, last.key == owner.fuzzyKey, last.piece == owner.piece, last.set == owner.pieceSet,
+                       last.start == start { continue }
+                    pieces.append((owner.fuzzyKey, owner.piece, owner.pieceSet, start, end))
                 }
             }
         }
@@ -323,12 +375,14 @@ public final class Matcher: ListingMatcher, Sendable {
         // Typos: verify each piece hit against its whole name.
         var verified = Set<[Int]>()
         var scratch = Fuzzy.Scratch()
-        for (keyID, piece, start, _) in pieces {
+        for (keyID, piece, set, start, _) in pieces {
             let key = fuzzyKeys[Int(keyID)]
-            guard let (s, e, edits) = Fuzzy.verify(key: key, piece: Int(piece), pieceStart: start, text: folded, scratch: &scratch),
+            guard let (s, e, edits) = Fuzzy.verify(key: key, piece: Int(piece), offsets: key.pieceOffsets[Int(set)], pieceStart: start,
+                                                   text: folded, scratch: &scratch),
                   edits > 0, verified.insert([Int(keyID), s, e]).inserted else { continue }
             // Inside a host name a near miss is a look-alike domain, not a typo.
             if Self.insideHostName(folded, s, e) { continue }
+            if !typoWordsPlausible(key, folded, s, e) { continue }
             // An exact name (of any entity) covering this text explains it better.
             if exact.contains(where: { $0.start <= s && $0.end >= e }) { continue }
             let range = Int(folded.starts[s])..<Int(folded.ends[e - 1])
@@ -400,6 +454,61 @@ public final class Matcher: ListingMatcher, Sendable {
         if end < text.count, isKatakana(text.scalars[end - 1]), isKatakana(text.scalars[end]),
            text.starts[end] == text.ends[end - 1], !LegalForms.formStarts(at: end, in: text) { return true }
         return false
+    }
+
+    static let stopWords: Set<[UInt32]> = Set(["and", "the", "of", "for", "in", "on", "at", "to", "by", "with", "from", "an",
+                                               "its", "our", "all", "new", "data", "leak", "dump", "sale"].map { $0.unicodeScalars.map(\.value) })
+
+    /// A cheap look before verifying a piece hit: the name's first letter (which typos keep)
+    /// must stand on a word start where the name would begin, give or take its edit
+    /// allowance, and the text must be long enough to hold it.
+    @inline(__always)
+    static func piecePlausible(_ owner: Owner, start: Int, end: Int, _ text: NormalizedText) -> Bool {
+        let k = Int(owner.keyEdits), m = Int(owner.keyLength)
+        let implied = start - Int(owner.pieceOffset)
+        let n = text.count
+        var startOK = owner.piece == 0
+        if !startOK {
+            for s in max(0, implied - k)...max(0, implied + k) where s < n && text.scalars[s] == owner.keyFirst && text.isWordStart(s) {
+                startOK = true
+                break
+            }
+        }
+        guard startOK else { return false }
+        // The end is not checked: a typo may change the last letter.
+        return implied + m - k <= n
+    }
+
+    /// Compares the name's words with the listing's, pair by pair: a changed word must be
+    /// longer than 3 letters and must not be a word of any watched name ("and Electric" is
+    /// not "Ande Electric", "Information" is not "Informatica").
+    func typoWordsPlausible(_ key: FuzzyKey, _ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
+        var textWords: [[UInt32]] = []
+        for i in start..<end {
+            if i == start || text.wordStart[i] { textWords.append([]) }
+            textWords[textWords.count - 1].append(text.scalars[i])
+        }
+        var nameWords: [[UInt32]] = []
+        for (i, scalar) in key.scalars.enumerated() {
+            if i == 0 || key.wordOf[i] != key.wordOf[i - 1] { nameWords.append([]) }
+            nameWords[nameWords.count - 1].append(scalar)
+        }
+        guard textWords.count == nameWords.count else { return false }
+        for (written, watched) in zip(textWords, nameWords) where written != watched {
+            if written.count <= 2 || vocabulary.contains(written) || Self.stopWords.contains(written) { return false }
+        }
+        return true
+    }
+
+    /// Whether `start..<end` spans at most `limit` Latin words: "S.p" is not "SP",
+    /// "Gold Corp" is not "Goldcorp" (while "GreeElectric" is "Gree Electric").
+    static func wordsWithin(_ text: NormalizedText, _ start: Int, _ end: Int, limit: Int) -> Bool {
+        var count = 0
+        for i in start..<end where text.classes[i] == .word && (i == start || text.wordStart[i]) {
+            count += 1
+            if count > limit { return false }
+        }
+        return true
     }
 
     static func isOneWord(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
