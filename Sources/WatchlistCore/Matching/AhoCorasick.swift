@@ -12,6 +12,16 @@ public struct AhoCorasick: Sendable {
     private var fail: [Int32]
     /// Nearest state on the failure chain (this one included) that ends a pattern, or -1.
     private var outputLink: [Int32]
+    /// Per state, everything a scan step reads, in one 16-byte record (one cache line):
+    /// most trie states have a single child, which is stored here instead of in the hash.
+    struct StateRecord {
+        var fail: Int32
+        var outputLink: Int32
+        var onlySymbol: UInt32
+        /// The single child; 0 for a leaf; -1 when the state has several (look in the hash).
+        var onlyChild: Int32
+    }
+    private var records: [StateRecord] = []
     /// Patterns ending exactly at each state: `outputs[outputStart[s]..<outputStart[s+1]]`.
     private var outputStart: [Int32]
     private var outputs: [Int32]
@@ -111,6 +121,12 @@ public struct AhoCorasick: Sendable {
         self.outputLink = outputLink
         self.outputStart = outputStart
         self.outputs = outputs
+        self.records = (0..<stateCount).map { state in
+            let list = children[state]
+            return StateRecord(fail: fail[state], outputLink: outputLink[state],
+                               onlySymbol: list.count == 1 ? list[0].0 : 0,
+                               onlyChild: list.isEmpty ? 0 : list.count == 1 ? list[0].1 : -1)
+        }
     }
 
     @inline(__always)
@@ -138,23 +154,66 @@ public struct AhoCorasick: Sendable {
 
     /// Calls `found(patternID, start, end)` for every occurrence in `text`
     /// (`start..<end` indexes `text`).
+    ///
+    /// The hot loop of the product: it reads the tables through unsafe buffers (no bounds
+    /// checks, no reference counting). Every index is a state or pattern number the
+    /// automaton itself produced, so all reads are in bounds by construction.
     @inline(__always)
     public func scan(_ text: [UInt32], _ found: (Int, Int, Int) -> Void) {
-        var state: Int32 = 0
-        for (index, symbol) in text.enumerated() {
-            while true {
-                if let next = transition(state, symbol) { state = next; break }
-                if state == 0 { break }
-                state = fail[Int(state)]
-            }
-            var out = outputLink[Int(state)]
-            while out >= 0 {
-                for k in Int(outputStart[Int(out)])..<Int(outputStart[Int(out) + 1]) {
-                    let id = Int(outputs[k])
-                    found(id, index + 1 - Int(patternLengths[id]), index + 1)
+        rootNext.withUnsafeBufferPointer { rootNext in
+        keys.withUnsafeBufferPointer { keys in
+        values.withUnsafeBufferPointer { values in
+        records.withUnsafeBufferPointer { records in
+        outputStart.withUnsafeBufferPointer { outputStart in
+        outputs.withUnsafeBufferPointer { outputs in
+        patternLengths.withUnsafeBufferPointer { lengths in
+        text.withUnsafeBufferPointer { text in
+            let mask = self.mask
+            @inline(__always) func next(_ state: Int32, _ symbol: UInt32) -> Int32 {
+                if state == 0 {
+                    return symbol < 0x10000 ? rootNext[Int(symbol)] : lookup(0, symbol)
                 }
-                out = outputLink[Int(fail[Int(out)])]
+                let record = records[Int(state)]
+                if record.onlyChild >= 0 {
+                    return record.onlyChild != 0 && record.onlySymbol == symbol ? record.onlyChild : 0
+                }
+                return lookup(state, symbol)
             }
+            @inline(__always) func lookup(_ state: Int32, _ symbol: UInt32) -> Int32 {
+                let key = UInt64(UInt32(bitPattern: state)) << 32 | UInt64(symbol)
+                var slot = Self.hash(key) & mask
+                while true {
+                    let k = keys[slot]
+                    if k == key { return values[slot] }
+                    if k == Self.emptyKey { return 0 }
+                    slot = (slot + 1) & mask
+                }
+            }
+            var state: Int32 = 0
+            for index in 0..<text.count {
+                let symbol = text[index]
+                while true {
+                    let target = next(state, symbol)
+                    if target != 0 { state = target; break }
+                    if state == 0 { break }
+                    state = records[Int(state)].fail
+                }
+                var out = records[Int(state)].outputLink
+                while out >= 0 {
+                    for k in Int(outputStart[Int(out)])..<Int(outputStart[Int(out) + 1]) {
+                        let id = Int(outputs[k])
+                        found(id, index + 1 - Int(lengths[id]), index + 1)
+                    }
+                    out = records[Int(records[Int(out)].fail)].outputLink
+                }
+            }
+        }
+        }
+        }
+        }
+        }
+        }
+        }
         }
     }
 }

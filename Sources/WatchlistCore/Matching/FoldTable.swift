@@ -52,6 +52,16 @@ public final class FoldTable: Sendable {
     static let expansionMarker: UInt32 = 0xFFFF_FFFF
     static let space: UInt32 = 0x20
 
+    /// The fast path: the folded scalar and class of a BMP scalar that folds to exactly
+    /// one scalar (nil for expansions and scalars beyond the BMP).
+    @inline(__always)
+    func single(_ scalar: UInt32) -> (UInt32, ScalarClass)? {
+        guard scalar < 0x10000 else { return nil }
+        let mapped = single[Int(scalar)]
+        guard mapped != Self.expansionMarker else { return nil }
+        return (mapped, ScalarClass(rawValue: classes[Int(scalar)])!)
+    }
+
     /// Folds one scalar. Returns its class and writes the folded scalars to `output`
     /// (nothing for `drop`/`mark`).
     @inline(__always)

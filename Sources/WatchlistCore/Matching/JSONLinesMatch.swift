@@ -50,21 +50,18 @@ public enum JSONLinesMatch {
             var problems: [InputError] = []
             for index in (block * blockSize)..<min(lines.count, (block + 1) * blockSize) {
                 let range = lines[index]
-                let line = input[range]
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
-                guard let object = (try? JSONSerialization.jsonObject(with: line)) as? [String: Any] else {
+                let parsed: ListingJSON?? = input.withUnsafeBytes { all in
+                    let line = UnsafeRawBufferPointer(rebasing: all[(range.lowerBound - input.startIndex)..<(range.upperBound - input.startIndex)])
+                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { return .some(nil) }
+                    return ListingJSON.parse(line).map { .some($0) } ?? nil
+                }
+                guard let maybe = parsed else {
                     problems.append(InputError(line: index + 1, message: "not a JSON object; expected {\"id\": …, \"title\": …, \"body\": …}"))
                     continue
                 }
-                let id: String
-                switch object["id"] {
-                case let string as String: id = string
-                case let number as NSNumber: id = number.stringValue
-                default: id = String(index + 1)
-                }
-                let title = object["title"] as? String ?? ""
-                let body = object["body"] as? String ?? ""
-                let text = body.isEmpty ? title : title + "\n" + body
+                guard let listing = maybe else { continue }  // a blank line
+                let id = listing.id ?? String(index + 1)
+                let text = listing.body.isEmpty ? listing.title : listing.title + "\n" + listing.body
                 for hit in matcher.match(text, threshold: threshold) {
                     let record = Output(id: id, customer: hit.customer, entity: hit.entity, name: hit.name,
                                         relation: hit.relation.rawValue, matched: hit.matched,

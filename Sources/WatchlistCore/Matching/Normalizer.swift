@@ -75,6 +75,21 @@ public struct Normalizer: Sendable {
             let start = Int32(index)
             let scalar = Self.decode(bytes, &index)
             let end = Int32(index)
+            if let (value, valueClass) = table.single(scalar), valueClass == .word || valueClass == .cjk || valueClass == .separator {
+                // Fast path: one scalar in, one (or none) out.
+                if valueClass == .separator {
+                    sawSeparator = true
+                    continue
+                }
+                result.scalars.append(value)
+                result.classes.append(valueClass)
+                result.wordStart.append(valueClass == .word && (sawSeparator || lastClass != .word))
+                result.starts.append(start)
+                result.ends.append(end)
+                sawSeparator = false
+                lastClass = valueClass
+                continue
+            }
             folded.removeAll(keepingCapacity: true)
             let cls = table.fold(scalar, into: &folded)
             switch cls {
