@@ -33,6 +33,7 @@ extension Watchlistd {
                 do {
                     let (lists, warnings) = try WatchlistParser.loadDirectory(directory)
                     problems += warnings
+                    for list in lists { problems += RiskyNames.warnings(for: list) }
                     let entities = lists.reduce(0) { $0 + $1.entities.count }
                     let names = lists.reduce(0) { $0 + $1.entities.reduce(0) { $0 + $1.names.count } }
                     summary = "\(lists.count) watchlists, \(entities) entities, \(names) names"
@@ -46,7 +47,8 @@ extension Watchlistd {
                 printError("watchlistd check: \(errors) error(s); nothing was changed")
                 throw Exit.config
             }
-            print("ok: " + (summary.isEmpty ? "configuration valid" : summary))
+            let warnings = problems.count - errors
+            print("ok: " + (summary.isEmpty ? "configuration valid" : summary) + (warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))" : ""))
         }
     }
 }

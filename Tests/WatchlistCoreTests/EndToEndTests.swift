@@ -213,6 +213,21 @@ struct EndToEndTests {
         #expect(bad.stderr.contains("stdin:1: not a JSON object"))
     }
 
+    @Test func explainShowsTheLineTheFoldedFormsAndNearMisses() throws {
+        let dir = try TempDir()
+        try dir.write("a.watch", "customer: Acme\nentity: Gree Electric\n  alias: 格力\n  alias: 中國移動\n")
+        let result = try runBinary(["match", "--watchlists", dir.path, "--explain", "出售中国移动员工数据", "他们有资格力争上游"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("text 1: 1 hit(s)"))
+        #expect(result.stdout.contains("matched \"中国移动\" | score 0.97"))
+        #expect(result.stdout.contains("watchlist line: \(dir.path)/a.watch:4"))
+        #expect(result.stdout.contains("folded name:    中国移动"))
+        #expect(result.stdout.contains("script (traditional/shinjitai → simplified)"))
+        #expect(result.stdout.contains("text 2: no hits"))
+        #expect(result.stdout.contains("matched \"格力\" | score 0.50  (below threshold 0.8)"))
+        #expect(result.stdout.contains("crosses a word boundary"))
+    }
+
     @Test func checkReportsFileAndLineAndExitsNonZero() throws {
         let dir = try TempDir()
         try dir.write("good.watch", "customer: A\nentity: X Corp\n")

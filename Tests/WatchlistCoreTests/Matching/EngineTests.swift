@@ -133,6 +133,22 @@ struct EngineTests {
         #expect(matcher.match("中国移动硬碟市场，另有中国移动员工数据", threshold: 0.8).count == 1)
     }
 
+    @Test(arguments: [
+        ("格力", "very short CJK name"), ("GM", "1–3 letter acronym"), ("Target", "common English word"),
+        ("Co., Ltd.", "only a legal form"), ("格力电器", nil), ("Target Corporation", nil), ("TSMC", nil),
+    ] as [(String, String?)])
+    func riskyNamesAreWarnedAbout(_ name: String, _ warning: String?) throws {
+        let list = try watchlist("customer: A\nentity: \(name)\n", file: "a.watch")
+        let warnings = RiskyNames.warnings(for: list)
+        if let warning {
+            #expect(warnings.count == 1)
+            #expect(warnings.first?.description.hasPrefix("a.watch:2: warning: `\(name)`") == true)
+            #expect(warnings.first?.message.contains(warning) == true, "\(warnings)")
+        } else {
+            #expect(warnings.isEmpty, "\(warnings)")
+        }
+    }
+
     @Test func loadsAHundredThousandNames() throws {
         var text = "customer: Big\n"
         for i in 0..<25_000 {
