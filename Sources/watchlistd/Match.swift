@@ -16,6 +16,9 @@ extension Watchlistd {
         @Flag(help: "Show, per hit, the watchlist line, the folded forms and why the score is what it is; near misses too.")
         var explain = false
 
+        @Flag(help: "Print load statistics to standard error.")
+        var verbose = false
+
         @Option(help: "Threads matching JSON Lines (default: one per core).")
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -30,7 +33,11 @@ extension Watchlistd {
                 printError(error.description)
                 throw Exit.config
             }
+            let started = Date()
             let matcher = Matcher(watchlists: lists)
+            if verbose {
+                printError("watchlistd match: \(matcher.nameCount) names, automaton built in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")
+            }
             if texts.isEmpty {
                 let input = FileHandle.standardInput.readDataToEndOfFile()
                 let problems = JSONLinesMatch.run(input: input, matcher: matcher, threshold: threshold,
@@ -38,8 +45,9 @@ extension Watchlistd {
                     FileHandle.standardOutput.write(block)
                 }
                 for problem in problems.prefix(20) { printError(problem.description) }
-                if !problems.isEmpty { throw Exit.dataError }
-                return
+                // Exit without tearing down the automaton: freeing millions of small
+                // allocations of a large watchlist would take longer than building them.
+                Foundation.exit(problems.isEmpty ? 0 : Exit.dataError.rawValue)
             }
             for (index, text) in texts.enumerated() {
                 let all = matcher.candidates(in: text)

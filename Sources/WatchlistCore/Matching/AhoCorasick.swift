@@ -9,13 +9,11 @@ public struct AhoCorasick: Sendable {
     private var keys: [UInt64]
     private var values: [Int32]
     private var mask: Int
-    private var fail: [Int32]
-    /// Nearest state on the failure chain (this one included) that ends a pattern, or -1.
-    private var outputLink: [Int32]
     /// Per state, everything a scan step reads, in one 16-byte record (one cache line):
     /// most trie states have a single child, which is stored here instead of in the hash.
     struct StateRecord {
         var fail: Int32
+        /// Nearest state on the failure chain (this one included) that ends a pattern, or -1.
         var outputLink: Int32
         var onlySymbol: UInt32
         /// The single child; 0 for a leaf; -1 when the state has several (look in the hash).
@@ -30,102 +28,160 @@ public struct AhoCorasick: Sendable {
     private static let emptyKey = UInt64.max
 
     /// Builds the automaton. Pattern `i` is reported with id `i`; empty patterns never match.
+    ///
+    /// Built with flat arrays only (edges sorted by parent, CSR style): a 100,000-name
+    /// watchlist makes millions of states, and an array per state costs more than the rest.
     public init(patterns: [[UInt32]]) {
-        // Trie with per-state child lists.
-        var children: [[(UInt32, Int32)]] = [[]]
-        var ending: [[Int32]] = [[]]
-        var childMap: [UInt64: Int32] = [:]
         let totalLength = patterns.reduce(0) { $0 + $1.count }
-        childMap.reserveCapacity(totalLength)
-        children.reserveCapacity(totalLength + 1)
-        ending.reserveCapacity(totalLength + 1)
+        // Trie edges during construction: open addressing on (state, symbol), like the
+        // scan's table (Swift's Dictionary hashes each key through SipHash: too slow here).
+        var buildCapacity = 16
+        while buildCapacity < totalLength * 2 { buildCapacity <<= 1 }
+        var buildKeys = [UInt64](repeating: Self.emptyKey, count: buildCapacity)
+        var buildValues = [Int32](repeating: 0, count: buildCapacity)
+        let buildMask = buildCapacity - 1
+        var edgeParent: [Int32] = []
+        var edgeSymbol: [UInt32] = []
+        var edgeChild: [Int32] = []
+        edgeParent.reserveCapacity(totalLength)
+        edgeSymbol.reserveCapacity(totalLength)
+        edgeChild.reserveCapacity(totalLength)
+        var endState = [Int32](repeating: -1, count: patterns.count)
+        var stateCount: Int32 = 1
         patternLengths = patterns.map { Int32($0.count) }
         for (id, pattern) in patterns.enumerated() where !pattern.isEmpty {
             var state: Int32 = 0
             for symbol in pattern {
-                let key = UInt64(UInt32(state)) << 32 | UInt64(symbol)
-                if let next = childMap[key] {
-                    state = next
+                let key = UInt64(UInt32(bitPattern: state)) << 32 | UInt64(symbol)
+                var slot = Self.hash(key) & buildMask
+                while buildKeys[slot] != key && buildKeys[slot] != Self.emptyKey { slot = (slot + 1) & buildMask }
+                if buildKeys[slot] == key {
+                    state = buildValues[slot]
                 } else {
-                    let next = Int32(children.count)
-                    children.append([])
-                    ending.append([])
-                    children[Int(state)].append((symbol, next))
-                    childMap[key] = next
+                    let next = stateCount
+                    stateCount += 1
+                    buildKeys[slot] = key
+                    buildValues[slot] = next
+                    edgeParent.append(state)
+                    edgeSymbol.append(symbol)
+                    edgeChild.append(next)
                     state = next
                 }
             }
-            ending[Int(state)].append(Int32(id))
+            endState[id] = state
         }
-        let stateCount = children.count
+        let states = Int(stateCount)
 
-        // Transition storage.
+        // Children of each state, contiguous (counting sort of the edges by parent).
+        var childStart = [Int32](repeating: 0, count: states + 1)
+        for parent in edgeParent { childStart[Int(parent) + 1] += 1 }
+        for i in 0..<states { childStart[i + 1] += childStart[i] }
+        var childSymbols = [UInt32](repeating: 0, count: edgeParent.count)
+        var childStates = [Int32](repeating: 0, count: edgeParent.count)
+        var fill = childStart
+        for e in 0..<edgeParent.count {
+            let slot = Int(fill[Int(edgeParent[e])])
+            fill[Int(edgeParent[e])] += 1
+            childSymbols[slot] = edgeSymbol[e]
+            childStates[slot] = edgeChild[e]
+        }
+        edgeParent = []
+        edgeSymbol = []
+        edgeChild = []
+
+        // Transition storage: dense root table plus one hash for states with several children.
+        var rootNext = [Int32](repeating: 0, count: 0x10000)
+        var multi = 0
+        for state in 0..<states where childStart[state + 1] - childStart[state] > 1 || state == 0 {
+            multi += Int(childStart[state + 1] - childStart[state])
+        }
         var capacity = 16
-        while capacity < childMap.count * 2 { capacity <<= 1 }
+        while capacity < multi * 2 { capacity <<= 1 }
         var keys = [UInt64](repeating: Self.emptyKey, count: capacity)
         var values = [Int32](repeating: 0, count: capacity)
         let mask = capacity - 1
-        var rootNext = [Int32](repeating: 0, count: 0x10000)
-        for (key, next) in childMap {
-            let state = Int32(truncatingIfNeeded: key >> 32)
-            let symbol = UInt32(truncatingIfNeeded: key)
-            if state == 0 && symbol < 0x10000 { rootNext[Int(symbol)] = next }
-            var slot = Self.hash(key) & mask
-            while keys[slot] != Self.emptyKey { slot = (slot + 1) & mask }
-            keys[slot] = key
-            values[slot] = next
+        for state in 0..<states {
+            let from = Int(childStart[state]), to = Int(childStart[state + 1])
+            guard to - from > 1 || state == 0 else { continue }
+            for c in from..<to {
+                let symbol = childSymbols[c]
+                if state == 0 && symbol < 0x10000 { rootNext[Int(symbol)] = childStates[c] }
+                let key = UInt64(UInt32(state)) << 32 | UInt64(symbol)
+                var slot = Self.hash(key) & mask
+                while keys[slot] != Self.emptyKey { slot = (slot + 1) & mask }
+                keys[slot] = key
+                values[slot] = childStates[c]
+            }
         }
+        buildKeys = []
+        buildValues = []
         self.rootNext = rootNext
         self.keys = keys
         self.values = values
         self.mask = mask
-        self.fail = []
-        self.outputLink = []
         self.outputStart = []
         self.outputs = []
 
-        // Failure links, breadth first.
-        var fail = [Int32](repeating: 0, count: stateCount)
-        var outputLink = [Int32](repeating: -1, count: stateCount)
-        var queue: [Int32] = []
-        queue.reserveCapacity(stateCount)
-        for (_, child) in children[0] { queue.append(child) }
+        // Pattern ends per state (counting sort again).
+        var outputStart = [Int32](repeating: 0, count: states + 1)
+        for state in endState where state >= 0 { outputStart[Int(state) + 1] += 1 }
+        for i in 0..<states { outputStart[i + 1] += outputStart[i] }
+        var outputs = [Int32](repeating: 0, count: Int(outputStart[states]))
+        var next = outputStart
+        for (id, state) in endState.enumerated() where state >= 0 {
+            outputs[Int(next[Int(state)])] = Int32(id)
+            next[Int(state)] += 1
+        }
+
+        // Failure and output links, breadth first.
+        var records = [StateRecord](repeating: StateRecord(fail: 0, outputLink: -1, onlySymbol: 0, onlyChild: 0), count: states)
+        for state in 0..<states {
+            let from = Int(childStart[state]), to = Int(childStart[state + 1])
+            records[state].onlyChild = to == from ? 0 : to - from == 1 ? childStates[from] : -1
+            records[state].onlySymbol = to - from == 1 ? childSymbols[from] : 0
+        }
+        self.records = records
+        var queue = [Int32]()
+        queue.reserveCapacity(states)
+        for c in Int(childStart[0])..<Int(childStart[1]) { queue.append(childStates[c]) }
         var head = 0
         while head < queue.count {
             let state = queue[head]
             head += 1
-            for (symbol, child) in children[Int(state)] {
-                var f = fail[Int(state)]
+            let ends = outputStart[Int(state) + 1] > outputStart[Int(state)]
+            let failState = self.records[Int(state)].fail
+            self.records[Int(state)].outputLink = ends ? state : self.records[Int(failState)].outputLink
+            for c in Int(childStart[Int(state)])..<Int(childStart[Int(state) + 1]) {
+                let symbol = childSymbols[c], child = childStates[c]
+                var f = failState
                 var target: Int32 = 0
                 while true {
-                    if let next = transition(f, symbol) { target = next; break }
+                    let t = transition(f, symbol)
+                    if t != 0 && t != child { target = t; break }
                     if f == 0 { break }
-                    f = fail[Int(f)]
+                    f = self.records[Int(f)].fail
                 }
-                fail[Int(child)] = target == child ? 0 : target
+                self.records[Int(child)].fail = target
                 queue.append(child)
             }
         }
-        for state in queue {  // BFS order: a state's failure target is resolved before it
-            let f = fail[Int(state)]
-            outputLink[Int(state)] = !ending[Int(state)].isEmpty ? state : outputLink[Int(f)]
-        }
-        var outputStart = [Int32](repeating: 0, count: stateCount + 1)
-        var outputs: [Int32] = []
-        for state in 0..<stateCount {
-            outputStart[state] = Int32(outputs.count)
-            outputs.append(contentsOf: ending[state])
-        }
-        outputStart[stateCount] = Int32(outputs.count)
-        self.fail = fail
-        self.outputLink = outputLink
         self.outputStart = outputStart
         self.outputs = outputs
-        self.records = (0..<stateCount).map { state in
-            let list = children[state]
-            return StateRecord(fail: fail[state], outputLink: outputLink[state],
-                               onlySymbol: list.count == 1 ? list[0].0 : 0,
-                               onlyChild: list.isEmpty ? 0 : list.count == 1 ? list[0].1 : -1)
+    }
+
+    /// The transition from `state` on `symbol`, or 0 when there is none.
+    @inline(__always)
+    private func transition(_ state: Int32, _ symbol: UInt32) -> Int32 {
+        if state == 0 && symbol < 0x10000 { return rootNext[Int(symbol)] }
+        let record = records[Int(state)]
+        if record.onlyChild >= 0 { return record.onlyChild != 0 && record.onlySymbol == symbol ? record.onlyChild : 0 }
+        let key = UInt64(UInt32(bitPattern: state)) << 32 | UInt64(symbol)
+        var slot = Self.hash(key) & mask
+        while true {
+            let k = keys[slot]
+            if k == key { return values[slot] }
+            if k == Self.emptyKey { return 0 }
+            slot = (slot + 1) & mask
         }
     }
 
@@ -134,22 +190,6 @@ public struct AhoCorasick: Sendable {
         var x = key &* 0x9E37_79B9_7F4A_7C15
         x ^= x >> 29
         return Int(truncatingIfNeeded: x)
-    }
-
-    @inline(__always)
-    private func transition(_ state: Int32, _ symbol: UInt32) -> Int32? {
-        if state == 0 && symbol < 0x10000 {
-            let next = rootNext[Int(symbol)]
-            return next == 0 ? nil : next
-        }
-        let key = UInt64(UInt32(state)) << 32 | UInt64(symbol)
-        var slot = Self.hash(key) & mask
-        while true {
-            let k = keys[slot]
-            if k == key { return values[slot] }
-            if k == Self.emptyKey { return nil }
-            slot = (slot + 1) & mask
-        }
     }
 
     /// Calls `found(patternID, start, end)` for every occurrence in `text`

@@ -144,7 +144,7 @@ public final class Matcher: ListingMatcher, Sendable {
     /// Pattern `p` names at most `patternWords[p]` Latin words.
     let patternWords: [Int32]
     /// Every Latin word of every watched name: a "typo" that spells one of them is that word.
-    let vocabulary: Set<[UInt32]>
+    let vocabulary: Set<ScalarKey>
     /// Lower-cased domain → owners.
     let domains: [String: [DomainOwner]]
 
@@ -152,26 +152,32 @@ public final class Matcher: ListingMatcher, Sendable {
         self.watchlists = watchlists
         self.normalizer = normalizer
         let table = normalizer.table
-        var patternIndex: [[UInt32]: Int] = [:]
+        var patternIndex: [ScalarKey: Int] = [:]
         var patterns: [[UInt32]] = []
-        var ownersOf: [[Owner]] = []
-        var fuzzyIndex: [[UInt32]: Int] = [:]
+        // (pattern, owner) pairs in insertion order; grouped by pattern at the end.
+        var ownerPattern: [Int32] = []
+        var ownerList: [Owner] = []
+        func own(_ pattern: Int, _ owner: Owner) {
+            ownerPattern.append(Int32(pattern))
+            ownerList.append(owner)
+        }
+        var fuzzyIndex: [ScalarKey: Int] = [:]
         var fuzzyKeys: [FuzzyKey] = []
         var domains: [String: [DomainOwner]] = [:]
 
         var patternWords: [Int32] = []
-        var vocabulary = Set<[UInt32]>()
+        var vocabulary = Set<ScalarKey>()
         /// The pattern for `key`; `words` is how many Latin words the name has there (a
         /// listing may run them together, never split them further).
         func pattern(_ key: [UInt32], words: Int = Int(Int32.max)) -> Int {
-            if let id = patternIndex[key] {
+            let hashed = ScalarKey(key)
+            if let id = patternIndex[hashed] {
                 patternWords[id] = max(patternWords[id], Int32(words))
                 return id
             }
-            patternIndex[key] = patterns.count
+            patternIndex[hashed] = patterns.count
             patterns.append(key)
             patternWords.append(Int32(words))
-            ownersOf.append([])
             return patterns.count - 1
         }
         func wordCount(_ text: NormalizedText, _ range: Range<Int>) -> Int {
@@ -183,18 +189,18 @@ public final class Matcher: ListingMatcher, Sendable {
             var word: [UInt32] = []
             for i in 0..<text.count {
                 if text.classes[i] != .word || text.wordStart[i] {
-                    if !word.isEmpty { vocabulary.insert(word) }
+                    if !word.isEmpty { vocabulary.insert(ScalarKey(word)) }
                     word.removeAll()
                 }
                 if text.classes[i] == .word { word.append(text.scalars[i]) }
             }
-            if !word.isEmpty { vocabulary.insert(word) }
+            if !word.isEmpty { vocabulary.insert(ScalarKey(word)) }
         }
 
         func addFuzzy(_ name: NormalizedText, _ range: Range<Int>, owner: Owner) {
             let key = Array(name.scalars[range])
             guard key.count >= 8, key.allSatisfy({ table.classOfFolded($0) == .word }) else { return }
-            if let id = fuzzyIndex[key] {
+            if let id = fuzzyIndex[ScalarKey(key)] {
                 fuzzyKeys[id] = fuzzyKeys[id].adding(owner)
                 return
             }
@@ -217,14 +223,14 @@ public final class Matcher: ListingMatcher, Sendable {
                 sets[1].append(p == 0 ? 0 : p * key.count / pieces + 1)
             }
             let id = fuzzyKeys.count
-            fuzzyIndex[key] = id
+            fuzzyIndex[ScalarKey(key)] = id
             fuzzyKeys.append(FuzzyKey(scalars: key, wordOf: wordOf, wordBudgets: budgets, maxEdits: edits,
                                       pieceOffsets: sets, owners: [owner]))
             for (set, offsets) in sets.enumerated() {
                 for p in 0..<pieces {
                     let end = p + 1 < pieces ? offsets[p + 1] : key.count
                     let piece = Array(key[offsets[p]..<end])
-                    ownersOf[pattern(piece)].append(Owner(watchlist: owner.watchlist, entity: owner.entity, name: owner.name,
+                    own(pattern(piece), Owner(watchlist: owner.watchlist, entity: owner.entity, name: owner.name,
                                                           kind: .fuzzyPiece, fuzzyKey: Int32(id), piece: Int32(p),
                                                           lastPiece: p == pieces - 1, pieceSet: Int8(set),
                                                           pieceOffset: Int32(offsets[p]), keyLength: Int32(key.count),
@@ -233,43 +239,69 @@ public final class Matcher: ListingMatcher, Sendable {
             }
         }
 
+        // Folding every name is the bulk of a load and independent per name: done on all
+        // cores first, then the patterns are added in file order.
+        var texts: [String] = []
+        for watchlist in watchlists {
+            for entity in watchlist.entities {
+                for name in entity.names where name.relation != .domain { texts.append(name.value) }
+                for exclude in entity.excludes { texts.append(exclude.value) }
+            }
+        }
+        let prepared = Self.foldAll(texts, normalizer)
+        var nextPrepared = 0
+        patternIndex.reserveCapacity(texts.count * 4)
+        patterns.reserveCapacity(texts.count * 4)
+        ownerPattern.reserveCapacity(texts.count * 8)
+        ownerList.reserveCapacity(texts.count * 8)
+        patternWords.reserveCapacity(texts.count * 4)
+        vocabulary.reserveCapacity(texts.count)
+
         for (w, watchlist) in watchlists.enumerated() {
             for (e, entity) in watchlist.entities.enumerated() {
                 for (n, name) in entity.names.enumerated() {
                     if name.relation == .domain {
-                        let domain = name.value.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
-                        domains[domain, default: []].append(DomainOwner(watchlist: Int32(w), entity: Int32(e), name: Int32(n)))
+                        var domain = Substring(name.value.lowercased())
+                        while domain.hasPrefix(".") { domain = domain.dropFirst() }
+                        while domain.hasSuffix(".") { domain = domain.dropLast() }
+                        domains[String(domain), default: []].append(DomainOwner(watchlist: Int32(w), entity: Int32(e), name: Int32(n)))
                         continue
                     }
-                    let folded = normalizer.normalize(name.value)
+                    let folded = prepared[nextPrepared].folded
+                    let foundCore = prepared[nextPrepared].core
+                    nextPrepared += 1
                     guard !folded.scalars.isEmpty else { continue }
                     let owner = Owner(watchlist: Int32(w), entity: Int32(e), name: Int32(n), kind: .name)
-                    ownersOf[pattern(folded.scalars, words: wordCount(folded, 0..<folded.count))].append(owner)
+                    own(pattern(folded.scalars, words: wordCount(folded, 0..<folded.count)), owner)
                     addVocabulary(folded)
                     // Typos are looked for in the distinctive part of a name: never in its legal form.
-                    if let core = LegalForms.core(of: folded) {
+                    if let core = foundCore {
                         var coreOwner = owner
                         coreOwner.kind = .nameCore
-                        ownersOf[pattern(Array(folded.scalars[core]), words: wordCount(folded, core))].append(coreOwner)
+                        own(pattern(Array(folded.scalars[core]), words: wordCount(folded, core)), coreOwner)
                         addFuzzy(folded, core, owner: coreOwner)
                     } else {
                         addFuzzy(folded, 0..<folded.count, owner: owner)
                     }
                 }
-                for (x, exclude) in entity.excludes.enumerated() {
-                    let folded = normalizer.normalize(exclude.value)
+                for x in entity.excludes.indices {
+                    let folded = prepared[nextPrepared].folded
+                    nextPrepared += 1
                     guard !folded.scalars.isEmpty else { continue }
-                    ownersOf[pattern(folded.scalars)].append(Owner(watchlist: Int32(w), entity: Int32(e), name: Int32(x), kind: .exclude))
+                    own(pattern(folded.scalars), Owner(watchlist: Int32(w), entity: Int32(e), name: Int32(x), kind: .exclude))
                 }
             }
         }
 
-        var ownerStart: [Int32] = [0]
-        var owners: [Owner] = []
-        ownerStart.reserveCapacity(patterns.count + 1)
-        for list in ownersOf {
-            owners.append(contentsOf: list)
-            ownerStart.append(Int32(owners.count))
+        // Owners grouped by pattern (a stable counting sort keeps file order within a pattern).
+        var ownerStart = [Int32](repeating: 0, count: patterns.count + 1)
+        for p in ownerPattern { ownerStart[Int(p) + 1] += 1 }
+        for i in 0..<patterns.count { ownerStart[i + 1] += ownerStart[i] }
+        var owners = [Owner](repeating: Owner(watchlist: 0, entity: 0, name: 0, kind: .name), count: ownerList.count)
+        var fill = ownerStart
+        for (k, p) in ownerPattern.enumerated() {
+            owners[Int(fill[Int(p)])] = ownerList[k]
+            fill[Int(p)] += 1
         }
         self.automaton = AhoCorasick(patterns: patterns)
         self.ownerStart = ownerStart
@@ -281,6 +313,40 @@ public final class Matcher: ListingMatcher, Sendable {
         self.domains = domains
         self.patternWords = patternWords
         self.vocabulary = vocabulary
+    }
+
+    /// Folds `texts` on all cores, keeping their order.
+    /// A name folded, with its core (legal forms removed) found: the per-name work of a
+    /// load, done in parallel.
+    struct Prepared: Sendable {
+        var folded = NormalizedText()
+        var core: Range<Int>?
+    }
+
+    static func foldAll(_ texts: [String], _ normalizer: Normalizer) -> [Prepared] {
+        final class Results: @unchecked Sendable {
+            // @unchecked: each chunk index is written by exactly one worker of
+            // concurrentPerform, and read only after it returns.
+            var items: [Prepared]
+            init(_ count: Int) { items = Array(repeating: Prepared(), count: count) }
+        }
+        _ = normalizer.table  // build the fold table once, before the workers start
+        let results = Results(texts.count)
+        let chunk = 2048
+        let chunks = (texts.count + chunk - 1) / chunk
+        results.items.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                for i in (c * chunk)..<min(texts.count, (c + 1) * chunk) {
+                    var folded = normalizer.normalize(texts[i])
+                    folded.utf8 = []  // names keep no copy of their bytes
+                    folded.starts = []
+                    folded.ends = []
+                    out[i] = Prepared(folded: folded, core: LegalForms.core(of: folded))
+                }
+            }
+        }
+        return results.items
     }
 
     /// Total number of watched names (for logs and `check`).
@@ -495,7 +561,7 @@ public final class Matcher: ListingMatcher, Sendable {
         }
         guard textWords.count == nameWords.count else { return false }
         for (written, watched) in zip(textWords, nameWords) where written != watched {
-            if written.count <= 2 || vocabulary.contains(written) || Self.stopWords.contains(written) { return false }
+            if written.count <= 2 || vocabulary.contains(ScalarKey(written)) || Self.stopWords.contains(written) { return false }
         }
         return true
     }
@@ -660,4 +726,21 @@ public final class Matcher: ListingMatcher, Sendable {
         }
         return result
     }
+}
+
+/// A folded string as a dictionary key, hashed once (FNV-1a) instead of element by
+/// element through `Hasher`: loading 100,000 names hashes millions of them.
+struct ScalarKey: Hashable, Sendable {
+    let scalars: [UInt32]
+    let hash: Int
+
+    init(_ scalars: [UInt32]) {
+        self.scalars = scalars
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for s in scalars { h = (h ^ UInt64(s)) &* 0x0000_0100_0000_01B3 }
+        hash = Int(truncatingIfNeeded: h)
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+    static func == (a: ScalarKey, b: ScalarKey) -> Bool { a.hash == b.hash && a.scalars == b.scalars }
 }
