@@ -170,7 +170,10 @@ public final class Matcher: ListingMatcher, Sendable {
         /// The pattern for `key`; `words` is how many Latin words the name has there (a
         /// listing may run them together, never split them further).
         func pattern(_ key: [UInt32], words: Int = Int(Int32.max)) -> Int {
-            let hashed = ScalarKey(key)
+            pattern(ScalarKey(key), words: words)
+        }
+        func pattern(_ hashed: ScalarKey, words: Int = Int(Int32.max)) -> Int {
+            let key = hashed.scalars
             if let id = patternIndex[hashed] {
                 patternWords[id] = max(patternWords[id], Int32(words))
                 return id
@@ -197,44 +200,23 @@ public final class Matcher: ListingMatcher, Sendable {
             if !word.isEmpty { vocabulary.insert(ScalarKey(word)) }
         }
 
-        func addFuzzy(_ name: NormalizedText, _ range: Range<Int>, owner: Owner) {
-            let key = Array(name.scalars[range])
-            guard key.count >= 8, key.allSatisfy({ table.classOfFolded($0) == .word }) else { return }
-            if let id = fuzzyIndex[ScalarKey(key)] {
+        func addFuzzy(_ plan: FuzzyPlan, owner: Owner) {
+            if let id = fuzzyIndex[plan.key] {
                 fuzzyKeys[id] = fuzzyKeys[id].adding(owner)
                 return
             }
-            var wordOf: [Int] = []
-            var lengths: [Int] = []
-            for i in range {
-                if i == range.lowerBound || name.wordStart[i] { lengths.append(0) }
-                lengths[lengths.count - 1] += 1
-                wordOf.append(lengths.count - 1)
-            }
-            let budgets = lengths.map { Fuzzy.budget(wordLength: $0) }
-            let edits = min(2, budgets.reduce(0, +))
-            guard edits > 0 else { return }
-            // With k edits one of k+1 pieces is intact, unless a swap straddles a piece
-            // boundary; a second set of pieces with boundaries one letter later covers that.
-            let pieces = edits + 1
-            var sets: [[Int]] = [[], []]
-            for p in 0..<pieces {
-                sets[0].append(p * key.count / pieces)
-                sets[1].append(p == 0 ? 0 : p * key.count / pieces + 1)
-            }
+            let key = plan.key.scalars
             let id = fuzzyKeys.count
-            fuzzyIndex[ScalarKey(key)] = id
-            fuzzyKeys.append(FuzzyKey(scalars: key, wordOf: wordOf, wordBudgets: budgets, maxEdits: edits,
-                                      pieceOffsets: sets, owners: [owner]))
-            for (set, offsets) in sets.enumerated() {
-                for p in 0..<pieces {
-                    let end = p + 1 < pieces ? offsets[p + 1] : key.count
-                    let piece = Array(key[offsets[p]..<end])
-                    own(pattern(piece), Owner(watchlist: owner.watchlist, entity: owner.entity, name: owner.name,
-                                                          kind: .fuzzyPiece, fuzzyKey: Int32(id), piece: Int32(p),
-                                                          lastPiece: p == pieces - 1, pieceSet: Int8(set),
-                                                          pieceOffset: Int32(offsets[p]), keyLength: Int32(key.count),
-                                                          keyFirst: key[0], keyLast: key[key.count - 1], keyEdits: Int8(edits)))
+            fuzzyIndex[plan.key] = id
+            fuzzyKeys.append(FuzzyKey(scalars: key, wordOf: plan.wordOf, wordBudgets: plan.budgets, maxEdits: plan.edits,
+                                      pieceOffsets: plan.sets, owners: [owner]))
+            for (set, offsets) in plan.sets.enumerated() {
+                for p in offsets.indices {
+                    own(pattern(plan.pieces[set][p]), Owner(watchlist: owner.watchlist, entity: owner.entity, name: owner.name,
+                                                           kind: .fuzzyPiece, fuzzyKey: Int32(id), piece: Int32(p),
+                                                           lastPiece: p == offsets.count - 1, pieceSet: Int8(set),
+                                                           pieceOffset: Int32(offsets[p]), keyLength: Int32(key.count),
+                                                           keyFirst: key[0], keyLast: key[key.count - 1], keyEdits: Int8(plan.edits)))
                 }
             }
         }
@@ -267,28 +249,25 @@ public final class Matcher: ListingMatcher, Sendable {
                         domains[String(domain), default: []].append(DomainOwner(watchlist: Int32(w), entity: Int32(e), name: Int32(n)))
                         continue
                     }
-                    let folded = prepared[nextPrepared].folded
-                    let foundCore = prepared[nextPrepared].core
+                    let item = prepared[nextPrepared]
                     nextPrepared += 1
-                    guard !folded.scalars.isEmpty else { continue }
+                    guard let full = item.full else { continue }
                     let owner = Owner(watchlist: Int32(w), entity: Int32(e), name: Int32(n), kind: .name)
-                    own(pattern(folded.scalars, words: wordCount(folded, 0..<folded.count)), owner)
-                    addVocabulary(folded)
+                    own(pattern(full, words: item.fullWords), owner)
+                    for word in item.words { vocabulary.insert(word) }
                     // Typos are looked for in the distinctive part of a name: never in its legal form.
-                    if let core = foundCore {
-                        var coreOwner = owner
-                        coreOwner.kind = .nameCore
-                        own(pattern(Array(folded.scalars[core]), words: wordCount(folded, core)), coreOwner)
-                        addFuzzy(folded, core, owner: coreOwner)
-                    } else {
-                        addFuzzy(folded, 0..<folded.count, owner: owner)
+                    var fuzzyOwner = owner
+                    if let core = item.core {
+                        fuzzyOwner.kind = .nameCore
+                        own(pattern(core, words: item.coreWords), fuzzyOwner)
                     }
+                    if let plan = item.fuzzy { addFuzzy(plan, owner: fuzzyOwner) }
                 }
                 for x in entity.excludes.indices {
-                    let folded = prepared[nextPrepared].folded
+                    let item = prepared[nextPrepared]
                     nextPrepared += 1
-                    guard !folded.scalars.isEmpty else { continue }
-                    own(pattern(folded.scalars), Owner(watchlist: Int32(w), entity: Int32(e), name: Int32(x), kind: .exclude))
+                    guard let full = item.full else { continue }
+                    own(pattern(full), Owner(watchlist: Int32(w), entity: Int32(e), name: Int32(x), kind: .exclude))
                 }
             }
         }
@@ -319,8 +298,80 @@ public final class Matcher: ListingMatcher, Sendable {
     /// A name folded, with its core (legal forms removed) found: the per-name work of a
     /// load, done in parallel.
     struct Prepared: Sendable {
-        var folded = NormalizedText()
-        var core: Range<Int>?
+        /// The folded name; nil when nothing is left to match.
+        var full: ScalarKey?
+        var fullWords = 0
+        /// The name without its legal form, when it has one.
+        var core: ScalarKey?
+        var coreWords = 0
+        /// Its Latin words, for the vocabulary.
+        var words: [ScalarKey] = []
+        var fuzzy: FuzzyPlan?
+    }
+
+    /// How typos are looked for in one key: its words' budgets and its pieces.
+    struct FuzzyPlan: Sendable {
+        var key: ScalarKey
+        var wordOf: [Int]
+        var budgets: [Int]
+        var edits: Int
+        var sets: [[Int]]
+        var pieces: [[ScalarKey]]
+    }
+
+    static func prepare(_ folded: NormalizedText, table: FoldTable) -> Prepared {
+        var item = Prepared()
+        guard !folded.scalars.isEmpty else { return item }
+        func wordCount(_ range: Range<Int>) -> Int {
+            var count = 0
+            for i in range where folded.classes[i] == .word && (i == range.lowerBound || folded.wordStart[i]) { count += 1 }
+            return count
+        }
+        item.full = ScalarKey(folded.scalars)
+        item.fullWords = wordCount(0..<folded.count)
+        var word: [UInt32] = []
+        for i in 0..<folded.count {
+            if folded.classes[i] != .word || folded.wordStart[i] {
+                if !word.isEmpty { item.words.append(ScalarKey(word)) }
+                word.removeAll()
+            }
+            if folded.classes[i] == .word { word.append(folded.scalars[i]) }
+        }
+        if !word.isEmpty { item.words.append(ScalarKey(word)) }
+        let core = LegalForms.core(of: folded)
+        if let core {
+            item.core = ScalarKey(Array(folded.scalars[core]))
+            item.coreWords = wordCount(core)
+        }
+        item.fuzzy = fuzzyPlan(folded, core ?? 0..<folded.count)
+        return item
+    }
+
+    static func fuzzyPlan(_ name: NormalizedText, _ range: Range<Int>) -> FuzzyPlan? {
+        let key = Array(name.scalars[range])
+        guard key.count >= 8, name.classes[range].allSatisfy({ $0 == .word }) else { return nil }
+        var wordOf: [Int] = []
+        var lengths: [Int] = []
+        for i in range {
+            if i == range.lowerBound || name.wordStart[i] { lengths.append(0) }
+            lengths[lengths.count - 1] += 1
+            wordOf.append(lengths.count - 1)
+        }
+        let budgets = lengths.map { Fuzzy.budget(wordLength: $0) }
+        let edits = min(2, budgets.reduce(0, +))
+        guard edits > 0 else { return nil }
+        // With k edits one of k+1 pieces is intact, unless a swap straddles a piece
+        // boundary; a second set of pieces with boundaries one letter later covers that.
+        let count = edits + 1
+        var sets: [[Int]] = [[], []]
+        for p in 0..<count {
+            sets[0].append(p * key.count / count)
+            sets[1].append(p == 0 ? 0 : p * key.count / count + 1)
+        }
+        let pieces = sets.map { offsets in
+            offsets.indices.map { p in ScalarKey(Array(key[offsets[p]..<(p + 1 < count ? offsets[p + 1] : key.count)])) }
+        }
+        return FuzzyPlan(key: ScalarKey(key), wordOf: wordOf, budgets: budgets, edits: edits, sets: sets, pieces: pieces)
     }
 
     static func foldAll(_ texts: [String], _ normalizer: Normalizer) -> [Prepared] {
@@ -338,11 +389,7 @@ public final class Matcher: ListingMatcher, Sendable {
             nonisolated(unsafe) let out = buffer
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 for i in (c * chunk)..<min(texts.count, (c + 1) * chunk) {
-                    var folded = normalizer.normalize(texts[i])
-                    folded.utf8 = []  // names keep no copy of their bytes
-                    folded.starts = []
-                    folded.ends = []
-                    out[i] = Prepared(folded: folded, core: LegalForms.core(of: folded))
+                    out[i] = prepare(normalizer.normalize(texts[i]), table: normalizer.table)
                 }
             }
         }
