@@ -8,9 +8,9 @@ Every request is appended to DIR/../requests.log as "METHOD PATH IF-NONE-MATCH".
 """
 import http.server
 import os
-import signal
 import sys
-import time
+
+from helpers import exit_with_parent
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -36,22 +36,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def exit_with_parent(limit_seconds=900):
-    """Ends this helper when the test process is gone, or after a bounded time."""
-    import threading
-    parent = os.getppid()
-    started = time.monotonic()
-
-    def watch():
-        while os.getppid() == parent and time.monotonic() - started < limit_seconds:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
 def main():
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
     exit_with_parent()
     directory = sys.argv[1]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: Handler(*a, directory=directory))

@@ -9,12 +9,13 @@ reply instead, for failure tests.
 """
 import json
 import os
-import signal
 import socket
 import sys
 import time
 
 from aiosmtpd.controller import Controller
+
+from helpers import exit_with_parent
 
 
 class Sink:
@@ -41,22 +42,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def exit_with_parent(limit_seconds=900):
-    """Ends this helper when the test process is gone, or after a bounded time."""
-    import threading
-    parent = os.getppid()
-    started = time.monotonic()
-
-    def watch():
-        while os.getppid() == parent and time.monotonic() - started < limit_seconds:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
 def main():
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
     exit_with_parent()
     directory = sys.argv[1]
     reply = sys.argv[sys.argv.index("--reply") + 1] if "--reply" in sys.argv else None

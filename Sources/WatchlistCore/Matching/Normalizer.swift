@@ -71,23 +71,26 @@ public struct Normalizer: Sendable {
         var sawSeparator = true
         var lastClass = ScalarClass.separator
         var index = 0
+        /// Appends one folded scalar (separators only mark that a new word starts).
+        @inline(__always) func emit(_ value: UInt32, _ valueClass: ScalarClass, _ start: Int32, _ end: Int32) {
+            if valueClass == .separator {
+                sawSeparator = true
+                return
+            }
+            result.scalars.append(value)
+            result.classes.append(valueClass)
+            result.wordStart.append(valueClass == .word && (sawSeparator || lastClass != .word))
+            result.starts.append(start)
+            result.ends.append(end)
+            sawSeparator = false
+            lastClass = valueClass
+        }
         while index < bytes.count {
             let start = Int32(index)
             let scalar = Self.decode(bytes, &index)
             let end = Int32(index)
             if let (value, valueClass) = table.single(scalar), valueClass == .word || valueClass == .cjk || valueClass == .separator {
-                // Fast path: one scalar in, one (or none) out.
-                if valueClass == .separator {
-                    sawSeparator = true
-                    continue
-                }
-                result.scalars.append(value)
-                result.classes.append(valueClass)
-                result.wordStart.append(valueClass == .word && (sawSeparator || lastClass != .word))
-                result.starts.append(start)
-                result.ends.append(end)
-                sawSeparator = false
-                lastClass = valueClass
+                emit(value, valueClass, start, end)  // fast path: one scalar in, one (or none) out
                 continue
             }
             folded.removeAll(keepingCapacity: true)
@@ -108,20 +111,7 @@ public struct Normalizer: Sendable {
             default:
                 break
             }
-            for value in folded {
-                let valueClass = table.classOfFolded(value)
-                if valueClass == .separator {
-                    sawSeparator = true
-                    continue
-                }
-                result.scalars.append(value)
-                result.classes.append(valueClass)
-                result.wordStart.append(valueClass == .word && (sawSeparator || lastClass != .word))
-                result.starts.append(start)
-                result.ends.append(end)
-                sawSeparator = false
-                lastClass = valueClass
-            }
+            for value in folded { emit(value, table.classOfFolded(value), start, end) }
         }
         return result
     }
