@@ -35,11 +35,12 @@ public struct AhoCorasick: Sendable {
         let totalLength = patterns.reduce(0) { $0 + $1.count }
         // Trie edges during construction: open addressing on (state, symbol), like the
         // scan's table (Swift's Dictionary hashes each key through SipHash: too slow here).
-        var buildCapacity = 16
-        while buildCapacity < totalLength * 2 { buildCapacity <<= 1 }
+        // Starts at a quarter of the worst case (tries share prefixes) and doubles at 70 %.
+        var buildCapacity = 1024
+        while buildCapacity < totalLength / 2 { buildCapacity <<= 1 }
         var buildKeys = [UInt64](repeating: Self.emptyKey, count: buildCapacity)
         var buildValues = [Int32](repeating: 0, count: buildCapacity)
-        let buildMask = buildCapacity - 1
+        var buildMask = buildCapacity - 1
         var edgeParent: [Int32] = []
         var edgeSymbol: [UInt32] = []
         var edgeChild: [Int32] = []
@@ -62,6 +63,19 @@ public struct AhoCorasick: Sendable {
                     stateCount += 1
                     buildKeys[slot] = key
                     buildValues[slot] = next
+                    if Int(stateCount) * 10 > buildCapacity * 7 {
+                        let oldKeys = buildKeys, oldValues = buildValues
+                        buildCapacity <<= 1
+                        buildMask = buildCapacity - 1
+                        buildKeys = [UInt64](repeating: Self.emptyKey, count: buildCapacity)
+                        buildValues = [Int32](repeating: 0, count: buildCapacity)
+                        for (i, k) in oldKeys.enumerated() where k != Self.emptyKey {
+                            var s = Self.hash(k) & buildMask
+                            while buildKeys[s] != Self.emptyKey { s = (s + 1) & buildMask }
+                            buildKeys[s] = k
+                            buildValues[s] = oldValues[i]
+                        }
+                    }
                     edgeParent.append(state)
                     edgeSymbol.append(symbol)
                     edgeChild.append(next)

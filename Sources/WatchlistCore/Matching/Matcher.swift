@@ -292,6 +292,10 @@ public final class Matcher: ListingMatcher, Sendable {
         self.domains = domains
         self.patternWords = patternWords
         self.vocabulary = vocabulary
+        // The load's temporaries are millions of small allocations; free them on another
+        // core instead of making the caller wait.
+        nonisolated(unsafe) var garbage: [Any]? = [prepared, patternIndex, patterns, ownerList, fuzzyIndex]
+        DispatchQueue.global(qos: .utility).async { garbage = nil }
     }
 
     /// Folds `texts` on all cores, keeping their order.
