@@ -284,3 +284,41 @@ struct BundledSampleTests {
         #expect(found == expected, "missing: \(expected.subtracting(found)), unexpected: \(found.subtracting(expected))")
     }
 }
+
+@Suite("Daemon mode", .serialized)
+struct DaemonModeTests {
+    @Test func runPollsThenStopsCleanlyOnSIGTERM() throws {
+        let dir = try TempDir()
+        let feeds = dir.url.appendingPathComponent("feeds")
+        try FileManager.default.copyItem(at: Repo.fixtures.appendingPathComponent("feeds"), to: feeds)
+        let http = try ServerProcess.http(serving: feeds.path)
+        try dir.write("watchlistd.conf", """
+            watchlists: \(Repo.fixtures.path)/watchlists
+            database: state/watchlistd.sqlite
+            email-dir: outbox
+            feed: http://127.0.0.1:\(http.port)/rss2.xml
+              name: rss
+              interval: 10s
+            """)
+        let daemon = try Child(Repo.binary.path, ["run", "--config", dir.path + "/watchlistd.conf"])
+        close(daemon.stdinFD)
+        // The first cycle runs at start: wait (bounded) for its alert e-mails.
+        let deadline = Date().addingTimeInterval(20)
+        var mails: [String] = []
+        while Date() < deadline {
+            mails = (try? FileManager.default.contentsOfDirectory(atPath: dir.path + "/outbox")) ?? []
+            if mails.count == 2 { break }
+            usleep(100_000)
+        }
+        #expect(mails.count == 2, "Orion and Kestrel are mentioned in rss2.xml")
+        kill(daemon.pid, SIGTERM)
+        let stopped = Date()
+        let status = daemon.wait()
+        #expect(status == 0)
+        #expect(Date().timeIntervalSince(stopped) < 10)
+        let store = try Store(path: dir.path + "/state/watchlistd.sqlite")
+        #expect(try store.hits().count == 2)
+        #expect(try store.outboxCounts() == ["email/sent": 2])
+        withExtendedLifetime(http) {}
+    }
+}

@@ -16,7 +16,8 @@ public struct PollerService: Service {
     public func run() async throws {
         let logger = pipeline.logger
         logger.info("watchlistd running", metadata: ["feeds": "\(pipeline.config.feeds.count)"])
-        try await cancelWhenGracefulShutdown {
+        // Graceful shutdown cancels the sleep between cycles; that is a normal stop, not an error.
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     let report = try await pipeline.runCycle(all: false)
@@ -29,9 +30,9 @@ public struct PollerService: Service {
                 } catch {
                     logger.error("cycle failed", metadata: ["error": "\(error)"])
                 }
-                let next = try pipeline.store.feedStates().compactMap(\.nextDue).min() ?? Date().addingTimeInterval(60)
+                let next = (try? pipeline.store.feedStates().compactMap(\.nextDue).min()) ?? Date().addingTimeInterval(60)
                 let wait = min(60, max(1, next.timeIntervalSinceNow))
-                try await Task.sleep(for: .seconds(wait))
+                try? await Task.sleep(for: .seconds(wait))
             }
         }
         logger.info("watchlistd stopped")
