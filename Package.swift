@@ -48,7 +48,11 @@ let package = Package(
         ),
         .testTarget(
             name: "WatchlistCoreTests",
-            dependencies: ["WatchlistCore"]
+            dependencies: [
+                "WatchlistCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import Logging
+import Testing
+@testable import WatchlistCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Delivery against a real SMTP server (aiosmtpd on 127.0.0.1): transient failures are
+/// retried, permanent ones parked with the reason, nothing is marked sent before the
+/// server accepted it, and feed text never reaches a header raw.
+@Suite("Alert delivery", .serialized)
+struct DeliveryTests {
+    let acme = try! watchlist("customer: Acme\nemail: soc@acme.example\nentity: Gree Electric\n", file: "acme.watch")
+
+    /// A store holding one hit for Acme, queued for e-mail, with the given listing title.
+    func storeWithHit(_ dir: TempDir, title: String = "Gree Electric customer data") throws -> Store {
+        let store = try Store(path: dir.path + "/db.sqlite")
+        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
+        let item = try #require(try store.storeItems(feed: feed, items: [FeedItem(guid: "1", link: "http://127.0.0.1/1", title: title)], at: Date()).first)
+        let hits = Matcher(watchlists: [acme]).match(item.item.matchText, threshold: 0.8)
+        #expect(hits.count == 1)
+        try store.recordHits(item: item.id, hits: hits, channels: { _ in [.email] }, at: Date())
+        return store
+    }
+
+    func dispatcher(_ store: Store, port: Int) -> AlertDispatcher {
+        AlertDispatcher(store: store, watchlists: [acme], mail: SMTPTransport(url: "smtp://127.0.0.1:\(port)"),
+                        from: "watchlistd@test.example", syslog: nil, logger: Logger(label: "test"))
+    }
+
+    func outboxRow(_ store: Store) throws -> (state: String, attempts: Int, error: String?, next: Date) {
+        try store.pool.read { db in
+            let row = try #require(try Row.fetchOne(db, sql: "SELECT state, attempts, last_error, next_attempt_at FROM outbox"))
+            return (row["state"], row["attempts"], row["last_error"], row["next_attempt_at"])
+        }
+    }
+
+    @Test func temporaryRefusalIsRetriedLater() async throws {
+        let dir = try TempDir()
+        let store = try storeWithHit(dir)
+        let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", reply: 451)
+        let report = try await dispatcher(store, port: smtp.port).dispatch()
+        #expect(report.messagesSent == 0)
+        let row = try outboxRow(store)
+        #expect(row.state == "pending")
+        #expect(row.attempts == 1)
+        #expect(row.error?.contains("451") == true, "\(row.error ?? "")")
+        #expect(row.next > Date().addingTimeInterval(30))
+        withExtendedLifetime(smtp) {}
+    }
+
+    @Test func permanentRefusalIsParkedWithTheReason() async throws {
+        let dir = try TempDir()
+        let store = try storeWithHit(dir)
+        let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", reply: 550)
+        _ = try await dispatcher(store, port: smtp.port).dispatch()
+        let row = try outboxRow(store)
+        #expect(row.state == "failed")
+        #expect(row.error?.contains("550") == true)
+        #expect(row.error?.contains("parked") == true)
+        // A parked row is not sent again.
+        #expect(try store.dueOutbox(channel: .email, at: Date().addingTimeInterval(86400)).isEmpty)
+        withExtendedLifetime(smtp) {}
+    }
+
+    @Test func serverDownThenUpDeliversOnTheRetry() async throws {
+        let dir = try TempDir()
+        let store = try storeWithHit(dir)
+        // A port nothing listens on: bind, read the port, close.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 ? getsockname(fd, $0, &length) : -1 }
+        }
+        let deadPort = Int(UInt16(bigEndian: address.sin_port))
+        close(fd)
+        let down = try await dispatcher(store, port: deadPort).dispatch()
+        #expect(down.messagesSent == 0)
+        #expect(try outboxRow(store).state == "pending")
+
+        let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
+        let early = try await dispatcher(store, port: smtp.port).dispatch()
+        #expect(early.messagesSent == 0, "not due yet: backoff")
+        let later = try await dispatcher(store, port: smtp.port).dispatch(now: Date().addingTimeInterval(7200))
+        #expect(later.messagesSent == 1)
+        #expect(try outboxRow(store).state == "sent")
+        #expect(try ReceivedMail.all(in: dir.path + "/mail").count == 1)
+        withExtendedLifetime(smtp) {}
+    }
+
+    @Test func hostileTitleNeverReachesAHeader() async throws {
+        let dir = try TempDir()
+        let hostile = "Gree Electric dump\r\nBcc: attacker@evil.example\r\nSubject: pwned\u{2028}X-Evil: 1 =?UTF-8?B?cHduZWQ=?= "
+            + String(repeating: "格力电器数据", count: 350)
+        let store = try storeWithHit(dir, title: hostile)
+        let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
+        let report = try await dispatcher(store, port: smtp.port).dispatch()
+        #expect(report.messagesSent == 1)
+        let raw = try String(contentsOfFile: dir.path + "/mail/1.eml", encoding: .utf8)
+        let header = raw.components(separatedBy: "\r\n\r\n")[0]
+        let names = header.components(separatedBy: "\r\n").filter { !$0.hasPrefix(" ") }.compactMap { $0.split(separator: ":").first }
+        #expect(names.filter { $0.lowercased() == "subject" }.count == 1)
+        #expect(!names.contains { ["bcc", "x-evil"].contains($0.lowercased()) })
+        #expect(header.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 998 })
+        let mail = try #require(try ReceivedMail.all(in: dir.path + "/mail").first)
+        #expect(mail.recipients == ["soc@acme.example"])
+        #expect(!mail.body.contains("\r\nBcc:"))
+        withExtendedLifetime(smtp) {}
+    }
+}
