@@ -298,6 +298,33 @@ public final class Store: Sendable {
         }
     }
 
+    /// An outbox row as `watchlistd alerts` shows it.
+    public struct OutboxStatus: Sendable {
+        public var channel: String
+        public var state: String
+        public var attempts: Int
+        public var lastError: String?
+        public var nextAttempt: Date
+        public var sentAt: Date?
+        public var hit: StoredHit
+    }
+
+    /// Outbox rows in `states`, oldest first.
+    public func outbox(states: [String]) throws -> [OutboxStatus] {
+        try pool.read { db in
+            let marks = states.map { _ in "?" }.joined(separator: ", ")
+            return try Row.fetchAll(db, sql: """
+                SELECT outbox.channel, outbox.state, outbox.attempts, outbox.last_error, outbox.next_attempt_at, outbox.sent_at,
+                       \(Self.hitColumns) FROM outbox
+                JOIN hit ON hit.id = outbox.hit_id JOIN item ON item.id = hit.item_id JOIN feed ON feed.id = item.feed_id
+                WHERE outbox.state IN (\(marks)) ORDER BY outbox.id
+                """, arguments: StatementArguments(states)).map { row in
+                OutboxStatus(channel: row["channel"], state: row["state"], attempts: row["attempts"], lastError: row["last_error"],
+                             nextAttempt: row["next_attempt_at"], sentAt: row["sent_at"], hit: Self.storedHit(row))
+            }
+        }
+    }
+
     /// Outbox counts per channel and state, for `status` and the tests.
     public func outboxCounts() throws -> [String: Int] {
         try pool.read { db in

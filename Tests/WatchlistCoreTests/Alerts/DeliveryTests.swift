@@ -113,3 +113,29 @@ struct DeliveryTests {
         withExtendedLifetime(smtp) {}
     }
 }
+
+@Suite("alerts command", .serialized)
+struct AlertsCommandTests {
+    @Test func showsParkedFailuresWithTheReason() throws {
+        let dir = try TempDir()
+        let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", reply: 550)
+        try dir.write("watchlistd.conf", """
+            watchlists: \(Repo.fixtures.path)/watchlists
+            database: db.sqlite
+            feed: file://\(Repo.fixtures.path)/feeds/rss2.xml
+              name: rss
+            smtp: smtp://127.0.0.1:\(smtp.port)
+              from: watchlistd@test.example
+            """)
+        let run = try runBinary(["run", "--once", "--config", dir.path + "/watchlistd.conf"])
+        #expect(run.status == 0)
+        let alerts = try runBinary(["alerts", "--config", dir.path + "/watchlistd.conf"])
+        #expect(alerts.status == 0)
+        #expect(alerts.stdout.contains("email: pending 0, sent 0, failed 2"), "\(alerts.stdout)")
+        #expect(alerts.stdout.contains("failed email Orion Group — Orion Shipping & Logistics [rss]"))
+        #expect(alerts.stdout.contains("last error: e-mail to soc@orion.example via smtp://127.0.0.1:\(smtp.port)"))
+        #expect(alerts.stdout.contains("550"))
+        #expect(try runBinary(["alerts", "--config", dir.path + "/watchlistd.conf", "--state", "bogus"]).status == 64)
+        withExtendedLifetime(smtp) {}
+    }
+}
