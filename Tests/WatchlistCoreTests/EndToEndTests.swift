@@ -52,7 +52,9 @@ final class UDPListener {
 struct ReceivedMail {
     var recipients: [String]
     var headers: [String: String]
+    /// The text/plain part (or the whole body of a single-part message).
     var body: String
+    var html: String = ""
 
     static func all(in directory: String) throws -> [ReceivedMail] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
@@ -72,10 +74,24 @@ struct ReceivedMail {
                     headers[lastKey] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
                 }
             }
-            let base64 = parts.dropFirst().joined().replacingOccurrences(of: "\n", with: "")
-            let body = Data(base64Encoded: base64).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            func decode(_ base64: String) -> String {
+                Data(base64Encoded: base64.replacingOccurrences(of: "\n", with: "")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            }
+            let rest = parts.dropFirst().joined(separator: "\n\n")
+            var body = "", html = ""
+            if let type = headers["content-type"], let range = type.range(of: "boundary=\"") {
+                let boundary = String(type[range.upperBound...].prefix { $0 != "\"" })
+                for section in rest.components(separatedBy: "--" + boundary).dropFirst() where !section.hasPrefix("--") {
+                    let pieces = section.components(separatedBy: "\n\n")
+                    guard pieces.count >= 2 else { continue }
+                    let text = decode(pieces.dropFirst().joined())
+                    if pieces[0].contains("text/html") { html = text } else { body = text }
+                }
+            } else {
+                body = decode(rest)
+            }
             if let subject = headers["subject"] { headers["subject"] = decodeEncodedWords(subject) }
-            return ReceivedMail(recipients: envelope["rcpt_tos"] as! [String], headers: headers, body: body)
+            return ReceivedMail(recipients: envelope["rcpt_tos"] as! [String], headers: headers, body: body, html: html)
         }
     }
 }
@@ -149,6 +165,8 @@ struct EndToEndTests {
                 for recipient in details.recipients { #expect(!mail.recipients.contains(recipient)) }
             }
             #expect(mail.body.contains(want.entity))
+            #expect(mail.html.contains(HTMLEscape.escape(want.entity)))
+            #expect(mail.html.contains("<mark>"))
         }
 
         // One syslog record per hit, RFC 5424, no raw newline.

@@ -55,8 +55,40 @@ public struct AlertMail: Sendable {
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
-    /// The whole message, RFC 5322 with a base64 UTF-8 body (no line of feed text can
-    /// break the message or exceed the line-length limit).
+    /// The same as HTML: each hit with the matched text highlighted in the listing's
+    /// title. Every value from a feed or a watchlist is HTML-escaped.
+    public var htmlBody: String {
+        func esc(_ text: String) -> String { HTMLEscape.escape(MailHeader.singleLine(text)) }
+        var html = ["<!DOCTYPE html>", "<html><head><meta charset=\"utf-8\"><title>\(esc(subject))</title></head>",
+                    "<body style=\"font-family: sans-serif\">",
+                    "<p>watchlistd found \(hits.count == 1 ? "a new mention" : "\(hits.count) new mentions") for <b>\(esc(customer))</b>.</p>",
+                    "<table cellpadding=\"6\" style=\"border-collapse: collapse\">"]
+        for hit in hits {
+            let title = String(hit.title.prefix(300))
+            var shown = esc(title)
+            if let range = title.range(of: hit.matched) {
+                shown = esc(String(title[..<range.lowerBound])) + "<mark>" + esc(hit.matched) + "</mark>" + esc(String(title[range.upperBound...]))
+            }
+            html.append("<tr style=\"border-top: 1px solid #ccc\"><td>")
+            html.append("<b>\(esc(hit.entity))</b> — \(esc(hit.relation)) “\(esc(hit.name))”, score \(String(format: "%.2f", hit.score))<br>")
+            html.append("Listing: \(shown)<br>")
+            html.append("Matched: <mark>\(esc(hit.matched))</mark><br>")
+            html.append("Feed: \(esc(hit.feed)), item \(esc(hit.itemKey))")
+            if let link = hit.link, link.lowercased().hasPrefix("http://") || link.lowercased().hasPrefix("https://") {
+                html.append(" — <a href=\"\(esc(link))\">\(esc(link))</a>")
+            } else if let link = hit.link {
+                html.append(" — \(esc(link))")  // not a web link: shown, never clickable
+            }
+            html.append("<br>Watchlist line: \(esc((hit.watchFile as NSString).lastPathComponent)):\(hit.watchLine)")
+            html.append("</td></tr>")
+        }
+        html.append("</table><p style=\"color: #666\">Sent by watchlistd.</p></body></html>")
+        return html.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// The whole message: RFC 5322, multipart/alternative with a plain-text and an HTML
+    /// part, each base64 UTF-8 (no line of feed text can break the message or exceed the
+    /// line-length limit).
     public func render() -> Data {
         var headers: [String] = []
         headers.append("From: " + from)
@@ -67,10 +99,16 @@ public struct AlertMail: Sendable {
         headers.append("Auto-Submitted: auto-generated")
         headers.append("X-Watchlistd-Customer: " + MailHeader.encodedValue(customer, nameLength: 23))
         headers.append("MIME-Version: 1.0")
-        headers.append("Content-Type: text/plain; charset=utf-8")
-        headers.append("Content-Transfer-Encoding: base64")
-        let body = Data(textBody.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
-        return Data((headers.joined(separator: "\r\n") + "\r\n\r\n" + body + "\r\n").utf8)
+        // Base64 never contains "=_", so the boundary cannot occur inside a part.
+        let boundary = "=_watchlistd_" + String(messageID.hashValueStable, radix: 16)
+        headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
+        func part(_ type: String, _ text: String) -> String {
+            "--\(boundary)\r\nContent-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + Data(text.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+                + "\r\n"
+        }
+        let body = part("text/plain", textBody) + part("text/html", htmlBody) + "--\(boundary)--\r\n"
+        return Data((headers.joined(separator: "\r\n") + "\r\n\r\n" + body).utf8)
     }
 }
 
@@ -120,5 +158,33 @@ public enum MailHeader {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
         return formatter.string(from: date)
+    }
+}
+
+/// HTML escaping for the alert's HTML part.
+enum HTMLEscape {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    /// FNV-1a of the UTF-8 bytes: stable across runs (Swift's hashValue is seeded).
+    var hashValueStable: UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return hash
     }
 }

@@ -95,7 +95,7 @@ struct DeliveryTests {
 
     @Test func hostileTitleNeverReachesAHeader() async throws {
         let dir = try TempDir()
-        let hostile = "Gree Electric dump\r\nBcc: attacker@evil.example\r\nSubject: pwned\u{2028}X-Evil: 1 =?UTF-8?B?cHduZWQ=?= "
+        let hostile = "Gree Electric dump\r\nBcc: attacker@evil.example\r\nSubject: pwned\u{2028}X-Evil: 1 =?UTF-8?B?cHduZWQ=?= <script>alert(1)</script>"
             + String(repeating: "格力电器数据", count: 350)
         let store = try storeWithHit(dir, title: hostile)
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
@@ -110,6 +110,9 @@ struct DeliveryTests {
         let mail = try #require(try ReceivedMail.all(in: dir.path + "/mail").first)
         #expect(mail.recipients == ["soc@acme.example"])
         #expect(!mail.body.contains("\r\nBcc:"))
+        // The HTML part escapes what the feed wrote and highlights the match.
+        #expect(mail.html.contains("<mark>Gree Electric</mark>"))
+        #expect(!mail.html.contains("<script"))
         withExtendedLifetime(smtp) {}
     }
 }
