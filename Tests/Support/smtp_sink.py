@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """A real SMTP server for the tests (Debian's python3-aiosmtpd) on 127.0.0.1.
 
-    smtp_sink.py DIR [--reply CODE]
+    smtp_sink.py DIR [--reply CODE] [--auth USER:PASSWORD]
 
 Prints the port it listens on, then stores every accepted message as DIR/N.eml with
 its envelope in DIR/N.json. With --reply CODE (e.g. 451 or 550) every DATA gets that
-reply instead, for failure tests.
+reply instead, for failure tests. With --auth, clients must log in (AUTH PLAIN/LOGIN,
+allowed without TLS on this test server) with that user and password. The EHLO name is
+stored in the envelope as "helo".
 """
 import json
 import os
@@ -14,6 +16,7 @@ import sys
 import time
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 from helpers import exit_with_parent
 
@@ -32,7 +35,7 @@ class Sink:
         with open(base + ".eml", "wb") as f:
             f.write(envelope.original_content or envelope.content)
         with open(base + ".json", "w") as f:
-            json.dump({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos}, f)
+            json.dump({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos, "helo": session.host_name}, f)
         return "250 OK"
 
 
@@ -46,9 +49,19 @@ def main():
     exit_with_parent()
     directory = sys.argv[1]
     reply = sys.argv[sys.argv.index("--reply") + 1] if "--reply" in sys.argv else None
+    auth = sys.argv[sys.argv.index("--auth") + 1] if "--auth" in sys.argv else None
     os.makedirs(directory, exist_ok=True)
     port = free_port()
-    controller = Controller(Sink(directory, reply), hostname="127.0.0.1", port=port)
+    options = {}
+    if auth:
+        user, password = auth.split(":", 1)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = auth_data.login == user.encode() and auth_data.password == password.encode()
+            return AuthResult(success=ok, handled=False)  # handled=False: the server replies 535 itself
+
+        options = dict(authenticator=authenticator, auth_required=True, auth_require_tls=False)
+    controller = Controller(Sink(directory, reply), hostname="127.0.0.1", port=port, **options)
     controller.start()
     print(port, flush=True)
     try:

@@ -161,9 +161,10 @@ final class ServerProcess {
     }
 
     /// aiosmtpd storing messages in `directory`.
-    static func smtp(storingIn directory: String, reply: Int? = nil) throws -> ServerProcess {
+    static func smtp(storingIn directory: String, reply: Int? = nil, auth: String? = nil) throws -> ServerProcess {
         var arguments = [Repo.support.appendingPathComponent("smtp_sink.py").path, directory]
         if let reply { arguments += ["--reply", String(reply)] }
+        if let auth { arguments += ["--auth", auth] }
         return try ServerProcess("/usr/bin/python3", arguments)
     }
 }

@@ -20,9 +20,22 @@ public struct FeedConfig: Sendable, Equatable {
 
 /// The `smtp:` block: where e-mail alerts go.
 public struct SMTPConfig: Sendable, Equatable {
+    /// Whether to speak TLS: `require` (STARTTLS or smtps, refuse otherwise), `try`
+    /// (STARTTLS when offered), `off` (clear text). The default is `require` for any
+    /// server not on loopback and `try` on loopback.
+    public enum StartTLS: String, Sendable { case require, `try`, off }
     public var url: String
     public var from: String
     public var line: Int
+    /// Operator copies of every message (envelope only; never in a header).
+    public var bcc: [String] = []
+    public var user: String?
+    /// A file holding the SMTP password (first line); the password itself is never in the config.
+    public var passwordFile: String?
+    /// The name sent in EHLO/HELO.
+    public var helo: String?
+    public var timeout: Int = 60
+    public var startTLS: StartTLS?
 }
 
 /// The `syslog:` block: `local`, or `udp://HOST:PORT` / `tcp://HOST:PORT`.
@@ -65,7 +78,7 @@ public enum ConfigParser {
         fileKeys: ["watchlists", "database", "threshold", "email-dir"],
         blocks: [
             "feed": ["name", "interval", "proxy", "format", "items", "title", "link", "id", "date", "body"],
-            "smtp": ["from"],
+            "smtp": ["from", "bcc", "user", "password-file", "helo", "timeout", "starttls"],
             "syslog": ["facility", "app-name"],
         ]
     )
@@ -159,6 +172,30 @@ public enum ConfigParser {
                     problem(line, "sender `\(line.value)`: \(reason)")
                 }
                 smtp?.from = line.value
+            case "bcc":
+                for address in line.value.split(separator: ",").map({ String(LineGrammar.trim($0)) }) {
+                    if let reason = EmailAddress.problem(with: address) {
+                        problem(line, "operator copy `\(address)`: \(reason)")
+                    } else {
+                        smtp?.bcc.append(address)
+                    }
+                }
+            case "user": smtp?.user = line.value
+            case "password-file": smtp?.passwordFile = absolute(line.value)
+            case "helo":
+                if DomainName.isValid(line.value.lowercased()) || line.value.lowercased() == "localhost" { smtp?.helo = line.value } else {
+                    problem(line, "`helo:` must be a host name like mail.example.org")
+                }
+            case "timeout":
+                if let duration = parseDuration(line.value), duration >= .seconds(1), duration <= .seconds(600) {
+                    smtp?.timeout = Int(duration.components.seconds)
+                } else {
+                    problem(line, "`timeout:` must be a duration from 1s to 10m, like 60s")
+                }
+            case "starttls":
+                if let mode = SMTPConfig.StartTLS(rawValue: line.value.lowercased()) { smtp?.startTLS = mode } else {
+                    problem(line, "`starttls:` must be `require`, `try` or `off` (clear text: only for a relay you trust)")
+                }
             case "syslog":
                 if let target = parseSyslogTarget(line.value) {
                     syslog = SyslogConfig(target: target, facility: 16 << 3, appName: "watchlistd", line: line.number)

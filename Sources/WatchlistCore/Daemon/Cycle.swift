@@ -34,7 +34,7 @@ public struct Pipeline: Sendable {
         if let directory = config.emailDirectory {
             mail = DirectoryTransport(directory: directory)
         } else if let smtp = config.smtp {
-            mail = SMTPTransport(url: smtp.url)
+            mail = SMTPTransport(config: smtp)
         }
         let from = config.smtp?.from ?? "watchlistd@localhost"
         let syslog = config.syslog.map(SyslogSender.init)

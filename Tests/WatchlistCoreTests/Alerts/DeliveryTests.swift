@@ -25,9 +25,61 @@ struct DeliveryTests {
         return store
     }
 
-    func dispatcher(_ store: Store, port: Int) -> AlertDispatcher {
-        AlertDispatcher(store: store, watchlists: [acme], mail: SMTPTransport(url: "smtp://127.0.0.1:\(port)"),
-                        from: "watchlistd@test.example", syslog: nil, logger: Logger(label: "test"))
+    func dispatcher(_ store: Store, port: Int, configure: (inout SMTPTransport) -> Void = { _ in }) -> AlertDispatcher {
+        var transport = SMTPTransport(url: "smtp://127.0.0.1:\(port)")
+        configure(&transport)
+        return AlertDispatcher(store: store, watchlists: [acme], mail: transport,
+                               from: "watchlistd@test.example", syslog: nil, logger: Logger(label: "test"))
+    }
+
+    @Test func startTLSRequiredButNotOfferedIsRefusedAndKept() async throws {
+        let dir = try TempDir()
+        let store = try storeWithHit(dir)
+        let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
+        let report = try await dispatcher(store, port: smtp.port) { $0.startTLS = .require }.dispatch()
+        #expect(report.messagesSent == 0)
+        let row = try outboxRow(store)
+        #expect(row.state == "pending")
+        #expect(row.error?.contains("does not offer STARTTLS") == true, "\(row.error ?? "")")
+        #expect(try ReceivedMail.all(in: dir.path + "/mail").isEmpty)
+        withExtendedLifetime(smtp) {}
+    }
+
+    @Test func operatorCopyLoginAndHeloName() async throws {
+        let dir = try TempDir()
+        let store = try storeWithHit(dir)
+        try dir.write("smtp-password", "s3cret\n")
+        let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", auth: "watchlistd:s3cret")
+        let report = try await dispatcher(store, port: smtp.port) {
+            $0.bcc = ["ops@mssp.example"]
+            $0.user = "watchlistd"
+            $0.passwordFile = dir.path + "/smtp-password"
+            $0.helo = "alerts.mssp.example"
+        }.dispatch()
+        #expect(report.messagesSent == 1)
+        let mail = try #require(try ReceivedMail.all(in: dir.path + "/mail").first)
+        #expect(mail.recipients.sorted() == ["ops@mssp.example", "soc@acme.example"])
+        #expect(mail.headers["bcc"] == nil)
+        #expect(mail.headers["to"] == "soc@acme.example")
+        let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path + "/mail/1.json"))) as! [String: Any]
+        #expect(envelope["helo"] as? String == "alerts.mssp.example")
+        withExtendedLifetime(smtp) {}
+    }
+
+    @Test func wrongPasswordIsParked() async throws {
+        let dir = try TempDir()
+        let store = try storeWithHit(dir)
+        try dir.write("smtp-password", "wrong\n")
+        let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", auth: "watchlistd:s3cret")
+        _ = try await dispatcher(store, port: smtp.port) {
+            $0.user = "watchlistd"
+            $0.passwordFile = dir.path + "/smtp-password"
+        }.dispatch()
+        let row = try outboxRow(store)
+        #expect(row.state == "failed")
+        #expect(row.error?.contains("535") == true, "\(row.error ?? "")")
+        #expect(row.error?.contains("wrong") != true, "the password never appears in errors")
+        withExtendedLifetime(smtp) {}
     }
 
     func outboxRow(_ store: Store) throws -> (state: String, attempts: Int, error: String?, next: Date) {
