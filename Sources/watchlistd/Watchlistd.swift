@@ -9,7 +9,7 @@ struct Watchlistd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watchlistd",
         abstract: "Watches leak-site and breach feeds for mentions of your customers and alerts by e-mail and syslog.",
-        subcommands: [Run.self, Check.self, Match.self, Hits.self, Alerts.self]
+        subcommands: [Run.self, Check.self, Match.self, Hits.self, Alerts.self, TestAlert.self]
     )
 }
 
@@ -18,6 +18,7 @@ enum Exit {
     static let usage = ExitCode(64)
     static let dataError = ExitCode(65)
     static let ioError = ExitCode(74)
+    static let unavailable = ExitCode(69)
     static let config = ExitCode(78)
 }
 

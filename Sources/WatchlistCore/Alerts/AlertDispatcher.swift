@@ -31,6 +31,46 @@ public struct AlertDispatcher: Sendable {
         self.logger = logger
     }
 
+    /// Sends a clearly marked test alert for `customer` through every configured channel;
+    /// returns one line per channel saying what happened. Nothing is stored.
+    public func sendTest(customer: String, now: Date = Date()) async -> [(channel: String, ok: Bool, detail: String)] {
+        var results: [(String, Bool, String)] = []
+        guard let watchlist = watchlists.first(where: { $0.customer.lowercased() == customer.lowercased() }) else {
+            return [("all", false, "no watchlist has `customer: \(customer)`; known customers: \(watchlists.map(\.customer).joined(separator: ", "))")]
+        }
+        let hit = StoredHit(id: 0, itemKey: "test", feed: "test-alert", customer: watchlist.customer, entity: "(test)",
+                            name: "(test)", relation: "name", matched: "(test)", score: 1,
+                            title: "watchlistd test alert — no action needed", link: nil, seen: now,
+                            watchFile: watchlist.file, watchLine: 1)
+        if let mail {
+            if watchlist.emails.isEmpty {
+                results.append(("e-mail", false, "\(watchlist.file): no `email:` recipients for \(watchlist.customer)"))
+            } else {
+                var message = AlertMail(customer: watchlist.customer, from: from, recipients: watchlist.emails, hits: [hit],
+                                        outboxIDs: [], date: now)
+                message.isTest = true
+                do throws(DeliveryError) {
+                    try await mail.send(message)
+                    results.append(("e-mail", true, "accepted for \(watchlist.emails.joined(separator: ", ")) (Message-ID \(message.messageID))"))
+                } catch {
+                    results.append(("e-mail", false, error.description))
+                }
+            }
+        }
+        if let syslog {
+            do throws(DeliveryError) {
+                var test = hit
+                test.title = "TEST " + hit.title
+                try syslog.send(test, at: now)
+                results.append(("syslog", true, "sent to \(syslog.targetDescription)"))
+            } catch {
+                results.append(("syslog", false, error.description))
+            }
+        }
+        if results.isEmpty { results.append(("all", false, "no alert channel is configured (`smtp:`, `email-dir:` or `syslog:`)")) }
+        return results
+    }
+
     static func retryDelay(attempts: Int) -> TimeInterval {
         min(3600, 60 * pow(2, Double(min(attempts, 10))))
     }

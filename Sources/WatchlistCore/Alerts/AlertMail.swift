@@ -10,6 +10,8 @@ public struct AlertMail: Sendable {
     /// resend after a crash carries the same Message-ID.
     public var outboxIDs: [Int64]
     public var date: Date
+    /// A `watchlistd test-alert` message: marked as a test everywhere it shows.
+    public var isTest = false
 
     public init(customer: String, from: String, recipients: [String], hits: [StoredHit], outboxIDs: [Int64], date: Date) {
         self.customer = customer
@@ -26,10 +28,12 @@ public struct AlertMail: Sendable {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
         }
         let domain = from.split(separator: "@").last.map(String.init) ?? "watchlistd.invalid"
+        if isTest { return "<test.\(Int(date.timeIntervalSince1970)).\(String(hash, radix: 16))@\(domain)>" }
         return "<alert.\(outboxIDs.min() ?? 0).\(String(hash, radix: 16))@\(domain)>"
     }
 
     public var subject: String {
+        if isTest { return "[watchlistd] TEST alert for \(customer) — no action needed" }
         var entities: [String] = []
         for hit in hits where !entities.contains(hit.entity) { entities.append(hit.entity) }
         let top = entities.prefix(3).joined(separator: ", ") + (entities.count > 3 ? ", …" : "")
@@ -40,6 +44,10 @@ public struct AlertMail: Sendable {
     /// The text the recipient reads. Every value from a feed is made single-line.
     public var textBody: String {
         var lines = ["watchlistd found \(hits.count == 1 ? "a new mention" : "\(hits.count) new mentions") for \(MailHeader.singleLine(customer)).", ""]
+        if isTest {
+            lines = ["THIS IS A TEST sent by `watchlistd test-alert` to check that alerts for \(MailHeader.singleLine(customer)) arrive.",
+                     "Nothing was found; no action is needed.", ""]
+        }
         for (index, hit) in hits.enumerated() {
             lines.append("\(index + 1). \(MailHeader.singleLine(hit.entity)) — \(hit.relation) \"\(MailHeader.singleLine(hit.name))\" (score \(String(format: "%.2f", hit.score)))")
             lines.append("   matched:   \(MailHeader.singleLine(hit.matched))")

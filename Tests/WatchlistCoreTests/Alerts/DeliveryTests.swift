@@ -194,3 +194,34 @@ struct AlertsCommandTests {
         withExtendedLifetime(smtp) {}
     }
 }
+
+@Suite("test-alert command", .serialized)
+struct TestAlertCommandTests {
+    @Test func sendsAMarkedTestThroughEveryChannel() throws {
+        let dir = try TempDir()
+        let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
+        let syslog = try UDPListener()
+        try dir.write("watchlistd.conf", """
+            watchlists: \(Repo.fixtures.path)/watchlists
+            database: db.sqlite
+            smtp: smtp://127.0.0.1:\(smtp.port)
+              from: watchlistd@test.example
+            syslog: udp://127.0.0.1:\(syslog.port)
+            """)
+        let result = try runBinary(["test-alert", "--config", dir.path + "/watchlistd.conf", "--customer", "Kestrel Bank"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("e-mail: ok — accepted for cti@kestrel.example, soc@kestrel.example"))
+        #expect(result.stdout.contains("syslog: ok — sent to udp://127.0.0.1:\(syslog.port)"))
+        let mail = try #require(try ReceivedMail.all(in: dir.path + "/mail").first)
+        #expect(mail.headers["subject"] == "[watchlistd] TEST alert for Kestrel Bank — no action needed")
+        #expect(mail.body.hasPrefix("THIS IS A TEST"))
+        #expect(syslog.drain().first?.contains("TEST watchlistd test alert") == true)
+        // No hit and no outbox row is stored by a test.
+        #expect(try Store(path: dir.path + "/db.sqlite").hits().isEmpty)
+
+        let unknown = try runBinary(["test-alert", "--config", dir.path + "/watchlistd.conf", "--customer", "Nobody"])
+        #expect(unknown.status == 69)
+        #expect(unknown.stdout.contains("no watchlist has `customer: Nobody`"))
+        withExtendedLifetime(smtp) {}
+    }
+}

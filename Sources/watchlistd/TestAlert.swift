@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import WatchlistCore
+
+extension Watchlistd {
+    struct TestAlert: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "test-alert",
+            abstract: "Send a clearly marked test alert for one customer through every configured channel.")
+
+        @Option(help: "The configuration file.")
+        var config: String
+
+        @Option(help: "The customer, as written in its watchlist's `customer:` line.")
+        var customer: String
+
+        @OptionGroup var logging: LoggingOptions
+
+        func run() async throws {
+            let logger = logging.bootstrap()
+            let parsed = try loadConfig(config)
+            let pipeline: Pipeline
+            do {
+                pipeline = try Pipeline.build(config: parsed, logger: logger)
+            } catch let error as ConfigurationError {
+                printError(error.description)
+                throw Exit.config
+            } catch {
+                printError("watchlistd: \(error)")
+                throw Exit.ioError
+            }
+            let results = await pipeline.dispatcher.sendTest(customer: customer)
+            for result in results { print("\(result.channel): \(result.ok ? "ok" : "FAILED") — \(result.detail)") }
+            if results.contains(where: { !$0.ok }) { throw Exit.unavailable }
+        }
+    }
+}
