@@ -20,6 +20,11 @@ public struct AlertDispatcher: Sendable {
     public var from: String
     public var syslog: SyslogSender?
     public var logger: Logger
+    /// How hits become messages (`grouping:` in the `smtp:` block).
+    public var grouping: SMTPConfig.Grouping = .dispatch
+    /// At most this many messages per customer per hour; further hits wait and are
+    /// folded into the next message (`max-per-hour:`).
+    public var maxPerHour = 12
 
     public init(store: Store, watchlists: [Watchlist], mail: (any MailTransport)?, from: String,
                 syslog: SyslogSender?, logger: Logger) {
@@ -75,7 +80,31 @@ public struct AlertDispatcher: Sendable {
         min(3600, 60 * pow(2, Double(min(attempts, 10))))
     }
 
-    public func dispatch(now: Date = Date()) async throws -> DispatchReport {
+    /// Splits one customer's due rows into messages. With `holdBack`, a digest window
+    /// holds hits until the oldest is old enough, and the hourly cap holds them once
+    /// reached (they go out folded into the next message); without it (`run --once`),
+    /// everything due goes now.
+    func batches(_ entries: [OutboxEntry], customer: String, now: Date, holdBack: Bool) throws -> [[OutboxEntry]] {
+        if holdBack, case .window(let window) = grouping,
+           let oldest = entries.map(\.hit.seen).min(), now.timeIntervalSince(oldest) < window {
+            return []
+        }
+        var allowed = Int.max
+        if holdBack {
+            allowed = maxPerHour - (try store.messagesSent(customer: customer, since: now.addingTimeInterval(-3600)))
+            if allowed <= 0 {
+                logger.notice("hourly alert cap reached; hits wait for the next message",
+                              metadata: ["customer": "\(customer)", "pending": "\(entries.count)"])
+                return []
+            }
+        }
+        guard case .perHit = grouping else { return [entries] }
+        if entries.count <= allowed { return entries.map { [$0] } }
+        // More hits than messages allowed: singles, then the rest folded into one.
+        return entries.prefix(allowed - 1).map { [$0] } + [Array(entries.dropFirst(allowed - 1))]
+    }
+
+    public func dispatch(now: Date = Date(), holdBack: Bool = true) async throws -> DispatchReport {
         var report = DispatchReport()
         if let mail {
             let due = try store.dueOutbox(channel: .email, at: now)
@@ -83,32 +112,34 @@ public struct AlertDispatcher: Sendable {
             for entry in due { byCustomer[entry.hit.customer, default: []].append(entry) }
             for customer in byCustomer.keys.sorted() {
                 let entries = byCustomer[customer]!
-                let ids = entries.map(\.id)
                 guard let watchlist = watchlists.first(where: { $0.customer == customer }), !watchlist.emails.isEmpty else {
                     let reason = "customer \(customer) has no `email:` recipients in its watchlist; add them and requeue"
-                    try store.markFailed(ids, error: reason, retryAt: nil)
+                    try store.markFailed(entries.map(\.id), error: reason, retryAt: nil)
                     report.failures.append(reason)
                     logger.error("alert not sent", metadata: ["customer": "\(customer)", "reason": "\(reason)"])
                     continue
                 }
-                let message = AlertMail(customer: customer, from: from, recipients: watchlist.emails,
-                                        hits: entries.map(\.hit), outboxIDs: ids, date: now)
-                do throws(DeliveryError) {
-                    try await mail.send(message)
-                } catch {
-                    let attempts = entries.map(\.attempts).max() ?? 0
-                    try store.markFailed(ids, error: error.description,
-                                         retryAt: error.permanent ? nil : now.addingTimeInterval(Self.retryDelay(attempts: attempts)))
-                    report.failures.append(error.description)
-                    logger.error("alert e-mail failed", metadata: ["customer": "\(customer)", "error": "\(error.description)"])
-                    continue
+                for batch in try batches(entries, customer: customer, now: now, holdBack: holdBack) {
+                    let ids = batch.map(\.id)
+                    let message = AlertMail(customer: customer, from: from, recipients: watchlist.emails,
+                                            hits: batch.map(\.hit), outboxIDs: ids, date: now)
+                    do throws(DeliveryError) {
+                        try await mail.send(message)
+                    } catch {
+                        let attempts = batch.map(\.attempts).max() ?? 0
+                        try store.markFailed(ids, error: error.description,
+                                             retryAt: error.permanent ? nil : now.addingTimeInterval(Self.retryDelay(attempts: attempts)))
+                        report.failures.append(error.description)
+                        logger.error("alert e-mail failed", metadata: ["customer": "\(customer)", "error": "\(error.description)"])
+                        break
+                    }
+                    try store.markSent(ids, at: now, messageID: message.messageID, customer: customer)
+                    report.messagesSent += 1
+                    report.hitsMailed += ids.count
+                    logger.info("alert e-mail sent", metadata: [
+                        "customer": "\(customer)", "hits": "\(ids.count)", "message.id": "\(message.messageID)",
+                    ])
                 }
-                try store.markSent(ids, at: Date())
-                report.messagesSent += 1
-                report.hitsMailed += ids.count
-                logger.info("alert e-mail sent", metadata: [
-                    "customer": "\(customer)", "hits": "\(ids.count)", "message.id": "\(message.messageID)",
-                ])
             }
         }
         if let syslog {

@@ -24,6 +24,14 @@ public struct SMTPConfig: Sendable, Equatable {
     /// (STARTTLS when offered), `off` (clear text). The default is `require` for any
     /// server not on loopback and `try` on loopback.
     public enum StartTLS: String, Sendable { case require, `try`, off }
+    /// `grouping:` — one message per customer per dispatch (`dispatch`, the default), one
+    /// per hit (`hit`), or a digest window (`15m`: hits wait until the oldest is that old).
+    public enum Grouping: Sendable, Equatable {
+        case dispatch, perHit
+        case window(TimeInterval)
+    }
+    public var grouping: Grouping = .dispatch
+    public var maxPerHour = 12
     public var url: String
     public var from: String
     public var line: Int
@@ -78,7 +86,7 @@ public enum ConfigParser {
         fileKeys: ["watchlists", "database", "threshold", "email-dir"],
         blocks: [
             "feed": ["name", "interval", "proxy", "format", "items", "title", "link", "id", "date", "body"],
-            "smtp": ["from", "bcc", "user", "password-file", "helo", "timeout", "starttls"],
+            "smtp": ["from", "bcc", "user", "password-file", "helo", "timeout", "starttls", "grouping", "max-per-hour"],
             "syslog": ["facility", "app-name"],
         ]
     )
@@ -179,6 +187,21 @@ public enum ConfigParser {
                     } else {
                         smtp?.bcc.append(address)
                     }
+                }
+            case "grouping":
+                switch line.value.lowercased() {
+                case "dispatch": smtp?.grouping = .dispatch
+                case "hit": smtp?.grouping = .perHit
+                default:
+                    if let window = parseDuration(line.value), window >= .seconds(60), window <= .seconds(86400) {
+                        smtp?.grouping = .window(TimeInterval(window.components.seconds))
+                    } else {
+                        problem(line, "`grouping:` must be `dispatch`, `hit`, or a digest window from 1m to 1d, like 15m")
+                    }
+                }
+            case "max-per-hour":
+                if let count = Int(line.value), (1...1000).contains(count) { smtp?.maxPerHour = count } else {
+                    problem(line, "`max-per-hour:` must be a number of messages from 1 to 1000")
                 }
             case "user": smtp?.user = line.value
             case "password-file": smtp?.passwordFile = absolute(line.value)

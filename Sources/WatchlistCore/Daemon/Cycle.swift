@@ -41,10 +41,12 @@ public struct Pipeline: Sendable {
         logger.info("watchlists loaded", metadata: [
             "watchlist.dir": "\(config.watchlistsDirectory)", "customers": "\(watchlists.count)", "names": "\(matcher.nameCount)",
         ])
-        return Pipeline(config: config, watchlists: watchlists, matcher: matcher, store: store,
-                        dispatcher: AlertDispatcher(store: store, watchlists: watchlists, mail: mail, from: from,
-                                                    syslog: syslog, logger: logger),
-                        logger: logger)
+        var dispatcher = AlertDispatcher(store: store, watchlists: watchlists, mail: mail, from: from, syslog: syslog, logger: logger)
+        if let smtp = config.smtp {
+            dispatcher.grouping = smtp.grouping
+            dispatcher.maxPerHour = smtp.maxPerHour
+        }
+        return Pipeline(config: config, watchlists: watchlists, matcher: matcher, store: store, dispatcher: dispatcher, logger: logger)
     }
 
     /// The channels a new hit is queued on.
@@ -57,6 +59,8 @@ public struct Pipeline: Sendable {
 
     /// One cycle: fetch the due feeds (every feed when `all`), store new items, match
     /// them, record hits with their outbox rows, then deliver every due alert.
+    /// With `all` (`run --once`), every feed is fetched and every due alert delivered:
+    /// digest windows and the hourly cap do not hold them back.
     public func runCycle(all: Bool, now: Date = Date()) async throws -> CycleReport {
         var report = CycleReport()
         var due: [(FeedConfig, FeedState)] = []
@@ -85,7 +89,7 @@ public struct Pipeline: Sendable {
                 startNext()
             }
         }
-        report.dispatch = try await dispatcher.dispatch(now: Date())
+        report.dispatch = try await dispatcher.dispatch(now: Date(), holdBack: !all)
         return report
     }
 

@@ -65,6 +65,18 @@ enum Migrations {
                 CREATE INDEX outbox_due ON outbox(channel, state, next_attempt_at);
                 """)
         }
+        migrator.registerMigration("v2-sent-messages") { db in
+            try db.execute(sql: """
+                CREATE TABLE sent_message (
+                    id INTEGER PRIMARY KEY,
+                    customer TEXT NOT NULL,
+                    message_id TEXT NOT NULL,
+                    hits INTEGER NOT NULL,
+                    sent_at DATETIME NOT NULL
+                );
+                CREATE INDEX sent_message_customer ON sent_message(customer, sent_at);
+                """)
+        }
         return migrator
     }
 }

@@ -275,13 +275,26 @@ public final class Store: Sendable {
         }
     }
 
-    /// Marks rows delivered: called only after the server accepted them.
-    public func markSent(_ ids: [Int64], at now: Date) throws {
+    /// Marks rows delivered: called only after the server accepted them. With a
+    /// Message-ID, the message is recorded too (for the hourly cap).
+    public func markSent(_ ids: [Int64], at now: Date, messageID: String? = nil, customer: String? = nil) throws {
         try write { db in
+            if let messageID, let customer {
+                try db.execute(sql: "INSERT INTO sent_message (customer, message_id, hits, sent_at) VALUES (?, ?, ?, ?)",
+                               arguments: [customer, messageID, ids.count, now])
+            }
             for id in ids {
                 try db.execute(sql: "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
                                arguments: [now, id])
             }
+        }
+    }
+
+    /// How many alert messages `customer` was sent since `since`.
+    public func messagesSent(customer: String, since: Date) throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sent_message WHERE customer = ? AND sent_at >= ?",
+                             arguments: [customer, since]) ?? 0
         }
     }
 

@@ -225,3 +225,98 @@ struct TestAlertCommandTests {
         withExtendedLifetime(smtp) {}
     }
 }
+
+/// Grouping: per dispatch, per hit, digest windows and the hourly cap (messages are
+/// written as .eml files here; the SMTP path is the same code).
+@Suite("Alert grouping")
+struct GroupingTests {
+    let acme = try! watchlist("""
+        customer: Acme
+        email: soc@acme.example
+        entity: Orion Shipping
+        entity: Kestrel Bank
+        entity: Lumen Pharma
+        entity: Nova Mining
+        entity: Zephyr Airlines
+        """, file: "acme.watch")
+
+    /// A store with one hit per title, all seen at `seen`.
+    func store(_ dir: TempDir, titles: [String], seen: Date) throws -> Store {
+        let store = try Store(path: dir.path + "/db.sqlite")
+        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
+        let matcher = Matcher(watchlists: [acme])
+        let items = try store.storeItems(feed: feed, items: titles.enumerated().map { FeedItem(guid: "\($0.offset)", title: $0.element) }, at: seen)
+        for item in items {
+            try store.recordHits(item: item.id, hits: matcher.match(item.item.matchText, threshold: 0.8), channels: { _ in [.email] }, at: seen)
+        }
+        return store
+    }
+
+    func dispatcher(_ store: Store, _ dir: TempDir, grouping: SMTPConfig.Grouping, cap: Int = 12) -> AlertDispatcher {
+        var d = AlertDispatcher(store: store, watchlists: [acme], mail: DirectoryTransport(directory: dir.path + "/out"),
+                                from: "w@test.example", syslog: nil, logger: Logger(label: "test"))
+        d.grouping = grouping
+        d.maxPerHour = cap
+        return d
+    }
+
+    @Test func perHitSendsOneMessageEach() async throws {
+        let dir = try TempDir()
+        let now = Date()
+        let s = try store(dir, titles: ["Orion Shipping dump", "Kestrel Bank dump", "Lumen Pharma dump"], seen: now)
+        let report = try await dispatcher(s, dir, grouping: .perHit).dispatch(now: now)
+        #expect(report.messagesSent == 3)
+        #expect(report.hitsMailed == 3)
+    }
+
+    @Test func hourlyCapFoldsTheRestIntoTheNextMessage() async throws {
+        let dir = try TempDir()
+        let now = Date()
+        let s = try store(dir, titles: ["Orion Shipping dump", "Kestrel Bank dump", "Lumen Pharma dump"], seen: now)
+        let d = dispatcher(s, dir, grouping: .perHit, cap: 2)
+        let first = try await d.dispatch(now: now)
+        #expect(first.messagesSent == 2)  // one single, then the other two folded into one
+        #expect(first.hitsMailed == 3)
+        // Two more hits within the hour: the cap is reached, they wait.
+        let more = try store(dir, titles: ["Nova Mining dump", "Zephyr Airlines dump"], seen: now)
+        _ = more
+        let held = try await d.dispatch(now: now.addingTimeInterval(60))
+        #expect(held.messagesSent == 0)
+        #expect(try s.outboxCounts()["email/pending"] == 2)
+        let later = try await d.dispatch(now: now.addingTimeInterval(3700))
+        #expect(later.hitsMailed == 2)
+        #expect(try s.outboxCounts()["email/pending"] == nil)
+    }
+
+    @Test func digestWindowHoldsHitsUntilTheOldestIsOldEnough() async throws {
+        let dir = try TempDir()
+        let now = Date()
+        let s = try store(dir, titles: ["Orion Shipping dump", "Kestrel Bank dump"], seen: now)
+        let d = dispatcher(s, dir, grouping: .window(900))
+        #expect(try await d.dispatch(now: now.addingTimeInterval(60)).messagesSent == 0)
+        let sent = try await d.dispatch(now: now.addingTimeInterval(901))
+        #expect(sent.messagesSent == 1)
+        #expect(sent.hitsMailed == 2)
+    }
+
+    @Test func runOnceIsNotHeldBack() async throws {
+        let dir = try TempDir()
+        let now = Date()
+        let s = try store(dir, titles: ["Orion Shipping dump", "Kestrel Bank dump"], seen: now)
+        let d = dispatcher(s, dir, grouping: .window(900), cap: 1)
+        #expect(try await d.dispatch(now: now, holdBack: false).hitsMailed == 2)
+    }
+
+    @Test func configuresGroupingAndCap() throws {
+        let config = try ConfigParser.parse(Data("""
+            watchlists: w
+            database: d
+            smtp: smtp://127.0.0.1:25
+              from: w@test.example
+              grouping: 15m
+              max-per-hour: 4
+            """.utf8), file: "/etc/w.conf")
+        #expect(config.smtp?.grouping == .window(900))
+        #expect(config.smtp?.maxPerHour == 4)
+    }
+}
