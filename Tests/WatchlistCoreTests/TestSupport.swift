@@ -176,11 +176,12 @@ struct TestFailure: Error, CustomStringConvertible {
 
 /// Runs the real `watchlistd` binary; returns exit status, stdout and stderr.
 @discardableResult
-func runBinary(_ arguments: [String], stdin: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+func runBinary(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
     guard FileManager.default.isExecutableFile(atPath: Repo.binary.path) else {
         throw TestFailure("\(Repo.binary.path) is missing: run `swift build` first (make test does)")
     }
-    let child = try Child(Repo.binary.path, arguments)
+    let child = try Child(Repo.binary.path, arguments,
+                          environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
     // Feed stdin and drain stderr on other threads so that no pipe fills up and blocks.
     let input = Data((stdin ?? "").utf8)
     let stdinFD = child.stdinFD

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 
 /// What one dispatch did, per channel.
@@ -76,6 +79,9 @@ public struct AlertDispatcher: Sendable {
         return results
     }
 
+    /// Set by the environment variable WATCHLISTD_TEST_CRASH_AFTER_ACCEPT=1 (tests only).
+    static let crashAfterAcceptance = ProcessInfo.processInfo.environment["WATCHLISTD_TEST_CRASH_AFTER_ACCEPT"] == "1"
+
     static func retryDelay(attempts: Int) -> TimeInterval {
         min(3600, 60 * pow(2, Double(min(attempts, 10))))
     }
@@ -132,6 +138,11 @@ public struct AlertDispatcher: Sendable {
                         report.failures.append(error.description)
                         logger.error("alert e-mail failed", metadata: ["customer": "\(customer)", "error": "\(error.description)"])
                         break
+                    }
+                    if Self.crashAfterAcceptance {
+                        // Fault injection for the crash tests: die like kill -9 would, after the
+                        // server accepted the message and before it is marked sent.
+                        kill(getpid(), SIGKILL)
                     }
                     try store.markSent(ids, at: now, messageID: message.messageID, customer: customer)
                     report.messagesSent += 1

@@ -320,3 +320,39 @@ struct GroupingTests {
         #expect(config.smtp?.maxPerHour == 4)
     }
 }
+
+@Suite("Crash between acceptance and marking sent", .serialized)
+struct CrashTests {
+    @Test func aCrashAfterAcceptanceGivesAtMostADuplicateWithTheSameMessageID() throws {
+        let dir = try TempDir()
+        let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
+        try dir.write("watchlistd.conf", """
+            watchlists: \(Repo.fixtures.path)/watchlists
+            database: db.sqlite
+            feed: file://\(Repo.fixtures.path)/feeds/rss2.xml
+              name: rss
+            smtp: smtp://127.0.0.1:\(smtp.port)
+              from: watchlistd@test.example
+            """)
+        let config = dir.path + "/watchlistd.conf"
+        // The process dies (SIGKILL) right after the server accepted the first message.
+        let crashed = try runBinary(["run", "--once", "--config", config], environment: ["WATCHLISTD_TEST_CRASH_AFTER_ACCEPT": "1"])
+        #expect(crashed.status == 128 + SIGKILL)
+        let afterCrash = try ReceivedMail.all(in: dir.path + "/mail")
+        #expect(afterCrash.count == 1)
+        // Restarted normally: nothing is lost; the message accepted before the crash comes
+        // again with the same Message-ID, the other one once.
+        let again = try runBinary(["run", "--once", "--config", config])
+        #expect(again.status == 0)
+        let mails = try ReceivedMail.all(in: dir.path + "/mail")
+        #expect(mails.count == 3)
+        let ids = mails.compactMap { $0.headers["message-id"] }
+        #expect(Set(ids).count == 2, "\(ids)")
+        #expect(ids.filter { $0 == afterCrash[0].headers["message-id"] }.count == 2)
+        #expect(try Store(path: dir.path + "/db.sqlite").outboxCounts() == ["email/sent": 2])
+        // And never twice in normal operation.
+        _ = try runBinary(["run", "--once", "--config", config])
+        #expect(try ReceivedMail.all(in: dir.path + "/mail").count == 3)
+        withExtendedLifetime(smtp) {}
+    }
+}
