@@ -14,6 +14,7 @@ public final class SyslogSender: @unchecked Sendable {
     private let hostname: String
     private let lock = NSLock()
     private var socket: Int32 = -1
+    private var tls: TLSStream?
 
     public init(config: SyslogConfig) {
         self.config = config
@@ -35,6 +36,8 @@ public final class SyslogSender: @unchecked Sendable {
         case .local: return "local syslog"
         case .udp(let host, let port): return "udp://\(host):\(port)"
         case .tcp(let host, let port): return "tcp://\(host):\(port)"
+        case .tls(let host, let port): return "tls://\(host):\(port)"
+        case .unix(let path): return "unix://\(path)"
         }
     }
 
@@ -81,27 +84,73 @@ public final class SyslogSender: @unchecked Sendable {
     func record(for hit: StoredHit, at date: Date) -> String {
         let priority = config.facility | 4  // warning: a customer is mentioned on a leak site
         let timestamp = FeedDates.rfc3339(date)
-        return "<\(priority)>1 \(timestamp) \(hostname) \(config.appName) \(getpid()) hit \(Self.structuredData(for: hit)) \(Self.message(for: hit))"
+        return "<\(priority)>1 \(timestamp) \(hostname) \(config.appName) \(getpid()) hit \(Self.structuredData(for: hit)) \(body(for: hit))"
+    }
+
+    /// The message part in the configured format.
+    func body(for hit: StoredHit) -> String {
+        config.format == .cef ? Self.cef(for: hit) : Self.message(for: hit)
+    }
+
+    /// ArcSight CEF: header fields escape `\` and `|`; extension values escape `\`, `=`
+    /// and line breaks (CEF rules); control characters are escaped as everywhere.
+    public static func cef(for hit: StoredHit) -> String {
+        func header(_ text: String) -> String {
+            escape(text).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
+        }
+        func value(_ text: String) -> String {
+            var out = ""
+            for scalar in text.unicodeScalars {
+                switch scalar.value {
+                case 0x5C: out += "\\\\"
+                case 0x3D: out += "\\="
+                case 0x0A: out += "\\n"
+                case 0x0D: out += "\\r"
+                case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029: out += String(format: "\\u%04X", scalar.value)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out
+        }
+        let fields: [(String, String)] = [
+            ("cs1Label", "customer"), ("cs1", hit.customer), ("cs2Label", "entity"), ("cs2", hit.entity),
+            ("cs3Label", "name"), ("cs3", hit.name), ("cs4Label", "relation"), ("cs4", hit.relation),
+            ("cs5Label", "feed"), ("cs5", hit.feed), ("cs6Label", "item"), ("cs6", hit.itemKey),
+            ("cfp1Label", "score"), ("cfp1", String(format: "%.2f", hit.score)),
+            ("msg", String(hit.title.prefix(200))), ("request", hit.link ?? ""), ("act", "matched: " + hit.matched),
+        ]
+        return "CEF:0|watchlistd|watchlistd|1|hit|\(header("Watchlist mention: " + hit.entity))|7|"
+            + fields.map { "\($0.0)=\(value($0.1))" }.joined(separator: " ")
     }
 
     public func send(_ hit: StoredHit, at date: Date = Date()) throws(DeliveryError) {
         switch config.target {
         case .local:
-            wl_syslog(config.facility | 4, Self.message(for: hit))
-        case .udp, .tcp:
-            let record = record(for: hit, at: date)
-            try sendRemote(record)
+            wl_syslog(config.facility | 4, body(for: hit))
+        case .udp, .tcp, .unix, .tls:
+            try sendRemote(record(for: hit, at: date))
         }
     }
 
     private func sendRemote(_ record: String) throws(DeliveryError) {
         lock.lock()
         defer { lock.unlock() }
-        let isTCP: Bool
-        if case .tcp = config.target { isTCP = true } else { isTCP = false }
-        if socket < 0 { socket = try connect() }
         var payload = Array(record.utf8)
-        if isTCP { payload = Array("\(payload.count) ".utf8) + payload }
+        switch config.target {
+        case .tcp, .tls: payload = Array("\(payload.count) ".utf8) + payload  // octet counting (RFC 6587 / 5425)
+        default: break
+        }
+        if case .tls(let host, let port) = config.target {
+            if tls == nil { tls = try TLSStream(host: host, port: port, caFile: config.caFile, target: targetDescription) }
+            do throws(DeliveryError) {
+                try tls!.send(payload)
+            } catch {
+                tls = nil  // reconnect on the next record
+                throw error
+            }
+            return
+        }
+        if socket < 0 { socket = try connect() }
         let sent = payload.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         if sent != payload.count {
             let reason = String(cString: strerror(errno))
@@ -111,12 +160,37 @@ public final class SyslogSender: @unchecked Sendable {
         }
     }
 
+    private func connectUnix(_ path: String) throws(DeliveryError) -> Int32 {
+        let fd = Glibc.socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard fd >= 0, bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            if fd >= 0 { close(fd) }
+            throw DeliveryError(channel: "syslog", target: targetDescription, detail: "socket path too long", permanent: false)
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, byte) in bytes.enumerated() { raw[i] = byte }
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw DeliveryError(channel: "syslog", target: targetDescription,
+                                detail: "cannot connect: \(reason); is the collector listening on that socket?", permanent: false)
+        }
+        return fd
+    }
+
     private func connect() throws(DeliveryError) -> Int32 {
         let (host, port, type): (String, UInt16, Int32)
         switch config.target {
         case .udp(let h, let p): (host, port, type) = (h, p, Int32(SOCK_DGRAM.rawValue))
         case .tcp(let h, let p): (host, port, type) = (h, p, Int32(SOCK_STREAM.rawValue))
-        case .local: return -1
+        case .unix(let path): return try connectUnix(path)
+        case .local, .tls: return -1
         }
         var hints = addrinfo()
         hints.ai_socktype = type

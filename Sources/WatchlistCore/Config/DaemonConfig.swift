@@ -52,7 +52,16 @@ public struct SyslogConfig: Sendable, Equatable {
         case local
         case udp(host: String, port: UInt16)
         case tcp(host: String, port: UInt16)
+        /// RFC 5425: octet-counted records over TLS, the server's certificate verified.
+        case tls(host: String, port: UInt16)
+        /// A unix datagram socket (what `local` is, at a path of the operator's choosing).
+        case unix(path: String)
     }
+    /// `format:` — RFC 5424 with structured data (default), or ArcSight CEF in the message.
+    public enum Format: String, Sendable { case rfc5424, cef }
+    public var format: Format = .rfc5424
+    /// `ca-file:` — the CA bundle to verify a `tls://` collector with (default: the system's).
+    public var caFile: String?
     public var target: Target
     public var facility: Int32
     public var appName: String
@@ -87,7 +96,7 @@ public enum ConfigParser {
         blocks: [
             "feed": ["name", "interval", "proxy", "format", "items", "title", "link", "id", "date", "body"],
             "smtp": ["from", "bcc", "user", "password-file", "helo", "timeout", "starttls", "grouping", "max-per-hour"],
-            "syslog": ["facility", "app-name"],
+            "syslog": ["facility", "app-name", "format", "ca-file"],
         ]
     )
 
@@ -118,7 +127,9 @@ public enum ConfigParser {
         var syslog: SyslogConfig?
         var seen: [String: Int] = [:]
 
+        var block = ""  // the block the current line belongs to ("feed", "smtp", "syslog" or "")
         for line in lines {
+            if line.blockStart == nil { block = schema.blocks[line.key] != nil ? line.key : "" }
             if line.blockStart == nil, ["watchlists", "database", "threshold", "email-dir", "smtp", "syslog"].contains(line.key) {
                 if let first = seen[line.key] {
                     problem(line, "`\(line.key):` given twice (first at line \(first))")
@@ -156,6 +167,10 @@ public enum ConfigParser {
                     feeds[feeds.count - 1].proxy = line.value
                 } else {
                     problem(line, "`proxy:` must start with socks5h://, socks5:// or http:// (socks5h:// lets Tor resolve .onion names)")
+                }
+            case "format" where block == "syslog":
+                if let format = SyslogConfig.Format(rawValue: line.value.lowercased()) { syslog?.format = format } else {
+                    problem(line, "`format:` must be `rfc5424` or `cef`")
                 }
             case "format":
                 if let format = FeedConfig.Format(rawValue: line.value.lowercased()) {
@@ -223,8 +238,10 @@ public enum ConfigParser {
                 if let target = parseSyslogTarget(line.value) {
                     syslog = SyslogConfig(target: target, facility: 16 << 3, appName: "watchlistd", line: line.number)
                 } else {
-                    problem(line, "`syslog:` must be `local`, `udp://HOST:PORT` or `tcp://HOST:PORT`")
+                    problem(line, "`syslog:` must be `local`, `udp://HOST:PORT`, `tcp://HOST:PORT`, `tls://HOST:PORT` or `unix:///PATH`")
                 }
+            case "ca-file":
+                syslog?.caFile = absolute(line.value)
             case "facility":
                 if let code = syslogFacilities[line.value.lowercased()] { syslog?.facility = code << 3 } else {
                     problem(line, "unknown syslog facility `\(line.value)`; use one of user, daemon, auth, local0 … local7")
@@ -280,11 +297,16 @@ public enum ConfigParser {
 
     static func parseSyslogTarget(_ text: String) -> SyslogConfig.Target? {
         if text.lowercased() == "local" { return .local }
+        if text.lowercased().hasPrefix("unix://") {
+            let path = String(text.dropFirst(7))
+            return path.hasPrefix("/") ? .unix(path: path) : nil
+        }
         guard let url = URLComponents(string: text), let host = url.host, !host.isEmpty,
               let port = url.port, let port16 = UInt16(exactly: port) else { return nil }
         switch url.scheme?.lowercased() {
         case "udp": return .udp(host: host, port: port16)
         case "tcp": return .tcp(host: host, port: port16)
+        case "tls": return .tls(host: host, port: port16)
         default: return nil
         }
     }

@@ -115,6 +115,11 @@ final class CurlEasy {
         wl_curl_setopt_pointer(handle, CURLOPT_READDATA, Unmanaged.passUnretained(sink).toOpaque())
     }
 
+    /// Writes raw bytes on a connect-only connection (curl_easy_send).
+    func sendRaw(_ buffer: UnsafeRawPointer, _ length: Int, _ sent: inout Int) -> CURLcode {
+        curl_easy_send(handle, buffer, length, &sent)
+    }
+
     /// Performs the transfer (blocking).
     func perform() -> CURLcode {
         curl_easy_perform(handle)
@@ -144,3 +149,4 @@ final class CurlEasy {
         String(cString: curl_easy_strerror(code))
     }
 }
+

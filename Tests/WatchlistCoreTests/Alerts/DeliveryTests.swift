@@ -89,16 +89,17 @@ struct DeliveryTests {
         }
     }
 
-    @Test func temporaryRefusalIsRetriedLater() async throws {
+    @Test(arguments: [421, 451])
+    func temporaryRefusalIsRetriedLater(_ code: Int) async throws {
         let dir = try TempDir()
         let store = try storeWithHit(dir)
-        let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", reply: 451)
+        let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", reply: code)
         let report = try await dispatcher(store, port: smtp.port).dispatch()
         #expect(report.messagesSent == 0)
         let row = try outboxRow(store)
         #expect(row.state == "pending")
         #expect(row.attempts == 1)
-        #expect(row.error?.contains("451") == true, "\(row.error ?? "")")
+        #expect(row.error?.contains(String(code)) == true, "\(row.error ?? "")")
         #expect(row.next > Date().addingTimeInterval(30))
         withExtendedLifetime(smtp) {}
     }

@@ -1,0 +1,51 @@
+import CCurl
+import Foundation
+
+/// A TLS byte stream to a collector (syslog over TLS), through libcurl's connect-only
+/// mode: curl does the TCP connection, the TLS handshake and certificate verification;
+/// `send` writes raw bytes on the established session. Used under the owner's lock.
+final class TLSStream {
+    private let curl = CurlEasy()
+    let target: String
+
+    init(host: String, port: UInt16, caFile: String?, target: String) throws(DeliveryError) {
+        self.target = target
+        curl.set(CURLOPT_URL, "https://\(host):\(port)/")
+        curl.set(CURLOPT_PROTOCOLS_STR, "https")
+        curl.set(CURLOPT_CONNECT_ONLY, 1)
+        curl.set(CURLOPT_CONNECTTIMEOUT, 20)
+        curl.set(CURLOPT_SSL_VERIFYPEER, 1)
+        curl.set(CURLOPT_SSL_VERIFYHOST, 2)
+        if let caFile { curl.set(CURLOPT_CAINFO, caFile) }
+        let code = curl.perform()
+        guard code == CURLE_OK else {
+            throw DeliveryError(channel: "syslog", target: target,
+                                detail: "TLS connection failed: curl error \(code.rawValue): \(CurlEasy.describe(code)); check the collector's certificate and `ca-file:`",
+                                permanent: false)
+        }
+    }
+
+    func send(_ bytes: [UInt8]) throws(DeliveryError) {
+        var offset = 0
+        var waits = 0
+        while offset < bytes.count {
+            var sent = 0
+            let code = bytes.withUnsafeBytes { raw in
+                curl.sendRaw(raw.baseAddress! + offset, raw.count - offset, &sent)
+            }
+            if code == CURLE_AGAIN {
+                waits += 1
+                guard waits < 1000 else {
+                    throw DeliveryError(channel: "syslog", target: target, detail: "TLS send timed out", permanent: false)
+                }
+                usleep(10_000)
+                continue
+            }
+            guard code == CURLE_OK else {
+                throw DeliveryError(channel: "syslog", target: target,
+                                    detail: "TLS send failed: curl error \(code.rawValue): \(CurlEasy.describe(code))", permanent: false)
+            }
+            offset += sent
+        }
+    }
+}
