@@ -20,16 +20,7 @@ extension Watchlistd {
         func run() async throws {
             let logger = logging.bootstrap()
             let parsed = try loadConfig(config)
-            let pipeline: Pipeline
-            do {
-                pipeline = try Pipeline.build(config: parsed, logger: logger)
-            } catch let error as ConfigurationError {
-                printError(error.description)
-                throw Exit.config
-            } catch {
-                printError("watchlistd: \(error)")
-                throw Exit.ioError
-            }
+            let pipeline = try buildPipeline(parsed, logger: logger)
             if once {
                 do {
                     let report = try await pipeline.runCycle(all: true)

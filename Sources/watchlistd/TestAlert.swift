@@ -19,16 +19,7 @@ extension Watchlistd {
         func run() async throws {
             let logger = logging.bootstrap()
             let parsed = try loadConfig(config)
-            let pipeline: Pipeline
-            do {
-                pipeline = try Pipeline.build(config: parsed, logger: logger)
-            } catch let error as ConfigurationError {
-                printError(error.description)
-                throw Exit.config
-            } catch {
-                printError("watchlistd: \(error)")
-                throw Exit.ioError
-            }
+            let pipeline = try buildPipeline(parsed, logger: logger)
             let results = await pipeline.dispatcher.sendTest(customer: customer)
             for result in results { print("\(result.channel): \(result.ok ? "ok" : "FAILED") — \(result.detail)") }
             if results.contains(where: { !$0.ok }) { throw Exit.unavailable }

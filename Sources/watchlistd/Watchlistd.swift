@@ -42,6 +42,20 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
+/// Loads the watchlists, opens the store and wires the channels, or exits 78 (bad
+/// watchlists) / 74 (database) with the reason.
+func buildPipeline(_ config: DaemonConfig, logger: Logger) throws -> Pipeline {
+    do {
+        return try Pipeline.build(config: config, logger: logger)
+    } catch let error as ConfigurationError {
+        printError(error.description)
+        throw Exit.config
+    } catch {
+        printError("watchlistd: \(error)")
+        throw Exit.ioError
+    }
+}
+
 /// Loads the configuration or exits 78 with every problem printed as FILE:LINE: message.
 func loadConfig(_ path: String) throws -> DaemonConfig {
     do {
