@@ -52,6 +52,7 @@ public struct AlertMail: Sendable {
             lines.append("\(index + 1). \(MailHeader.singleLine(hit.entity)) — \(hit.relation) \"\(MailHeader.singleLine(hit.name))\" (score \(String(format: "%.2f", hit.score)))")
             lines.append("   matched:   \(MailHeader.singleLine(hit.matched))")
             lines.append("   listing:   \(MailHeader.singleLine(String(hit.title.prefix(300))))")
+            if let excerpt = hit.excerpt { lines.append("   excerpt:   \(MailHeader.singleLine(excerpt))") }
             lines.append("   feed:      \(MailHeader.singleLine(hit.feed)), item \(MailHeader.singleLine(hit.itemKey))")
             if let link = hit.link { lines.append("   link:      \(MailHeader.singleLine(link))") }
             lines.append("   watchlist: \((hit.watchFile as NSString).lastPathComponent):\(hit.watchLine)")
@@ -80,6 +81,9 @@ public struct AlertMail: Sendable {
             html.append("<tr style=\"border-top: 1px solid #ccc\"><td>")
             html.append("<b>\(esc(hit.entity))</b> — \(esc(hit.relation)) “\(esc(hit.name))”, score \(String(format: "%.2f", hit.score))<br>")
             html.append("Listing: \(shown)<br>")
+            if let excerpt = hit.excerpt, let range = excerpt.range(of: hit.matched) {
+                html.append("Excerpt: \(esc(String(excerpt[..<range.lowerBound])))<mark>\(esc(hit.matched))</mark>\(esc(String(excerpt[range.upperBound...])))<br>")
+            }
             html.append("Matched: <mark>\(esc(hit.matched))</mark><br>")
             html.append("Feed: \(esc(hit.feed)), item \(esc(hit.itemKey))")
             if let link = hit.link, link.lowercased().hasPrefix("http://") || link.lowercased().hasPrefix("https://") {

@@ -72,6 +72,9 @@ public struct StoredHit: Sendable, Equatable {
     public var seen: Date
     public var watchFile: String
     public var watchLine: Int
+    /// Where the match stands in the listing's body, when it is not in the title: up to
+    /// 80 characters either side of the matched text.
+    public var excerpt: String? = nil
 }
 
 /// An outbox row: one hit to deliver on one channel.
@@ -224,16 +227,23 @@ public final class Store: Sendable {
 
     static let hitColumns = """
         hit.id AS hit_id, item.key AS item_key, feed.name AS feed_name, hit.customer, hit.entity, hit.name,
-        hit.relation, hit.matched, hit.score, item.title, item.link, hit.seen_at, hit.watch_file, hit.watch_line
+        hit.relation, hit.matched, hit.score, item.title, item.body, item.link, hit.seen_at, hit.watch_file, hit.watch_line
         """
 
     static func storedHit(_ row: Row) -> StoredHit {
         let key: String = row["item_key"]
         let itemID = key.split(separator: ":", maxSplits: 1).last.map(String.init) ?? key
-        return StoredHit(id: row["hit_id"], itemKey: itemID, feed: row["feed_name"], customer: row["customer"],
-                         entity: row["entity"], name: row["name"], relation: row["relation"], matched: row["matched"],
-                         score: row["score"], title: row["title"], link: row["link"], seen: row["seen_at"],
-                         watchFile: row["watch_file"], watchLine: row["watch_line"])
+        var hit = StoredHit(id: row["hit_id"], itemKey: itemID, feed: row["feed_name"], customer: row["customer"],
+                            entity: row["entity"], name: row["name"], relation: row["relation"], matched: row["matched"],
+                            score: row["score"], title: row["title"], link: row["link"], seen: row["seen_at"],
+                            watchFile: row["watch_file"], watchLine: row["watch_line"])
+        let body: String = row["body"]
+        if !hit.title.contains(hit.matched), let range = body.range(of: hit.matched) {
+            let from = body.index(range.lowerBound, offsetBy: -80, limitedBy: body.startIndex) ?? body.startIndex
+            let to = body.index(range.upperBound, offsetBy: 80, limitedBy: body.endIndex) ?? body.endIndex
+            hit.excerpt = (from > body.startIndex ? "…" : "") + String(body[from..<to]) + (to < body.endIndex ? "…" : "")
+        }
+        return hit
     }
 
     /// Stored hits, newest first, optionally for one customer and since a time.

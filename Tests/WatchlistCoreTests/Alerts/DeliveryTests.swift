@@ -146,6 +146,23 @@ struct DeliveryTests {
         withExtendedLifetime(smtp) {}
     }
 
+    @Test func aMatchInTheBodyIsShownInAnExcerpt() async throws {
+        let dir = try TempDir()
+        let store = try Store(path: dir.path + "/db.sqlite")
+        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
+        let body = String(repeating: "filler ", count: 40) + "the <victim> is Gree Electric, 40 GB " + String(repeating: "more ", count: 40)
+        let item = try #require(try store.storeItems(feed: feed, items: [FeedItem(guid: "1", title: "New dump", body: body)], at: Date()).first)
+        try store.recordHits(item: item.id, hits: Matcher(watchlists: [acme]).match(item.item.matchText, threshold: 0.8),
+                             channels: { _ in [.email] }, at: Date())
+        let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
+        #expect(try await dispatcher(store, port: smtp.port).dispatch().messagesSent == 1)
+        let mail = try #require(try ReceivedMail.all(in: dir.path + "/mail").first)
+        #expect(mail.body.contains("excerpt:   …"))
+        #expect(mail.body.contains("the <victim> is Gree Electric, 40 GB"))
+        #expect(mail.html.contains("the &lt;victim&gt; is <mark>Gree Electric</mark>, 40 GB"))
+        withExtendedLifetime(smtp) {}
+    }
+
     @Test func hostileTitleNeverReachesAHeader() async throws {
         let dir = try TempDir()
         let hostile = "Gree Electric dump\r\nBcc: attacker@evil.example\r\nSubject: pwned\u{2028}X-Evil: 1 =?UTF-8?B?cHduZWQ=?= <script>alert(1)</script>"
