@@ -32,7 +32,9 @@ test-deps:
 build: deps
 	$(SWIFT) build
 
+# python3 prints the demo's e-mails the way a mail client shows them.
 demo: build
+	@$(MAKE) --no-print-directory deps EXTRA_DEPS=python3
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
 	@sed "s|@ROOT@|$(ROOT)|g" samples/demo.conf.in > $(DEMO)/watchlistd.conf
 	@echo "== watchlistd check --config demo-state/watchlistd.conf"
