@@ -135,7 +135,8 @@ final class Child {
 }
 
 /// A helper process (a real server) that prints its port on its first line; killed on drop.
-final class ServerProcess {
+/// `@unchecked Sendable`: both properties are set once in `init` and never change.
+final class ServerProcess: @unchecked Sendable {
     let child: Child
     let port: Int
 

@@ -36,7 +36,7 @@ public enum FeedParser {
 /// after `parse()`, which can return true on a truncated document.
 enum XMLFeedReader {
     static func parse(_ data: Data, feed: String) -> Result<[FeedItem], ParseError> {
-        let parser = XMLParser(data: data)
+        let parser = XMLParser(data: repairedUTF8(data))
         parser.shouldProcessNamespaces = true
         parser.shouldResolveExternalEntities = false
         let delegate = Delegate()
@@ -50,6 +50,19 @@ enum XMLFeedReader {
             return .failure(ParseError(feed: feed, message: "XML but not RSS or Atom (root element <\(delegate.root ?? "?")>)"))
         }
         return .success(delegate.items)
+    }
+
+    /// Invalid byte sequences in a UTF-8 document are replaced with U+FFFD rather than
+    /// failing the whole feed (criminals' feeds are not carefully encoded). Documents that
+    /// declare another encoding are left to libxml2.
+    static func repairedUTF8(_ data: Data) -> Data {
+        let prolog = String(decoding: data.prefix(200), as: UTF8.self).lowercased()
+        if let range = prolog.range(of: "encoding=") {
+            let declared = prolog[range.upperBound...].dropFirst().prefix { $0 != "\"" && $0 != "'" }
+            guard declared == "utf-8" || declared == "utf8" else { return data }
+        }
+        if String(validating: data, as: UTF8.self) != nil { return data }
+        return Data(String(decoding: data, as: UTF8.self).utf8)
     }
 
     final class Delegate: NSObject, XMLParserDelegate {
