@@ -198,6 +198,11 @@ struct EndToEndTests {
         #expect(broken.errorCount == 1)
         #expect(broken.lastError?.contains("404") == true)
         #expect(try store.outboxCounts() == ["email/sent": 7, "syslog/sent": 7])
+        let feedsOutput = try runBinary(["feeds", "--config", config])
+        #expect(feedsOutput.stdout.contains("broken  \(base)/missing.xml  FAILING (1 in a row)"))
+        #expect(feedsOutput.stdout.contains("last error at "))
+        #expect(feedsOutput.stdout.contains("rss  \(base)/rss2.xml  ok"))
+        #expect(feedsOutput.stdout.contains("items seen 3"))
 
         // A second cycle: conditional GETs, nothing new stored, nothing sent.
         let second = try runBinary(["run", "--once", "--config", config])

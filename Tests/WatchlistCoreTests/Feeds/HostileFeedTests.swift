@@ -105,3 +105,20 @@ struct HostileFeedTests {
         #expect(states.filter { $0.errorCount == 1 }.count == 7)
     }
 }
+
+@Suite("Proxies", .serialized)
+struct ProxyTests {
+    @Test func socks5hSendsTheHostNameToTheProxy() async throws {
+        let dir = try TempDir()
+        let server = try ServerProcess("/usr/bin/python3", [Repo.support.appendingPathComponent("hostile_server.py").path])
+        let proxy = try ServerProcess("/usr/bin/python3", [Repo.support.appendingPathComponent("socks5_proxy.py").path,
+                                                            dir.path + "/proxy.log", String(server.port)])
+        let onion = "leakforumexampleonionaddressxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion"
+        let request = FetchRequest(feed: "onion", url: "http://\(onion)/ok.xml", proxy: "socks5h://127.0.0.1:\(proxy.port)")
+        let response = try await Fetcher().fetch(request).get()
+        #expect(try XMLFeedReader.parse(response.body, feed: "onion").get().map(\.title) == ["Orion Shipping customer DB"])
+        let log = try String(contentsOfFile: dir.path + "/proxy.log", encoding: .utf8)
+        #expect(log == "DOMAIN \(onion) 80\n", "the .onion name goes to the proxy, never to local DNS")
+        withExtendedLifetime((server, proxy)) {}
+    }
+}
