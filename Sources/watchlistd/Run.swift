@@ -37,8 +37,9 @@ extension Watchlistd {
                 }
                 return
             }
+            let state = DaemonState(pipeline: pipeline, configPath: config)
             let group = ServiceGroup(
-                services: [PollerService(pipeline: pipeline)],
+                services: [PollerService(state: state), ReloadService(state: state)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger)
             try await group.run()

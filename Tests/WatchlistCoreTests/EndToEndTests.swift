@@ -345,3 +345,98 @@ struct DaemonModeTests {
         withExtendedLifetime(http) {}
     }
 }
+
+/// A NOTIFY_SOCKET listener, as systemd has.
+final class NotifyListener {
+    let fd: Int32
+    let path: String
+
+    init(path: String) throws {
+        self.path = path
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        self.fd = fd
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, byte) in path.utf8.enumerated() { raw[i] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else { throw TestFailure("cannot bind \(path)") }
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    /// Messages received until one contains `text` (or `seconds` pass).
+    func wait(for text: String, seconds: Double = 15) -> [String] {
+        var messages: [String] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count > 0 {
+                let message = String(decoding: buffer[0..<count], as: UTF8.self)
+                messages.append(message)
+                if message.contains(text) { break }
+            }
+        }
+        return messages
+    }
+}
+
+@Suite("systemd notify and reload", .serialized)
+struct NotifyAndReloadTests {
+    @Test func readyWatchdogReloadAndStopping() throws {
+        let dir = try TempDir()
+        let lists = dir.url.appendingPathComponent("lists")
+        try FileManager.default.createDirectory(at: lists, withIntermediateDirectories: true)
+        try dir.write("lists/orion.watch", "customer: Orion Group\nemail: soc@orion.example\nentity: Orion Shipping\n")
+        try dir.write("w.conf", """
+            watchlists: lists
+            database: db.sqlite
+            email-dir: out
+            feed: file://\(Repo.fixtures.path)/feeds/rss2.xml
+              name: rss
+              interval: 10s
+            """)
+        let notify = try NotifyListener(path: dir.path + "/notify.sock")
+        var environment = ProcessInfo.processInfo.environment
+        environment["NOTIFY_SOCKET"] = dir.path + "/notify.sock"
+        let daemon = try Child(Repo.binary.path, ["run", "--config", dir.path + "/w.conf"], environment: environment)
+        close(daemon.stdinFD)
+        let stderrFD = daemon.stderrFD
+        let errBox = DataBox()
+        let drained = DispatchSemaphore(value: 0)
+        Thread { errBox.data = Child.readAll(stderrFD); drained.signal() }.start()
+
+        let startup = notify.wait(for: "WATCHDOG=1")
+        #expect(startup.first?.hasPrefix("READY=1\nSTATUS=") == true, "\(startup)")
+        #expect(startup.last?.hasPrefix("WATCHDOG=1") == true, "a completed cycle pets the watchdog")
+        #expect(startup.last?.contains("1 feeds ok, 0 failing; 1 hits today") == true, "\(startup)")
+
+        // A good change: reload picks it up.
+        try dir.write("lists/kestrel.watch", "customer: Kestrel Bank\nemail: cti@kestrel.example\nentity: Kestrel Bank\n")
+        kill(daemon.pid, SIGHUP)
+        let reload = notify.wait(for: "READY=1")
+        #expect(reload.first?.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") == true, "\(reload)")
+        #expect(reload.last?.hasPrefix("READY=1") == true)
+
+        // A broken file: rejected with FILE:LINE, the last good version stays.
+        try dir.write("lists/broken.watch", "customer: Broken\nentity: X\n  alais: Y\n")
+        kill(daemon.pid, SIGHUP)
+        _ = notify.wait(for: "READY=1")
+
+        kill(daemon.pid, SIGTERM)
+        let stopping = notify.wait(for: "STOPPING=1")
+        #expect(stopping.contains("STOPPING=1"))
+        #expect(daemon.wait() == 0)
+        drained.wait()
+        let log = String(decoding: errBox.data, as: UTF8.self)
+        #expect(log.contains("reloaded"))
+        #expect(log.contains("reload rejected: \(dir.path)/lists/broken.watch:3: unknown key `alais:`"), "\(log)")
+        #expect(log.contains("the previous configuration and watchlists stay in force"))
+    }
+}

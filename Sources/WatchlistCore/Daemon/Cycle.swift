@@ -25,11 +25,11 @@ public struct Pipeline: Sendable {
     public var concurrency = 8
 
     /// Loads the watchlists, opens the store, and wires the alert channels.
-    public static func build(config: DaemonConfig, logger: Logger) throws -> Pipeline {
+    public static func build(config: DaemonConfig, logger: Logger, store existing: Store? = nil) throws -> Pipeline {
         let (watchlists, warnings) = try WatchlistParser.loadDirectory(config.watchlistsDirectory)
         for warning in warnings { logger.warning("\(warning.description)") }
         let matcher = Matcher(watchlists: watchlists)
-        let store = try Store(path: config.databasePath)
+        let store = try existing ?? Store(path: config.databasePath)
         var mail: (any MailTransport)?
         if let directory = config.emailDirectory {
             mail = DirectoryTransport(directory: directory)

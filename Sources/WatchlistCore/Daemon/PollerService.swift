@@ -1,24 +1,82 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
+
+/// The pipeline in force, swapped whole on a reload. A class with a lock: the poller
+/// reads it at the start of every cycle, the reloader replaces it.
+public final class DaemonState: @unchecked Sendable {
+    // @unchecked: `pipeline` is only read and written under `lock`.
+    private let lock = NSLock()
+    private var pipeline: Pipeline
+    public let configPath: String
+    public let notifier: SystemdNotifier
+
+    public init(pipeline: Pipeline, configPath: String, notifier: SystemdNotifier = SystemdNotifier()) {
+        self.pipeline = pipeline
+        self.configPath = configPath
+        self.notifier = notifier
+    }
+
+    public var current: Pipeline {
+        lock.lock()
+        defer { lock.unlock() }
+        return pipeline
+    }
+
+    /// Re-reads the configuration and every watchlist. A file with errors is rejected
+    /// (each problem logged as FILE:LINE) and the last good version stays in force.
+    @discardableResult
+    public func reload() -> Bool {
+        let old = current
+        do {
+            let config = try ConfigParser.load(configPath)
+            let fresh = try Pipeline.build(config: config, logger: old.logger, store: config.databasePath == old.config.databasePath ? old.store : nil)
+            lock.lock()
+            pipeline = fresh
+            lock.unlock()
+            old.logger.notice("reloaded", metadata: ["config": "\(configPath)", "names": "\(fresh.matcher.nameCount)"])
+            return true
+        } catch let error as ConfigurationError {
+            for problem in error.problems { old.logger.error("reload rejected: \(problem.description)") }
+            old.logger.error("reload rejected; the previous configuration and watchlists stay in force")
+        } catch {
+            old.logger.error("reload failed; the previous configuration stays in force", metadata: ["error": "\(error)"])
+        }
+        return false
+    }
+
+    /// The one-line STATUS= summary systemd shows.
+    func status() -> String {
+        let pipeline = current
+        let feeds = (try? pipeline.store.feedStates()) ?? []
+        let failing = feeds.filter { $0.errorCount > 0 }.count
+        let today = (try? pipeline.store.hits(since: Calendar.current.startOfDay(for: Date())).count) ?? 0
+        let pending = ((try? pipeline.store.outboxCounts()) ?? [:]).filter { $0.key.hasSuffix("/pending") }.values.reduce(0, +)
+        return "\(pipeline.config.feeds.count - failing) feeds ok, \(failing) failing; \(today) hits today; \(pending) alerts pending"
+    }
+}
 
 /// The daemon's main loop as a service: a cycle over the due feeds, then a sleep until
-/// the next feed is due (at most a minute, so alert retries are not held back).
-/// Graceful shutdown cancels the sleep; a cycle in progress finishes its current
-/// transactions, so nothing is half-written.
+/// the next feed is due (at most a minute, so alert retries are not held back). Tells
+/// systemd READY once running, and WATCHDOG after every completed cycle (so a stuck
+/// loop is noticed). Graceful shutdown cancels the sleep; a cycle in progress finishes
+/// its current transactions, so nothing is half-written.
 public struct PollerService: Service {
-    let pipeline: Pipeline
+    let state: DaemonState
 
-    public init(pipeline: Pipeline) {
-        self.pipeline = pipeline
+    public init(state: DaemonState) {
+        self.state = state
     }
 
     public func run() async throws {
-        let logger = pipeline.logger
-        logger.info("watchlistd running", metadata: ["feeds": "\(pipeline.config.feeds.count)"])
+        let logger = state.current.logger
+        logger.info("watchlistd running", metadata: ["feeds": "\(state.current.config.feeds.count)"])
+        state.notifier.notify("READY=1\nSTATUS=\(state.status())")
         // Graceful shutdown cancels the sleep between cycles; that is a normal stop, not an error.
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                let pipeline = state.current
                 do {
                     let report = try await pipeline.runCycle(all: false)
                     if report.feedsFetched + report.feedsFailed.count > 0 {
@@ -27,6 +85,7 @@ public struct PollerService: Service {
                             "items.new": "\(report.newItems)", "hits.new": "\(report.newHits)",
                         ])
                     }
+                    state.notifier.notify("WATCHDOG=1\nSTATUS=\(state.status())")
                 } catch {
                     logger.error("cycle failed", metadata: ["error": "\(error)"])
                 }
@@ -35,6 +94,27 @@ public struct PollerService: Service {
                 try? await Task.sleep(for: .seconds(wait))
             }
         }
+        state.notifier.notify("STOPPING=1")
         logger.info("watchlistd stopped")
+    }
+}
+
+/// Reloads on SIGHUP, telling systemd RELOADING=1 … READY=1 around it.
+public struct ReloadService: Service {
+    let state: DaemonState
+
+    public init(state: DaemonState) {
+        self.state = state
+    }
+
+    public func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        await cancelWhenGracefulShutdown {
+            for await _ in signals {
+                state.notifier.notify("RELOADING=1\nMONOTONIC_USEC=\(DispatchTime.now().uptimeNanoseconds / 1000)")
+                state.reload()
+                state.notifier.notify("READY=1\nSTATUS=\(state.status())")
+            }
+        }
     }
 }
