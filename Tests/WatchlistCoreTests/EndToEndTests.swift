@@ -421,13 +421,18 @@ struct NotifyAndReloadTests {
         try dir.write("lists/kestrel.watch", "customer: Kestrel Bank\nemail: cti@kestrel.example\nentity: Kestrel Bank\n")
         kill(daemon.pid, SIGHUP)
         let reload = notify.wait(for: "READY=1")
-        #expect(reload.first?.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") == true, "\(reload)")
+        #expect(reload.contains { $0.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") }, "\(reload)")
         #expect(reload.last?.hasPrefix("READY=1") == true)
 
         // A broken file: rejected with FILE:LINE, the last good version stays.
         try dir.write("lists/broken.watch", "customer: Broken\nentity: X\n  alais: Y\n")
         kill(daemon.pid, SIGHUP)
         _ = notify.wait(for: "READY=1")
+
+        // Without a signal: a changed file on disk is noticed (inotify) and reloaded.
+        try dir.write("lists/broken.watch", "customer: Broken\nentity: X\n  alias: Y\n")
+        let watched = notify.wait(for: "READY=1", seconds: 10)
+        #expect(watched.contains { $0.hasPrefix("RELOADING=1") }, "\(watched)")
 
         kill(daemon.pid, SIGTERM)
         let stopping = notify.wait(for: "STOPPING=1")
@@ -438,5 +443,6 @@ struct NotifyAndReloadTests {
         #expect(log.contains("reloaded"))
         #expect(log.contains("reload rejected: \(dir.path)/lists/broken.watch:3: unknown key `alais:`"), "\(log)")
         #expect(log.contains("the previous configuration and watchlists stay in force"))
+        #expect(log.contains("files changed on disk; reloading"))
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -116,5 +119,68 @@ public struct ReloadService: Service {
                 state.notifier.notify("READY=1\nSTATUS=\(state.status())")
             }
         }
+    }
+}
+
+/// Reloads when a `.watch` file or the configuration changes on disk (inotify on their
+/// folders), debounced by a second so an editor's save is one reload. The descriptor is
+/// non-blocking and polled once a second, so shutdown never waits on a read.
+public struct FileWatchService: Service {
+    let state: DaemonState
+
+    public init(state: DaemonState) {
+        self.state = state
+    }
+
+    public func run() async throws {
+        let logger = state.current.logger
+        let configFile = (state.configPath as NSString).lastPathComponent
+        let folders = Set([(state.configPath as NSString).deletingLastPathComponent, state.current.config.watchlistsDirectory])
+            .map { $0.isEmpty ? "." : $0 }
+        let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        guard fd >= 0 else {
+            logger.warning("cannot watch files (inotify): reload with SIGHUP", metadata: ["errno": "\(errno)"])
+            return
+        }
+        defer { close(fd) }
+        let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_CREATE)
+        for folder in folders where inotify_add_watch(fd, folder, mask) < 0 {
+            logger.warning("cannot watch folder for changes: reload with SIGHUP", metadata: ["folder": "\(folder)"])
+        }
+        await cancelWhenGracefulShutdown {
+            var buffer = [UInt8](repeating: 0, count: 8192)
+            var pendingSince: Date?
+            while !Task.isCancelled {
+                while true {
+                    let count = read(fd, &buffer, buffer.count)
+                    guard count > 0 else { break }
+                    if Self.names(in: buffer[0..<count]).contains(where: { $0.hasSuffix(".watch") || $0 == configFile }) {
+                        pendingSince = pendingSince ?? Date()
+                    }
+                }
+                if let since = pendingSince, Date().timeIntervalSince(since) >= 1 {
+                    pendingSince = nil
+                    logger.info("files changed on disk; reloading")
+                    state.notifier.notify("RELOADING=1\nMONOTONIC_USEC=\(DispatchTime.now().uptimeNanoseconds / 1000)")
+                    state.reload()
+                    state.notifier.notify("READY=1\nSTATUS=\(state.status())")
+                }
+                try? await Task.sleep(for: .seconds(pendingSince == nil ? 1 : 0.25))
+            }
+        }
+    }
+
+    /// The file names in a buffer of inotify events.
+    static func names(in bytes: ArraySlice<UInt8>) -> [String] {
+        var names: [String] = []
+        var offset = bytes.startIndex
+        let header = MemoryLayout<inotify_event>.size
+        while offset + header <= bytes.endIndex {
+            let length = bytes[offset + 12..<offset + 16].withUnsafeBytes { Int($0.loadUnaligned(as: UInt32.self)) }
+            let nameBytes = bytes[(offset + header)..<min(bytes.endIndex, offset + header + length)]
+            names.append(String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self))
+            offset += header + length
+        }
+        return names
     }
 }
