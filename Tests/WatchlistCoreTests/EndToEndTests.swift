@@ -198,6 +198,12 @@ struct EndToEndTests {
         #expect(broken.errorCount == 1)
         #expect(broken.lastError?.contains("404") == true)
         #expect(try store.outboxCounts() == ["email/sent": 7, "syslog/sent": 7])
+        let status = try runBinary(["status", "--config", config])
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("feeds:      6 configured, 5 ok, 1 failing, 0 never fetched"), "\(status.stdout)")
+        #expect(status.stdout.contains("failing: broken (1 in a row)"))
+        #expect(status.stdout.contains(", 7 in all"))  // "today" depends on the clock
+        #expect(status.stdout.contains("email:      pending 0, sent 7, failed 0"))
         let feedsOutput = try runBinary(["feeds", "--config", config])
         #expect(feedsOutput.stdout.contains("broken  \(base)/missing.xml  FAILING (1 in a row)"))
         #expect(feedsOutput.stdout.contains("last error at "))

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import WatchlistCore
+
+extension Watchlistd {
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The daemon's view from its database: feeds, last cycle, hits, alert outbox.")
+
+        @Option(help: "The configuration file.")
+        var config: String
+
+        func run() async throws {
+            let parsed = try loadConfig(config)
+            do {
+                let store = try Store(path: parsed.databasePath)
+                let feeds = try store.feedStates().filter { state in parsed.feeds.contains { $0.name == state.name } }
+                let failing = feeds.filter { $0.errorCount > 0 }
+                let lastCycle = feeds.compactMap { [$0.lastSuccess, $0.lastErrorAt].compactMap { $0 }.max() }.max()
+                let today = try store.hits(since: Calendar.current.startOfDay(for: Date())).count
+                let total = try store.hits().count
+                let outbox = try store.outboxCounts()
+                print("database:   \(parsed.databasePath)")
+                print("feeds:      \(parsed.feeds.count) configured, \(feeds.count - failing.count) ok, \(failing.count) failing, \(parsed.feeds.count - feeds.count) never fetched")
+                for feed in failing { print("            failing: \(feed.name) (\(feed.errorCount) in a row)") }
+                print("last cycle: \(lastCycle.map(FeedDates.rfc3339) ?? "never")")
+                print("hits:       \(today) today, \(total) in all")
+                for channel in AlertChannel.allCases.map(\.rawValue) {
+                    let counts = ["pending", "sent", "failed"].map { "\($0) \(outbox["\(channel)/\($0)"] ?? 0)" }.joined(separator: ", ")
+                    let label = (channel + ":").padding(toLength: 12, withPad: " ", startingAt: 0)
+                    print(label + counts)
+                }
+            } catch {
+                printError("watchlistd status: \(error)")
+                throw Exit.ioError
+            }
+        }
+    }
+}
