@@ -81,6 +81,9 @@ public struct DaemonConfig: Sendable {
     public var syslog: SyslogConfig?
     /// `threshold:` — hits scoring below it are not recorded.
     public var threshold: Double
+    /// `backfill:` — when names are added or changed, stored listings this far back are
+    /// matched against the new names (default 30d; 0 turns it off).
+    public var backfill: TimeInterval = 30 * 86400
 
     /// True when alerts by e-mail are configured at all.
     public var emailConfigured: Bool { smtp != nil || emailDirectory != nil }
@@ -92,7 +95,7 @@ public struct DaemonConfig: Sendable {
 /// for `format: json` feeds.
 public enum ConfigParser {
     static let schema = LineGrammar.Schema(
-        fileKeys: ["watchlists", "database", "threshold", "email-dir"],
+        fileKeys: ["watchlists", "database", "threshold", "email-dir", "backfill"],
         blocks: [
             "feed": ["name", "interval", "proxy", "format", "items", "title", "link", "id", "date", "body"],
             "smtp": ["from", "bcc", "user", "password-file", "helo", "timeout", "starttls", "grouping", "max-per-hour"],
@@ -121,6 +124,7 @@ public enum ConfigParser {
         var watchlists: String?
         var database: String?
         var threshold = 0.8
+        var backfill: TimeInterval = 30 * 86400
         var emailDirectory: String?
         var feeds: [FeedConfig] = []
         var smtp: SMTPConfig?
@@ -141,6 +145,12 @@ public enum ConfigParser {
             case "watchlists": watchlists = absolute(line.value)
             case "database": database = absolute(line.value)
             case "email-dir": emailDirectory = absolute(line.value)
+            case "backfill":
+                if let duration = parseDuration(line.value), duration <= .seconds(366 * 86400) {
+                    backfill = TimeInterval(duration.components.seconds)
+                } else {
+                    problem(line, "`backfill:` must be a duration up to 366d, like 30d (0 turns backfill off)")
+                }
             case "threshold":
                 if let value = Double(line.value), (0...1).contains(value) { threshold = value } else {
                     problem(line, "`threshold:` must be a number from 0 to 1, like 0.8")
@@ -281,7 +291,7 @@ public enum ConfigParser {
         problems = Diagnostic.sortedByLine(problems)
         if problems.contains(where: { $0.severity == .error }) { throw ConfigurationError(problems) }
         return DaemonConfig(file: file, watchlistsDirectory: watchlists!, databasePath: database!, feeds: feeds,
-                            smtp: smtp, emailDirectory: emailDirectory, syslog: syslog, threshold: threshold)
+                            smtp: smtp, emailDirectory: emailDirectory, syslog: syslog, threshold: threshold, backfill: backfill)
     }
 
     /// `90s`, `10m`, `1h`, `7d`, or a bare number of seconds.

@@ -50,7 +50,7 @@ public struct Pipeline: Sendable {
     }
 
     /// The channels a new hit is queued on.
-    func channels(for hit: MatchHit) -> [AlertChannel] {
+    public func channels(for hit: MatchHit) -> [AlertChannel] {
         var channels: [AlertChannel] = []
         if config.emailConfigured { channels.append(.email) }
         if config.syslog != nil { channels.append(.syslog) }

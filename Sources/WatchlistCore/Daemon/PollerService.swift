@@ -39,6 +39,11 @@ public final class DaemonState: @unchecked Sendable {
             pipeline = fresh
             lock.unlock()
             old.logger.notice("reloaded", metadata: ["config": "\(configPath)", "names": "\(fresh.matcher.nameCount)"])
+            do {
+                try Backfill.run(Backfill.changes(from: old.watchlists, to: fresh.watchlists), pipeline: fresh)
+            } catch {
+                old.logger.error("backfill failed; new names apply from now on", metadata: ["error": "\(error)"])
+            }
             return true
         } catch let error as ConfigurationError {
             for problem in error.problems { old.logger.error("reload rejected: \(problem.description)") }

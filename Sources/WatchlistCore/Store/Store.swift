@@ -189,6 +189,20 @@ public final class Store: Sendable {
         }
     }
 
+    /// Items first seen since `since`, for backfill.
+    public func items(since: Date) throws -> [StoredItem] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT item.id, feed.name AS feed_name, item.guid, item.link, item.title, item.body, item.published_at
+                FROM item JOIN feed ON feed.id = item.feed_id WHERE item.first_seen_at >= ? ORDER BY item.id
+                """, arguments: [since]).map { row in
+                StoredItem(id: row["id"], feed: row["feed_name"],
+                           item: FeedItem(guid: row["guid"], link: row["link"], title: row["title"], body: row["body"],
+                                          published: row["published_at"]))
+            }
+        }
+    }
+
     // MARK: Hits and outbox
 
     /// Records the hits of one item and, in the same transaction, one outbox row per new

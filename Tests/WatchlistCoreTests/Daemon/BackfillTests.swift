@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+import Testing
+@testable import WatchlistCore
+
+@Suite("Backfill")
+struct BackfillTests {
+    @Test func addedNamesAreMatchedAgainstRecentListingsAndAlertedOnce() async throws {
+        let dir = try TempDir()
+        try dir.write("lists/acme.watch", "customer: Acme\nemail: soc@acme.example\nentity: Orion Shipping\n")
+        try dir.write("w.conf", "watchlists: lists\ndatabase: db.sqlite\nemail-dir: out\nbackfill: 30d\n")
+        let config = try ConfigParser.load(dir.path + "/w.conf")
+        let pipeline = try Pipeline.build(config: config, logger: Logger(label: "test"))
+        let store = pipeline.store
+        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
+        let now = Date()
+        // Listings stored days ago: one names Orion (already watched), two name Kestrel.
+        let recent = try store.storeItems(feed: feed, items: [
+            FeedItem(guid: "1", title: "Orion Shipping and Kestrel Bank dumps"),
+            FeedItem(guid: "2", title: "Kestrel Bank wire logs"),
+        ], at: now.addingTimeInterval(-3 * 86400))
+        let old = try store.storeItems(feed: feed, items: [FeedItem(guid: "3", title: "Kestrel Bank 2019 archive")],
+                                       at: now.addingTimeInterval(-40 * 86400))
+        #expect(recent.count == 2 && old.count == 1)
+        for item in recent + old {
+            try store.recordHits(item: item.id, hits: pipeline.matcher.match(item.item.matchText, threshold: 0.8),
+                                 channels: pipeline.channels(for:), at: now.addingTimeInterval(-3 * 86400))
+        }
+        #expect(try store.hits().map(\.entity) == ["Orion Shipping"])
+
+        // The analyst adds Kestrel Bank today.
+        try dir.write("lists/acme.watch", "customer: Acme\nemail: soc@acme.example\nentity: Orion Shipping\nentity: Kestrel Bank\n  alias: 凯斯特银行\n")
+        let state = DaemonState(pipeline: pipeline, configPath: dir.path + "/w.conf")
+        #expect(state.reload())
+        let hits = try store.hits()
+        #expect(hits.filter { $0.entity == "Kestrel Bank" }.count == 2, "both recent listings, not the 40-day-old one")
+        #expect(hits.filter { $0.entity == "Orion Shipping" }.count == 1, "nothing already known is recorded again")
+        #expect(try store.outboxCounts()["email/pending"] == 3)
+
+        // Reloading without a change adds nothing; the alerts go out once.
+        #expect(state.reload())
+        #expect(try store.hits().count == 3)
+        let report = try await state.current.dispatcher.dispatch(holdBack: false)
+        #expect(report.hitsMailed == 3)
+        #expect(try await state.current.dispatcher.dispatch(holdBack: false).hitsMailed == 0)
+    }
+
+    @Test func changesAreTheNewNamesOnly() throws {
+        let before = try watchlist("customer: A\nentity: X Corp\n  alias: X\nentity: Y Corp\n")
+        let after = try watchlist("customer: A\nentity: X Corp\n  alias: X\n  jv: X-Z Partners\nentity: Y Corp\nentity: Z Corp\n  exclude: Zed\n")
+        let changed = Backfill.changes(from: [before], to: [after])
+        #expect(changed.count == 1)
+        #expect(changed[0].entities.map(\.name) == ["X Corp", "Z Corp"])
+        #expect(changed[0].entities[0].names.map(\.value) == ["X-Z Partners"])
+        #expect(changed[0].entities[1].excludes.map(\.value) == ["Zed"])
+    }
+}
