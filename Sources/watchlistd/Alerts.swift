@@ -24,20 +24,11 @@ extension Watchlistd {
                 printError("watchlistd alerts: --state must be pending, sent, failed, open or all")
                 throw Exit.usage
             }
-            let store: Store
-            let rows: [Store.OutboxStatus]
-            let counts: [String: Int]
-            do {
-                store = try Store(path: parsed.databasePath)
-                counts = try store.outboxCounts()
-                rows = try store.outbox(states: states)
-            } catch {
-                printError("watchlistd alerts: \(error)")
-                throw Exit.ioError
+            let (counts, rows) = try readStore(parsed, command: "alerts") { store in
+                (try store.outboxCounts(), try store.outbox(states: states))
             }
             for channel in AlertChannel.allCases.map(\.rawValue) {
-                let line = ["pending", "sent", "failed"].map { "\($0) \(counts["\(channel)/\($0)"] ?? 0)" }.joined(separator: ", ")
-                print("\(channel): \(line)")
+                print("\(channel): \(outboxSummary(counts, channel: channel))")
             }
             for row in rows {
                 let title = MailHeader.singleLine(String(row.hit.title.prefix(60)))

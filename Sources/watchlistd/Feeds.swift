@@ -12,13 +12,7 @@ extension Watchlistd {
 
         func run() async throws {
             let parsed = try loadConfig(config)
-            let states: [FeedState]
-            do {
-                states = try Store(path: parsed.databasePath).feedStates()
-            } catch {
-                printError("watchlistd feeds: \(error)")
-                throw Exit.ioError
-            }
+            let states = try readStore(parsed, command: "feeds") { try $0.feedStates() }
             func time(_ date: Date?) -> String { date.map(FeedDates.rfc3339) ?? "never" }
             for feed in parsed.feeds {
                 guard let state = states.first(where: { $0.name == feed.name }) else {

@@ -34,13 +34,7 @@ extension Watchlistd {
                     throw Exit.usage
                 }
             }
-            let hits: [StoredHit]
-            do {
-                hits = try Store(path: parsed.databasePath).hits(customer: customer, since: sinceDate, limit: limit)
-            } catch {
-                printError("watchlistd hits: \(error)")
-                throw Exit.ioError
-            }
+            let hits = try readStore(parsed, command: "hits") { try $0.hits(customer: customer, since: sinceDate, limit: limit) }
             if json {
                 for hit in hits { print(HitJSON.line(hit)) }
                 return

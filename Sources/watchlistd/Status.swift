@@ -12,8 +12,7 @@ extension Watchlistd {
 
         func run() async throws {
             let parsed = try loadConfig(config)
-            do {
-                let store = try Store(path: parsed.databasePath)
+            try readStore(parsed, command: "status") { store in
                 let feeds = try store.feedStates().filter { state in parsed.feeds.contains { $0.name == state.name } }
                 let failing = feeds.filter { $0.errorCount > 0 }
                 let lastCycle = feeds.compactMap { [$0.lastSuccess, $0.lastErrorAt].compactMap { $0 }.max() }.max()
@@ -26,13 +25,8 @@ extension Watchlistd {
                 print("last cycle: \(lastCycle.map(FeedDates.rfc3339) ?? "never")")
                 print("hits:       \(today) today, \(total) in all")
                 for channel in AlertChannel.allCases.map(\.rawValue) {
-                    let counts = ["pending", "sent", "failed"].map { "\($0) \(outbox["\(channel)/\($0)"] ?? 0)" }.joined(separator: ", ")
-                    let label = (channel + ":").padding(toLength: 12, withPad: " ", startingAt: 0)
-                    print(label + counts)
+                    print((channel + ":").padding(toLength: 12, withPad: " ", startingAt: 0) + outboxSummary(outbox, channel: channel))
                 }
-            } catch {
-                printError("watchlistd status: \(error)")
-                throw Exit.ioError
             }
         }
     }

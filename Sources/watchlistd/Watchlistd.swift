@@ -56,6 +56,21 @@ func buildPipeline(_ config: DaemonConfig, logger: Logger) throws -> Pipeline {
     }
 }
 
+/// Reads from the daemon's database, or exits 74 naming the command and the error.
+func readStore<T>(_ config: DaemonConfig, command: String, _ body: (Store) throws -> T) throws -> T {
+    do {
+        return try body(Store(path: config.databasePath))
+    } catch {
+        printError("watchlistd \(command): \(error)")
+        throw Exit.ioError
+    }
+}
+
+/// "pending N, sent N, failed N" for one channel of `Store.outboxCounts()`.
+func outboxSummary(_ counts: [String: Int], channel: String) -> String {
+    ["pending", "sent", "failed"].map { "\($0) \(counts["\(channel)/\($0)"] ?? 0)" }.joined(separator: ", ")
+}
+
 /// Loads the configuration or exits 78 with every problem printed as FILE:LINE: message.
 func loadConfig(_ path: String) throws -> DaemonConfig {
     do {

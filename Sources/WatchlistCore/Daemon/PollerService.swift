@@ -54,6 +54,13 @@ public final class DaemonState: @unchecked Sendable {
         return false
     }
 
+    /// `reload()` between RELOADING=1 and READY=1, as systemd expects around a reload.
+    public func reloadTellingSystemd() {
+        notifier.notify("RELOADING=1\nMONOTONIC_USEC=\(DispatchTime.now().uptimeNanoseconds / 1000)")
+        reload()
+        notifier.notify("READY=1\nSTATUS=\(status())")
+    }
+
     /// The one-line STATUS= summary systemd shows.
     func status() -> String {
         let pipeline = current
@@ -119,9 +126,7 @@ public struct ReloadService: Service {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         await cancelWhenGracefulShutdown {
             for await _ in signals {
-                state.notifier.notify("RELOADING=1\nMONOTONIC_USEC=\(DispatchTime.now().uptimeNanoseconds / 1000)")
-                state.reload()
-                state.notifier.notify("READY=1\nSTATUS=\(state.status())")
+                state.reloadTellingSystemd()
             }
         }
     }
@@ -166,9 +171,7 @@ public struct FileWatchService: Service {
                 if let since = pendingSince, Date().timeIntervalSince(since) >= 1 {
                     pendingSince = nil
                     logger.info("files changed on disk; reloading")
-                    state.notifier.notify("RELOADING=1\nMONOTONIC_USEC=\(DispatchTime.now().uptimeNanoseconds / 1000)")
-                    state.reload()
-                    state.notifier.notify("READY=1\nSTATUS=\(state.status())")
+                    state.reloadTellingSystemd()
                 }
                 try? await Task.sleep(for: .seconds(pendingSince == nil ? 1 : 0.25))
             }
