@@ -84,6 +84,9 @@ public struct DaemonConfig: Sendable {
     /// `backfill:` — when names are added or changed, stored listings this far back are
     /// matched against the new names (default 30d; 0 turns it off).
     public var backfill: TimeInterval = 30 * 86400
+    /// `retention:` — items no longer in their feed, with their hits, are pruned once
+    /// they are this old (default 365d; 0 keeps everything).
+    public var retention: TimeInterval = 365 * 86400
 
     /// True when alerts by e-mail are configured at all.
     public var emailConfigured: Bool { smtp != nil || emailDirectory != nil }
@@ -95,7 +98,7 @@ public struct DaemonConfig: Sendable {
 /// for `format: json` feeds.
 public enum ConfigParser {
     static let schema = LineGrammar.Schema(
-        fileKeys: ["watchlists", "database", "threshold", "email-dir", "backfill"],
+        fileKeys: ["watchlists", "database", "threshold", "email-dir", "backfill", "retention"],
         blocks: [
             "feed": ["name", "interval", "proxy", "format", "items", "title", "link", "id", "date", "body"],
             "smtp": ["from", "bcc", "user", "password-file", "helo", "timeout", "starttls", "grouping", "max-per-hour"],
@@ -125,6 +128,8 @@ public enum ConfigParser {
         var database: String?
         var threshold = 0.8
         var backfill: TimeInterval = 30 * 86400
+        var retention: TimeInterval = 365 * 86400
+        var retentionLine = 0
         var emailDirectory: String?
         var feeds: [FeedConfig] = []
         var smtp: SMTPConfig?
@@ -134,7 +139,7 @@ public enum ConfigParser {
         var block = ""  // the block the current line belongs to ("feed", "smtp", "syslog" or "")
         for line in lines {
             if line.blockStart == nil { block = schema.blocks[line.key] != nil ? line.key : "" }
-            if line.blockStart == nil, ["watchlists", "database", "threshold", "email-dir", "smtp", "syslog"].contains(line.key) {
+            if line.blockStart == nil, ["watchlists", "database", "threshold", "email-dir", "backfill", "retention", "smtp", "syslog"].contains(line.key) {
                 if let first = seen[line.key] {
                     problem(line, "`\(line.key):` given twice (first at line \(first))")
                     continue
@@ -150,6 +155,13 @@ public enum ConfigParser {
                     backfill = TimeInterval(duration.components.seconds)
                 } else {
                     problem(line, "`backfill:` must be a duration up to 366d, like 30d (0 turns backfill off)")
+                }
+            case "retention":
+                retentionLine = line.number
+                if let duration = parseDuration(line.value), duration == .zero || duration >= .seconds(86400) {
+                    retention = TimeInterval(duration.components.seconds)
+                } else {
+                    problem(line, "`retention:` must be a duration of at least 1d, like 365d (0 keeps everything)")
                 }
             case "threshold":
                 if let value = Double(line.value), (0...1).contains(value) { threshold = value } else {
@@ -279,6 +291,10 @@ public enum ConfigParser {
             }
             names[feeds[index].name] = feed.line
         }
+        if retention > 0, retention < backfill {
+            problems.append(Diagnostic(file: file, line: retentionLine,
+                                       message: "`retention:` (\(Int(retention / 86400))d) is shorter than `backfill:` (\(Int(backfill / 86400))d); backfill could not see pruned listings: make retention at least as long"))
+        }
         if let smtp, smtp.from.isEmpty {
             problems.append(Diagnostic(file: file, line: smtp.line, message: "`smtp:` needs a `from:` address in its block"))
         }
@@ -291,7 +307,7 @@ public enum ConfigParser {
         problems = Diagnostic.sortedByLine(problems)
         if problems.contains(where: { $0.severity == .error }) { throw ConfigurationError(problems) }
         return DaemonConfig(file: file, watchlistsDirectory: watchlists!, databasePath: database!, feeds: feeds,
-                            smtp: smtp, emailDirectory: emailDirectory, syslog: syslog, threshold: threshold, backfill: backfill)
+                            smtp: smtp, emailDirectory: emailDirectory, syslog: syslog, threshold: threshold, backfill: backfill, retention: retention)
     }
 
     /// `90s`, `10m`, `1h`, `7d`, or a bare number of seconds.

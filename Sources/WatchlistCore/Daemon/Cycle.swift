@@ -8,6 +8,9 @@ public struct CycleReport: Sendable {
     public var feedsFailed: [String] = []
     public var newItems = 0
     public var newHits = 0
+    /// Items a crash had left stored but unmatched, matched at the start of this cycle.
+    public var recovered = 0
+    public var pruned: Store.PruneReport?
     public var dispatch = DispatchReport()
 }
 
@@ -63,6 +66,13 @@ public struct Pipeline: Sendable {
     /// digest windows and the hourly cap do not hold them back.
     public func runCycle(all: Bool, now: Date = Date()) async throws -> CycleReport {
         var report = CycleReport()
+        // Items stored by a cycle that died before matching them (kill -9, power loss).
+        let leftOver = try store.unmatchedItems()
+        if !leftOver.isEmpty {
+            report.recovered = leftOver.count
+            report.newHits += try matchAndRecord(leftOver)
+            logger.notice("matched items an interrupted cycle had left", metadata: ["items": "\(leftOver.count)"])
+        }
         var due: [(FeedConfig, FeedState)] = []
         for feed in config.feeds {
             let state = try store.feedState(name: feed.name, url: feed.url)
@@ -90,6 +100,29 @@ public struct Pipeline: Sendable {
             }
         }
         report.dispatch = try await dispatcher.dispatch(now: Date(), holdBack: !all)
+        if all { report.pruned = try prune(now: now) }
+        return report
+    }
+
+    /// Matches stored items and records their hits, marking them matched, in one transaction.
+    func matchAndRecord(_ items: [StoredItem]) throws -> Int {
+        guard !items.isEmpty else { return 0 }
+        let results = items.map { (item: $0.id, hits: matcher.match($0.item.matchText, threshold: config.threshold)) }
+        return try store.recordMatches(results, channels: channels(for:), at: Date())
+    }
+
+    /// Applies `retention:` (nothing when it is 0) and logs what was removed.
+    @discardableResult
+    public func prune(now: Date = Date()) throws -> Store.PruneReport? {
+        guard config.retention > 0 else { return nil }
+        let before = store.fileSize()
+        let report = try store.prune(before: now.addingTimeInterval(-config.retention))
+        if report.items > 0 || report.vacuumed {
+            logger.notice("retention applied", metadata: [
+                "items.pruned": "\(report.items)", "hits.pruned": "\(report.hits)", "vacuumed": "\(report.vacuumed)",
+                "db.bytes.before": "\(before)", "db.bytes.after": "\(store.fileSize())",
+            ])
+        }
         return report
     }
 
@@ -134,12 +167,7 @@ public struct Pipeline: Sendable {
                 return .failed(error.description)
             case .success(let items):
                 let fresh = try store.storeItems(feed: state, items: items, at: started)
-                var hits = 0
-                for item in fresh {
-                    let found = matcher.match(item.item.matchText, threshold: config.threshold)
-                    guard !found.isEmpty else { continue }
-                    hits += try store.recordHits(item: item.id, hits: found, channels: channels(for:), at: Date())
-                }
+                let hits = try matchAndRecord(fresh)
                 try store.recordFetchSuccess(feed: state.id, etag: response.etag, lastModified: response.lastModified,
                                              at: started, nextDue: nextDue)
                 log.info("fetched", metadata: ["items": "\(items.count)", "items.new": "\(fresh.count)", "hits.new": "\(hits)"])

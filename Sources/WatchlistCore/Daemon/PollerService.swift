@@ -90,6 +90,7 @@ public struct PollerService: Service {
         state.notifier.notify("READY=1\nSTATUS=\(state.status())")
         // Graceful shutdown cancels the sleep between cycles; that is a normal stop, not an error.
         await cancelWhenGracefulShutdown {
+            var lastPrune = Date.distantPast
             while !Task.isCancelled {
                 let pipeline = state.current
                 do {
@@ -99,6 +100,10 @@ public struct PollerService: Service {
                             "feeds.fetched": "\(report.feedsFetched)", "feeds.failed": "\(report.feedsFailed.count)",
                             "items.new": "\(report.newItems)", "hits.new": "\(report.newHits)",
                         ])
+                    }
+                    if Date().timeIntervalSince(lastPrune) >= 86400 {  // retention: at start, then daily
+                        lastPrune = Date()
+                        try pipeline.prune()
                     }
                     state.notifier.notify("WATCHDOG=1\nSTATUS=\(state.status())")
                 } catch {

@@ -77,6 +77,20 @@ enum Migrations {
                 CREATE INDEX sent_message_customer ON sent_message(customer, sent_at);
                 """)
         }
+        migrator.registerMigration("v3-item-matched-last-seen") { db in
+            // `matched`: the item's hits are recorded (a crash between storing an item and
+            // matching it leaves 0, and the next cycle matches it). `last_seen_at`: the last
+            // fetch whose document held the item; `feed.last_content_at`: the last fetch that
+            // returned a document. Retention prunes only items no longer in their feed.
+            try db.execute(sql: """
+                ALTER TABLE item ADD COLUMN matched INTEGER NOT NULL DEFAULT 1;
+                ALTER TABLE item ADD COLUMN last_seen_at DATETIME;
+                UPDATE item SET last_seen_at = updated_at;
+                CREATE INDEX item_unmatched ON item(matched) WHERE matched = 0;
+                CREATE INDEX item_last_seen ON item(last_seen_at);
+                ALTER TABLE feed ADD COLUMN last_content_at DATETIME;
+                """)
+        }
         return migrator
     }
 }

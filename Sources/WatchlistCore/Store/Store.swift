@@ -159,7 +159,9 @@ public final class Store: Sendable {
     // MARK: Items
 
     /// Stores a fetch's items in one transaction. Returns those that need matching: new
-    /// ones, and known ones whose title or body changed (updated in place, never duplicated).
+    /// ones, known ones whose title or body changed (updated in place, never duplicated),
+    /// and known ones a crash left unmatched. Every item in the document is marked seen
+    /// now, and so is the feed's content (retention never prunes what a feed still holds).
     public func storeItems(feed: FeedState, items: [FeedItem], at now: Date) throws -> [StoredItem] {
         try write { db in
             var result: [StoredItem] = []
@@ -167,26 +169,46 @@ public final class Store: Sendable {
             for item in items {
                 let key = item.dedupKey
                 guard seenKeys.insert(key).inserted else { continue }  // a feed repeating an item in one document
-                if let row = try Row.fetchOne(db, sql: "SELECT id, title, body FROM item WHERE feed_id = ? AND key = ?",
+                if let row = try Row.fetchOne(db, sql: "SELECT id, title, body, matched FROM item WHERE feed_id = ? AND key = ?",
                                               arguments: [feed.id, key]) {
                     let id: Int64 = row["id"]
                     if row["title"] != item.title || row["body"] != item.body {
-                        try db.execute(sql: "UPDATE item SET title = ?, body = ?, updated_at = ? WHERE id = ?",
-                                       arguments: [item.title, item.body, now, id])
+                        try db.execute(sql: "UPDATE item SET title = ?, body = ?, updated_at = ?, last_seen_at = ?, matched = 0 WHERE id = ?",
+                                       arguments: [item.title, item.body, now, now, id])
                         result.append(StoredItem(id: id, feed: feed.name, item: item))
+                    } else {
+                        try db.execute(sql: "UPDATE item SET last_seen_at = ? WHERE id = ?", arguments: [now, id])
+                        if row["matched"] == false { result.append(StoredItem(id: id, feed: feed.name, item: item)) }
                     }
                     continue
                 }
                 try db.execute(sql: """
-                    INSERT INTO item (feed_id, key, guid, link, title, body, published_at, first_seen_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [feed.id, key, item.guid, item.link, item.title, item.body, item.published, now, now])
+                    INSERT INTO item (feed_id, key, guid, link, title, body, published_at, first_seen_at, updated_at, last_seen_at, matched)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+                    """, arguments: [feed.id, key, item.guid, item.link, item.title, item.body, item.published, now, now, now])
                 result.append(StoredItem(id: db.lastInsertedRowID, feed: feed.name, item: item))
             }
-            try db.execute(sql: "UPDATE feed SET items_seen = (SELECT COUNT(*) FROM item WHERE feed_id = ?) WHERE id = ?",
-                           arguments: [feed.id, feed.id])
+            try db.execute(sql: """
+                UPDATE feed SET items_seen = (SELECT COUNT(*) FROM item WHERE feed_id = ?), last_content_at = ? WHERE id = ?
+                """, arguments: [feed.id, now, feed.id])
             return result
         }
+    }
+
+    /// Items stored but not yet matched: what a crash between storing and matching left.
+    public func unmatchedItems() throws -> [StoredItem] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT item.id, feed.name AS feed_name, item.guid, item.link, item.title, item.body, item.published_at
+                FROM item JOIN feed ON feed.id = item.feed_id WHERE item.matched = 0 ORDER BY item.id
+                """).map(Self.storedItem)
+        }
+    }
+
+    static func storedItem(_ row: Row) -> StoredItem {
+        StoredItem(id: row["id"], feed: row["feed_name"],
+                   item: FeedItem(guid: row["guid"], link: row["link"], title: row["title"], body: row["body"],
+                                  published: row["published_at"]))
     }
 
     /// Items first seen since `since`, for backfill.
@@ -195,11 +217,7 @@ public final class Store: Sendable {
             try Row.fetchAll(db, sql: """
                 SELECT item.id, feed.name AS feed_name, item.guid, item.link, item.title, item.body, item.published_at
                 FROM item JOIN feed ON feed.id = item.feed_id WHERE item.first_seen_at >= ? ORDER BY item.id
-                """, arguments: [since]).map { row in
-                StoredItem(id: row["id"], feed: row["feed_name"],
-                           item: FeedItem(guid: row["guid"], link: row["link"], title: row["title"], body: row["body"],
-                                          published: row["published_at"]))
-            }
+                """, arguments: [since]).map(Self.storedItem)
         }
     }
 
@@ -211,6 +229,26 @@ public final class Store: Sendable {
     /// number of new hits.
     @discardableResult
     public func recordHits(item: Int64, hits: [MatchHit], channels: (MatchHit) -> [AlertChannel], at now: Date) throws -> Int {
+        try write { db in try Self.insertHits(db, item: item, hits: hits, channels: channels, at: now) }
+    }
+
+    /// Records the matching of a batch of items in one transaction: their hits and outbox
+    /// rows, and each item marked matched (so a crash before this commits leaves the items
+    /// unmatched, and the next cycle matches them again). Returns the number of new hits.
+    public func recordMatches(_ results: [(item: Int64, hits: [MatchHit])], channels: (MatchHit) -> [AlertChannel],
+                              at now: Date) throws -> Int {
+        try write { db in
+            var inserted = 0
+            for result in results {
+                inserted += try Self.insertHits(db, item: result.item, hits: result.hits, channels: channels, at: now)
+                try db.execute(sql: "UPDATE item SET matched = 1 WHERE id = ?", arguments: [result.item])
+            }
+            return inserted
+        }
+    }
+
+    static func insertHits(_ db: Database, item: Int64, hits: [MatchHit], channels: (MatchHit) -> [AlertChannel],
+                           at now: Date) throws -> Int {
         var best: [String: MatchHit] = [:]
         for hit in hits {
             let key = hit.customer + "\u{0}" + hit.entity
@@ -218,25 +256,23 @@ public final class Store: Sendable {
             best[key] = hit
         }
         let ordered = best.values.sorted { ($0.customer, $0.entity) < ($1.customer, $1.entity) }
-        return try write { db in
-            var inserted = 0
-            for hit in ordered {
-                try db.execute(sql: """
-                    INSERT INTO hit (item_id, customer, entity, name, relation, matched, score, watch_file, watch_line, seen_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(item_id, customer, entity) DO NOTHING
-                    """, arguments: [item, hit.customer, hit.entity, hit.name, hit.relation.rawValue, hit.matched,
-                                     hit.score, hit.file, hit.line, now])
-                guard db.changesCount > 0 else { continue }
-                inserted += 1
-                let hitID = db.lastInsertedRowID
-                for channel in channels(hit) {
-                    try db.execute(sql: "INSERT INTO outbox (hit_id, channel, state, next_attempt_at) VALUES (?, ?, 'pending', ?)",
-                                   arguments: [hitID, channel.rawValue, now])
-                }
+        var inserted = 0
+        for hit in ordered {
+            try db.execute(sql: """
+                INSERT INTO hit (item_id, customer, entity, name, relation, matched, score, watch_file, watch_line, seen_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(item_id, customer, entity) DO NOTHING
+                """, arguments: [item, hit.customer, hit.entity, hit.name, hit.relation.rawValue, hit.matched,
+                                 hit.score, hit.file, hit.line, now])
+            guard db.changesCount > 0 else { continue }
+            inserted += 1
+            let hitID = db.lastInsertedRowID
+            for channel in channels(hit) {
+                try db.execute(sql: "INSERT INTO outbox (hit_id, channel, state, next_attempt_at) VALUES (?, ?, 'pending', ?)",
+                               arguments: [hitID, channel.rawValue, now])
             }
-            return inserted
         }
+        return inserted
     }
 
     static let hitColumns = """
@@ -370,6 +406,62 @@ public final class Store: Sendable {
                 counts["\(row["channel"] as String)/\(row["state"] as String)"] = row["n"]
             }
             return counts
+        }
+    }
+
+    // MARK: Retention
+
+    /// What one pruning removed.
+    public struct PruneReport: Sendable, Equatable {
+        public var items = 0
+        public var hits = 0
+        public var vacuumed = false
+    }
+
+    /// Deletes items last seen in their feed before `cutoff`, with their hits and outbox
+    /// rows, and sent-message records older than `cutoff`. Never deleted: an item its feed
+    /// still holds (seen in the feed's latest document; deleting it would make it new
+    /// again at the next fetch), an item not yet matched, and an item with an alert still
+    /// pending. Then the WAL is checkpointed, and the file is vacuumed when more than a
+    /// quarter of its pages are free (SQLite reuses free pages, so the file otherwise stays
+    /// at its high-water mark; VACUUM rewrites it, which is why it is not run every time).
+    public func prune(before cutoff: Date) throws -> PruneReport {
+        var report = PruneReport()
+        try write { db in
+            let doomed = """
+                SELECT item.id FROM item JOIN feed ON feed.id = item.feed_id
+                WHERE item.last_seen_at < ? AND item.matched = 1
+                  AND (feed.last_content_at IS NULL OR item.last_seen_at < feed.last_content_at)
+                  AND NOT EXISTS (SELECT 1 FROM hit JOIN outbox ON outbox.hit_id = hit.id
+                                  WHERE hit.item_id = item.id AND outbox.state = 'pending')
+                """
+            report.hits = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM hit WHERE item_id IN (\(doomed))", arguments: [cutoff]) ?? 0
+            try db.execute(sql: "DELETE FROM item WHERE id IN (\(doomed))", arguments: [cutoff])  // hits, outbox: ON DELETE CASCADE
+            report.items = db.changesCount
+            try db.execute(sql: "DELETE FROM sent_message WHERE sent_at < ?", arguments: [cutoff])
+            try db.execute(sql: "UPDATE feed SET items_seen = (SELECT COUNT(*) FROM item WHERE feed_id = feed.id)")
+        }
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+                let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+                if pages > 0, free * 4 > pages {
+                    try db.execute(sql: "VACUUM")
+                    try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                    report.vacuumed = true
+                }
+            }
+        } catch {
+            throw StoreError(path: path, underlying: error)
+        }
+        return report
+    }
+
+    /// The size of the database file and its WAL, in bytes.
+    public func fileSize() -> Int64 {
+        [path, path + "-wal"].reduce(0) { total, file in
+            total + (((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.int64Value ?? 0)
         }
     }
 

@@ -160,6 +160,10 @@ struct ConfigGrammarTests {
                     errors: ["1: missing `watchlists:`", "1: missing `database:`", "3: feed name `same`"]),
         GrammarCase(label: "top-level key given twice", text: "watchlists: a\nwatchlists: b\ndatabase: d\n",
                     errors: ["2: `watchlists:` given twice (first at line 1)"]),
+        GrammarCase(label: "retention shorter than backfill", text: "watchlists: w\ndatabase: d\nbackfill: 60d\nretention: 30d\n",
+                    errors: ["4: `retention:` (30d) is shorter than `backfill:` (60d)"]),
+        GrammarCase(label: "retention too short", text: "watchlists: w\ndatabase: d\nretention: 5h\n",
+                    errors: ["3: `retention:` must be a duration of at least 1d"]),
     ]
 
     @Test(arguments: cases)

@@ -20,7 +20,7 @@ struct StoreTests {
         }
         #expect(mode == "wal")
         #expect(tables == ["feed", "hit", "item", "outbox", "sent_message"])
-        #expect(applied == ["v1-feeds-items-hits-outbox", "v2-sent-messages"])
+        #expect(applied == ["v1-feeds-items-hits-outbox", "v2-sent-messages", "v3-item-matched-last-seen"])
         // Opening again applies nothing new and keeps the data.
         _ = try store.feedState(name: "f", url: "http://127.0.0.1/")
         let again = try Store(path: dir.path + "/sub/db.sqlite")
@@ -38,7 +38,13 @@ struct StoreTests {
             FeedItem(guid: nil, link: nil, title: "three", body: "body"),
             FeedItem(guid: "g1", link: "http://x/1", title: "one"),  // repeated in the same document
         ]
+        let stored = try store.storeItems(feed: feed, items: first, at: now)
+        #expect(stored.count == 3)
+        // Until their matching is recorded, stored items come back for matching (a crash in between loses nothing).
+        #expect(try store.unmatchedItems().map(\.id) == stored.map(\.id))
         #expect(try store.storeItems(feed: feed, items: first, at: now).count == 3)
+        #expect(try store.recordMatches(stored.map { (item: $0.id, hits: []) }, channels: { _ in [] }, at: now) == 0)
+        #expect(try store.unmatchedItems().isEmpty)
         // Re-sent, re-ordered, re-dated: nothing new.
         let again = [
             FeedItem(guid: nil, link: nil, title: "three", body: "body"),
@@ -102,5 +108,39 @@ struct StoreTests {
         #expect(try store.hits(customer: "acme").count == 2)
         #expect(try store.hits(customer: "Acme", since: Date().addingTimeInterval(-86400)).count == 1)
         #expect(try store.hits().first?.itemKey == "2")  // newest first
+    }
+
+    @Test func retentionPrunesOnlyOldItemsNoLongerInTheirFeedAndNothingPending() throws {
+        let dir = try TempDir()
+        let store = try Store(path: dir.path + "/db.sqlite")
+        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
+        let day: TimeInterval = 86400
+        let longAgo = Date().addingTimeInterval(-400 * day)
+        let body = String(repeating: "leaked rows ", count: 400)  // enough pages for VACUUM to matter
+        // 400 days ago the feed held items 0..<300; hits on 0 (alert sent), 1 (alert pending) and 2 (no channel).
+        let old = try store.storeItems(feed: feed, items: (0..<300).map { FeedItem(guid: "\($0)", title: "old \($0)", body: body) }, at: longAgo)
+        _ = try store.recordMatches(old.map { item in
+            (item: item.id, hits: item.item.guid == "0" || item.item.guid == "1" ? [hit("A", "E")] : [])
+        }, channels: { _ in [.email] }, at: longAgo)
+        let due = try store.dueOutbox(channel: .email, at: Date())
+        try store.markSent([due.first { $0.hit.itemKey == "0" }!.id], at: longAgo)
+        // Today the feed holds items 299 (still there, seen 400 days ago first) and 300 (new, not yet matched).
+        _ = try store.storeItems(feed: feed, items: [FeedItem(guid: "299", title: "old 299", body: body),
+                                                     FeedItem(guid: "300", title: "new")], at: Date())
+        let sizeBefore = store.fileSize()
+
+        let report = try store.prune(before: Date().addingTimeInterval(-365 * day))
+        let left = try store.pool.read { try String.fetchAll($0, sql: "SELECT guid FROM item ORDER BY id") }
+        #expect(left == ["1", "299", "300"])  // pending alert kept; still in the feed; new
+        #expect(report.items == 298)
+        #expect(report.hits == 1)
+        #expect(report.vacuumed)
+        #expect(store.fileSize() < sizeBefore / 2, "\(store.fileSize()) vs \(sizeBefore)")
+        #expect(try store.outboxCounts() == ["email/pending": 1])
+        #expect(try store.feedStates().first?.itemsSeen == 3)
+        let check = try store.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }
+        #expect(check == "ok")
+        // Nothing old enough is left: a second pass removes nothing and does not vacuum again.
+        #expect(try store.prune(before: Date().addingTimeInterval(-365 * day)) == Store.PruneReport())
     }
 }
