@@ -27,3 +27,13 @@ CURLcode wl_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
 CURLcode wl_curl_getinfo_string(CURL *handle, CURLINFO info, const char **value) {
     return curl_easy_getinfo(handle, info, value);
 }
+
+CURLcode wl_curl_setopt_xferinfo(CURL *handle, wl_curl_xferinfo_callback callback) {
+    CURLcode code = curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
+    if (code != CURLE_OK) return code;
+    return curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
+}
+
+CURLcode wl_curl_setopt_prereq(CURL *handle, wl_curl_prereq_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, callback);
+}

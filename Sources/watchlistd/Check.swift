@@ -23,6 +23,7 @@ extension Watchlistd {
             if let config {
                 do {
                     let parsed = try ConfigParser.load(config)
+                    problems += parsed.warnings
                     directory = directory ?? parsed.watchlistsDirectory
                 } catch let error as ConfigurationError {
                     problems += error.problems

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """A hostile feed server for the tests, on 127.0.0.1. Prints its port.
 
+    hostile_server.py [tls CERT KEY]   (with tls: HTTPS with that certificate)
+
 Paths:
   /ok.xml              a small valid RSS feed naming "Orion Shipping"
   /endless             an endless body (chunked, never ends)
@@ -15,7 +17,10 @@ Paths:
   /bad-utf8            RSS declaring UTF-8 with invalid bytes in a title
   /429                 429 with Retry-After: 120
   /500                 500 every time
+  /echo-headers        the request's headers as a JSON object
+  /hang                sends nothing for 60 s
 """
+import json
 import gzip
 import http.server
 import sys
@@ -98,6 +103,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.send(429, b"slow down", [("Retry-After", "120")])
             elif path == "/500":
                 self.send(500, b"boom")
+            elif path == "/echo-headers":
+                self.send(200, json.dumps({k.lower(): v for k, v in self.headers.items()}).encode(),
+                          [("Content-Type", "application/json")])
+            elif path == "/hang":
+                time.sleep(60)
             else:
                 self.send(404, b"not found")
         except (BrokenPipeError, ConnectionResetError):
@@ -108,6 +118,11 @@ def main():
     exit_with_parent()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if len(sys.argv) == 4 and sys.argv[1] == "tls":
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[2], sys.argv[3])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
     server.serve_forever()
 

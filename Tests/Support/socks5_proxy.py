@@ -3,7 +3,8 @@
 
     socks5_proxy.py LOG TARGET_PORT
 
-Accepts CONNECT (no authentication), logs "DOMAIN name" or "IPV4 a.b.c.d" for each
+Accepts CONNECT, with username/password authentication (RFC 1929) when the client
+offers it (logged as "AUTH user password") and without otherwise; logs "DOMAIN name" or "IPV4 a.b.c.d" for each
 request to LOG, and connects every request to 127.0.0.1:TARGET_PORT whatever was asked,
 so that a test can fetch http://anything.onion/ through it.
 """
@@ -35,8 +36,18 @@ def pipe(a, b):
 def handle(client, log, target_port):
     try:
         version, count = client.recv(2)
-        client.recv(count)
-        client.sendall(b"\x05\x00")
+        methods = client.recv(count)
+        if 2 in methods:
+            client.sendall(b"\x05\x02")
+            _, ulen = client.recv(2)
+            user = client.recv(ulen).decode()
+            plen = client.recv(1)[0]
+            password = client.recv(plen).decode() if plen else ""
+            with open(log, "a") as f:
+                f.write(f"AUTH {user} {password}\n")
+            client.sendall(b"\x01\x00")
+        else:
+            client.sendall(b"\x05\x00")
         version, command, _, atyp = client.recv(4)
         if atyp == 3:
             length = client.recv(1)[0]

@@ -21,6 +21,18 @@ typedef size_t (*wl_curl_data_callback)(char *buffer, size_t size, size_t count,
 /// curl_easy_setopt for the three data callbacks above.
 CURLcode wl_curl_setopt_callback(CURL *handle, CURLoption option, wl_curl_data_callback callback);
 
+/// The signature of CURLOPT_XFERINFOFUNCTION: non-zero aborts the transfer.
+typedef int (*wl_curl_xferinfo_callback)(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
+                                         curl_off_t ultotal, curl_off_t ulnow);
+/// Sets CURLOPT_XFERINFOFUNCTION and turns progress calls on (CURLOPT_NOPROGRESS 0).
+CURLcode wl_curl_setopt_xferinfo(CURL *handle, wl_curl_xferinfo_callback callback);
+
+/// The signature of CURLOPT_PREREQFUNCTION: called once a connection is made, before each
+/// request (every redirect hop too); CURL_PREREQFUNC_ABORT stops the transfer.
+typedef int (*wl_curl_prereq_callback)(void *userdata, char *primary_ip, char *local_ip,
+                                       int primary_port, int local_port);
+CURLcode wl_curl_setopt_prereq(CURL *handle, wl_curl_prereq_callback callback);
+
 /// curl_easy_getinfo for long results (response code, OS errno).
 CURLcode wl_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 /// curl_easy_getinfo for string results (effective URL, primary IP); the string belongs to curl.

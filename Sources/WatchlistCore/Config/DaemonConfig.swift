@@ -2,7 +2,8 @@ import Foundation
 
 /// One `feed:` block.
 public struct FeedConfig: Sendable, Equatable {
-    public enum Format: String, Sendable { case auto, json }
+    /// `auto` sniffs RSS / RDF / Atom / JSON Feed / JSON Lines; `json` and `jsonl` take field paths.
+    public enum Format: String, Sendable { case auto, json, jsonl }
     public var url: String
     public var name: String
     public var interval: Duration
@@ -16,6 +17,22 @@ public struct FeedConfig: Sendable, Equatable {
     public var datePath: String?
     public var bodyPath: String?
     public var line: Int
+    /// `header:` lines, `Name: value` (a value `file:PATH` is read from that file).
+    public var headers: [String] = []
+    public var userAgent: String?
+    /// `proxy-credentials:` — `user:password` read from this file's first line.
+    public var proxyCredentials: String?
+    /// `ca-file:` — verify the server against this CA bundle instead of the system's.
+    public var caFile: String?
+    /// `tls-verify: no` — the feed's explicit opt-out of certificate checks.
+    public var verifyTLS = true
+    /// `allow-internal: yes` — the SSRF guard does not apply. A feed whose URL itself
+    /// names an internal host (127.0.0.1, 10.x, localhost, *.internal) is local already.
+    public var allowInternal = false
+    /// Whether the SSRF guard applies: to feeds not explicitly local.
+    public var guardsInternal: Bool {
+        !allowInternal && !AddressGuard.namesInternalHost(url) && !url.lowercased().hasPrefix("file:")
+    }
 }
 
 /// The `smtp:` block: where e-mail alerts go.
@@ -88,6 +105,9 @@ public struct DaemonConfig: Sendable {
     /// they are this old (default 365d; 0 keeps everything).
     public var retention: TimeInterval = 365 * 86400
 
+    /// Problems that do not stop the daemon (a feed with TLS checks turned off).
+    public var warnings: [Diagnostic] = []
+
     /// True when alerts by e-mail are configured at all.
     public var emailConfigured: Bool { smtp != nil || emailDirectory != nil }
 }
@@ -100,7 +120,8 @@ public enum ConfigParser {
     static let schema = LineGrammar.Schema(
         fileKeys: ["watchlists", "database", "threshold", "email-dir", "backfill", "retention"],
         blocks: [
-            "feed": ["name", "interval", "proxy", "format", "items", "title", "link", "id", "date", "body"],
+            "feed": ["name", "interval", "proxy", "format", "items", "title", "link", "id", "date", "body",
+                     "header", "user-agent", "proxy-credentials", "ca-file", "tls-verify", "allow-internal"],
             "smtp": ["from", "bcc", "user", "password-file", "helo", "timeout", "starttls", "grouping", "max-per-hour"],
             "syslog": ["facility", "app-name", "format", "ca-file"],
         ]
@@ -198,7 +219,43 @@ public enum ConfigParser {
                 if let format = FeedConfig.Format(rawValue: line.value.lowercased()) {
                     feeds[feeds.count - 1].format = format
                 } else {
-                    problem(line, "`format:` must be `auto` or `json`")
+                    problem(line, "`format:` must be `auto`, `json` or `jsonl`")
+                }
+            case "header":
+                if let header = parseHeader(line.value, absolute: absolute, problem: { problem(line, $0) }) {
+                    feeds[feeds.count - 1].headers.append(header)
+                }
+            case "user-agent":
+                if line.value.unicodeScalars.allSatisfy({ (0x20..<0x7f).contains($0.value) }) {
+                    feeds[feeds.count - 1].userAgent = line.value
+                } else {
+                    problem(line, "`user-agent:` must be printable ASCII")
+                }
+            case "proxy-credentials":
+                let path = absolute(line.value)
+                if let text = try? String(contentsOfFile: path, encoding: .utf8),
+                   let first = text.split(whereSeparator: \.isNewline).first, first.contains(":") {
+                    feeds[feeds.count - 1].proxyCredentials = String(first)
+                } else {
+                    problem(line, "`proxy-credentials:` file \(path) must be readable and hold `user:password` on its first line")
+                }
+            case "ca-file" where block == "feed":
+                let path = absolute(line.value)
+                if FileManager.default.isReadableFile(atPath: path) { feeds[feeds.count - 1].caFile = path } else {
+                    problem(line, "`ca-file:` \(path) is not readable; give a PEM CA bundle")
+                }
+            case "tls-verify":
+                if let yes = parseYesNo(line.value) {
+                    feeds[feeds.count - 1].verifyTLS = yes
+                    if !yes {
+                        problems.append(Diagnostic(file: file, line: line.number, message: "`tls-verify: no`: this feed's server certificate is not checked; anyone on the path can feed it listings", severity: .warning))
+                    }
+                } else {
+                    problem(line, "`tls-verify:` must be `yes` or `no`")
+                }
+            case "allow-internal":
+                if let yes = parseYesNo(line.value) { feeds[feeds.count - 1].allowInternal = yes } else {
+                    problem(line, "`allow-internal:` must be `yes` or `no`")
                 }
             case "items": feeds[feeds.count - 1].itemsPath = line.value
             case "title": feeds[feeds.count - 1].titlePath = line.value
@@ -307,7 +364,45 @@ public enum ConfigParser {
         problems = Diagnostic.sortedByLine(problems)
         if problems.contains(where: { $0.severity == .error }) { throw ConfigurationError(problems) }
         return DaemonConfig(file: file, watchlistsDirectory: watchlists!, databasePath: database!, feeds: feeds,
-                            smtp: smtp, emailDirectory: emailDirectory, syslog: syslog, threshold: threshold, backfill: backfill, retention: retention)
+                            smtp: smtp, emailDirectory: emailDirectory, syslog: syslog, threshold: threshold, backfill: backfill,
+                            retention: retention, warnings: problems.filter { $0.severity == .warning })
+    }
+
+    static func parseYesNo(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "yes", "true", "on": return true
+        case "no", "false", "off": return false
+        default: return nil
+        }
+    }
+
+    /// `Name: value`, or `Name: file:PATH` (the value is that file's first line: API keys
+    /// stay out of the configuration). Names are HTTP tokens; values carry no CR, LF or NUL.
+    static func parseHeader(_ text: String, absolute: (String) -> String, problem: (String) -> Void) -> String? {
+        guard let colon = text.firstIndex(of: ":") else {
+            problem("`header:` must be `Name: value`, like `X-Api-Key: file:keys/ransom.key`")
+            return nil
+        }
+        let name = text[..<colon].trimmingCharacters(in: .whitespaces)
+        var value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let token = CharacterSet(charactersIn: "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        guard !name.isEmpty, name.unicodeScalars.allSatisfy(token.contains) else {
+            problem("`header:` name `\(name)` is not a valid HTTP header name")
+            return nil
+        }
+        if value.hasPrefix("file:") {
+            let path = absolute(String(value.dropFirst(5)))
+            guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+                problem("`header:` \(name): cannot read \(path); the file holds the header's value on its first line")
+                return nil
+            }
+            value = contents.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        }
+        guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
+            problem("`header:` \(name): the value holds control characters")
+            return nil
+        }
+        return name + ": " + value
     }
 
     /// `90s`, `10m`, `1h`, `7d`, or a bare number of seconds.

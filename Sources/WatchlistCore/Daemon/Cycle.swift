@@ -30,7 +30,7 @@ public struct Pipeline: Sendable {
     /// Loads the watchlists, opens the store, and wires the alert channels.
     public static func build(config: DaemonConfig, logger: Logger, store existing: Store? = nil) throws -> Pipeline {
         let (watchlists, warnings) = try WatchlistParser.loadDirectory(config.watchlistsDirectory)
-        for warning in warnings { logger.warning("\(warning.description)") }
+        for warning in config.warnings + warnings { logger.warning("\(warning.description)") }
         let matcher = Matcher(watchlists: watchlists)
         let store = try existing ?? Store(path: config.databasePath)
         var mail: (any MailTransport)?
@@ -81,7 +81,7 @@ public struct Pipeline: Sendable {
         try await withThrowingTaskGroup(of: FeedOutcome.self) { group in
             var next = 0
             func startNext() {
-                guard next < due.count else { return }
+                guard next < due.count, !Task.isCancelled else { return }  // stopping: start no more feeds
                 let (feed, state) = due[next]
                 next += 1
                 group.addTask { try await self.poll(feed, state: state) }
@@ -89,6 +89,7 @@ public struct Pipeline: Sendable {
             for _ in 0..<min(concurrency, due.count) { startNext() }
             while let outcome = try await group.next() {
                 switch outcome {
+                case .cancelled: break
                 case .notModified: report.feedsNotModified += 1
                 case .fetched(let items, let hits):
                     report.feedsFetched += 1
@@ -99,6 +100,7 @@ public struct Pipeline: Sendable {
                 startNext()
             }
         }
+        if Task.isCancelled { return report }  // stopping: pending alerts stay in the outbox for the next start
         report.dispatch = try await dispatcher.dispatch(now: Date(), holdBack: !all)
         if all { report.pruned = try prune(now: now) }
         return report
@@ -127,6 +129,7 @@ public struct Pipeline: Sendable {
     }
 
     enum FeedOutcome: Sendable {
+        case cancelled
         case notModified
         case fetched(items: Int, hits: Int)
         case failed(String)
@@ -143,9 +146,19 @@ public struct Pipeline: Sendable {
         log[metadataKey: "feed.name"] = "\(feed.name)"
         log[metadataKey: "feed.url"] = "\(feed.url)"
         let started = Date()
-        let interval = TimeInterval(feed.interval.components.seconds)
-        let request = FetchRequest(feed: feed.name, url: feed.url, proxy: feed.proxy, etag: state.etag, lastModified: state.lastModified)
+        // ±10% jitter, so feeds configured together do not keep firing together.
+        let interval = TimeInterval(feed.interval.components.seconds) * Double.random(in: 0.9...1.1)
+        var request = FetchRequest(feed: feed.name, url: feed.url, proxy: feed.proxy, etag: state.etag, lastModified: state.lastModified)
+        request.headers = feed.headers
+        request.userAgent = feed.userAgent ?? FetchRequest.defaultUserAgent
+        request.proxyCredentials = feed.proxyCredentials
+        request.caFile = feed.caFile
+        request.verifyTLS = feed.verifyTLS
+        request.refuseInternal = feed.guardsInternal
         switch await fetcher.fetch(request) {
+        case .failure(let error) where error.kind == .cancelled:
+            log.info("fetch stopped: shutting down")
+            return .cancelled
         case .failure(let error):
             let wait = max(Double(error.retryAfter ?? 0), Self.backoff(interval: feed.interval, errors: state.errorCount))
             try store.recordFetchError(feed: state.id, message: error.description, at: started, nextDue: started.addingTimeInterval(wait))

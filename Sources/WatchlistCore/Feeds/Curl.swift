@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Synchronization
 
 /// The only place that touches libcurl. One `CurlEasy` per transfer; it is not
 /// thread-safe and not `Sendable`: create, configure, perform and drop it on one thread.
@@ -17,6 +18,17 @@ final class CurlEasy {
         var headers: [(String, String)] = []
         var upload = Data()
         var uploadOffset = 0
+        var abort: Abort?
+        /// Set when the address guard refused a connection: the address it refused.
+        var refusedAddress: String?
+    }
+
+    /// Asks a running transfer to stop (from any thread); the transfer ends with
+    /// CURLE_ABORTED_BY_CALLBACK at curl's next progress call (within about a second).
+    final class Abort: Sendable {
+        private let flag = Atomic<Bool>(false)
+        func cancel() { flag.store(true, ordering: .relaxed) }
+        var isCancelled: Bool { flag.load(ordering: .relaxed) }
     }
 
     private static let globalInit: Bool = {
@@ -114,6 +126,32 @@ final class CurlEasy {
         }
         wl_curl_setopt_pointer(handle, CURLOPT_READDATA, Unmanaged.passUnretained(sink).toOpaque())
     }
+
+    /// Stops the transfer once `abort` is cancelled.
+    func abortWhen(_ abort: Abort) {
+        sink.abort = abort
+        wl_curl_setopt_xferinfo(handle) { userdata, _, _, _, _ in
+            Unmanaged<Sink>.fromOpaque(userdata!).takeUnretainedValue().abort?.isCancelled == true ? 1 : 0
+        }
+        wl_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(sink).toOpaque())
+    }
+
+    /// Refuses every connection whose peer is an internal address (see `AddressGuard`),
+    /// checked on the connected address before each request, so every redirect hop and
+    /// every address a name resolves to is covered, not only the first.
+    func refuseInternalAddresses() {
+        wl_curl_setopt_prereq(handle) { userdata, primary, _, _, _ in
+            let sink = Unmanaged<Sink>.fromOpaque(userdata!).takeUnretainedValue()
+            let address = primary.map { String(cString: $0) } ?? ""
+            guard AddressGuard.isInternal(address) else { return Int32(CURL_PREREQFUNC_OK) }
+            sink.refusedAddress = address
+            return Int32(CURL_PREREQFUNC_ABORT)
+        }
+        wl_curl_setopt_pointer(handle, CURLOPT_PREREQDATA, Unmanaged.passUnretained(sink).toOpaque())
+    }
+
+    var refusedAddress: String? { sink.refusedAddress }
+    var aborted: Bool { sink.abort?.isCancelled == true }
 
     /// Writes raw bytes on a connect-only connection (curl_easy_send).
     func sendRaw(_ buffer: UnsafeRawPointer, _ length: Int, _ sent: inout Int) -> CURLcode {

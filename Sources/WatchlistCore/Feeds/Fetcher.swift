@@ -16,7 +16,18 @@ public struct FetchRequest: Sendable {
     public var lowSpeedBytes: Int = 10
     public var lowSpeedSeconds: Int = 30
     public var maxRedirects: Int = 5
-    public var userAgent = "watchlistd/0.1 (+https://github.com/watchlistd)"
+    public var userAgent = FetchRequest.defaultUserAgent
+    public static let defaultUserAgent = "watchlistd/0.1 (+https://github.com/watchlistd)"
+    /// Extra request headers, `Name: value` (API keys, from `header:` lines).
+    public var headers: [String] = []
+    /// `user:password` for the proxy (from `proxy-credentials:`); never logged.
+    public var proxyCredentials: String?
+    /// A CA bundle to verify the server with instead of the system's.
+    public var caFile: String?
+    /// `tls-verify: no` — the feed's explicit opt-out; logged as a warning at load.
+    public var verifyTLS = true
+    /// Refuse connections to internal addresses (the SSRF guard), checked on every hop.
+    public var refuseInternal = false
 
     public init(feed: String, url: String, proxy: String? = nil, etag: String? = nil, lastModified: String? = nil) {
         self.feed = feed
@@ -40,7 +51,7 @@ public struct FetchResponse: Sendable {
 /// Why a fetch failed, with the feed and URL the operator needs to look at.
 public struct FetchError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
-        case timeout, connect, dns, tls, tooLarge, tooManyRedirects, protocolRefused
+        case timeout, connect, dns, tls, tooLarge, tooManyRedirects, protocolRefused, internalAddress, cancelled
         case http(Int)
         case other(String)
     }
@@ -61,6 +72,9 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
         case .tooLarge: advice = "the body exceeds the size limit; the feed is refused"
         case .tooManyRedirects: advice = "too many redirects; fix the feed URL"
         case .protocolRefused: advice = "only http:// and https:// are followed; a redirect to another scheme is refused"
+        case .internalAddress:
+            advice = "the feed led to an internal address and the SSRF guard refused it; if the feed really is internal, set `allow-internal: yes` in its block"
+        case .cancelled: advice = "the daemon is stopping; the feed is fetched again at the next start"
         case .http(let status): advice = "HTTP \(status) from the server"
         case .other: advice = "see the detail"
         }
@@ -75,12 +89,19 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
 public struct Fetcher: Sendable {
     public init() {}
 
+    /// Fetches on the curl queue; cancelling the calling task aborts the transfer.
     public func fetch(_ request: FetchRequest) async -> Result<FetchResponse, FetchError> {
-        await CurlEasy.run { Self.fetchBlocking(request) }
+        let abort = CurlEasy.Abort()
+        return await withTaskCancellationHandler {
+            await CurlEasy.run { Self.fetchBlocking(request, abort: abort) }
+        } onCancel: {
+            abort.cancel()
+        }
     }
 
-    static func fetchBlocking(_ request: FetchRequest) -> Result<FetchResponse, FetchError> {
+    static func fetchBlocking(_ request: FetchRequest, abort: CurlEasy.Abort = CurlEasy.Abort()) -> Result<FetchResponse, FetchError> {
         let curl = CurlEasy()
+        curl.abortWhen(abort)
         let isFile = request.url.lowercased().hasPrefix("file://")
         curl.set(CURLOPT_URL, request.url)
         curl.set(CURLOPT_PROTOCOLS_STR, isFile ? "file" : "http,https")
@@ -91,12 +112,20 @@ public struct Fetcher: Sendable {
         curl.set(CURLOPT_TIMEOUT, request.totalTimeout)
         curl.set(CURLOPT_LOW_SPEED_LIMIT, request.lowSpeedBytes)
         curl.set(CURLOPT_LOW_SPEED_TIME, request.lowSpeedSeconds)
-        curl.set(CURLOPT_SSL_VERIFYPEER, 1)
-        curl.set(CURLOPT_SSL_VERIFYHOST, 2)
+        curl.set(CURLOPT_SSL_VERIFYPEER, request.verifyTLS ? 1 : 0)
+        curl.set(CURLOPT_SSL_VERIFYHOST, request.verifyTLS ? 2 : 0)
+        if let caFile = request.caFile { curl.set(CURLOPT_CAINFO, caFile) }
         curl.set(CURLOPT_ACCEPT_ENCODING, "")  // every encoding curl can decode: gzip, deflate, br, zstd
         curl.set(CURLOPT_USERAGENT, request.userAgent)
-        if let proxy = request.proxy { curl.set(CURLOPT_PROXY, proxy) }
+        if let proxy = request.proxy {
+            curl.set(CURLOPT_PROXY, proxy)
+            if let credentials = request.proxyCredentials { curl.set(CURLOPT_PROXYUSERPWD, credentials) }
+        } else if request.refuseInternal {
+            // Through a proxy the connected address is the proxy's; the guard applies to direct fetches.
+            curl.refuseInternalAddresses()
+        }
         var headers = ["Accept: application/rss+xml, application/atom+xml, application/feed+json, application/json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"]
+        headers += request.headers
         if let etag = request.etag { headers.append("If-None-Match: " + etag) }
         if let lastModified = request.lastModified { headers.append("If-Modified-Since: " + lastModified) }
         curl.set(CURLOPT_HTTPHEADER, list: headers)
@@ -105,6 +134,12 @@ public struct Fetcher: Sendable {
         let code = curl.perform()
         func failure(_ kind: FetchError.Kind, _ detail: String) -> Result<FetchResponse, FetchError> {
             .failure(FetchError(kind: kind, feed: request.feed, url: request.url, detail: detail))
+        }
+        if curl.aborted {
+            return failure(.cancelled, "transfer stopped at shutdown")
+        }
+        if let address = curl.refusedAddress {
+            return failure(.internalAddress, "refused to connect to internal address \(address) (at \(curl.effectiveURL ?? request.url))")
         }
         if curl.bodyTooLarge {
             return failure(.tooLarge, "body larger than \(request.maxBytes) bytes (after decompression)")
