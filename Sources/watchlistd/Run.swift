@@ -39,7 +39,7 @@ extension Watchlistd {
             }
             let state = DaemonState(pipeline: pipeline, configPath: config)
             let group = ServiceGroup(
-                services: [PollerService(state: state), ReloadService(state: state), FileWatchService(state: state)],
+                services: [PollerService(state: state), AlertService(state: state), ReloadService(state: state), FileWatchService(state: state)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger)
             try await group.run()

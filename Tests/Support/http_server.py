@@ -4,11 +4,14 @@
     http_server.py DIR
 
 Prints the port, then serves DIR with ETag / Last-Modified support (304 on a match).
+A query `?delay=N` holds the response back N seconds (a slow feed).
 Every request is appended to DIR/../requests.log as "METHOD PATH IF-NONE-MATCH".
 """
 import http.server
 import os
 import sys
+import time
+import urllib.parse
 
 from helpers import exit_with_parent
 
@@ -21,6 +24,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
     def send_head(self):
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        if "delay" in query:
+            time.sleep(float(query["delay"][0]))
         with open(os.path.join(self.directory, "..", "requests.log"), "a") as log:
             log.write(f"{self.command} {self.path} {self.headers.get('If-None-Match', '-')}\n")
         path = self.translate_path(self.path)

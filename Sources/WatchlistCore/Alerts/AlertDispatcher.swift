@@ -79,8 +79,6 @@ public struct AlertDispatcher: Sendable {
         return results
     }
 
-    /// Set by the environment variable WATCHLISTD_TEST_CRASH_AFTER_ACCEPT=1 (tests only).
-    static let crashAfterAcceptance = ProcessInfo.processInfo.environment["WATCHLISTD_TEST_CRASH_AFTER_ACCEPT"] == "1"
 
     static func retryDelay(attempts: Int) -> TimeInterval {
         min(3600, 60 * pow(2, Double(min(attempts, 10))))
@@ -139,11 +137,7 @@ public struct AlertDispatcher: Sendable {
                         logger.error("alert e-mail failed", metadata: ["customer": "\(customer)", "error": "\(error.description)"])
                         break
                     }
-                    if Self.crashAfterAcceptance {
-                        // Fault injection for the crash tests: die like kill -9 would, after the
-                        // server accepted the message and before it is marked sent.
-                        kill(getpid(), SIGKILL)
-                    }
+                    FaultInjection.crashPoint(.afterMailAccepted)
                     try store.markSent(ids, at: now, messageID: message.messageID, customer: customer)
                     report.messagesSent += 1
                     report.hitsMailed += ids.count

@@ -64,7 +64,8 @@ public struct Pipeline: Sendable {
     /// them, record hits with their outbox rows, then deliver every due alert.
     /// With `all` (`run --once`), every feed is fetched and every due alert delivered:
     /// digest windows and the hourly cap do not hold them back.
-    public func runCycle(all: Bool, now: Date = Date()) async throws -> CycleReport {
+    /// The daemon passes `dispatch: false`: its `AlertService` delivers instead.
+    public func runCycle(all: Bool, dispatch: Bool = true, now: Date = Date()) async throws -> CycleReport {
         var report = CycleReport()
         // Items stored by a cycle that died before matching them (kill -9, power loss).
         let leftOver = try store.unmatchedItems()
@@ -100,7 +101,7 @@ public struct Pipeline: Sendable {
                 startNext()
             }
         }
-        if Task.isCancelled { return report }  // stopping: pending alerts stay in the outbox for the next start
+        if Task.isCancelled || !dispatch { return report }  // stopping: pending alerts stay in the outbox
         report.dispatch = try await dispatcher.dispatch(now: Date(), holdBack: !all)
         if all { report.pruned = try prune(now: now) }
         return report
@@ -180,7 +181,9 @@ public struct Pipeline: Sendable {
                 return .failed(error.description)
             case .success(let items):
                 let fresh = try store.storeItems(feed: state, items: items, at: started)
+                FaultInjection.crashPoint(.afterStoreItems)
                 let hits = try matchAndRecord(fresh)
+                FaultInjection.crashPoint(.afterRecordHits)
                 try store.recordFetchSuccess(feed: state.id, etag: response.etag, lastModified: response.lastModified,
                                              at: started, nextDue: nextDue)
                 log.info("fetched", metadata: ["items": "\(items.count)", "items.new": "\(fresh.count)", "hits.new": "\(hits)"])

@@ -12,6 +12,8 @@ public final class DaemonState: @unchecked Sendable {
     // @unchecked: `pipeline` is only read and written under `lock`.
     private let lock = NSLock()
     private var pipeline: Pipeline
+    private var dispatchRequested = false
+    private var cycleStarted: Date?
     public let configPath: String
     public let notifier: SystemdNotifier
 
@@ -27,6 +29,25 @@ public final class DaemonState: @unchecked Sendable {
         return pipeline
     }
 
+    /// Asks the alert service to deliver now (new hits were recorded).
+    public func requestDispatch() {
+        lock.withLock { dispatchRequested = true }
+    }
+
+    /// Takes the dispatch request, if any.
+    func takeDispatchRequest() -> Bool {
+        lock.withLock {
+            defer { dispatchRequested = false }
+            return dispatchRequested
+        }
+    }
+
+    /// When the poll cycle in progress began (nil between cycles).
+    var cycleInProgressSince: Date? {
+        get { lock.withLock { cycleStarted } }
+        set { lock.withLock { cycleStarted = newValue } }
+    }
+
     /// Re-reads the configuration and every watchlist. A file with errors is rejected
     /// (each problem logged as FILE:LINE) and the last good version stays in force.
     @discardableResult
@@ -40,7 +61,9 @@ public final class DaemonState: @unchecked Sendable {
             lock.unlock()
             old.logger.notice("reloaded", metadata: ["config": "\(configPath)", "names": "\(fresh.matcher.nameCount)"])
             do {
-                try Backfill.run(Backfill.changes(from: old.watchlists, to: fresh.watchlists), pipeline: fresh)
+                if try Backfill.run(Backfill.changes(from: old.watchlists, to: fresh.watchlists), pipeline: fresh) > 0 {
+                    requestDispatch()
+                }
             } catch {
                 old.logger.error("backfill failed; new names apply from now on", metadata: ["error": "\(error)"])
             }
@@ -94,7 +117,10 @@ public struct PollerService: Service {
             while !Task.isCancelled {
                 let pipeline = state.current
                 do {
-                    let report = try await pipeline.runCycle(all: false)
+                    state.cycleInProgressSince = Date()
+                    defer { state.cycleInProgressSince = nil }
+                    let report = try await pipeline.runCycle(all: false, dispatch: false)
+                    if report.newHits > 0 { state.requestDispatch() }
                     if report.feedsFetched + report.feedsFailed.count > 0 {
                         logger.info("cycle done", metadata: [
                             "feeds.fetched": "\(report.feedsFetched)", "feeds.failed": "\(report.feedsFailed.count)",
@@ -116,6 +142,44 @@ public struct PollerService: Service {
         }
         state.notifier.notify("STOPPING=1")
         logger.info("watchlistd stopped")
+    }
+}
+
+/// Delivers alerts from the outbox: as soon as the poller has recorded new hits (after
+/// its cycle, so one cycle's hits go out together), and every 15 s for retries and digest
+/// windows, which also covers hits of a cycle held up by a slow feed for over 30 s. A
+/// send in progress at shutdown is finished; what is still pending stays in the outbox.
+public struct AlertService: Service {
+    let state: DaemonState
+
+    public init(state: DaemonState) {
+        self.state = state
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var lastRun = Date()
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                let requested = state.takeDispatchRequest()
+                let cycleSince = state.cycleInProgressSince
+                let tick = Date().timeIntervalSince(lastRun) >= 15 && (cycleSince.map { Date().timeIntervalSince($0) > 30 } ?? true)
+                guard requested || tick, !Task.isCancelled else { continue }
+                lastRun = Date()
+                let pipeline = state.current
+                do {
+                    let report = try await pipeline.dispatcher.dispatch(now: Date(), holdBack: true)
+                    if report.messagesSent + report.syslogRecords + report.failures.count > 0 {
+                        pipeline.logger.info("alerts delivered", metadata: [
+                            "mail.messages": "\(report.messagesSent)", "syslog.records": "\(report.syslogRecords)",
+                            "alerts.failed": "\(report.failures.count)",
+                        ])
+                    }
+                } catch {
+                    pipeline.logger.error("alert delivery failed; the outbox keeps them for the next try", metadata: ["error": "\(error)"])
+                }
+            }
+        }
     }
 }
 

@@ -354,7 +354,7 @@ struct CrashTests {
             """)
         let config = dir.path + "/watchlistd.conf"
         // The process dies (SIGKILL) right after the server accepted the first message.
-        let crashed = try runBinary(["run", "--once", "--config", config], environment: ["WATCHLISTD_TEST_CRASH_AFTER_ACCEPT": "1"])
+        let crashed = try runBinary(["run", "--once", "--config", config], environment: ["WATCHLISTD_TEST_CRASH_AT": "after-mail-accepted"])
         #expect(crashed.status == 128 + SIGKILL)
         let afterCrash = try ReceivedMail.all(in: dir.path + "/mail")
         #expect(afterCrash.count == 1)
