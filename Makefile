@@ -12,7 +12,7 @@ BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev libopencc-dev libicu-dev pkg-c
 TEST_DEPS := python3 python3-aiosmtpd python3-seccomp openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build demo test bench clean
+.PHONY: all deps test-deps build demo test bench clean release install deb check-unit check-deb
 
 all: build
 
@@ -58,5 +58,78 @@ bench: deps
 	$(SWIFT) build -c release
 	python3 scripts/bench.py $(BENCH_ARGS)
 
+# ---- Installing and packaging -------------------------------------------------
+# The release binary links the Swift runtime and Foundation statically: it needs only
+# Debian's shared libraries (libcurl, libsqlite3, libxml2, ICU, OpenCC, libc).
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/watchlistd
+RELEASE_BIN := $(ROOT)/.build-static/release/watchlistd
+
+release: deps
+	$(SWIFT) build -c release --static-swift-stdlib --build-path .build-static
+
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: binary, unit, example config (kept
+# if one is already there), example watchlists. Enables and starts nothing.
+install: release
+	install -D -m 0755 $(RELEASE_BIN) $(DESTDIR)$(BINDIR)/watchlistd
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed -e 's|/usr/bin/watchlistd|$(BINDIR)/watchlistd|g' -e 's|/etc/watchlistd/|$(SYSCONFDIR)/watchlistd/|g' \
+	    systemd/watchlistd.service > $(DESTDIR)$(UNITDIR)/watchlistd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/watchlistd.service
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/watchlistd/watchlists
+	[ -e $(DESTDIR)$(SYSCONFDIR)/watchlistd/watchlistd.conf ] || \
+	    sed 's|/etc/watchlistd/|$(SYSCONFDIR)/watchlistd/|g' systemd/watchlistd.conf > $(DESTDIR)$(SYSCONFDIR)/watchlistd/watchlistd.conf
+	install -d -m 0755 $(DESTDIR)$(DOCDIR)/examples/watchlists
+	install -m 0644 README.md docs/ARCHITECTURE.md docs/matching.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 systemd/watchlistd.conf $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 watchlists/*.watch $(DESTDIR)$(DOCDIR)/examples/watchlists/
+	@echo "installed; to start: systemctl daemon-reload && systemctl enable --now watchlistd"
+
+# make deb: a Debian package built with dpkg-deb. Depends: computed by dpkg-shlibdeps
+# (libcurl raised to 7.85 for CURLOPT_PROTOCOLS_STR and CURLOPT_PREREQFUNCTION). Its
+# postinst reloads systemd's unit list and enables and starts nothing.
+DEB_STAGE := $(ROOT)/.build-static/deb
+DEB_ARCH = $(shell dpkg --print-architecture)
+DEB := $(ROOT)/.build-static/watchlistd_$(VERSION)_$(DEB_ARCH).deb
+
+deb: release
+	@$(MAKE) --no-print-directory deps EXTRA_DEPS="dpkg-dev binutils"
+	rm -rf $(DEB_STAGE) && mkdir -p $(DEB_STAGE)/DEBIAN
+	$(MAKE) --no-print-directory install DESTDIR=$(DEB_STAGE) PREFIX=/usr SYSCONFDIR=/etc UNITDIR=/lib/systemd/system
+	strip --strip-unneeded $(DEB_STAGE)/usr/bin/watchlistd
+	cd $(DEB_STAGE) && mkdir -p debian && printf 'Source: watchlistd\n\nPackage: watchlistd\nArchitecture: any\n' > debian/control && \
+	  dpkg-shlibdeps -O usr/bin/watchlistd 2>/dev/null | sed -n 's/^shlibs:Depends=//p' \
+	  | sed 's/libcurl4 ([^)]*)/libcurl4 (>= 7.85.0)/' > ../depends && rm -rf debian
+	{ echo "Package: watchlistd"; echo "Version: $(VERSION)"; echo "Architecture: $(DEB_ARCH)"; \
+	  echo "Maintainer: watchlistd developers <watchlistd@localhost>"; echo "Section: net"; echo "Priority: optional"; \
+	  echo "Depends: $$(cat $(ROOT)/.build-static/depends)"; \
+	  echo "Installed-Size: $$(du -sk --exclude=DEBIAN $(DEB_STAGE) | cut -f1)"; \
+	  echo "Description: watches leak-site and breach feeds for customers' names"; \
+	  echo " Polls dark-web, leak-site and breach feeds; matches customers' companies,"; \
+	  echo " subsidiaries, JV partners and domains in English, Chinese and Japanese;"; \
+	  echo " alerts by e-mail and syslog. The service is installed, not enabled."; } > $(DEB_STAGE)/DEBIAN/control
+	echo /etc/watchlistd/watchlistd.conf > $(DEB_STAGE)/DEBIAN/conffiles
+	install -m 0755 systemd/deb-postinst $(DEB_STAGE)/DEBIAN/postinst
+	install -m 0755 systemd/deb-postrm $(DEB_STAGE)/DEBIAN/postrm
+	dpkg-deb --root-owner-group --build $(DEB_STAGE) $(DEB)
+	@echo "built $(DEB)"
+
+# The package: contents, dependencies, no Swift runtime, nothing enabled by postinst.
+check-deb: deb
+	@$(MAKE) --no-print-directory deps EXTRA_DEPS=python3-seccomp
+	scripts/check-deb.sh $(DEB)
+
+# The unit: systemd-analyze verify (against an installed copy, so ExecStart= exists)
+# and the offline security score (must stay at or below 1.5).
+check-unit: release
+	@$(MAKE) --no-print-directory deps EXTRA_DEPS=systemd
+	rm -rf $(ROOT)/.build-static/unit-root
+	$(MAKE) --no-print-directory install DESTDIR=$(ROOT)/.build-static/unit-root PREFIX=/usr SYSCONFDIR=/etc UNITDIR=/lib/systemd/system
+	scripts/check-unit.sh $(ROOT)/.build-static/unit-root
+
 clean:
-	rm -rf .build $(DEMO)
+	rm -rf .build .build-static $(DEMO)

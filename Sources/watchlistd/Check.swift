@@ -35,6 +35,9 @@ extension Watchlistd {
                     let (lists, warnings) = try WatchlistParser.loadDirectory(directory)
                     problems += warnings
                     for list in lists { problems += RiskyNames.warnings(for: list) }
+                    if lists.isEmpty {
+                        problems.append(Diagnostic(file: directory, line: 0, message: "no *.watch files: nothing will be matched; add one watchlist per customer (examples: /usr/share/doc/watchlistd/examples/watchlists)", severity: .warning))
+                    }
                     let entities = lists.reduce(0) { $0 + $1.entities.count }
                     let names = lists.reduce(0) { $0 + $1.entities.reduce(0) { $0 + $1.names.count } }
                     summary = "\(lists.count) watchlists, \(entities) entities, \(names) names"
