@@ -47,6 +47,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `make conformance`: the parser over third-party corpora in ../shared/data (not a test).
+        .executableTarget(
+            name: "watchlistd-conformance",
+            dependencies: ["WatchlistCore"]
+        ),
         .testTarget(
             name: "WatchlistCoreTests",
             dependencies: [

@@ -4,7 +4,8 @@
     http_server.py DIR
 
 Prints the port, then serves DIR with ETag / Last-Modified support (304 on a match).
-A query `?delay=N` holds the response back N seconds (a slow feed).
+A query `?delay=N` holds the response back N seconds (a slow feed). A file FILE.content-type
+next to FILE gives the Content-Type header to send with it (an HTTP charset).
 Every request is appended to DIR/../requests.log as "METHOD PATH IF-NONE-MATCH".
 """
 import http.server
@@ -17,6 +18,13 @@ from helpers import exit_with_parent
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
+    def guess_type(self, path):
+        sidecar = path + ".content-type"
+        if os.path.isfile(sidecar):
+            with open(sidecar) as f:
+                return f.read().strip()
+        return super().guess_type(path)
+
     def end_headers(self):
         path = self.translate_path(self.path)
         if os.path.isfile(path):

@@ -29,6 +29,28 @@ public struct FeedConfig: Sendable, Equatable {
     /// `allow-internal: yes` — the SSRF guard does not apply. A feed whose URL itself
     /// names an internal host (127.0.0.1, 10.x, localhost, *.internal) is local already.
     public var allowInternal = false
+    /// A feed with the defaults a `feed:` line gets.
+    public init(url: String, name: String, format: Format = .auto) {
+        self.init(url: url, name: name, interval: .seconds(600), proxy: nil, format: format, itemsPath: "$", titlePath: "title",
+                  linkPath: nil, idPath: nil, datePath: nil, bodyPath: nil, line: 0)
+    }
+
+    init(url: String, name: String, interval: Duration, proxy: String?, format: Format, itemsPath: String, titlePath: String,
+         linkPath: String?, idPath: String?, datePath: String?, bodyPath: String?, line: Int) {
+        self.url = url
+        self.name = name
+        self.interval = interval
+        self.proxy = proxy
+        self.format = format
+        self.itemsPath = itemsPath
+        self.titlePath = titlePath
+        self.linkPath = linkPath
+        self.idPath = idPath
+        self.datePath = datePath
+        self.bodyPath = bodyPath
+        self.line = line
+    }
+
     /// Whether the SSRF guard applies: to feeds not explicitly local.
     public var guardsInternal: Bool {
         !allowInternal && !AddressGuard.namesInternalHost(url) && !url.lowercased().hasPrefix("file:")

@@ -173,7 +173,7 @@ public struct Pipeline: Sendable {
                 log.debug("not modified")
                 return .notModified
             }
-            switch FeedParser.parse(response.body, feed: feed) {
+            switch FeedParser.parse(response.body, feed: feed, contentType: response.contentType) {
             case .failure(let error):
                 let wait = Self.backoff(interval: feed.interval, errors: state.errorCount)
                 try store.recordFetchError(feed: state.id, message: error.description, at: started, nextDue: started.addingTimeInterval(wait))

@@ -10,19 +10,51 @@ public struct ParseError: Error, Sendable, CustomStringConvertible {
     public var description: String { "feed \(feed): \(message)" }
 }
 
-/// The one entry point from bytes to items: sniffs the format and hands off to the
-/// XML reader (RSS 0.9x / 1.0 RDF / 2.0, Atom) or the JSON reader (JSON Feed, or a plain
-/// JSON API through the feed's field paths).
+/// A parsed document: its items, and what the conformance run and `feeds` report.
+public struct ParsedFeed: Sendable {
+    public enum Format: String, Sendable { case rss, atom, rdf, jsonFeed = "json-feed", json, jsonLines = "json-lines" }
+    public var format: Format
+    public var title: String?
+    public var link: String?
+    public var items: [FeedItem]
+    /// The encoding the bytes were read as, and where that came from.
+    public var encoding: String
+    public var encodingSource: DecodedText.Source
+}
+
+/// The one entry point from bytes to items: decodes (see `Charset`), sniffs the format
+/// and hands off to the XML reader (RSS 0.9x / 1.0 RDF / 2.0, Atom 0.3 / 1.0) or the JSON
+/// readers (JSON Feed, a plain JSON API through the feed's field paths, JSON Lines).
 public enum FeedParser {
-    public static func parse(_ data: Data, feed: FeedConfig) -> Result<[FeedItem], ParseError> {
-        var bytes = data[...]
+    public static func parse(_ data: Data, feed: FeedConfig, contentType: String? = nil) -> Result<[FeedItem], ParseError> {
+        parseDocument(data, feed: feed, contentType: contentType).map(\.items)
+    }
+
+    /// `baseURL`: where relative links point from (default: the feed's URL).
+    public static func parseDocument(_ data: Data, feed: FeedConfig, contentType: String? = nil, baseURL: URL? = nil) -> Result<ParsedFeed, ParseError> {
+        let decoded = Charset.decode(data, contentType: contentType)
+        var bytes = decoded.utf8[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         let first = bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        func finish(_ result: Result<ParsedFeed, ParseError>) -> Result<ParsedFeed, ParseError> {
+            result.map { parsed in
+                var parsed = parsed
+                parsed.encoding = decoded.encoding
+                parsed.encodingSource = decoded.source
+                return parsed
+            }
+        }
         switch (feed.format, first) {
+        case (.jsonl, _):
+            return finish(JSONFeedReader.parseLines(Data(bytes), feed: feed))
         case (.json, _), (.auto, UInt8(ascii: "{")), (.auto, UInt8(ascii: "[")):
-            return JSONFeedReader.parse(Data(bytes), feed: feed)
+            if feed.format == .auto, JSONFeedReader.looksLikeJSONLines(bytes) {
+                return finish(JSONFeedReader.parseLines(Data(bytes), feed: feed))
+            }
+            return finish(JSONFeedReader.parse(Data(bytes), feed: feed))
         case (.auto, UInt8(ascii: "<")):
-            return XMLFeedReader.parse(data, feed: feed.name)
+            let base = baseURL ?? URL(string: feed.url).flatMap { ["http", "https"].contains($0.scheme?.lowercased() ?? "") ? $0 : nil }
+            return finish(XMLFeedReader.parseDocument(XMLRepair.repair(XMLFeedReader.declaringUTF8(Data(bytes))), feed: feed.name, base: base))
         case (.auto, nil):
             return .failure(ParseError(feed: feed.name, message: "empty document"))
         default:
@@ -35,40 +67,58 @@ public enum FeedParser {
 /// never loaded by `XMLParser` (checked: platform notes), and its error is checked
 /// after `parse()`, which can return true on a truncated document.
 enum XMLFeedReader {
+    /// Items of an XML document given as raw bytes (decoded first, as `FeedParser` does).
     static func parse(_ data: Data, feed: String) -> Result<[FeedItem], ParseError> {
-        let parser = XMLParser(data: repairedUTF8(data))
-        parser.shouldProcessNamespaces = true
+        let decoded = Charset.decode(data)
+        return parseDocument(XMLRepair.repair(declaringUTF8(decoded.utf8)), feed: feed).map(\.items)
+    }
+
+    static func parseDocument(_ data: Data, feed: String, base: URL? = nil) -> Result<ParsedFeed, ParseError> {
+        let parser = XMLParser(data: XMLRepair.strippingExternalDoctype(data))
+        // Prefixes are dropped by the delegate: a feed using `media:` without declaring it
+        // (common) is read rather than refused as a namespace error.
+        parser.shouldProcessNamespaces = false
         parser.shouldResolveExternalEntities = false
-        let delegate = Delegate()
+        let delegate = Delegate(base: base)
         parser.delegate = delegate
         let ok = parser.parse()
         if !ok || parser.parserError != nil {
             let error = parser.parserError.map { "\($0.localizedDescription) (code \(($0 as NSError).code))" } ?? "unknown error"
             return .failure(ParseError(feed: feed, message: "malformed XML at line \(parser.lineNumber): \(error)"))
         }
-        guard delegate.sawFeedRoot else {
+        guard let format = delegate.format else {
             return .failure(ParseError(feed: feed, message: "XML but not RSS or Atom (root element <\(delegate.root ?? "?")>)"))
         }
-        return .success(delegate.items)
+        let title = delegate.feedTitle.map { delegate.feedTitleIsText ? HTMLText.collapseWhitespace($0) : HTMLText.plain($0) }
+        return .success(ParsedFeed(format: format, title: title, link: delegate.feedLink,
+                                   items: delegate.items, encoding: "utf-8", encodingSource: .declaration))
     }
 
-    /// Invalid byte sequences in a UTF-8 document are replaced with U+FFFD rather than
-    /// failing the whole feed (criminals' feeds are not carefully encoded). Documents that
-    /// declare another encoding are left to libxml2.
-    static func repairedUTF8(_ data: Data) -> Data {
-        let prolog = String(decoding: data.prefix(200), as: UTF8.self).lowercased()
-        if let range = prolog.range(of: "encoding=") {
-            let declared = prolog[range.upperBound...].dropFirst().prefix { $0 != "\"" && $0 != "'" }
-            guard declared == "utf-8" || declared == "utf8" else { return data }
-        }
-        if String(validating: data, as: UTF8.self) != nil { return data }
-        return Data(String(decoding: data, as: UTF8.self).utf8)
+    /// The document is UTF-8 now (`Charset` decoded it): its XML declaration must say
+    /// so, or libxml2 would decode it a second time.
+    static func declaringUTF8(_ input: Data) -> Data {
+        // Blank lines before the XML declaration (ill-formed, and common) are dropped.
+        let data = input.first.map { [0x20, 0x09, 0x0A, 0x0D].contains($0) } == true
+            && input.drop(while: { [0x20, 0x09, 0x0A, 0x0D].contains($0) }).starts(with: Array("<?xml".utf8))
+            ? Data(input.drop(while: { [0x20, 0x09, 0x0A, 0x0D].contains($0) })) : input
+        guard data.starts(with: Array("<?xml".utf8)), let end = data.prefix(512).firstRange(of: Array("?>".utf8)) else { return data }
+        let declaration = String(decoding: data[data.startIndex..<end.lowerBound], as: UTF8.self)
+        guard let range = declaration.range(of: #"encoding\s*=\s*["'][^"']*["']"#, options: .regularExpression) else { return data }
+        var fixed = declaration
+        fixed.replaceSubrange(range, with: "encoding=\"UTF-8\"")
+        return Data(fixed.utf8) + data[end.lowerBound...]
     }
 
     final class Delegate: NSObject, XMLParserDelegate {
         var items: [FeedItem] = []
         var root: String?
-        var sawFeedRoot = false
+        var format: ParsedFeed.Format?
+        var feedTitle: String?
+        var feedTitleIsText: Bool { feedTitleXHTML }
+        private var feedTitleXHTML = false
+        var feedLink: String?
+        private var feedField: String?
+        private var channelDepth = 0
         private var depth = 0
         private var itemDepth: Int?
         private var field: String?
@@ -79,21 +129,95 @@ enum XMLFeedReader {
         struct Fields {
             var title = "", link = "", guid = "", description = "", content = "", date = ""
             var alternateLink: String?
+            /// RSS: a `<guid>` that is a permalink stands in for a missing `<link>`.
+            var guidIsPermaLink = true
+            var base: URL?
+            /// The title was inline XHTML: the parser already made it text.
+            var titleIsText = false
+        }
+        private var fieldBase64 = false
+        private var fieldIsXHTML = false
+
+        /// Atom: `mode="base64"` (0.3), or a `type` that is neither text nor XML (1.0, RFC 4287 §4.1.3.3).
+        static func isBase64(_ attributes: [String: String]) -> Bool {
+            if attributes["mode"] == "base64" { return true }
+            guard let type = attributes["type"]?.lowercased(), type.contains("/") else { return false }
+            return !type.hasPrefix("text/") && !type.hasSuffix("+xml") && !type.hasSuffix("/xml")
         }
 
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        static func isXHTML(_ attributes: [String: String]) -> Bool {
+            let type = attributes["type"]?.lowercased() ?? ""
+            return type == "xhtml" || type == "application/xhtml+xml" || attributes["mode"] == "xml"
+        }
+        /// xml:base in force at each open element (the document's URL at the bottom).
+        private var bases: [URL?]
+
+        init(base: URL?) {
+            bases = [base]
+        }
+
+        /// Modules whose elements are not the item's own (`media:title` is a video's title,
+        /// `itunes:summary` a podcast's); every other prefix (`dc:`, `content:`, `atom:`, an
+        /// RSS namespace under any prefix) is read like the plain element.
+        static let foreignPrefixes: Set<String> = ["media", "itunes", "googleplay", "podcast", "yt", "georss", "gml", "geo",
+                                                   "slash", "wfw", "feedburner", "thr", "sy", "admin", "cc", "creativeCommons",
+                                                   "trackback", "psc", "xhtml", "html", "foaf", "image", "enc", "ev", "taxo"]
+        private var mediaTitle: String?
+        /// Inside a field, the depth of a <script>/<style> child whose text is not text.
+        private var skipFrom: Int?
+
+        static func prefix(_ qName: String) -> String {
+            qName.firstIndex(of: ":").map { String(qName[..<$0]) } ?? ""
+        }
+
+        func parser(_ parser: XMLParser, didStartElement qName: String, namespaceURI: String?, qualifiedName: String?,
                     attributes: [String: String] = [:]) {
+            let name = Self.local(qName)
             depth += 1
+            let parentBase = bases.last ?? nil
+            bases.append(attributes["xml:base"].flatMap { URL(string: $0, relativeTo: parentBase)?.absoluteURL } ?? parentBase)
             if root == nil {
                 root = name
-                sawFeedRoot = ["rss", "feed", "RDF", "channel"].contains(name)
+                switch name {
+                case "rss", "channel": format = .rss
+                case "feed", "entry": format = .atom  // an Atom Entry Document is a feed of one
+                case "RDF": format = .rdf
+                default: break
+                }
+                if name == "feed" { channelDepth = depth }
+            }
+            if name == "channel" && itemDepth == nil { channelDepth = depth }
+            if itemDepth == nil, channelDepth > 0, depth == channelDepth + 1, name == "title" || name == "link" {
+                if name == "link", let href = attributes["href"] {
+                    if (attributes["rel"] ?? "alternate") == "alternate" && feedLink == nil { feedLink = resolved(href) }
+                } else if !Self.foreignPrefixes.contains(Self.prefix(qName)) {
+                    feedField = name
+                    fieldBase64 = Self.isBase64(attributes)
+                    fieldIsXHTML = Self.isXHTML(attributes)
+                    text = ""
+                }
             }
             if name == "item" || name == "entry" {
                 itemDepth = depth
                 current = Fields()
+                current.base = bases.last ?? nil
+                mediaTitle = nil
+                if let about = attributes["rdf:about"] { current.guid = about }  // RSS 1.0
                 return
             }
-            guard let itemDepth, depth == itemDepth + 1 else { return }
+            if field != nil || feedField != nil {
+                if skipFrom == nil, name.lowercased() == "script" || name.lowercased() == "style" { skipFrom = depth }
+                if skipFrom == nil, !HTMLText.inline.contains(name.lowercased()) { text += " " }  // block boundaries separate words
+                return
+            }
+            if let itemDepth, depth == itemDepth + 1, Self.prefix(qName) == "media", name == "title" {
+                field = "media-title"
+                fieldDepth = depth
+                text = ""
+                return
+            }
+            guard let itemDepth, depth == itemDepth + 1, !Self.foreignPrefixes.contains(Self.prefix(qName)) else { return }
+            if name == "guid", attributes["isPermaLink"]?.lowercased() == "false" { current.guidIsPermaLink = false }
             if name == "link", let href = attributes["href"] {  // Atom
                 let rel = attributes["rel"] ?? "alternate"
                 if rel == "alternate" && current.alternateLink == nil { current.alternateLink = href }
@@ -102,31 +226,71 @@ enum XMLFeedReader {
                 "updated", "date", "issued", "modified"].contains(name) {
                 field = name
                 fieldDepth = depth
+                fieldBase64 = Self.isBase64(attributes)
+                fieldIsXHTML = Self.isXHTML(attributes)
                 text = ""
             }
         }
 
         func parser(_ parser: XMLParser, foundCharacters string: String) {
-            if field != nil { text += string }
+            if (field != nil || feedField != nil) && skipFrom == nil { text += string }
+        }
+
+        /// A link made absolute against the xml:base in force (and the document's URL).
+        func resolved(_ link: String) -> String {
+            guard URL(string: link)?.scheme == nil, let base = bases.last ?? nil else { return link }
+            return URL(string: link, relativeTo: base)?.absoluteString ?? link
+        }
+
+        func decodedValue() -> String {
+            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard fieldBase64, let data = Data(base64Encoded: value, options: .ignoreUnknownCharacters) else { return value }
+            return String(decoding: data, as: UTF8.self)
         }
 
         func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-            if field != nil { text += String(decoding: CDATABlock, as: UTF8.self) }
+            if field != nil || feedField != nil { text += String(decoding: CDATABlock, as: UTF8.self) }
         }
 
-        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            defer { depth -= 1 }
+        static func local(_ qName: String) -> String {
+            guard let colon = qName.lastIndex(of: ":") else { return qName }
+            return String(qName[qName.index(after: colon)...])
+        }
+
+        func parser(_ parser: XMLParser, didEndElement qName: String, namespaceURI: String?, qualifiedName: String?) {
+            let name = Self.local(qName)
+            defer {
+                depth -= 1
+                bases.removeLast()
+            }
+            if let skip = skipFrom {
+                if depth == skip { skipFrom = nil }
+                return
+            }
+            if let feedField, name == feedField, depth == channelDepth + 1 {
+                let value = decodedValue()
+                if feedField == "title", feedTitle == nil {
+                    feedTitle = value
+                    feedTitleXHTML = fieldIsXHTML
+                }
+                if feedField == "link", feedLink == nil, !value.isEmpty { feedLink = resolved(value) }
+                self.feedField = nil
+                return
+            }
             if let itemDepth, depth == itemDepth, name == "item" || name == "entry" {
                 finishItem()
                 self.itemDepth = nil
                 return
             }
             guard let field, depth == fieldDepth else { return }
-            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = decodedValue()
             switch field {
-            case "title": current.title = value
+            case "media-title": if mediaTitle == nil { mediaTitle = value }
+            case "title":
+                current.title = value
+                current.titleIsText = fieldIsXHTML
             case "link": if current.link.isEmpty { current.link = value }
-            case "guid", "id": current.guid = value
+            case "guid", "id": current.guid = name == "id" ? resolved(value) : value
             case "description", "summary": if current.description.isEmpty { current.description = value }
             case "content", "encoded": current.content = value
             default: if current.date.isEmpty { current.date = value }
@@ -135,9 +299,15 @@ enum XMLFeedReader {
         }
 
         private func finishItem() {
-            let link = current.alternateLink ?? (current.link.isEmpty ? nil : current.link)
+            var link = current.alternateLink ?? (current.link.isEmpty ? nil : current.link)
+            if link == nil, current.guidIsPermaLink, current.guid.hasPrefix("http") { link = current.guid }
+            // Relative links resolved against xml:base and the feed's own URL.
+            if let relative = link, let base = current.base, URL(string: relative)?.scheme == nil {
+                link = URL(string: relative, relativeTo: base)?.absoluteString ?? relative
+            }
             let body = HTMLText.plain(current.content.isEmpty ? current.description : current.content)
-            let title = HTMLText.plain(current.title)
+            let title = current.titleIsText ? HTMLText.collapseWhitespace(current.title)
+                : HTMLText.plain(current.title.isEmpty ? mediaTitle ?? "" : current.title)
             items.append(FeedItem(guid: current.guid.isEmpty ? nil : current.guid, link: link,
                                   title: title, body: body, published: FeedDates.parse(current.date)))
         }
@@ -147,7 +317,53 @@ enum XMLFeedReader {
 /// JSON Feed 1.0/1.1, and plain JSON APIs through the feed's field paths
 /// (`items:` `$` or dotted keys; `title:`, `link:`, `id:`, `date:`, `body:`).
 enum JSONFeedReader {
-    static func parse(_ data: Data, feed: FeedConfig) -> Result<[FeedItem], ParseError> {
+    /// True when the document is several JSON values, one a line (JSON Lines).
+    static func looksLikeJSONLines(_ bytes: Data.SubSequence) -> Bool {
+        let lines = bytes.split(separator: 0x0A, maxSplits: 2).filter { !$0.allSatisfy { [0x20, 0x09, 0x0D].contains($0) } }
+        guard lines.count >= 2, let first = lines.first else { return false }
+        return (try? JSONSerialization.jsonObject(with: Data(first))) is [String: Any]
+    }
+
+    /// JSON Lines: one object a line, read with the feed's field paths (defaults: `title`,
+    /// `link` or `url`, `id`, `date` or `published`, `body` or `content`). A line that is
+    /// not JSON is skipped, not fatal; a document with no readable line is an error.
+    static func parseLines(_ data: Data, feed: FeedConfig) -> Result<ParsedFeed, ParseError> {
+        var items: [FeedItem] = []
+        var bad = 0, lines = 0
+        for line in data.split(separator: 0x0A) where !line.allSatisfy({ [0x20, 0x09, 0x0D].contains($0) }) {
+            lines += 1
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) else {
+                bad += 1
+                continue
+            }
+            if let item = item(from: object, feed: feed, defaults: true) { items.append(item) }
+        }
+        if lines > 0 && bad == lines {
+            return .failure(ParseError(feed: feed.name, message: "JSON Lines with no readable line (\(lines) lines)"))
+        }
+        return .success(ParsedFeed(format: .jsonLines, title: nil, link: nil, items: items, encoding: "utf-8", encodingSource: .declaration))
+    }
+
+    static func item(from element: Any, feed: FeedConfig, defaults: Bool) -> FeedItem? {
+        func first(_ path: String?, _ fallbacks: [String]) -> String? {
+            if let path, let value = string(value(at: path, in: element)) { return value }
+            guard defaults else { return nil }
+            return fallbacks.lazy.compactMap { string(value(at: $0, in: element)) }.first
+        }
+        guard let title = first(feed.titlePath, ["title", "name", "post_title"]) else { return nil }
+        return FeedItem(guid: first(feed.idPath, ["id", "guid"]), link: first(feed.linkPath, ["link", "url"]),
+                        title: HTMLText.plain(title),
+                        body: first(feed.bodyPath, ["body", "content", "description", "summary"]).map(HTMLText.plain) ?? "",
+                        published: first(feed.datePath, ["date", "published", "discovered"]).flatMap(FeedDates.parse))
+    }
+
+    static func parse(_ data: Data, feed: FeedConfig) -> Result<ParsedFeed, ParseError> {
+        parseItems(data, feed: feed).map { items, format, title, link in
+            ParsedFeed(format: format, title: title, link: link, items: items, encoding: "utf-8", encodingSource: .declaration)
+        }
+    }
+
+    static func parseItems(_ data: Data, feed: FeedConfig) -> Result<([FeedItem], ParsedFeed.Format, String?, String?), ParseError> {
         let document: Any
         do {
             document = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
@@ -158,25 +374,18 @@ enum JSONFeedReader {
             guard let object = document as? [String: Any], let items = object["items"] as? [[String: Any]] else {
                 return .failure(ParseError(feed: feed.name, message: "JSON but not a JSON Feed (no `items` array); for a JSON API set `format: json` with `items:` and `title:` paths"))
             }
-            return .success(items.map { item in
+            return .success((items.map { item in
                 let html = (item["content_html"] as? String).map(HTMLText.plain)
                 return FeedItem(guid: string(item["id"]), link: string(item["url"]),
                                 title: HTMLText.plain(string(item["title"]) ?? ""),
                                 body: string(item["content_text"]) ?? html ?? string(item["summary"]) ?? "",
                                 published: string(item["date_published"]).flatMap(FeedDates.parse))
-            })
+            }, .jsonFeed, string(object["title"]), string(object["home_page_url"])))
         }
         guard let list = value(at: feed.itemsPath, in: document) as? [Any] else {
             return .failure(ParseError(feed: feed.name, message: "`items: \(feed.itemsPath)` does not lead to a JSON array"))
         }
-        return .success(list.compactMap { element in
-            guard let title = string(value(at: feed.titlePath, in: element)) else { return nil }
-            return FeedItem(guid: feed.idPath.flatMap { string(value(at: $0, in: element)) },
-                            link: feed.linkPath.flatMap { string(value(at: $0, in: element)) },
-                            title: HTMLText.plain(title),
-                            body: feed.bodyPath.flatMap { string(value(at: $0, in: element)) }.map(HTMLText.plain) ?? "",
-                            published: feed.datePath.flatMap { string(value(at: $0, in: element)) }.flatMap(FeedDates.parse))
-        })
+        return .success((list.compactMap { item(from: $0, feed: feed, defaults: false) }, .json, nil, nil))
     }
 
     /// `$` is the value itself; `a.b.c` walks object keys (a leading `$.` is allowed).

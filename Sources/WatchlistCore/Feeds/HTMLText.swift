@@ -4,12 +4,24 @@
 /// its only job is to put the words a human reads next to each other for matching.
 public enum HTMLText {
     public static func plain(_ html: String) -> String {
-        guard html.contains("<") || html.contains("&") else { return html }
+        guard html.contains("<") || html.contains("&") else { return collapseWhitespace(html) }
         var out = ""
         out.reserveCapacity(html.utf8.count)
         var index = html.startIndex
         while index < html.endIndex {
             let c = html[index]
+            if c == "<", html[index...].hasPrefix("<!") {
+                // A comment or declaration: gone without a trace (an unclosed one to the end).
+                if html[index...].hasPrefix("<!--"), let end = html.range(of: "-->", range: index..<html.endIndex),
+                   !html[index..<end.lowerBound].contains(">") {
+                    index = end.upperBound
+                } else if let close = html[index...].firstIndex(of: ">") {
+                    index = html.index(after: close)
+                } else {
+                    break
+                }
+                continue
+            }
             if c == "<" {
                 guard let close = html[index...].firstIndex(of: ">") else {
                     out.append(contentsOf: html[index...])
@@ -25,7 +37,7 @@ public enum HTMLText {
                     }
                     break
                 }
-                if !["b", "i", "em", "strong", "span", "a", "u", "small", "font", "sup", "sub", "mark"].contains(String(name)) {
+                if !inline.contains(String(name)) {
                     out.append(" ")
                 }
                 index = html.index(after: close)
@@ -59,18 +71,12 @@ public enum HTMLText {
         return out
     }
 
+    /// Elements that run inside a line of text: no word break at their edges.
+    static let inline: Set<String> = ["b", "i", "em", "strong", "span", "a", "u", "small", "font", "sup", "sub", "mark", "blink", "abbr", "code", "q", "s", "tt"]
+
     static func collapseWhitespace(_ text: String) -> String {
         text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
-
-    static let named: [String: String] = [
-        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " ", "middot": "·",
-        "ndash": "–", "mdash": "—", "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”", "hellip": "…",
-        "copy": "©", "reg": "®", "trade": "™", "laquo": "«", "raquo": "»", "bull": "•", "euro": "€",
-        "yen": "¥", "pound": "£", "times": "×", "shy": "\u{AD}", "zwj": "\u{200D}", "zwnj": "\u{200C}",
-        "eacute": "é", "egrave": "è", "aacute": "á", "agrave": "à", "ouml": "ö", "uuml": "ü", "auml": "ä",
-        "szlig": "ß", "ccedil": "ç", "ntilde": "ñ", "oacute": "ó", "iacute": "í", "uacute": "ú",
-    ]
 
     /// Decodes the entity at `start` (which is `&`); returns the text and where to go on.
     static func entity(in text: String, at start: String.Index) -> (Substring, String.Index) {
@@ -85,7 +91,10 @@ public enum HTMLText {
             if let value, value != 0, let scalar = Unicode.Scalar(value) { return (Substring(String(Character(scalar))), next) }
             return ("\u{FFFD}", next)
         }
-        if let decoded = named[String(body)] ?? named[body.lowercased()] { return (Substring(decoded), next) }
+        if let value = HTMLEntities.codePoints[String(body)] ?? (body == "apos" ? 0x27 : HTMLEntities.codePoints[body.lowercased()]),
+           let scalar = Unicode.Scalar(value) {
+            return (Substring(String(Character(scalar))), next)
+        }
         return ("&", after)
     }
 }
