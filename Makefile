@@ -12,7 +12,7 @@ BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev libopencc-dev libicu-dev pkg-c
 TEST_DEPS := python3 python3-aiosmtpd python3-seccomp openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build demo test bench conformance clean release install deb check-unit check-deb
+.PHONY: all deps test-deps build demo test bench bench-feeds conformance clean release install deb check-unit check-deb
 
 all: build
 
@@ -130,6 +130,12 @@ check-unit: release
 	rm -rf $(ROOT)/.build-static/unit-root
 	$(MAKE) --no-print-directory install DESTDIR=$(ROOT)/.build-static/unit-root PREFIX=/usr SYSCONFDIR=/etc UNITDIR=/lib/systemd/system
 	scripts/check-unit.sh $(ROOT)/.build-static/unit-root
+
+# Feed parsing beside Python feedparser, and a 1,000-feed cycle from a local server.
+bench-feeds: deps
+	@$(MAKE) --no-print-directory deps EXTRA_DEPS="python3 python3-feedparser"
+	$(SWIFT) build -c release --product watchlistd-bench
+	/usr/bin/python3 scripts/bench-feeds.py $(BENCH_ARGS)
 
 # The feed parser and charset decoder over third-party corpora in ../shared/data (used
 # from there, never copied here); prints pass counts. VERBOSE=1 lists every failure.

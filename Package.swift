@@ -52,6 +52,11 @@ let package = Package(
             name: "watchlistd-conformance",
             dependencies: ["WatchlistCore"]
         ),
+        // `make bench-feeds`: parse throughput and whole-cycle timings (not a test).
+        .executableTarget(
+            name: "watchlistd-bench",
+            dependencies: ["WatchlistCore", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "WatchlistCoreTests",
             dependencies: [

@@ -39,7 +39,7 @@ public enum Charset {
         if declared == nil, let name = declaredEncoding(bytes) { declared = (name, .declaration) }
         if let declared, let iconvName = iconvName(declared.name) {
             let (text, bad) = convert(bytes[...], from: iconvName)
-            let contradicted = bad > tolerance(bytes) || (isSingleByte(iconvName) && hasMultibyteUTF8(bytes) && isValidUTF8(bytes))
+            let contradicted = (bad > 0 && bad > tolerance(bytes)) || (isSingleByte(iconvName) && hasMultibyteUTF8(bytes) && isValidUTF8(bytes))
             if !contradicted {
                 return DecodedText(utf8: text, encoding: displayName(declared.name), source: declared.source, replacements: bad)
             }
@@ -146,7 +146,7 @@ public enum Charset {
         max(1, b.lazy.filter { $0 >= 0x80 }.count / 500)
     }
 
-    static func isValidUTF8(_ b: [UInt8]) -> Bool {
+    static func isValidUTF8(_ b: some Collection<UInt8>) -> Bool {
         String(validating: b, as: UTF8.self) != nil
     }
 
@@ -165,6 +165,7 @@ public enum Charset {
     /// skipped), a truncated one at the end too. Returns the text and the replacements.
     static func convert(_ input: ArraySlice<UInt8>, from name: String) -> (Data, Int) {
         if name == "UTF-8" {
+            if isValidUTF8(input) { return (Data(input), 0) }  // the common case: no second copy through String
             let text = String(decoding: input, as: UTF8.self)
             let bad = String(validating: input, as: UTF8.self) == nil ? max(1, text.unicodeScalars.filter { $0 == "\u{FFFD}" }.count) : 0
             return (Data(text.utf8), bad)

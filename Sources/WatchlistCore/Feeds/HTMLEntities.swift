@@ -57,43 +57,75 @@ enum HTMLEntities {
 /// broken stays broken and fails the parse.
 enum XMLRepair {
     static func repair(_ data: Data) -> Data {
-        guard data.contains(UInt8(ascii: "&")) else { return data }
-        let bytes = [UInt8](data)
-        let declared = declaredEntities(bytes)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count + 64)
-        var i = 0
-        var changed = false
-        while i < bytes.count {
-            let byte = bytes[i]
-            guard byte == UInt8(ascii: "&") else {
-                out.append(byte)
-                i += 1
-                continue
-            }
-            // A reference: &name; or &#digits; or &#xhex;
-            var j = i + 1
-            while j < bytes.count, j - i <= 32, isNameByte(bytes[j]) || (j == i + 1 && bytes[j] == UInt8(ascii: "#")) { j += 1 }
-            if j < bytes.count, bytes[j] == UInt8(ascii: ";"), j > i + 1 {
-                let name = String(decoding: bytes[(i + 1)..<j], as: UTF8.self)
-                if name.hasPrefix("#") || ["amp", "lt", "gt", "quot", "apos"].contains(name) || declared.contains(name) {
-                    out.append(contentsOf: bytes[i...j])
-                } else if let code = HTMLEntities.codePoints[name] {
-                    out.append(contentsOf: Array("&#\(code);".utf8))
-                    changed = true
-                } else {
-                    out.append(contentsOf: Array("&amp;".utf8))  // unknown: kept as text
-                    out.append(contentsOf: bytes[(i + 1)...j])
-                    changed = true
+        data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            // First pass: is there anything to repair? (Almost never: no copy then.)
+            var declared: Set<String>?
+            var firstBad: Int?
+            var i = 0
+            while let amp = next(UInt8(ascii: "&"), bytes, i) {
+                let (end, action) = classify(bytes, amp, declared: &declared)
+                if action != .keep {
+                    firstBad = amp
+                    break
                 }
-                i = j + 1
-            } else {
-                out.append(contentsOf: Array("&amp;".utf8))
-                changed = true
-                i += 1
+                i = end
             }
+            guard let start = firstBad else { return data }
+            var out = [UInt8]()
+            out.reserveCapacity(bytes.count + 256)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<start]))
+            i = start
+            while i < bytes.count {
+                guard let amp = next(UInt8(ascii: "&"), bytes, i) else {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<bytes.count]))
+                    break
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<amp]))
+                let (end, action) = classify(bytes, amp, declared: &declared)
+                switch action {
+                case .keep: out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[amp..<end]))
+                case .numeric(let code): out.append(contentsOf: Array("&#\(code);".utf8))
+                case .escape: out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])  // "&amp;", then the rest as text
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(amp + 1)..<end]))
+                }
+                i = end
+            }
+            return Data(out)
         }
-        return changed ? Data(out) : data
+    }
+
+    enum Action: Equatable { case keep, numeric(UInt32), escape }
+
+    /// What to do with the `&` at `amp`, and where its reference (or the `&` alone) ends.
+    static func classify(_ bytes: UnsafeBufferPointer<UInt8>, _ amp: Int, declared: inout Set<String>?) -> (Int, Action) {
+        var j = amp + 1
+        while j < bytes.count, j - amp <= 32, isNameByte(bytes[j]) || (j == amp + 1 && bytes[j] == UInt8(ascii: "#")) { j += 1 }
+        guard j < bytes.count, bytes[j] == UInt8(ascii: ";"), j > amp + 1 else { return (amp + 1, .escape) }
+        let first = bytes[amp + 1]
+        if first == UInt8(ascii: "#") { return (j + 1, .keep) }
+        let length = j - amp - 1
+        // amp, lt, gt, quot, apos: the five XML knows.
+        if length <= 4 {
+            let name = Array(UnsafeBufferPointer(rebasing: bytes[(amp + 1)..<j]))
+            if name == [0x61, 0x6D, 0x70] || name == [0x6C, 0x74] || name == [0x67, 0x74] || name == [0x71, 0x75, 0x6F, 0x74]
+                || name == [0x61, 0x70, 0x6F, 0x73] { return (j + 1, .keep) }
+        }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(amp + 1)..<j]), as: UTF8.self)
+        if declared == nil { declared = declaredEntities(bytes) }
+        if declared!.contains(name) { return (j + 1, .keep) }
+        if let code = HTMLEntities.codePoints[name] { return (j + 1, .numeric(code)) }
+        return (j + 1, .escape)  // unknown: kept as text
+    }
+
+    static func next(_ byte: UInt8, _ bytes: UnsafeBufferPointer<UInt8>, _ from: Int) -> Int? {
+        guard from < bytes.count else { return nil }
+        var i = from
+        while i < bytes.count {
+            if bytes[i] == byte { return i }
+            i += 1
+        }
+        return nil
     }
 
     /// Removes a DOCTYPE that refers outside the document (SYSTEM or PUBLIC identifiers:
@@ -130,8 +162,8 @@ enum XMLRepair {
     }
 
     /// Names declared by `<!ENTITY name …>` in the document's DOCTYPE.
-    static func declaredEntities(_ bytes: [UInt8]) -> Set<String> {
-        let head = String(decoding: bytes.prefix(64 * 1024), as: UTF8.self)
+    static func declaredEntities(_ bytes: UnsafeBufferPointer<UInt8>) -> Set<String> {
+        let head = String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<min(bytes.count, 64 * 1024)]), as: UTF8.self)
         guard head.contains("<!ENTITY") else { return [] }
         var names = Set<String>()
         var rest = head[...]

@@ -1,0 +1,145 @@
+#!/usr/bin/python3
+"""make bench-feeds: the feed side's speed, beside Python feedparser (Debian's
+python3-feedparser). Not a test: the numbers depend on the machine.
+
+    /usr/bin/python3 scripts/bench-feeds.py [--feeds 1000] [--items 50] [--repeat 5] [--out /tmp/watchlistd-bench-feeds]
+
+1. Parse throughput. Generates large feeds (RSS 2.0 and Atom, 5,000 items each, English,
+   Chinese and Japanese text with HTML descriptions; one GB18030 copy) and times
+   `watchlistd-bench parse` and feedparser.parse on the same bytes (best of --repeat,
+   both in-process, file already in memory).
+2. A whole cycle: --feeds RSS feeds of --items items each from a local HTTP server
+   (Tests/Support/http_server.py: ETag, 304), through `watchlistd-bench cycle`: fetch,
+   decode, parse, deduplicate, match against the example watchlists, store in SQLite.
+   Then a second cycle in which every feed answers 304. Peak RSS of the process.
+"""
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH_BIN = os.path.join(ROOT, ".build", "release", "watchlistd-bench")
+
+WORDS = ("leak database customers dump sale price combolist access credentials vpn internal "
+         "employees passport scans invoices contracts source code backup").split()
+CJK = ["客户数据库出售", "内部邮件泄露", "社内資料が流出", "顧客情報の販売", "员工护照扫描件", "财务报表", "源代码备份"]
+NAMES = ["Orion Shipping", "Kestrel Bank", "Lumen Pharma", "凯斯特银行", "ルーメン製薬", "Acme Widgets", "Northwind"]
+
+
+def escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def title(rng):
+    return f"{rng.choice(NAMES)} {rng.choice(CJK)} {' '.join(rng.choice(WORDS) for _ in range(5))}"
+
+
+def description(rng):
+    html = f"<p>{' '.join(rng.choice(WORDS) for _ in range(30))} <b>{rng.choice(CJK)}</b></p><ul><li>{rng.choice(WORDS)}</li></ul>"
+    return escape(html)
+
+
+def rss(rng, count, feed):
+    items = "".join(
+        f"<item><title>{escape(title(rng))}</title><link>http://127.0.0.1/{feed}/{i}</link>"
+        f"<guid>{feed}-{i}</guid><pubDate>Thu, 26 Nov 2026 10:{i % 60:02d}:00 +0000</pubDate>"
+        f"<description>{description(rng)}</description></item>\n" for i in range(count))
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>{feed}</title>\n{items}</channel></rss>\n'
+
+
+def atom(rng, count, feed):
+    entries = "".join(
+        f'<entry><title type="html">{escape(title(rng))}</title><link rel="alternate" href="http://127.0.0.1/{feed}/{i}"/>'
+        f"<id>tag:{feed},2026:{i}</id><updated>2026-11-26T10:{i % 60:02d}:00Z</updated>"
+        f'<content type="html">{description(rng)}</content></entry>\n' for i in range(count))
+    return f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>{feed}</title>\n{entries}</feed>\n'
+
+
+def parse_bench(out, repeat):
+    import feedparser
+    rng = random.Random(7)
+    folder = os.path.join(out, "parse")
+    os.makedirs(folder, exist_ok=True)
+    files = {}
+    files["rss-5000.xml"] = rss(rng, 5000, "big").encode("utf-8")
+    files["atom-5000.xml"] = atom(rng, 5000, "big").encode("utf-8")
+    files["rss-5000-gb18030.xml"] = rss(rng, 5000, "big").replace('encoding="UTF-8"', 'encoding="GB18030"').encode("gb18030")
+    paths = []
+    for name, data in files.items():
+        path = os.path.join(folder, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        paths.append(path)
+    ours = subprocess.run([BENCH_BIN, "parse", str(repeat)] + paths, check=True, capture_output=True, text=True).stdout
+    ours = {r["file"]: r for r in map(json.loads, ours.splitlines())}
+    print("parse throughput (best of %d, in-process)" % repeat)
+    print(f"  {'file':24} {'MB':>6} {'items':>6} {'watchlistd s':>13} {'feedparser s':>13} {'speed-up':>9}")
+    for path in paths:
+        data = open(path, "rb").read()
+        times = []
+        entries = 0
+        for _ in range(repeat):
+            start = time.perf_counter()
+            entries = len(feedparser.parse(data).entries)
+            times.append(time.perf_counter() - start)
+        peer = min(times)
+        mine = ours[path]
+        print(f"  {os.path.basename(path):24} {len(data) / 1e6:6.2f} {mine['items']:6} {mine['best']:13.3f} {peer:13.3f} "
+              f"{peer / mine['best']:8.1f}x   (feedparser found {entries} entries; watchlistd "
+              f"{len(data) / 1e6 / mine['best']:.0f} MB/s)")
+
+
+def cycle_bench(out, feeds, items):
+    rng = random.Random(11)
+    folder = os.path.join(out, f"cycle-{feeds}x{items}")
+    served = os.path.join(folder, "feeds")
+    os.makedirs(served, exist_ok=True)
+    for f in range(feeds):
+        path = os.path.join(served, f"f{f}.xml")
+        if not os.path.exists(path):
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(rss(rng, items, f"f{f}"))
+    server = subprocess.Popen([sys.executable, os.path.join(ROOT, "Tests", "Support", "http_server.py"), served],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(server.stdout.readline())
+        db = os.path.join(folder, "bench.sqlite")
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(db + suffix):
+                os.remove(db + suffix)
+        config = os.path.join(folder, "bench.conf")
+        with open(config, "w") as fh:
+            fh.write(f"watchlists: {os.path.join(ROOT, 'Tests', 'Fixtures', 'watchlists')}\ndatabase: {db}\n")
+            for f in range(feeds):
+                fh.write(f"feed: http://127.0.0.1:{port}/f{f}.xml\n  name: f{f}\n")
+        result = json.loads(subprocess.run([BENCH_BIN, "cycle", config], check=True, capture_output=True, text=True).stdout)
+    finally:
+        server.kill()
+    print(f"whole cycle: {feeds} feeds x {items} items from a local server (fetch, parse, dedup, match, store)")
+    print(f"  first cycle:  {result['first_seconds']:.2f} s  ({result['first_fetched']} fetched, {result['first_failed']} failed, "
+          f"{result['items']} items stored, {result['hits']} hits)")
+    print(f"  second cycle: {result['second_seconds']:.2f} s  ({result['second_not_modified']} answered 304)")
+    print(f"  peak RSS:     {result['peak_rss_mb']:.0f} MB  (concurrency {result['concurrency']})")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--out", default="/tmp/watchlistd-bench-feeds")
+    parser.add_argument("--skip-parse", action="store_true")
+    args = parser.parse_args()
+    if not os.path.exists(BENCH_BIN):
+        sys.exit(f"bench-feeds: {BENCH_BIN} missing; run `make bench-feeds` (it builds it)")
+    if not args.skip_parse:
+        parse_bench(args.out, args.repeat)
+    cycle_bench(args.out, args.feeds, args.items)
+
+
+if __name__ == "__main__":
+    main()
