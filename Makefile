@@ -8,7 +8,7 @@ ROOT := $(CURDIR)
 DEMO := $(ROOT)/demo-state
 BIN := $(ROOT)/.build/debug/watchlistd
 # Debian packages the build and the tests need (python3-aiosmtpd is the tests' real SMTP server).
-BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev libopencc-dev libicu-dev pkg-config
+BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev libopencc-dev libicu-dev libxml2-dev pkg-config
 TEST_DEPS := python3 python3-aiosmtpd python3-seccomp openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

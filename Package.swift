@@ -27,12 +27,18 @@ let package = Package(
             name: "CICUWords",
             linkerSettings: [.linkedLibrary("icuuc")]
         ),
+        // libxml2's SAX2 parser for feeds, behind a plain-C header (see cfeedxml.h).
+        .target(
+            name: "CFeedXML",
+            cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])],
+            linkerSettings: [.linkedLibrary("xml2")]
+        ),
         // OpenCC's C API (libopencc-dev), used once at start-up to build the script-folding table.
         .systemLibrary(name: "COpenCC", pkgConfig: "opencc", providers: [.apt(["libopencc-dev"])]),
         .target(
             name: "WatchlistCore",
             dependencies: [
-                "CCurl", "CPosix", "COpenCC", "CICUWords",
+                "CCurl", "CPosix", "COpenCC", "CICUWords", "CFeedXML",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

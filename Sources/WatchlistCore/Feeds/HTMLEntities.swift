@@ -52,19 +52,19 @@ enum HTMLEntities {
 
 /// Makes the commonest ill-formedness of real feeds well-formed before the XML parser
 /// sees it: an HTML entity XML does not know (`&eacute;`, `&nbsp;`) becomes its numeric
-/// reference, and an `&` that starts no reference (`AT&T`) becomes `&amp;`. Entities
-/// the document declares in its DOCTYPE are left to the parser. Everything else that is
-/// broken stays broken and fails the parse.
+/// reference, and an `&` that starts no reference (`AT&T`) becomes `&amp;`. The DOCTYPE
+/// is removed first (`strippingDoctype`), so no entity is declared: a reference to any
+/// other name reads as literal text. Everything else that is broken stays broken and
+/// fails the parse.
 enum XMLRepair {
     static func repair(_ data: Data) -> Data {
         data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             // First pass: is there anything to repair? (Almost never: no copy then.)
-            var declared: Set<String>?
             var firstBad: Int?
             var i = 0
             while let amp = next(UInt8(ascii: "&"), bytes, i) {
-                let (end, action) = classify(bytes, amp, declared: &declared)
+                let (end, action) = classify(bytes, amp)
                 if action != .keep {
                     firstBad = amp
                     break
@@ -82,7 +82,7 @@ enum XMLRepair {
                     break
                 }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<amp]))
-                let (end, action) = classify(bytes, amp, declared: &declared)
+                let (end, action) = classify(bytes, amp)
                 switch action {
                 case .keep: out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[amp..<end]))
                 case .numeric(let code): out.append(contentsOf: Array("&#\(code);".utf8))
@@ -98,7 +98,7 @@ enum XMLRepair {
     enum Action: Equatable { case keep, numeric(UInt32), escape }
 
     /// What to do with the `&` at `amp`, and where its reference (or the `&` alone) ends.
-    static func classify(_ bytes: UnsafeBufferPointer<UInt8>, _ amp: Int, declared: inout Set<String>?) -> (Int, Action) {
+    static func classify(_ bytes: UnsafeBufferPointer<UInt8>, _ amp: Int) -> (Int, Action) {
         var j = amp + 1
         while j < bytes.count, j - amp <= 32, isNameByte(bytes[j]) || (j == amp + 1 && bytes[j] == UInt8(ascii: "#")) { j += 1 }
         guard j < bytes.count, bytes[j] == UInt8(ascii: ";"), j > amp + 1 else { return (amp + 1, .escape) }
@@ -112,8 +112,6 @@ enum XMLRepair {
                 || name == [0x61, 0x70, 0x6F, 0x73] { return (j + 1, .keep) }
         }
         let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(amp + 1)..<j]), as: UTF8.self)
-        if declared == nil { declared = declaredEntities(bytes) }
-        if declared!.contains(name) { return (j + 1, .keep) }
         if let code = HTMLEntities.codePoints[name] { return (j + 1, .numeric(code)) }
         return (j + 1, .escape)  // unknown: kept as text
     }
@@ -128,50 +126,34 @@ enum XMLRepair {
         return nil
     }
 
-    /// Removes a DOCTYPE that refers outside the document (SYSTEM or PUBLIC identifiers:
-    /// DTDs and external entities, which are never loaded). Its entity references then
-    /// read as text. A DOCTYPE with internal declarations only is left to the parser,
-    /// which bounds their expansion (billion laughs is refused).
-    static func strippingExternalDoctype(_ data: Data) -> Data {
+    /// Removes the DOCTYPE, internal subset and all: feeds have no use for DTDs, and
+    /// without one no entity is declared (none external to load, none internal to expand).
+    static func strippingDoctype(_ data: Data) -> Data {
         let head = data.prefix(4096)
         guard let start = head.firstRange(of: Array("<!DOCTYPE".utf8)) else { return data }
-        // The DOCTYPE ends at the first '>' outside its [internal subset].
+        // The DOCTYPE ends at the first '>' outside quotes and outside its [internal subset].
         var inSubset = false, quote: UInt8?
-        var end: Data.Index?
         var i = start.upperBound
         while i < data.endIndex {
             let b = data[i]
-            if let q = quote { if b == q { quote = nil } } else if b == 0x22 || b == 0x27 { quote = b } else if b == UInt8(ascii: "[") {
+            if let q = quote {
+                if b == q { quote = nil }
+            } else if b == 0x22 || b == 0x27 {
+                quote = b
+            } else if b == UInt8(ascii: "[") {
                 inSubset = true
             } else if b == UInt8(ascii: "]") {
                 inSubset = false
             } else if b == UInt8(ascii: ">") && !inSubset {
-                end = i
-                break
+                return Data(data[data.startIndex..<start.lowerBound]) + Data(data[data.index(after: i)...])
             }
             i += 1
         }
-        guard let end else { return data }
-        let doctype = String(decoding: data[start.lowerBound...end], as: UTF8.self)
-        guard doctype.contains("SYSTEM") || doctype.contains("PUBLIC") else { return data }
-        return Data(data[data.startIndex..<start.lowerBound]) + Data(data[data.index(after: end)...])
+        return data  // an unterminated DOCTYPE: left for the parser to refuse
     }
 
     static func isNameByte(_ b: UInt8) -> Bool {
         (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D || b == 0x2E
     }
 
-    /// Names declared by `<!ENTITY name …>` in the document's DOCTYPE.
-    static func declaredEntities(_ bytes: UnsafeBufferPointer<UInt8>) -> Set<String> {
-        let head = String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<min(bytes.count, 64 * 1024)]), as: UTF8.self)
-        guard head.contains("<!ENTITY") else { return [] }
-        var names = Set<String>()
-        var rest = head[...]
-        while let range = rest.range(of: "<!ENTITY") {
-            rest = rest[range.upperBound...]
-            let name = rest.drop { $0 == " " || $0 == "%" || $0 == "\t" }.prefix { !$0.isWhitespace }
-            names.insert(String(name))
-        }
-        return names
-    }
 }

@@ -295,7 +295,7 @@ public final class Matcher: ListingMatcher, Sendable {
         // The load's temporaries are millions of small allocations; free them on another
         // core instead of making the caller wait.
         nonisolated(unsafe) var garbage: [Any]? = [prepared, patternIndex, patterns, ownerList, fuzzyIndex]
-        DispatchQueue.global(qos: .utility).async { garbage = nil }
+        DispatchQueue.global(qos: .utility).async { if garbage != nil { garbage = nil } }
     }
 
     /// Folds `texts` on all cores, keeping their order.

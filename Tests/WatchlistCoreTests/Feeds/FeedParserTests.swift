@@ -107,4 +107,31 @@ struct FeedParserTests {
     func htmlToText(_ html: String, _ text: String) {
         #expect(HTMLText.plain(html) == text)
     }
+
+    @Test func deepNestingIsRefusedInBoundedTime() {
+        let depth = 100_000
+        let xml = "<rss><channel><item><title>" + String(repeating: "<b>", count: depth) + "x" + String(repeating: "</b>", count: depth)
+            + "</title></item></channel></rss>"
+        let started = Date()
+        let result = FeedParser.parse(Data(xml.utf8), feed: feed("deep"))
+        #expect(Date().timeIntervalSince(started) < 5)
+        guard case .failure(let error) = result else {
+            Issue.record("100,000 levels must be refused (libxml2's depth limit)")
+            return
+        }
+        #expect(error.description.contains("malformed XML"), "\(error)")
+    }
+
+    @Test func quadraticBlowUpIsBounded() {
+        // A 100 KB internal entity referenced 20,000 times: 2 GB if expanded.
+        let entity = String(repeating: "a", count: 100_000)
+        let xml = "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY big \"\(entity)\">]><rss><channel><item><title>"
+            + String(repeating: "&big;", count: 20_000) + "</title></item></channel></rss>"
+        let started = Date()
+        let result = FeedParser.parse(Data(xml.utf8), feed: feed("quadratic"))
+        #expect(Date().timeIntervalSince(started) < 10)
+        if case .success(let items) = result {
+            #expect(items.allSatisfy { $0.title.utf8.count < 1_000_000 }, "never expanded")
+        }
+    }
 }
