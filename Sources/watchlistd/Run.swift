@@ -23,7 +23,16 @@ extension Watchlistd {
             let pipeline = try buildPipeline(parsed, logger: logger)
             if once {
                 do {
+                    let started = Date()
                     let report = try await pipeline.runCycle(all: true)
+                    if let path = parsed.metricsFile {
+                        let metrics = Metrics(path: path)
+                        metrics.record(cycle: report, seconds: Date().timeIntervalSince(started))
+                        if let error = metrics.write(store: pipeline.store, feedsConfigured: parsed.feeds.count) {
+                            logger.warning("cannot write the metrics file; check that its folder is writable",
+                                           metadata: ["file": "\(path)", "error": "\(error)"])
+                        }
+                    }
                     logger.info("cycle done", metadata: [
                         "feeds.fetched": "\(report.feedsFetched)", "feeds.not_modified": "\(report.feedsNotModified)",
                         "feeds.failed": "\(report.feedsFailed.count)", "items.new": "\(report.newItems)",

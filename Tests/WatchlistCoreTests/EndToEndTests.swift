@@ -325,6 +325,7 @@ struct DaemonModeTests {
             watchlists: \(Repo.fixtures.path)/watchlists
             database: state/watchlistd.sqlite
             email-dir: outbox
+            metrics-file: watchlistd.prom
             feed: http://127.0.0.1:\(http.port)/rss2.xml
               name: rss
               interval: 10s
@@ -340,6 +341,15 @@ struct DaemonModeTests {
             usleep(100_000)
         }
         #expect(mails.count == 2, "Orion and Kestrel are mentioned in rss2.xml")
+        // The alert service rewrote the metrics after delivering.
+        var metrics = ""
+        let metricsDeadline = Date().addingTimeInterval(10)
+        while Date() < metricsDeadline, !metrics.contains("result=\"sent\"} 2") {
+            usleep(100_000)
+            metrics = (try? String(contentsOfFile: dir.path + "/watchlistd.prom", encoding: .utf8)) ?? ""
+        }
+        #expect(metrics.contains("watchlistd_cycles_total 1\n"), "\(metrics)")
+        #expect(metrics.contains("watchlistd_alert_deliveries_total{channel=\"email\",result=\"sent\"} 2\n"), "\(metrics)")
         kill(daemon.pid, SIGTERM)
         let stopped = Date()
         let status = daemon.wait()

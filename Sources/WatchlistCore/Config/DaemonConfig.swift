@@ -127,6 +127,11 @@ public struct DaemonConfig: Sendable {
     /// they are this old (default 365d; 0 keeps everything).
     public var retention: TimeInterval = 365 * 86400
 
+    /// `metrics-file:` — Prometheus text metrics for node_exporter's textfile collector.
+    public var metricsFile: String?
+    /// `concurrency:` — feeds fetched at once (default 8).
+    public var concurrency = 8
+
     /// Problems that do not stop the daemon (a feed with TLS checks turned off).
     public var warnings: [Diagnostic] = []
 
@@ -140,7 +145,7 @@ public struct DaemonConfig: Sendable {
 /// for `format: json` feeds.
 public enum ConfigParser {
     static let schema = LineGrammar.Schema(
-        fileKeys: ["watchlists", "database", "threshold", "email-dir", "backfill", "retention"],
+        fileKeys: ["watchlists", "database", "threshold", "email-dir", "backfill", "retention", "metrics-file", "concurrency"],
         blocks: [
             "feed": ["name", "interval", "proxy", "format", "items", "title", "link", "id", "date", "body",
                      "header", "user-agent", "proxy-credentials", "ca-file", "tls-verify", "allow-internal"],
@@ -173,6 +178,8 @@ public enum ConfigParser {
         var backfill: TimeInterval = 30 * 86400
         var retention: TimeInterval = 365 * 86400
         var retentionLine = 0
+        var metricsFile: String?
+        var concurrency = 8
         var emailDirectory: String?
         var feeds: [FeedConfig] = []
         var smtp: SMTPConfig?
@@ -182,7 +189,7 @@ public enum ConfigParser {
         var block = ""  // the block the current line belongs to ("feed", "smtp", "syslog" or "")
         for line in lines {
             if line.blockStart == nil { block = schema.blocks[line.key] != nil ? line.key : "" }
-            if line.blockStart == nil, ["watchlists", "database", "threshold", "email-dir", "backfill", "retention", "smtp", "syslog"].contains(line.key) {
+            if line.blockStart == nil, ["watchlists", "database", "threshold", "email-dir", "backfill", "retention", "metrics-file", "concurrency", "smtp", "syslog"].contains(line.key) {
                 if let first = seen[line.key] {
                     problem(line, "`\(line.key):` given twice (first at line \(first))")
                     continue
@@ -198,6 +205,11 @@ public enum ConfigParser {
                     backfill = TimeInterval(duration.components.seconds)
                 } else {
                     problem(line, "`backfill:` must be a duration up to 366d, like 30d (0 turns backfill off)")
+                }
+            case "metrics-file": metricsFile = absolute(line.value)
+            case "concurrency":
+                if let value = Int(line.value), (1...64).contains(value) { concurrency = value } else {
+                    problem(line, "`concurrency:` must be a number of feeds fetched at once, from 1 to 64")
                 }
             case "retention":
                 retentionLine = line.number
@@ -387,7 +399,8 @@ public enum ConfigParser {
         if problems.contains(where: { $0.severity == .error }) { throw ConfigurationError(problems) }
         return DaemonConfig(file: file, watchlistsDirectory: watchlists!, databasePath: database!, feeds: feeds,
                             smtp: smtp, emailDirectory: emailDirectory, syslog: syslog, threshold: threshold, backfill: backfill,
-                            retention: retention, warnings: problems.filter { $0.severity == .warning })
+                            retention: retention, metricsFile: metricsFile, concurrency: concurrency,
+                            warnings: problems.filter { $0.severity == .warning })
     }
 
     static func parseYesNo(_ text: String) -> Bool? {

@@ -49,7 +49,9 @@ public struct Pipeline: Sendable {
             dispatcher.grouping = smtp.grouping
             dispatcher.maxPerHour = smtp.maxPerHour
         }
-        return Pipeline(config: config, watchlists: watchlists, matcher: matcher, store: store, dispatcher: dispatcher, logger: logger)
+        var pipeline = Pipeline(config: config, watchlists: watchlists, matcher: matcher, store: store, dispatcher: dispatcher, logger: logger)
+        pipeline.concurrency = config.concurrency
+        return pipeline
     }
 
     /// The channels a new hit is queued on.

@@ -16,11 +16,24 @@ public final class DaemonState: @unchecked Sendable {
     private var cycleStarted: Date?
     public let configPath: String
     public let notifier: SystemdNotifier
+    /// From `metrics-file:` at start (a changed path takes effect at the next start).
+    public let metrics: Metrics?
 
     public init(pipeline: Pipeline, configPath: String, notifier: SystemdNotifier = SystemdNotifier()) {
         self.pipeline = pipeline
         self.configPath = configPath
         self.notifier = notifier
+        self.metrics = pipeline.config.metricsFile.map(Metrics.init)
+    }
+
+    /// Rewrites the metrics file, if there is one; a failure is logged, never fatal.
+    func writeMetrics() {
+        guard let metrics else { return }
+        let pipeline = current
+        if let error = metrics.write(store: pipeline.store, feedsConfigured: pipeline.config.feeds.count) {
+            pipeline.logger.warning("cannot write the metrics file; check that its folder is writable",
+                                    metadata: ["file": "\(metrics.path)", "error": "\(error)"])
+        }
     }
 
     public var current: Pipeline {
@@ -117,10 +130,15 @@ public struct PollerService: Service {
             while !Task.isCancelled {
                 let pipeline = state.current
                 do {
-                    state.cycleInProgressSince = Date()
+                    let started = Date()
+                    state.cycleInProgressSince = started
                     defer { state.cycleInProgressSince = nil }
                     let report = try await pipeline.runCycle(all: false, dispatch: false)
                     if report.newHits > 0 { state.requestDispatch() }
+                    if report.feedsFetched + report.feedsNotModified + report.feedsFailed.count > 0 {
+                        state.metrics?.record(cycle: report, seconds: Date().timeIntervalSince(started))
+                        state.writeMetrics()
+                    }
                     if report.feedsFetched + report.feedsFailed.count > 0 {
                         logger.info("cycle done", metadata: [
                             "feeds.fetched": "\(report.feedsFetched)", "feeds.failed": "\(report.feedsFailed.count)",
@@ -170,6 +188,8 @@ public struct AlertService: Service {
                 do {
                     let report = try await pipeline.dispatcher.dispatch(now: Date(), holdBack: true)
                     if report.messagesSent + report.syslogRecords + report.failures.count > 0 {
+                        state.metrics?.record(dispatch: report)
+                        state.writeMetrics()
                         pipeline.logger.info("alerts delivered", metadata: [
                             "mail.messages": "\(report.messagesSent)", "syslog.records": "\(report.syslogRecords)",
                             "alerts.failed": "\(report.failures.count)",
