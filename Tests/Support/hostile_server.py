@@ -17,6 +17,7 @@ Paths:
   /bad-utf8            RSS declaring UTF-8 with invalid bytes in a title
   /429                 429 with Retry-After: 120
   /500                 500 every time
+  /truncated           RSS cut off in the middle of an item
   /echo-headers        the request's headers as a JSON object
   /hang                sends nothing for 60 s
 """
@@ -103,6 +104,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.send(429, b"slow down", [("Retry-After", "120")])
             elif path == "/500":
                 self.send(500, b"boom")
+            elif path == "/truncated":
+                self.send(200, OK[: OK.index(b"<guid>")])
             elif path == "/echo-headers":
                 self.send(200, json.dumps({k.lower(): v for k, v in self.headers.items()}).encode(),
                           [("Content-Type", "application/json")])

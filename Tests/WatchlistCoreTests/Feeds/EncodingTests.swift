@@ -61,11 +61,17 @@ struct EncodingTests {
     }
 }
 
-@Suite("Formats")
+/// The formats beyond those of the end-to-end test, fetched from the real HTTP server.
+@Suite("Formats", .serialized)
 struct FormatTests {
+    static let server = Result { try ServerProcess.http(serving: Repo.fixtures.appendingPathComponent("feeds").path) }
+
     static func parse(_ name: String, format: FeedConfig.Format = .auto) throws -> ParsedFeed {
-        let data = try Data(contentsOf: Repo.fixtures.appendingPathComponent("feeds/\(name)"))
-        return try FeedParser.parseDocument(data, feed: FeedConfig(url: "http://127.0.0.1/board/feed", name: name, format: format)).get()
+        let port = try server.get().port
+        let fetched = Fetcher.fetchBlocking(FetchRequest(feed: name, url: "http://127.0.0.1:\(port)/\(name)"))
+        let response = try fetched.get()
+        return try FeedParser.parseDocument(response.body, feed: FeedConfig(url: "http://127.0.0.1/board/feed", name: name, format: format),
+                                            contentType: response.contentType).get()
     }
 
     @Test func atom03WithBase64AndEscapedTitlesAndRelativeLinks() throws {

@@ -34,6 +34,7 @@ struct HostileFeedTests {
         ("/xxe-url", .items { items in items.allSatisfy { !$0.title.contains("Orion") } }),
         // The DOCTYPE is dropped before parsing: nothing is declared, nothing expanded.
         ("/laughs", .items { items in items.allSatisfy { $0.title.utf8.count < 100 } && !items.isEmpty }),
+        ("/truncated", .parseError),
         ("/bad-utf8", .items { $0.map(\.title) == ["Orion Shipping \u{FFFD}( leak"] }),
         ("/429", .fetchError(.http(429))),
         ("/500", .fetchError(.http(500))),
@@ -92,18 +93,18 @@ struct HostileFeedTests {
         let server = try Self.server.get()
         let dir = try TempDir()
         var text = "watchlists: \(Repo.fixtures.path)/watchlists\ndatabase: db.sqlite\nemail-dir: out\n"
-        for path in ["/ok.xml", "/endless", "/gzip-bomb", "/loop", "/to-file", "/laughs", "/429", "/500"] {
+        for path in ["/ok.xml", "/endless", "/gzip-bomb", "/loop", "/to-file", "/laughs", "/truncated", "/429", "/500"] {
             text += "feed: http://127.0.0.1:\(server.port)\(path)\n  name: \(path.dropFirst())\n"
         }
         try dir.write("w.conf", text)
         let pipeline = try Pipeline.build(config: try ConfigParser.load(dir.path + "/w.conf"), logger: Logger(label: "test"))
         let report = try await pipeline.runCycle(all: true)
         #expect(report.feedsFetched == 2)  // ok.xml, and laughs read without expansion
-        #expect(report.feedsFailed.count == 6)
+        #expect(report.feedsFailed.count == 7)
         #expect(report.newHits == 1)
         let states = try pipeline.store.feedStates()
         #expect(states.first { $0.name == "429" }.map { $0.nextDue! > Date().addingTimeInterval(100) } == true, "Retry-After respected")
-        #expect(states.filter { $0.errorCount == 1 }.count == 6)
+        #expect(states.filter { $0.errorCount == 1 }.count == 7)
     }
 }
 
