@@ -70,11 +70,14 @@ public struct Pipeline: Sendable {
     public func runCycle(all: Bool, dispatch: Bool = true, now: Date = Date()) async throws -> CycleReport {
         var report = CycleReport()
         // Items stored by a cycle that died before matching them (kill -9, power loss).
-        let leftOver = try store.unmatchedItems()
-        if !leftOver.isEmpty {
-            report.recovered = leftOver.count
-            report.newHits += try matchAndRecord(leftOver)
-            logger.notice("matched items an interrupted cycle had left", metadata: ["items": "\(leftOver.count)"])
+        let (leftOver, recoveredHits) = try await Work.run { () -> (Int, Int) in
+            let items = try self.store.unmatchedItems()
+            return (items.count, try self.matchAndRecord(items))
+        }
+        if leftOver > 0 {
+            report.recovered = leftOver
+            report.newHits += recoveredHits
+            logger.notice("matched items an interrupted cycle had left", metadata: ["items": "\(leftOver)"])
         }
         var due: [(FeedConfig, FeedState)] = []
         for feed in config.feeds {
@@ -105,7 +108,7 @@ public struct Pipeline: Sendable {
         }
         if Task.isCancelled || !dispatch { return report }  // stopping: pending alerts stay in the outbox
         report.dispatch = try await dispatcher.dispatch(now: Date(), holdBack: !all)
-        if all { report.pruned = try prune(now: now) }
+        if all { report.pruned = try await Work.run { try self.prune(now: now) } }
         return report
     }
 
@@ -158,7 +161,16 @@ public struct Pipeline: Sendable {
         request.caFile = feed.caFile
         request.verifyTLS = feed.verifyTLS
         request.refuseInternal = feed.guardsInternal
-        switch await fetcher.fetch(request) {
+        let result = await fetcher.fetch(request)
+        // Parsing, SQLite (GRDB blocks) and matching run on the work queue, not on the
+        // cooperative pool, which stays free for signals, notifications and timers.
+        let logger = log
+        return try await Work.run { try self.process(result, feed: feed, state: state, started: started, interval: interval, log: logger) }
+    }
+
+    func process(_ result: Result<FetchResponse, FetchError>, feed: FeedConfig, state: FeedState, started: Date,
+                 interval: TimeInterval, log: Logger) throws -> FeedOutcome {
+        switch result {
         case .failure(let error) where error.kind == .cancelled:
             log.info("fetch stopped: shutting down")
             return .cancelled
@@ -191,6 +203,18 @@ public struct Pipeline: Sendable {
                 log.info("fetched", metadata: ["items": "\(items.count)", "items.new": "\(fresh.count)", "hits.new": "\(hits)"])
                 return .fetched(items: fresh.count, hits: hits)
             }
+        }
+    }
+}
+
+/// Blocking work (SQLite through GRDB, parsing, matching) off Swift's cooperative thread
+/// pool, which has one thread per core: blocked there, it would stall every task.
+public enum Work {
+    static let queue = DispatchQueue(label: "watchlistd.work", attributes: .concurrent)
+
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try body() }) }
         }
     }
 }

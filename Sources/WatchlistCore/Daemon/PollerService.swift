@@ -147,7 +147,7 @@ public struct PollerService: Service {
                     }
                     if Date().timeIntervalSince(lastPrune) >= 86400 {  // retention: at start, then daily
                         lastPrune = Date()
-                        try pipeline.prune()
+                        try await Work.run { try pipeline.prune() }
                     }
                     state.notifier.notify("WATCHDOG=1\nSTATUS=\(state.status())")
                 } catch {
@@ -215,7 +215,7 @@ public struct ReloadService: Service {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         await cancelWhenGracefulShutdown {
             for await _ in signals {
-                state.reloadTellingSystemd()
+                try? await Work.run { state.reloadTellingSystemd() }  // loading names and backfill block: off the pool
             }
         }
     }
@@ -260,7 +260,7 @@ public struct FileWatchService: Service {
                 if let since = pendingSince, Date().timeIntervalSince(since) >= 1 {
                     pendingSince = nil
                     logger.info("files changed on disk; reloading")
-                    state.reloadTellingSystemd()
+                    try? await Work.run { state.reloadTellingSystemd() }
                 }
                 try? await Task.sleep(for: .seconds(pendingSince == nil ? 1 : 0.25))
             }
