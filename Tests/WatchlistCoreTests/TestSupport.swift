@@ -31,6 +31,15 @@ final class TempDir {
         try Data(text.utf8).write(to: file)
     }
 
+    /// cert.pem and key.pem here: a self-signed certificate for 127.0.0.1 (a day long).
+    func makeSelfSignedCertificate() throws {
+        let openssl = try Child("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path + "/key.pem",
+                                                     "-out", path + "/cert.pem", "-subj", "/CN=localhost", "-days", "1",
+                                                     "-addext", "subjectAltName=IP:127.0.0.1"])
+        close(openssl.stdinFD)
+        guard openssl.wait() == 0 else { throw TestFailure("openssl could not make a certificate (is openssl installed? run `make test-deps`)") }
+    }
+
     func write(_ name: String, bytes: [UInt8]) throws {
         try Data(bytes).write(to: url.appendingPathComponent(name))
     }

@@ -60,11 +60,7 @@ struct FetchOptionTests {
 
     @Test func aFeedCAFileIsUsedAndTLSOptOutIsExplicit() async throws {
         let dir = try TempDir()
-        let openssl = try Child("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.path + "/key.pem",
-                                                     "-out", dir.path + "/cert.pem", "-subj", "/CN=localhost", "-days", "1",
-                                                     "-addext", "subjectAltName=IP:127.0.0.1"])
-        close(openssl.stdinFD)
-        #expect(openssl.wait() == 0)
+        try dir.makeSelfSignedCertificate()
         let server = try ServerProcess("/usr/bin/python3", [Repo.support.appendingPathComponent("hostile_server.py").path,
                                                              "tls", dir.path + "/cert.pem", dir.path + "/key.pem"])
         var request = FetchRequest(feed: "tls", url: "https://127.0.0.1:\(server.port)/ok.xml")
