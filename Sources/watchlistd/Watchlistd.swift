@@ -9,7 +9,7 @@ struct Watchlistd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watchlistd",
         abstract: "Watches leak-site and breach feeds for mentions of your customers and alerts by e-mail and syslog.",
-        subcommands: [Run.self, Check.self, Match.self, Hits.self, Alerts.self, TestAlert.self, Feeds.self, Status.self]
+        subcommands: [Run.self, Check.self, Match.self, Hits.self, Alerts.self, TestAlert.self, Feeds.self, Fetch.self, Status.self]
     )
 }
 

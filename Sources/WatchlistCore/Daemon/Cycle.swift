@@ -141,6 +141,18 @@ public struct Pipeline: Sendable {
         case failed(String)
     }
 
+    /// The fetch a feed's block asks for (headers, proxy and its credentials, CA, guard).
+    public static func request(for feed: FeedConfig, etag: String? = nil, lastModified: String? = nil) -> FetchRequest {
+        var request = FetchRequest(feed: feed.name, url: feed.url, proxy: feed.proxy, etag: etag, lastModified: lastModified)
+        request.headers = feed.headers
+        request.userAgent = feed.userAgent ?? FetchRequest.defaultUserAgent
+        request.proxyCredentials = feed.proxyCredentials
+        request.caFile = feed.caFile
+        request.verifyTLS = feed.verifyTLS
+        request.refuseInternal = feed.guardsInternal
+        return request
+    }
+
     /// Backoff after `errors` consecutive failures: the interval doubled per error, at most 6 h.
     static func backoff(interval: Duration, errors: Int) -> TimeInterval {
         let base = Double(interval.components.seconds)
@@ -154,13 +166,7 @@ public struct Pipeline: Sendable {
         let started = Date()
         // ±10% jitter, so feeds configured together do not keep firing together.
         let interval = TimeInterval(feed.interval.components.seconds) * Double.random(in: 0.9...1.1)
-        var request = FetchRequest(feed: feed.name, url: feed.url, proxy: feed.proxy, etag: state.etag, lastModified: state.lastModified)
-        request.headers = feed.headers
-        request.userAgent = feed.userAgent ?? FetchRequest.defaultUserAgent
-        request.proxyCredentials = feed.proxyCredentials
-        request.caFile = feed.caFile
-        request.verifyTLS = feed.verifyTLS
-        request.refuseInternal = feed.guardsInternal
+        let request = Self.request(for: feed, etag: state.etag, lastModified: state.lastModified)
         let result = await fetcher.fetch(request)
         // Parsing, SQLite (GRDB blocks) and matching run on the work queue, not on the
         // cooperative pool, which stays free for signals, notifications and timers.

@@ -37,6 +37,28 @@ struct EncodingTests {
         }
     }
 
+    @Test func fetchCommandShowsTheEncodingItemsAndHits() throws {
+        let server = try Self.server.get()
+        let dir = try TempDir()
+        try dir.write("w.conf", """
+            watchlists: \(Repo.fixtures.path)/watchlists
+            database: db.sqlite
+            feed: http://127.0.0.1:\(server.port)/big5-undeclared.xml
+              name: tw-board
+            feed: http://127.0.0.1:\(server.port)/missing.xml
+              name: gone
+            """)
+        let shown = try runBinary(["fetch", "--config", dir.path + "/w.conf", "tw-board"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains("rss, read as big5-hkscs (detected), 1 items"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("1. 凱斯特銀行客戶資料庫出售"))
+        #expect(shown.stdout.contains("HIT Kestrel Bank | Kestrel Bank | alias 凯斯特银行 | matched \"凱斯特銀行\""))
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/db.sqlite"), "fetch touches no database")
+        let gone = try runBinary(["fetch", "--config", dir.path + "/w.conf", "gone"])
+        #expect(gone.status == 69)
+        #expect(gone.stderr.contains("feed gone (http://127.0.0.1:\(server.port)/missing.xml): HTTP status 404"))
+    }
+
     @Test func decodedTitlesAreMatched() throws {
         let (lists, _) = try WatchlistParser.loadDirectory(Repo.fixtures.appendingPathComponent("watchlists").path)
         let matcher = Matcher(watchlists: lists)
