@@ -21,6 +21,12 @@ extension Watchlistd {
             let logger = logging.bootstrap()
             let parsed = try loadConfig(config)
             let pipeline = try buildPipeline(parsed, logger: logger)
+            // Names added to the files since the last run are owed their backfill.
+            do {
+                try await Work.run { try Backfill.catchUp(pipeline: pipeline) }
+            } catch {
+                logger.error("backfill failed; it is tried again at the next start or reload", metadata: ["error": "\(error)"])
+            }
             if once {
                 do {
                     let started = Date()

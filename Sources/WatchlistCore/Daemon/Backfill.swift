@@ -1,23 +1,32 @@
 import Foundation
 import Logging
 
-/// Backfill: when a reload adds or changes names, the stored listings of the last
-/// `backfill:` days are matched against those names only, and only hits that are new
-/// are recorded (and so alerted). An analyst adds a JV partner today and learns that it
-/// was sold last week.
+/// Backfill: when names are added (on a reload, or in the files while the daemon was
+/// down: checked at every start), the stored listings of the last `backfill:` days are
+/// matched against those names only, and only hits that are new are recorded (and so
+/// alerted). An analyst adds a JV partner today and learns that it was sold last week.
+/// The store remembers which names are done (`watched_name`), so nothing is owed twice.
 public enum Backfill {
-    /// The watchlists reduced to what `new` has and `old` had not: per customer and
-    /// entity, the names (relation and value) that are new, with the entity's excludes.
-    public static func changes(from old: [Watchlist], to new: [Watchlist]) -> [Watchlist] {
+    /// Every name of `watchlists`, as the store keys it.
+    static func keys(_ watchlists: [Watchlist]) -> [Store.NameKey] {
+        watchlists.flatMap { list in
+            list.entities.flatMap { entity in
+                entity.names.map { Store.NameKey(customer: list.customer, entity: entity.name, relation: $0.relation.rawValue, value: $0.value) }
+            }
+        }
+    }
+
+    /// The watchlists reduced to the names not in `known`: per customer and entity, the
+    /// names (relation and value) whose backfill is owed, with the entity's excludes.
+    public static func unknown(in watchlists: [Watchlist], known: Set<Store.NameKey>) -> [Watchlist] {
         var result: [Watchlist] = []
-        for list in new {
-            let before = old.first { $0.customer == list.customer }
+        for list in watchlists {
             var changed = list
             changed.entities = list.entities.compactMap { entity in
-                let previous = before?.entities.first { $0.name == entity.name }
-                let known = Set((previous?.names ?? []).map { "\($0.relation.rawValue)\u{0}\($0.value)" })
                 var reduced = entity
-                reduced.names = entity.names.filter { !known.contains("\($0.relation.rawValue)\u{0}\($0.value)") }
+                reduced.names = entity.names.filter {
+                    !known.contains(Store.NameKey(customer: list.customer, entity: entity.name, relation: $0.relation.rawValue, value: $0.value))
+                }
                 return reduced.names.isEmpty ? nil : reduced
             }
             if !changed.entities.isEmpty { result.append(changed) }
@@ -25,9 +34,31 @@ public enum Backfill {
         return result
     }
 
-    /// Runs the backfill for `changed` over `pipeline`'s store; returns the new hits.
+    /// Backfills every name the store has not backfilled yet — added on a reload, or in
+    /// the files while the daemon was down — then records them as done. Crash-safe: names
+    /// are recorded only after their hits are committed, so an interrupted backfill runs
+    /// again at the next start, and adds no hit twice (hits are unique per item, customer
+    /// and entity). On a database that knows no names yet (a first start, or one from
+    /// before this bookkeeping) the current names are the baseline: nothing is owed.
     @discardableResult
-    public static func run(_ changed: [Watchlist], pipeline: Pipeline, now: Date = Date()) throws -> Int {
+    public static func catchUp(pipeline: Pipeline, now: Date = Date()) throws -> Int {
+        let store = pipeline.store
+        let known = try store.knownNames()
+        let all = keys(pipeline.watchlists)
+        if known.isEmpty {
+            try store.recordKnownNames(all, at: now)
+            return 0
+        }
+        let owed = unknown(in: pipeline.watchlists, known: known)
+        guard !owed.isEmpty else { return 0 }
+        let hits = try run(owed, pipeline: pipeline, now: now)
+        try store.recordKnownNames(keys(owed), at: now)
+        return hits
+    }
+
+    /// Matches the stored listings of the last `backfill:` days against `changed`; returns the new hits.
+    @discardableResult
+    static func run(_ changed: [Watchlist], pipeline: Pipeline, now: Date = Date()) throws -> Int {
         guard !changed.isEmpty, pipeline.config.backfill > 0 else { return 0 }
         let matcher = Matcher(watchlists: changed)
         let items = try pipeline.store.items(since: now.addingTimeInterval(-pipeline.config.backfill))

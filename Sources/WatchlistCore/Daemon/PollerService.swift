@@ -74,7 +74,7 @@ public final class DaemonState: @unchecked Sendable {
             lock.unlock()
             old.logger.notice("reloaded", metadata: ["config": "\(configPath)", "names": "\(fresh.matcher.nameCount)"])
             do {
-                if try Backfill.run(Backfill.changes(from: old.watchlists, to: fresh.watchlists), pipeline: fresh) > 0 {
+                if try Backfill.catchUp(pipeline: fresh) > 0 {
                     requestDispatch()
                 }
             } catch {

@@ -91,6 +91,20 @@ enum Migrations {
                 ALTER TABLE feed ADD COLUMN last_content_at DATETIME;
                 """)
         }
+        migrator.registerMigration("v4-watched-names") { db in
+            // The names backfill has already covered: a name not here is new (added on a
+            // reload, or while the daemon was down) and its backfill is still owed.
+            try db.execute(sql: """
+                CREATE TABLE watched_name (
+                    customer TEXT NOT NULL,
+                    entity TEXT NOT NULL,
+                    relation TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    added_at DATETIME NOT NULL,
+                    PRIMARY KEY (customer, entity, relation, value)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -421,6 +421,38 @@ public final class Store: Sendable {
         }
     }
 
+    // MARK: Watched names (backfill bookkeeping)
+
+    /// A watched name as `watched_name` keys it.
+    public struct NameKey: Hashable, Sendable {
+        public var customer, entity, relation, value: String
+        public init(customer: String, entity: String, relation: String, value: String) {
+            (self.customer, self.entity, self.relation, self.value) = (customer, entity, relation, value)
+        }
+    }
+
+    /// The names whose backfill is done.
+    public func knownNames() throws -> Set<NameKey> {
+        try pool.read { db in
+            Set(try Row.fetchAll(db, sql: "SELECT customer, entity, relation, value FROM watched_name").map {
+                NameKey(customer: $0["customer"], entity: $0["entity"], relation: $0["relation"], value: $0["value"])
+            })
+        }
+    }
+
+    /// Records names as backfilled (after their hits are committed).
+    public func recordKnownNames(_ names: [NameKey], at now: Date) throws {
+        guard !names.isEmpty else { return }
+        try write { db in
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO watched_name (customer, entity, relation, value, added_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """)
+            let stamp = now.databaseValue
+            for name in names { try insert.execute(arguments: [name.customer, name.entity, name.relation, name.value, stamp]) }
+        }
+    }
+
     // MARK: Retention
 
     /// What one pruning removed.

@@ -12,6 +12,7 @@ struct BackfillTests {
         let config = try ConfigParser.load(dir.path + "/w.conf")
         let pipeline = try Pipeline.build(config: config, logger: Logger(label: "test"))
         let store = pipeline.store
+        #expect(try Backfill.catchUp(pipeline: pipeline) == 0, "a first start: the names are the baseline")
         let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
         let now = Date()
         // Listings stored days ago: one names Orion (already watched), two name Kestrel.
@@ -45,13 +46,66 @@ struct BackfillTests {
         #expect(try await state.current.dispatcher.dispatch(holdBack: false).hitsMailed == 0)
     }
 
-    @Test func changesAreTheNewNamesOnly() throws {
+    @Test func namesAddedWhileTheDaemonWasDownAreBackfilledAtStartAndOnlyOnce() throws {
+        let dir = try TempDir()
+        try dir.write("lists/acme.watch", "customer: Acme\nemail: soc@acme.example\nentity: Orion Shipping\n")
+        try dir.write("w.conf", "watchlists: lists\ndatabase: db.sqlite\nemail-dir: out\n")
+        let first = try Pipeline.build(config: try ConfigParser.load(dir.path + "/w.conf"), logger: Logger(label: "test"))
+        try Backfill.catchUp(pipeline: first)
+        let feed = try first.store.feedState(name: "f", url: "http://127.0.0.1/")
+        let items = try first.store.storeItems(feed: feed, items: [FeedItem(guid: "1", title: "Kestrel Bank wire logs")],
+                                               at: Date().addingTimeInterval(-86400))
+        _ = try first.store.recordMatches(items.map { (item: $0.id, hits: first.matcher.match($0.item.matchText, threshold: 0.8)) },
+                                          channels: first.channels(for:), at: Date())
+        #expect(try first.store.hits().isEmpty)
+
+        // Stopped; the analyst adds Kestrel Bank to the file; started again.
+        try dir.write("lists/acme.watch", "customer: Acme\nemail: soc@acme.example\nentity: Orion Shipping\nentity: Kestrel Bank\n")
+        let second = try Pipeline.build(config: try ConfigParser.load(dir.path + "/w.conf"), logger: Logger(label: "test"))
+        // A start that dies after recording the hits but before recording the names owes the
+        // backfill again: running it again adds no hit twice.
+        #expect(try Backfill.run(Backfill.unknown(in: second.watchlists, known: second.store.knownNames()), pipeline: second) == 1)
+        #expect(try Backfill.catchUp(pipeline: second) == 0)
+        #expect(try second.store.hits().map(\.entity) == ["Kestrel Bank"])
+        #expect(try second.store.outboxCounts() == ["email/pending": 1])
+        #expect(try Backfill.catchUp(pipeline: second) == 0, "nothing is owed twice")
+        #expect(try second.store.knownNames().count == 2)
+    }
+
+    @Test func owedNamesAreTheNewNamesOnly() throws {
         let before = try watchlist("customer: A\nentity: X Corp\n  alias: X\nentity: Y Corp\n")
         let after = try watchlist("customer: A\nentity: X Corp\n  alias: X\n  jv: X-Z Partners\nentity: Y Corp\nentity: Z Corp\n  exclude: Zed\n")
-        let changed = Backfill.changes(from: [before], to: [after])
+        let changed = Backfill.unknown(in: [after], known: Set(Backfill.keys([before])))
         #expect(changed.count == 1)
         #expect(changed[0].entities.map(\.name) == ["X Corp", "Z Corp"])
         #expect(changed[0].entities[0].names.map(\.value) == ["X-Z Partners"])
         #expect(changed[0].entities[1].excludes.map(\.value) == ["Zed"])
+    }
+
+    @Test func runOnceBackfillsNamesAddedSinceTheLastRun() throws {
+        let dir = try TempDir()
+        try FileManager.default.createDirectory(atPath: dir.path + "/lists", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Repo.fixtures.path + "/watchlists/orion.watch", toPath: dir.path + "/lists/orion.watch")
+        try dir.write("w.conf", """
+            watchlists: lists
+            database: db.sqlite
+            email-dir: out
+            feed: file://\(Repo.fixtures.path)/feeds/rss2.xml
+              name: rss
+            """)
+        let config = dir.path + "/w.conf"
+        #expect(try runBinary(["run", "--once", "--config", config]).status == 0)
+        let mails = { (try? FileManager.default.contentsOfDirectory(atPath: dir.path + "/out"))?.filter { $0.hasSuffix(".eml") } ?? [] }
+        #expect(mails().count == 1, "Orion only")
+        // Kestrel's watchlist is added between two cron runs; the feed has not changed.
+        try FileManager.default.copyItem(atPath: Repo.fixtures.path + "/watchlists/kestrel.watch", toPath: dir.path + "/lists/kestrel.watch")
+        let second = try runBinary(["run", "--once", "--config", config])
+        #expect(second.status == 0)
+        #expect(second.stderr.contains("backfill done"), "\(second.stderr)")
+        #expect(mails().count == 2, "one new message, for Kestrel")
+        let hits = try runBinary(["hits", "--config", config, "--json"]).stdout
+        #expect(hits.contains("\"customer\":\"Kestrel Bank\""), "\(hits)")
+        #expect(try runBinary(["run", "--once", "--config", config]).status == 0)
+        #expect(mails().count == 2, "owed once, paid once")
     }
 }
