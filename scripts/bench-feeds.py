@@ -12,6 +12,8 @@ python3-feedparser). Not a test: the numbers depend on the machine.
    (Tests/Support/http_server.py: ETag, 304), through `watchlistd-bench cycle`: fetch,
    decode, parse, deduplicate, match against the example watchlists, store in SQLite.
    Then a second cycle in which every feed answers 304. Peak RSS of the process.
+   --watchlists DIR matches against other watchlists (e.g. a corpus of
+   ../shared/bench/gen_corpus.py with 20,000 entities).
 """
 import argparse
 import json
@@ -93,7 +95,7 @@ def parse_bench(out, repeat):
               f"{len(data) / 1e6 / mine['best']:.0f} MB/s)")
 
 
-def cycle_bench(out, feeds, items):
+def cycle_bench(out, feeds, items, watchlists):
     rng = random.Random(11)
     folder = os.path.join(out, f"cycle-{feeds}x{items}")
     served = os.path.join(folder, "feeds")
@@ -113,13 +115,13 @@ def cycle_bench(out, feeds, items):
                 os.remove(db + suffix)
         config = os.path.join(folder, "bench.conf")
         with open(config, "w") as fh:
-            fh.write(f"watchlists: {os.path.join(ROOT, 'Tests', 'Fixtures', 'watchlists')}\ndatabase: {db}\n")
+            fh.write(f"watchlists: {watchlists}\ndatabase: {db}\n")
             for f in range(feeds):
                 fh.write(f"feed: http://127.0.0.1:{port}/f{f}.xml\n  name: f{f}\n")
         result = json.loads(subprocess.run([BENCH_BIN, "cycle", config], check=True, capture_output=True, text=True).stdout)
     finally:
         server.kill()
-    print(f"whole cycle: {feeds} feeds x {items} items from a local server (fetch, parse, dedup, match, store)")
+    print(f"whole cycle: {feeds} feeds x {items} items from a local server (fetch, parse, dedup, match, store); watchlists {watchlists}")
     print(f"  first cycle:  {result['first_seconds']:.2f} s  ({result['first_fetched']} fetched, {result['first_failed']} failed, "
           f"{result['items']} items stored, {result['hits']} hits)")
     print(f"  second cycle: {result['second_seconds']:.2f} s  ({result['second_not_modified']} answered 304)")
@@ -133,12 +135,14 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", default="/tmp/watchlistd-bench-feeds")
     parser.add_argument("--skip-parse", action="store_true")
+    parser.add_argument("--watchlists", default=os.path.join(ROOT, "Tests", "Fixtures", "watchlists"),
+                        help="the watchlists to match against (default: the tests' three small ones)")
     args = parser.parse_args()
     if not os.path.exists(BENCH_BIN):
         sys.exit(f"bench-feeds: {BENCH_BIN} missing; run `make bench-feeds` (it builds it)")
     if not args.skip_parse:
         parse_bench(args.out, args.repeat)
-    cycle_bench(args.out, args.feeds, args.items)
+    cycle_bench(args.out, args.feeds, args.items, args.watchlists)
 
 
 if __name__ == "__main__":
