@@ -45,13 +45,16 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // `watchlistd --version` names the commit: BuildInfo.swift is generated at build time.
+        .plugin(name: "BuildInfo", capability: .buildTool()),
         .executableTarget(
             name: "watchlistd",
             dependencies: [
                 "WatchlistCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            plugins: ["BuildInfo"]
         ),
         // `make conformance`: the parser over third-party corpora in ../shared/data (not a test).
         .executableTarget(

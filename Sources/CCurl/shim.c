@@ -37,3 +37,7 @@ CURLcode wl_curl_setopt_xferinfo(CURL *handle, wl_curl_xferinfo_callback callbac
 CURLcode wl_curl_setopt_prereq(CURL *handle, wl_curl_prereq_callback callback) {
     return curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, callback);
 }
+
+const char *wl_curl_version(void) {
+    return curl_version_info(CURLVERSION_NOW)->version;
+}

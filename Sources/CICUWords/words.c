@@ -1,6 +1,8 @@
 #include "cicuwords.h"
 #include <unicode/ubrk.h>
 #include <unicode/utypes.h>
+#include <unicode/uversion.h>
+#include <stdio.h>
 
 static __thread UBreakIterator *iterator = NULL;
 static __thread int unavailable = 0;
@@ -38,4 +40,12 @@ int wl_icu_is_single_word(const uint16_t *text, int32_t length) {
     int32_t first = ubrk_first(iterator);
     int32_t next = ubrk_next(iterator);
     return (first == 0 && next == length) ? 1 : 0;
+}
+
+void wl_icu_version(char *out, int32_t capacity) {
+    UVersionInfo version;
+    char text[U_MAX_VERSION_STRING_LENGTH];
+    u_getVersion(version);
+    u_versionToString(version, text);
+    snprintf(out, (size_t)capacity, "%s", text);
 }

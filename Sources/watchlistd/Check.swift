@@ -25,6 +25,12 @@ extension Watchlistd {
                     let parsed = try ConfigParser.load(config)
                     problems += parsed.warnings
                     directory = directory ?? parsed.watchlistsDirectory
+                    // What `run` would meet at start: the database must open, proxies resolve.
+                    if let reason = Store.writeProblem(path: parsed.databasePath) {
+                        problems.append(Diagnostic(file: parsed.file, line: parsed.databaseLine, message: "`database:` \(reason); "
+                            + "make the folder writable for the user the daemon runs as (the unit's StateDirectory=, /var/lib/watchlistd, is), or point `database:` there"))
+                    }
+                    for feed in parsed.feeds { problems += ProxyCheck.problems(for: feed, file: parsed.file) }
                 } catch let error as ConfigurationError {
                     problems += error.problems
                 }

@@ -33,6 +33,7 @@ extension Watchlistd {
                     let report = try await pipeline.runCycle(all: true)
                     if let path = parsed.metricsFile {
                         let metrics = Metrics(path: path)
+                        metrics.record(configLoaded: true, at: started)
                         metrics.record(cycle: report, seconds: Date().timeIntervalSince(started))
                         if let error = metrics.write(store: pipeline.store, feedsConfigured: parsed.feeds.count) {
                             logger.warning("cannot write the metrics file; check that its folder is writable",

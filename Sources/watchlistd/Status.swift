@@ -10,6 +10,15 @@ extension Watchlistd {
         @Option(help: "The configuration file.")
         var config: String
 
+        /// The daemon's last configuration load: a rejected reload, with its first problem.
+        static func configLine(_ load: Store.ConfigLoad?) -> String {
+            guard let load else { return "no daemon start recorded yet" }
+            if load.ok { return "\(load.detail) \(FeedDates.rfc3339(load.at))" }
+            let good = load.lastSuccess.map { "the configuration loaded \(FeedDates.rfc3339($0)) stays in force" }
+                ?? "the previous configuration stays in force"
+            return "last reload REJECTED \(FeedDates.rfc3339(load.at)): \(load.detail); \(good); fix the file and reload"
+        }
+
         func run() async throws {
             let parsed = try loadConfig(config)
             try readStore(parsed, command: "status") { store in
@@ -23,6 +32,7 @@ extension Watchlistd {
                 print("feeds:      \(parsed.feeds.count) configured, \(feeds.count - failing.count) ok, \(failing.count) failing, \(parsed.feeds.count - feeds.count) never fetched")
                 for feed in failing { print("            failing: \(feed.name) (\(feed.errorCount) in a row)") }
                 print("last cycle: \(lastCycle.map(FeedDates.rfc3339) ?? "never")")
+                print("config:     " + Self.configLine(try store.lastConfigLoad()))
                 print("hits:       \(today) today, \(total) in all")
                 for channel in AlertChannel.allCases.map(\.rawValue) {
                     print((channel + ":").padding(toLength: 12, withPad: " ", startingAt: 0) + outboxSummary(outbox, channel: channel))

@@ -20,6 +20,13 @@ extension Watchlistd {
             let logger = logging.bootstrap()
             let parsed = try loadConfig(config)
             let pipeline = try buildPipeline(parsed, logger: logger)
+            // An unknown customer is a usage error, not an unavailable service.
+            guard pipeline.watchlists.contains(where: { $0.customer.lowercased() == customer.lowercased() }) else {
+                let known = pipeline.watchlists.map(\.customer).sorted()
+                printError("watchlistd test-alert: no watchlist in \(parsed.watchlistsDirectory) has `customer: \(customer)`; "
+                           + (known.isEmpty ? "there are no watchlists" : "known customers: \(known.joined(separator: ", "))"))
+                throw Exit.usage
+            }
             let results = await pipeline.dispatcher.sendTest(customer: customer)
             for result in results { print("\(result.channel): \(result.ok ? "ok" : "FAILED") — \(result.detail)") }
             if results.contains(where: { !$0.ok }) { throw Exit.unavailable }

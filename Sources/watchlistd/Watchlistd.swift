@@ -9,8 +9,18 @@ struct Watchlistd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watchlistd",
         abstract: "Watches leak-site and breach feeds for mentions of your customers and alerts by e-mail and syslog.",
+        version: versionText(),
         subcommands: [Run.self, Check.self, Match.self, Hits.self, Alerts.self, TestAlert.self, Feeds.self, Fetch.self, Status.self]
     )
+
+    /// The release (the Makefile's VERSION and the package's version are read from here).
+    static let version = "0.1.0"
+
+    /// `--version`: the release, the commit it was built from, and the C libraries in use.
+    static func versionText() -> String {
+        "watchlistd \(version) (commit \(BuildInfo.commit))\n"
+            + LibraryVersions.all.map { "\($0.name) \($0.version)" }.joined(separator: ", ")
+    }
 }
 
 /// sysexits(3) codes, as operators' scripts expect them.
@@ -22,17 +32,18 @@ enum Exit {
     static let config = ExitCode(78)
 }
 
+/// `--log-level`: an unknown value is a usage error (64) that lists the valid ones.
+enum LogLevel: String, CaseIterable, ExpressibleByArgument {
+    case trace, debug, info, notice, warning, error, critical
+}
+
 struct LoggingOptions: ParsableArguments {
-    @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: String = "info"
+    @Option(help: "trace, debug, info, notice, warning, error or critical (routine cycles are logged at debug).")
+    var logLevel: LogLevel = .info
 
     func bootstrap() -> Logger {
-        let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        let level = Logger.Level(rawValue: logLevel.rawValue)!
+        LoggingSystem.bootstrap { _ in OperatorLogHandler(level: level) }
         return Logger(label: "watchlistd")
     }
 }

@@ -414,6 +414,7 @@ struct NotifyAndReloadTests {
             watchlists: lists
             database: db.sqlite
             email-dir: out
+            metrics-file: metrics.prom
             feed: file://\(Repo.fixtures.path)/feeds/rss2.xml
               name: rss
               interval: 10s
@@ -444,11 +445,20 @@ struct NotifyAndReloadTests {
         try dir.write("lists/broken.watch", "customer: Broken\nentity: X\n  alais: Y\n")
         kill(daemon.pid, SIGHUP)
         _ = notify.wait(for: "READY=1")
+        // Visible beyond the log: in the metrics and in `status`.
+        let rejected = try String(contentsOfFile: dir.path + "/metrics.prom", encoding: .utf8)
+        #expect(rejected.contains("watchlistd_config_last_reload_successful 0\n"), "\(rejected)")
+        #expect(rejected.contains("watchlistd_config_last_reload_success_timestamp_seconds 1"), "\(rejected)")
+        let status = try runBinary(["status", "--config", dir.path + "/w.conf"])
+        #expect(status.stdout.contains("config:     last reload REJECTED "), "\(status.stdout)")
+        #expect(status.stdout.contains("\(dir.path)/lists/broken.watch:3: unknown key `alais:`"), "\(status.stdout)")
 
         // Without a signal: a changed file on disk is noticed (inotify) and reloaded.
         try dir.write("lists/broken.watch", "customer: Broken\nentity: X\n  alias: Y\n")
         let watched = notify.wait(for: "READY=1", seconds: 10)
         #expect(watched.contains { $0.hasPrefix("RELOADING=1") }, "\(watched)")
+        #expect(try String(contentsOfFile: dir.path + "/metrics.prom", encoding: .utf8).contains("watchlistd_config_last_reload_successful 1\n"))
+        #expect(try runBinary(["status", "--config", dir.path + "/w.conf"]).stdout.contains("config:     reloaded "))
 
         kill(daemon.pid, SIGTERM)
         let stopping = notify.wait(for: "STOPPING=1")

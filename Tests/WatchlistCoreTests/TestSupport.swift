@@ -179,18 +179,38 @@ final class ServerProcess: @unchecked Sendable {
     }
 }
 
+/// A TCP port on 127.0.0.1 that nothing listens on: bound, read, closed.
+func closedTCPPort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 ? getsockname(fd, $0, &length) : -1 }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
 
-/// Runs the real `watchlistd` binary; returns exit status, stdout and stderr.
+/// Runs the real `watchlistd` binary; returns exit status, stdout and stderr. `shell`: a
+/// /bin/sh command line the binary and its arguments are appended to ("umask 077; exec",
+/// "exec setpriv …"), for a umask, another user, or an environment variable computed
+/// from the process's own descriptors.
 @discardableResult
-func runBinary(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+func runBinary(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+               shell: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
     guard FileManager.default.isExecutableFile(atPath: Repo.binary.path) else {
         throw TestFailure("\(Repo.binary.path) is missing: run `swift build` first (make test does)")
     }
-    let child = try Child(Repo.binary.path, arguments,
+    let (executable, argv) = shell.map { ("/bin/sh", ["-c", $0 + " \"$0\" \"$@\"", Repo.binary.path] + arguments) }
+        ?? (Repo.binary.path, arguments)
+    let child = try Child(executable, argv,
                           environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
     // Feed stdin and drain stderr on other threads so that no pipe fills up and blocks.
     let input = Data((stdin ?? "").utf8)

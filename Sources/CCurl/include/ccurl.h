@@ -38,4 +38,7 @@ CURLcode wl_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 /// curl_easy_getinfo for string results (effective URL, primary IP); the string belongs to curl.
 CURLcode wl_curl_getinfo_string(CURL *handle, CURLINFO info, const char **value);
 
+/// The libcurl version loaded at run time (curl_version_info(CURLVERSION_NOW)->version).
+const char *wl_curl_version(void);
+
 #endif

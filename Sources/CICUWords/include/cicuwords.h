@@ -15,4 +15,8 @@ int wl_icu_is_single_word(const uint16_t *text, int32_t length);
 /// `length`), written to `boundaries`; returns how many, or -1 when ICU could not be used.
 int32_t wl_icu_word_boundaries(const uint16_t *text, int32_t length, int32_t *boundaries, int32_t capacity);
 
+/// The version of the ICU library loaded at run time (u_getVersion), as "72.1", written
+/// NUL-terminated to `out` (at least 20 bytes).
+void wl_icu_version(char *out, int32_t capacity);
+
 #endif

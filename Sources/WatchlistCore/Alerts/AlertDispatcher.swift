@@ -10,6 +10,13 @@ public struct DispatchReport: Sendable, Equatable {
     public var hitsMailed = 0
     public var syslogRecords = 0
     public var failures: [String] = []
+    /// Failed deliveries by channel (for the metrics).
+    public var failed: [AlertChannel: Int] = [:]
+
+    mutating func fail(_ channel: AlertChannel, _ reason: String) {
+        failures.append(reason)
+        failed[channel, default: 0] += 1
+    }
 }
 
 /// Sends the due outbox rows: one e-mail per customer with that customer's hits (to
@@ -28,6 +35,8 @@ public struct AlertDispatcher: Sendable {
     /// At most this many messages per customer per hour; further hits wait and are
     /// folded into the next message (`max-per-hour:`).
     public var maxPerHour = 12
+    /// Customers at their hourly cap: logged when it is reached and when it ends.
+    let capped = LogOnce()
 
     public init(store: Store, watchlists: [Watchlist], mail: (any MailTransport)?, from: String,
                 syslog: SyslogSender?, logger: Logger) {
@@ -97,9 +106,14 @@ public struct AlertDispatcher: Sendable {
         if holdBack {
             allowed = maxPerHour - (try store.messagesSent(customer: customer, since: now.addingTimeInterval(-3600)))
             if allowed <= 0 {
-                logger.notice("hourly alert cap reached; hits wait for the next message",
-                              metadata: ["customer": "\(customer)", "pending": "\(entries.count)"])
+                if capped.begin(customer) {
+                    logger.notice("hourly alert cap reached; hits wait for the next message (logged again when the cap ends)",
+                                  metadata: ["customer": "\(customer)", "pending": "\(entries.count)", "max-per-hour": "\(maxPerHour)"])
+                }
                 return []
+            }
+            if capped.end(customer) {
+                logger.notice("hourly alert cap over; waiting hits go out now", metadata: ["customer": "\(customer)", "pending": "\(entries.count)"])
             }
         }
         guard case .perHit = grouping else { return [entries] }
@@ -119,7 +133,7 @@ public struct AlertDispatcher: Sendable {
                 guard let watchlist = watchlists.first(where: { $0.customer == customer }), !watchlist.emails.isEmpty else {
                     let reason = "customer \(customer) has no `email:` recipients in its watchlist; add them and requeue"
                     try store.markFailed(entries.map(\.id), error: reason, retryAt: nil)
-                    report.failures.append(reason)
+                    report.fail(.email, reason)
                     logger.error("alert not sent", metadata: ["customer": "\(customer)", "reason": "\(reason)"])
                     continue
                 }
@@ -133,7 +147,7 @@ public struct AlertDispatcher: Sendable {
                         let attempts = batch.map(\.attempts).max() ?? 0
                         try store.markFailed(ids, error: error.description,
                                              retryAt: error.permanent ? nil : now.addingTimeInterval(Self.retryDelay(attempts: attempts)))
-                        report.failures.append(error.description)
+                        report.fail(.email, error.description)
                         logger.error("alert e-mail failed", metadata: ["customer": "\(customer)", "error": "\(error.description)"])
                         break
                     }
@@ -154,7 +168,7 @@ public struct AlertDispatcher: Sendable {
                 } catch {
                     try store.markFailed([entry.id], error: error.description,
                                          retryAt: now.addingTimeInterval(Self.retryDelay(attempts: entry.attempts)))
-                    report.failures.append(error.description)
+                    report.fail(.syslog, error.description)
                     logger.error("syslog record failed", metadata: ["error": "\(error.description)"])
                     break  // the collector is down: the rest waits for the retry
                 }

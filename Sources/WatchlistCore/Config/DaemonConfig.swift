@@ -29,6 +29,8 @@ public struct FeedConfig: Sendable, Equatable {
     /// `allow-internal: yes` — the SSRF guard does not apply. A feed whose URL itself
     /// names an internal host (127.0.0.1, 10.x, localhost, *.internal) is local already.
     public var allowInternal = false
+    /// The `proxy:` line (for `check`'s messages).
+    public var proxyLine = 0
     /// A feed with the defaults a `feed:` line gets.
     public init(url: String, name: String, format: Format = .auto) {
         self.init(url: url, name: name, interval: .seconds(600), proxy: nil, format: format, itemsPath: "$", titlePath: "title",
@@ -113,6 +115,8 @@ public struct DaemonConfig: Sendable {
     public var file: String
     public var watchlistsDirectory: String
     public var databasePath: String
+    /// The `database:` line (for `check`'s messages).
+    public var databaseLine = 0
     public var feeds: [FeedConfig]
     public var smtp: SMTPConfig?
     /// `email-dir:` — write each alert e-mail as an .eml file here instead of (or as well as) SMTP.
@@ -174,6 +178,7 @@ public enum ConfigParser {
 
         var watchlists: String?
         var database: String?
+        var databaseLine = 0
         var threshold = 0.8
         var backfill: TimeInterval = 30 * 86400
         var retention: TimeInterval = 365 * 86400
@@ -198,7 +203,9 @@ public enum ConfigParser {
             }
             switch line.key {
             case "watchlists": watchlists = absolute(line.value)
-            case "database": database = absolute(line.value)
+            case "database":
+                database = absolute(line.value)
+                databaseLine = line.number
             case "email-dir": emailDirectory = absolute(line.value)
             case "backfill":
                 if let duration = parseDuration(line.value), duration <= .seconds(366 * 86400) {
@@ -242,6 +249,7 @@ public enum ConfigParser {
                 let lower = line.value.lowercased()
                 if ["socks5h://", "socks5://", "http://", "https://"].contains(where: lower.hasPrefix) {
                     feeds[feeds.count - 1].proxy = line.value
+                    feeds[feeds.count - 1].proxyLine = line.number
                 } else {
                     problem(line, "`proxy:` must start with socks5h://, socks5:// or http:// (socks5h:// lets Tor resolve .onion names)")
                 }
@@ -397,10 +405,12 @@ public enum ConfigParser {
         }
         problems = Diagnostic.sortedByLine(problems)
         if problems.contains(where: { $0.severity == .error }) { throw ConfigurationError(problems) }
-        return DaemonConfig(file: file, watchlistsDirectory: watchlists!, databasePath: database!, feeds: feeds,
-                            smtp: smtp, emailDirectory: emailDirectory, syslog: syslog, threshold: threshold, backfill: backfill,
-                            retention: retention, metricsFile: metricsFile, concurrency: concurrency,
-                            warnings: problems.filter { $0.severity == .warning })
+        var config = DaemonConfig(file: file, watchlistsDirectory: watchlists!, databasePath: database!, feeds: feeds,
+                                  smtp: smtp, emailDirectory: emailDirectory, syslog: syslog, threshold: threshold, backfill: backfill,
+                                  retention: retention, metricsFile: metricsFile, concurrency: concurrency,
+                                  warnings: problems.filter { $0.severity == .warning })
+        config.databaseLine = databaseLine
+        return config
     }
 
     static func parseYesNo(_ text: String) -> Bool? {

@@ -183,13 +183,14 @@ public struct Pipeline: Sendable {
         case .failure(let error):
             let wait = max(Double(error.retryAfter ?? 0), Self.backoff(interval: feed.interval, errors: state.errorCount))
             try store.recordFetchError(feed: state.id, message: error.description, at: started, nextDue: started.addingTimeInterval(wait))
-            log.error("fetch failed", metadata: ["error": "\(error.description)", "retry.in": "\(Int(wait))s"])
+            logFailure(error.description, state: state, wait: wait, log: log)
             return .failed(error.description)
         case .success(let response):
             let nextDue = started.addingTimeInterval(interval)
             if response.notModified {
                 try store.recordFetchSuccess(feed: state.id, etag: response.etag ?? state.etag,
                                              lastModified: response.lastModified ?? state.lastModified, at: started, nextDue: nextDue)
+                logRecovery(state: state, log: log)
                 log.debug("not modified")
                 return .notModified
             }
@@ -197,7 +198,7 @@ public struct Pipeline: Sendable {
             case .failure(let error):
                 let wait = Self.backoff(interval: feed.interval, errors: state.errorCount)
                 try store.recordFetchError(feed: state.id, message: error.description, at: started, nextDue: started.addingTimeInterval(wait))
-                log.error("parse failed", metadata: ["error": "\(error.description)"])
+                logFailure(error.description, state: state, wait: wait, log: log)
                 return .failed(error.description)
             case .success(let items):
                 let fresh = try store.storeItems(feed: state, items: items, at: started)
@@ -206,10 +207,28 @@ public struct Pipeline: Sendable {
                 FaultInjection.crashPoint(.afterRecordHits)
                 try store.recordFetchSuccess(feed: state.id, etag: response.etag, lastModified: response.lastModified,
                                              at: started, nextDue: nextDue)
-                log.info("fetched", metadata: ["items": "\(items.count)", "items.new": "\(fresh.count)", "hits.new": "\(hits)"])
+                logRecovery(state: state, log: log)
+                log.debug("fetched", metadata: ["items": "\(items.count)", "items.new": "\(fresh.count)", "hits.new": "\(hits)"])
                 return .fetched(items: fresh.count, hits: hits)
             }
         }
+    }
+
+    /// A feed that starts failing, or fails differently, is logged once as an error; the
+    /// same failure again is routine (debug) until the feed recovers.
+    func logFailure(_ message: String, state: FeedState, wait: TimeInterval, log: Logger) {
+        let metadata: Logger.Metadata = ["error": "\(message)", "retry.in": "\(Int(wait))s", "failures": "\(state.errorCount + 1)"]
+        if state.errorCount == 0 || state.lastError != message {
+            log.error("feed failing; it is retried with backoff and logged again when it recovers", metadata: metadata)
+        } else {
+            log.debug("feed still failing", metadata: metadata)
+        }
+    }
+
+    /// The end of a failing state, logged once.
+    func logRecovery(state: FeedState, log: Logger) {
+        guard state.errorCount > 0 else { return }
+        log.notice("feed recovered", metadata: ["failures": "\(state.errorCount)", "last.error": "\(state.lastError ?? "")"])
     }
 }
 

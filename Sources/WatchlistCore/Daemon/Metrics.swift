@@ -1,15 +1,22 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// Prometheus text metrics for node_exporter's textfile collector (`metrics-file:`):
 /// counters since the process started (Prometheus handles the reset at a restart) and
 /// gauges read from the database. Rewritten atomically (a temporary file renamed) after
-/// every cycle and every alert delivery, so the collector never reads half a file.
+/// every cycle and every alert delivery, so the collector never reads half a file. The
+/// file is mode 0644 whatever the umask (the unit's `UMask=0077` would make it 0600, and
+/// node_exporter runs as another user).
 public final class Metrics: Sendable {
     struct Counters {
         var fetchesOK = 0, fetchesNotModified = 0, fetchesFailed = 0
         var itemsNew = 0, hitsNew = 0
-        var mailSent = 0, syslogSent = 0, alertFailures = 0
+        var mailSent = 0, syslogSent = 0, mailFailed = 0, syslogFailed = 0
+        var reloadOK = true
+        var lastGoodLoad: Date?
         var cycles = 0
         var lastCycleSeconds = 0.0
         var lastCycleEnd: Date?
@@ -40,7 +47,16 @@ public final class Metrics: Sendable {
         counters.withLock {
             $0.mailSent += report.messagesSent
             $0.syslogSent += report.syslogRecords
-            $0.alertFailures += report.failures.count
+            $0.mailFailed += report.failed[.email] ?? 0
+            $0.syslogFailed += report.failed[.syslog] ?? 0
+        }
+    }
+
+    /// A configuration load: the one at start, then every reload (accepted or rejected).
+    public func record(configLoaded ok: Bool, at date: Date = Date()) {
+        counters.withLock {
+            $0.reloadOK = ok
+            if ok { $0.lastGoodLoad = date }
         }
     }
 
@@ -65,11 +81,17 @@ public final class Metrics: Sendable {
         metric("watchlistd_hits_total", "counter", "New hits recorded.", [("", Double(c.hitsNew))])
         metric("watchlistd_alert_deliveries_total", "counter", "Alert deliveries, by channel and result.",
                [("channel=\"email\",result=\"sent\"", Double(c.mailSent)), ("channel=\"syslog\",result=\"sent\"", Double(c.syslogSent)),
-                ("channel=\"any\",result=\"failed\"", Double(c.alertFailures))])
+                ("channel=\"email\",result=\"failed\"", Double(c.mailFailed)),
+                ("channel=\"syslog\",result=\"failed\"", Double(c.syslogFailed))])
         metric("watchlistd_cycles_total", "counter", "Poll cycles completed.", [("", Double(c.cycles))])
         metric("watchlistd_cycle_duration_seconds", "gauge", "Duration of the last poll cycle.", [("", c.lastCycleSeconds)])
         metric("watchlistd_last_cycle_timestamp_seconds", "gauge", "When the last poll cycle ended (Unix time).",
                [("", c.lastCycleEnd?.timeIntervalSince1970.rounded() ?? 0)])
+        metric("watchlistd_config_last_reload_successful", "gauge",
+               "Whether the last configuration reload succeeded (1) or was rejected (0).", [("", c.reloadOK ? 1 : 0)])
+        metric("watchlistd_config_last_reload_success_timestamp_seconds", "gauge",
+               "When the configuration was last loaded successfully, at start or by a reload (Unix time).",
+               [("", c.lastGoodLoad?.timeIntervalSince1970.rounded() ?? 0)])
         metric("watchlistd_feeds", "gauge", "Configured feeds, and those whose last fetch failed.",
                [("state=\"configured\"", Double(feedsConfigured)), ("state=\"failing\"", Double(failing))])
         metric("watchlistd_outbox", "gauge", "Alert outbox rows by channel and state.",
@@ -80,16 +102,38 @@ public final class Metrics: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Writes the file atomically; an error is returned for the caller to log.
+    /// Writes the file atomically, mode 0644; an error is returned for the caller to log.
     @discardableResult
     public func write(store: Store, feedsConfigured: Int) -> Error? {
         let temporary = path + ".tmp"
-        do {
-            try Data(text(store: store, feedsConfigured: feedsConfigured).utf8).write(to: URL(fileURLWithPath: temporary))
-            if rename(temporary, path) != 0 { throw CocoaError(.fileWriteUnknown) }
-            return nil
-        } catch {
+        let bytes = Array(text(store: store, feedsConfigured: feedsConfigured).utf8)
+        func failure(_ what: String) -> Error {
+            let error = MetricsWriteError(path: path, what: what, errno: errno)
+            unlink(temporary)
             return error
         }
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return MetricsWriteError(path: temporary, what: "open", errno: errno) }
+        // open's mode is filtered by the umask; fchmod is not.
+        guard fchmod(fd, 0o644) == 0 else { close(fd); return failure("fchmod") }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { close(fd); return failure("write") }
+        }
+        guard close(fd) == 0 else { return failure("close") }
+        guard rename(temporary, path) == 0 else { return failure("rename") }
+        return nil
+    }
+}
+
+/// Why the metrics file could not be written, with the file and the system's reason.
+public struct MetricsWriteError: Error, CustomStringConvertible {
+    public var path: String
+    public var what: String
+    public var errno: Int32
+
+    public var description: String {
+        "\(path): \(what) failed: \(String(cString: strerror(errno)))"
     }
 }

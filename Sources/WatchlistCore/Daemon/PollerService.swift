@@ -14,6 +14,7 @@ public final class DaemonState: @unchecked Sendable {
     private var pipeline: Pipeline
     private var dispatchRequested = false
     private var cycleStarted: Date?
+    private var activity = ActivitySummary(since: Date())
     public let configPath: String
     public let notifier: SystemdNotifier
     /// From `metrics-file:` at start (a changed path takes effect at the next start).
@@ -24,6 +25,18 @@ public final class DaemonState: @unchecked Sendable {
         self.configPath = configPath
         self.notifier = notifier
         self.metrics = pipeline.config.metricsFile.map(Metrics.init)
+        recordConfigLoad(ok: true, detail: "loaded at start", store: pipeline.store, logger: pipeline.logger)
+    }
+
+    /// For `status` (the store) and the metrics; a store error here is logged, never fatal.
+    func recordConfigLoad(ok: Bool, detail: String, store: Store, logger: Logger) {
+        let now = Date()
+        metrics?.record(configLoaded: ok, at: now)
+        do {
+            try store.recordConfigLoad(ok: ok, detail: detail, at: now)
+        } catch {
+            logger.warning("cannot record the configuration load in the database", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Rewrites the metrics file, if there is one; a failure is logged, never fatal.
@@ -55,6 +68,15 @@ public final class DaemonState: @unchecked Sendable {
         }
     }
 
+    /// Adds a cycle or a delivery to what the next hourly "alive" line reports.
+    func note(cycle report: CycleReport) { lock.withLock { activity.add(cycle: report) } }
+    func note(dispatch report: DispatchReport) { lock.withLock { activity.add(dispatch: report) } }
+
+    /// The "alive" line's fields, once an hour.
+    func takeActivity(now: Date = Date()) -> Logger.Metadata? {
+        lock.withLock { activity.take(now: now) }
+    }
+
     /// When the poll cycle in progress began (nil between cycles).
     var cycleInProgressSince: Date? {
         get { lock.withLock { cycleStarted } }
@@ -73,6 +95,8 @@ public final class DaemonState: @unchecked Sendable {
             pipeline = fresh
             lock.unlock()
             old.logger.notice("reloaded", metadata: ["config": "\(configPath)", "names": "\(fresh.matcher.nameCount)"])
+            recordConfigLoad(ok: true, detail: "reloaded", store: fresh.store, logger: old.logger)
+            writeMetrics()
             do {
                 if try Backfill.catchUp(pipeline: fresh) > 0 {
                     requestDispatch()
@@ -84,9 +108,13 @@ public final class DaemonState: @unchecked Sendable {
         } catch let error as ConfigurationError {
             for problem in error.problems { old.logger.error("reload rejected: \(problem.description)") }
             old.logger.error("reload rejected; the previous configuration and watchlists stay in force")
+            let more = error.problems.count > 1 ? " (and \(error.problems.count - 1) more problems)" : ""
+            recordConfigLoad(ok: false, detail: (error.problems.first?.description ?? "\(error)") + more, store: old.store, logger: old.logger)
         } catch {
             old.logger.error("reload failed; the previous configuration stays in force", metadata: ["error": "\(error)"])
+            recordConfigLoad(ok: false, detail: "\(error)", store: old.store, logger: old.logger)
         }
+        writeMetrics()
         return false
     }
 
@@ -105,6 +133,43 @@ public final class DaemonState: @unchecked Sendable {
         let today = (try? pipeline.store.hits(since: Calendar.current.startOfDay(for: Date())).count) ?? 0
         let pending = ((try? pipeline.store.outboxCounts()) ?? [:]).filter { $0.key.hasSuffix("/pending") }.values.reduce(0, +)
         return "\(pipeline.config.feeds.count - failing) feeds ok, \(failing) failing; \(today) hits today; \(pending) alerts pending"
+    }
+}
+
+/// What the daemon did in the last hour, for one "alive" line (routine cycles are logged at
+/// debug, so without it a daemon whose feeds all answer 304 would log nothing at all).
+struct ActivitySummary {
+    var since: Date
+    var every: TimeInterval = 3600
+    var cycles = 0, fetched = 0, notModified = 0, failed = 0, items = 0, hits = 0
+    var messages = 0, syslogRecords = 0, deliveryFailures = 0
+
+    mutating func add(cycle report: CycleReport) {
+        cycles += 1
+        fetched += report.feedsFetched
+        notModified += report.feedsNotModified
+        failed += report.feedsFailed.count
+        items += report.newItems
+        hits += report.newHits
+        add(dispatch: report.dispatch)
+    }
+
+    mutating func add(dispatch report: DispatchReport) {
+        messages += report.messagesSent
+        syslogRecords += report.syslogRecords
+        deliveryFailures += report.failures.count
+    }
+
+    /// The fields once `every` has passed since the last line (then counting starts again), else nil.
+    mutating func take(now: Date) -> Logger.Metadata? {
+        guard now.timeIntervalSince(since) >= every else { return nil }
+        let fields: Logger.Metadata = [
+            "minutes": "\(Int(now.timeIntervalSince(since) / 60))", "cycles": "\(cycles)", "feeds.fetched": "\(fetched)",
+            "feeds.not_modified": "\(notModified)", "feeds.failed": "\(failed)", "items.new": "\(items)", "hits.new": "\(hits)",
+            "mail.messages": "\(messages)", "syslog.records": "\(syslogRecords)", "alerts.failed": "\(deliveryFailures)",
+        ]
+        self = ActivitySummary(since: now, every: every)
+        return fields
     }
 }
 
@@ -137,10 +202,11 @@ public struct PollerService: Service {
                     if report.newHits > 0 { state.requestDispatch() }
                     if report.feedsFetched + report.feedsNotModified + report.feedsFailed.count > 0 {
                         state.metrics?.record(cycle: report, seconds: Date().timeIntervalSince(started))
+                        state.note(cycle: report)
                         state.writeMetrics()
                     }
                     if report.feedsFetched + report.feedsFailed.count > 0 {
-                        logger.info("cycle done", metadata: [
+                        logger.debug("cycle done", metadata: [
                             "feeds.fetched": "\(report.feedsFetched)", "feeds.failed": "\(report.feedsFailed.count)",
                             "items.new": "\(report.newItems)", "hits.new": "\(report.newHits)",
                         ])
@@ -152,6 +218,9 @@ public struct PollerService: Service {
                     state.notifier.notify("WATCHDOG=1\nSTATUS=\(state.status())")
                 } catch {
                     logger.error("cycle failed", metadata: ["error": "\(error)"])
+                }
+                if let fields = state.takeActivity() {
+                    logger.info("alive; counts are for the period in minutes", metadata: fields)
                 }
                 let next = (try? pipeline.store.feedStates().compactMap(\.nextDue).min()) ?? Date().addingTimeInterval(60)
                 let wait = min(60, max(1, next.timeIntervalSinceNow))
@@ -189,8 +258,9 @@ public struct AlertService: Service {
                     let report = try await pipeline.dispatcher.dispatch(now: Date(), holdBack: true)
                     if report.messagesSent + report.syslogRecords + report.failures.count > 0 {
                         state.metrics?.record(dispatch: report)
+                        state.note(dispatch: report)
                         state.writeMetrics()
-                        pipeline.logger.info("alerts delivered", metadata: [
+                        pipeline.logger.debug("alerts delivered", metadata: [
                             "mail.messages": "\(report.messagesSent)", "syslog.records": "\(report.syslogRecords)",
                             "alerts.failed": "\(report.failures.count)",
                         ])

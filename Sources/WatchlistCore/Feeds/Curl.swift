@@ -186,5 +186,8 @@ final class CurlEasy {
     static func describe(_ code: CURLcode) -> String {
         String(cString: curl_easy_strerror(code))
     }
+
+    /// The libcurl version loaded at run time (for `--version`).
+    static var libraryVersion: String { String(cString: wl_curl_version()) }
 }
 

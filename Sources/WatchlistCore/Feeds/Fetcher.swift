@@ -52,6 +52,8 @@ public struct FetchResponse: Sendable {
 public struct FetchError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         case timeout, connect, dns, tls, tooLarge, tooManyRedirects, protocolRefused, internalAddress, cancelled
+        /// The proxy's own host name does not resolve (curl resolves it here, whatever the scheme).
+        case proxyDNS(String)
         case http(Int)
         case other(String)
     }
@@ -67,7 +69,15 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
         switch kind {
         case .timeout: advice = "the server or proxy is too slow; it will be retried"
         case .connect: advice = "cannot connect; check the URL, the proxy and that the site is up"
-        case .dns: advice = "the host name does not resolve; for .onion use a socks5h:// proxy"
+        case .dns:
+            let host = ProxyCheck.host(of: url) ?? ""
+            if host.lowercased().hasSuffix(".onion") {
+                advice = "a .onion host resolves only inside Tor: give the feed `proxy: socks5h://127.0.0.1:9050` (socks5h, so Tor resolves the name)"
+            } else {
+                advice = "the host name \(host) does not resolve; check the URL and this machine's DNS"
+            }
+        case .proxyDNS(let host):
+            advice = "the proxy host \(host) does not resolve; check the feed's `proxy:` URL and this machine's DNS"
         case .tls: advice = "TLS verification failed; check the site's certificate"
         case .tooLarge: advice = "the body exceeds the size limit; the feed is refused"
         case .tooManyRedirects: advice = "too many redirects; fix the feed URL"
@@ -148,7 +158,12 @@ public struct Fetcher: Sendable {
             let detail = "curl error \(code.rawValue): \(CurlEasy.describe(code))"
             switch code {
             case CURLE_OPERATION_TIMEDOUT: return failure(.timeout, detail)
-            case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_PROXY, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING:
+            case CURLE_COULDNT_RESOLVE_PROXY:
+                return failure(.proxyDNS(request.proxy.flatMap(ProxyCheck.host) ?? request.proxy ?? ""), detail)
+            case CURLE_COULDNT_RESOLVE_HOST where request.proxy.flatMap(proxyHostFails) != nil:
+                // curl 7.88 answers "could not resolve host" for a SOCKS proxy's own host name.
+                return failure(.proxyDNS(request.proxy.flatMap(ProxyCheck.host) ?? ""), detail)
+            case CURLE_COULDNT_CONNECT, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING:
                 return failure(.connect, detail)
             case CURLE_COULDNT_RESOLVE_HOST: return failure(.dns, detail)
             case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE: return failure(.tls, detail)
@@ -166,6 +181,12 @@ public struct Fetcher: Sendable {
         return .success(FetchResponse(status: status, body: curl.body, etag: curl.header("etag"),
                                       lastModified: curl.header("last-modified"), contentType: curl.header("content-type")))
     }
+}
+
+/// The proxy URL's host when it does not resolve here (nil when it does).
+private func proxyHostFails(_ proxy: String) -> String? {
+    guard let host = ProxyCheck.host(of: proxy), ProxyCheck.resolveError(host) != nil else { return nil }
+    return host
 }
 
 /// Retry-After: seconds, or an HTTP date.

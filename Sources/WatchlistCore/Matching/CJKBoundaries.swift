@@ -101,3 +101,12 @@ enum CJKBoundaries {
         return chars.withUnsafeBufferPointer { wl_icu_is_single_word($0.baseAddress, Int32($0.count)) } == 1
     }
 }
+
+/// The system ICU's version, loaded at run time (for `--version`).
+enum ICUWords {
+    static var libraryVersion: String {
+        var buffer = [CChar](repeating: 0, count: 32)
+        wl_icu_version(&buffer, Int32(buffer.count))
+        return String(cString: buffer)
+    }
+}

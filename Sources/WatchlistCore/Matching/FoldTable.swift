@@ -281,6 +281,20 @@ public final class FoldTable: Sendable {
         }
     }
 
+    /// The loaded libopencc's version, from the file it was mapped from (OpenCC's C API
+    /// has no version call): /proc/self/maps names libopencc.so.1.1, whose real file is
+    /// libopencc.so.1.1.6. "unknown" when it cannot be read.
+    static var openCCVersion: String {
+        // Read to the end: procfs reports size 0, which String(contentsOfFile:) believes.
+        guard let data = FileHandle(forReadingAtPath: "/proc/self/maps")?.readDataToEndOfFile(),
+              case let maps = String(decoding: data, as: UTF8.self),
+              let line = maps.split(separator: "\n").first(where: { $0.contains("/libopencc.so") }),
+              let slash = line.firstIndex(of: "/") else { return "unknown" }
+        let file = URL(fileURLWithPath: String(line[slash...])).resolvingSymlinksInPath().lastPathComponent
+        guard let range = file.range(of: ".so.") else { return "unknown" }
+        return String(file[range.upperBound...])
+    }
+
     static func convert(_ text: String, config: String) -> String? {
         let handle = opencc_open(config)
         guard let handle, Int(bitPattern: handle) != -1 else { return nil }

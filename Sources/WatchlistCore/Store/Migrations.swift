@@ -105,6 +105,19 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v5-config-load") { db in
+            // The daemon's last configuration load (at start or by a reload) and the last
+            // successful one, for `status`: a rejected reload is otherwise only in the log.
+            try db.execute(sql: """
+                CREATE TABLE config_load (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    ok INTEGER NOT NULL,
+                    at DATETIME NOT NULL,
+                    last_success_at DATETIME,
+                    detail TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -114,6 +114,46 @@ public final class Store: Sendable {
         }
     }
 
+    /// Why the daemon could not open or create the database at `path`, or nil when it can:
+    /// the file (if it exists) opens for writing, and its folder (or, when the folder does
+    /// not exist yet, the nearest existing parent) takes a new file, since SQLite creates
+    /// the -wal and -shm files beside it. Changes nothing: the probe file is removed.
+    public static func writeProblem(path: String) -> String? {
+        var folder = (path as NSString).deletingLastPathComponent
+        if folder.isEmpty { folder = "." }
+        if FileManager.default.fileExists(atPath: path) {
+            let fd = open(path, O_RDWR | O_CLOEXEC)
+            if fd < 0 { return "cannot open \(path) for writing (\(String(cString: strerror(errno))))" }
+            close(fd)
+        }
+        var existing = folder
+        while !FileManager.default.fileExists(atPath: existing) {
+            let parent = (existing as NSString).deletingLastPathComponent
+            if parent.isEmpty || parent == existing { break }
+            existing = parent
+        }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: existing, isDirectory: &isFolder), isFolder.boolValue else {
+            return "\(existing) is not a folder"
+        }
+        let probe = existing + "/.watchlistd-check-\(getpid())"
+        let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd < 0 {
+            let reason = String(cString: strerror(errno))
+            return existing == folder
+                ? "cannot create files in \(folder) (\(reason)); SQLite needs the database, -wal and -shm files there"
+                : "\(folder) does not exist and cannot be created in \(existing) (\(reason))"
+        }
+        close(fd)
+        unlink(probe)
+        return nil
+    }
+
+    /// The SQLite library in use (sqlite_version(), run in a memory database).
+    public static var sqliteVersion: String {
+        (try? DatabaseQueue().read { try String.fetchOne($0, sql: "SELECT sqlite_version()") } ?? nil) ?? "unknown"
+    }
+
     // MARK: Feeds
 
     /// The stored state of a configured feed, creating its row on first sight.
@@ -450,6 +490,35 @@ public final class Store: Sendable {
                 """)
             let stamp = now.databaseValue
             for name in names { try insert.execute(arguments: [name.customer, name.entity, name.relation, name.value, stamp]) }
+        }
+    }
+
+    // MARK: Configuration loads
+
+    /// The daemon's last configuration load (at start or by a reload).
+    public struct ConfigLoad: Sendable, Equatable {
+        public var ok: Bool
+        public var at: Date
+        public var lastSuccess: Date?
+        /// What was loaded, or why the reload was rejected (the first problem, FILE:LINE).
+        public var detail: String
+    }
+
+    public func recordConfigLoad(ok: Bool, detail: String, at now: Date) throws {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO config_load (id, ok, at, last_success_at, detail) VALUES (1, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET ok = excluded.ok, at = excluded.at, detail = excluded.detail,
+                    last_success_at = COALESCE(excluded.last_success_at, config_load.last_success_at)
+                """, arguments: [ok, now, ok ? now : nil, detail])
+        }
+    }
+
+    public func lastConfigLoad() throws -> ConfigLoad? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM config_load WHERE id = 1").map {
+                ConfigLoad(ok: $0["ok"], at: $0["at"], lastSuccess: $0["last_success_at"], detail: $0["detail"])
+            }
         }
     }
 

@@ -121,17 +121,7 @@ struct DeliveryTests {
     @Test func serverDownThenUpDeliversOnTheRetry() async throws {
         let dir = try TempDir()
         let store = try storeWithHit(dir)
-        // A port nothing listens on: bind, read the port, close.
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 ? getsockname(fd, $0, &length) : -1 }
-        }
-        let deadPort = Int(UInt16(bigEndian: address.sin_port))
-        close(fd)
+        let deadPort = closedTCPPort()
         let down = try await dispatcher(store, port: deadPort).dispatch()
         #expect(down.messagesSent == 0)
         #expect(try outboxRow(store).state == "pending")
@@ -304,6 +294,23 @@ struct GroupingTests {
         let later = try await d.dispatch(now: now.addingTimeInterval(3700))
         #expect(later.hitsMailed == 2)
         #expect(try s.outboxCounts()["email/pending"] == nil)
+    }
+
+    @Test func theHourlyCapIsLoggedWhenReachedAndWhenOverNotEveryCycle() async throws {
+        let dir = try TempDir()
+        let now = Date()
+        let s = try store(dir, titles: ["Orion Shipping dump"], seen: now)
+        let log = LogLines()
+        var d = dispatcher(s, dir, grouping: .perHit, cap: 1)
+        d.logger = log.logger()
+        #expect(try await d.dispatch(now: now).messagesSent == 1)
+        _ = try store(dir, titles: ["Kestrel Bank dump"], seen: now)
+        for minute in 1...30 { _ = try await d.dispatch(now: now.addingTimeInterval(Double(minute) * 60)) }
+        #expect(try await d.dispatch(now: now.addingTimeInterval(3700)).messagesSent == 1)
+        let notices = log.all.filter { $0.contains("hourly alert cap") }
+        #expect(notices.count == 2, "\(notices)")
+        #expect(notices.first?.hasPrefix("<5>hourly alert cap reached;") == true)
+        #expect(notices.last?.hasPrefix("<5>hourly alert cap over;") == true)
     }
 
     @Test func digestWindowHoldsHitsUntilTheOldestIsOldEnough() async throws {
