@@ -12,7 +12,7 @@ BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev libopencc-dev libicu-dev libxm
 TEST_DEPS := python3 python3-aiosmtpd python3-seccomp openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build demo test bench bench-feeds conformance clean release install deb check-unit check-deb
+.PHONY: all deps test-deps swift build demo test bench bench-feeds conformance clean release install deb check-unit check-deb
 
 all: build
 
@@ -29,7 +29,16 @@ deps:
 test-deps:
 	@$(MAKE) --no-print-directory deps EXTRA_DEPS="$(TEST_DEPS)"
 
-build: deps
+# Swift 6.3 is not packaged by Debian: say so, and how to get it, instead of "command not found".
+swift:
+	@command -v $(SWIFT) >/dev/null 2>&1 || { \
+	  echo "make: '$(SWIFT)' not found. watchlistd needs Swift 6.3, which Debian does not package:"; \
+	  echo "  install the swift.org toolchain as README.md's 'Quick start' shows (a tarball in /opt/swift,"; \
+	  echo "  or swiftly), put its usr/bin on the PATH, or run make SWIFT=/path/to/swift ..."; exit 127; } >&2
+	@$(SWIFT) --version 2>/dev/null | grep -qE 'Swift version 6\.([3-9]|[1-9][0-9])' || \
+	  echo "make: warning: watchlistd is built and tested with Swift 6.3; this is: $$($(SWIFT) --version 2>&1 | head -1)" >&2
+
+build: swift deps
 	$(SWIFT) build
 
 # python3 prints the demo's e-mails the way a mail client shows them.
@@ -49,19 +58,20 @@ demo: build
 	@$(BIN) run --once --config $(DEMO)/watchlistd.conf --log-level notice
 	@ls $(DEMO)/outbox | wc -l | xargs echo "e-mails in outbox:"
 
-test: test-deps
+test: swift test-deps
 	$(SWIFT) build
 	$(SWIFT) test
 
 # Matcher speed and quality beside the Python peer (needs ../shared; not a test).
-bench: deps
+bench: swift deps
 	$(SWIFT) build -c release
 	python3 scripts/bench.py $(BENCH_ARGS)
 
 # ---- Installing and packaging -------------------------------------------------
 # The release binary links the Swift runtime and Foundation statically: it needs only
 # Debian's shared libraries (libcurl, libsqlite3, libxml2, ICU, OpenCC, libc).
-VERSION := 0.1.0
+# The release number lives in one place: Sources/watchlistd/Watchlistd.swift.
+VERSION := $(shell sed -n 's/^ *static let version = "\(.*\)"/\1/p' Sources/watchlistd/Watchlistd.swift)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 SYSCONFDIR ?= /etc
@@ -69,7 +79,7 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 DOCDIR ?= $(PREFIX)/share/doc/watchlistd
 RELEASE_BIN := $(ROOT)/.build-static/release/watchlistd
 
-release: deps
+release: swift deps
 	$(SWIFT) build -c release --static-swift-stdlib --build-path .build-static
 
 # make install [PREFIX=/usr/local] [DESTDIR=staging]: binary, unit, example config (kept
@@ -84,7 +94,7 @@ install: release
 	[ -e $(DESTDIR)$(SYSCONFDIR)/watchlistd/watchlistd.conf ] || \
 	    sed 's|/etc/watchlistd/|$(SYSCONFDIR)/watchlistd/|g' systemd/watchlistd.conf > $(DESTDIR)$(SYSCONFDIR)/watchlistd/watchlistd.conf
 	install -d -m 0755 $(DESTDIR)$(DOCDIR)/examples/watchlists
-	install -m 0644 README.md docs/ARCHITECTURE.md docs/matching.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 README.md docs/ARCHITECTURE.md docs/matching.md docs/interfaces.md $(DESTDIR)$(DOCDIR)/
 	install -m 0644 systemd/watchlistd.conf $(DESTDIR)$(DOCDIR)/examples/
 	install -m 0644 watchlists/*.watch $(DESTDIR)$(DOCDIR)/examples/watchlists/
 	@echo "installed; to start: systemctl daemon-reload && systemctl enable --now watchlistd"
@@ -132,7 +142,7 @@ check-unit: release
 	scripts/check-unit.sh $(ROOT)/.build-static/unit-root
 
 # Feed parsing beside Python feedparser, and a 1,000-feed cycle from a local server.
-bench-feeds: deps
+bench-feeds: swift deps
 	@$(MAKE) --no-print-directory deps EXTRA_DEPS="python3 python3-feedparser"
 	$(SWIFT) build -c release --product watchlistd-bench
 	/usr/bin/python3 scripts/bench-feeds.py $(BENCH_ARGS)
@@ -140,7 +150,7 @@ bench-feeds: deps
 # The feed parser and charset decoder over third-party corpora in ../shared/data (used
 # from there, never copied here); prints pass counts. VERBOSE=1 lists every failure.
 SHARED_DATA ?= $(ROOT)/../shared/data
-conformance: deps
+conformance: swift deps
 	$(SWIFT) build -c release --product watchlistd-conformance
 	$(ROOT)/.build/release/watchlistd-conformance $(SHARED_DATA) $(if $(VERBOSE),--verbose)
 
