@@ -228,8 +228,9 @@ struct TestAlertCommandTests {
         #expect(try Store(path: dir.path + "/db.sqlite").hits().isEmpty)
 
         let unknown = try runBinary(["test-alert", "--config", dir.path + "/watchlistd.conf", "--customer", "Nobody"])
-        #expect(unknown.status == 69)
-        #expect(unknown.stdout.contains("no watchlist has `customer: Nobody`"))
+        // A usage error (64), not an unavailable service (69), naming the known customers.
+        #expect(unknown.status == 64, "\(unknown.stdout)\(unknown.stderr)")
+        #expect(unknown.stderr.contains("has `customer: Nobody`; known customers: Kestrel Bank"), "\(unknown.stderr)")
         withExtendedLifetime(smtp) {}
     }
 }

@@ -144,13 +144,6 @@ struct OperatorTests {
         #expect(!error.description.contains("use a socks5h:// proxy"), "\(error)")
     }
 
-    @Test func testAlertForAnUnknownCustomerIsAUsageError() throws {
-        let dir = try TempDir()
-        let result = try runBinary(["test-alert", "--config", try config(dir), "--customer", "Nobody Ltd"])
-        #expect(result.status == 64, "\(result.stdout)\(result.stderr)")
-        #expect(result.stderr.contains("known customers: Kestrel Bank, Lumen Pharma, Orion Group"), "\(result.stderr)")
-    }
-
     @Test func aliveLineOncePerHourEvenWhenEveryFeedAnswers304() {
         let start = Date()
         var activity = ActivitySummary(since: start)
