@@ -21,7 +21,7 @@ final class LogLines: Sendable {
 
 /// What an operator meets: log lines journald can filter, exit codes, `--version`, `check`
 /// on what `run` would meet.
-@Suite("Operator")
+@Suite("Operator", .serialized)
 struct OperatorTests {
     /// A configuration with one good feed and one missing file, and e-mail written to a folder.
     func config(_ dir: TempDir, extra: String = "") throws -> String {
