@@ -41,3 +41,9 @@ CURLcode wl_curl_setopt_prereq(CURL *handle, wl_curl_prereq_callback callback) {
 const char *wl_curl_version(void) {
     return curl_version_info(CURLVERSION_NOW)->version;
 }
+
+CURLcode wl_curl_setopt_debug(CURL *handle, wl_curl_debug_callback callback) {
+    CURLcode code = curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, callback);
+    if (code != CURLE_OK) return code;
+    return curl_easy_setopt(handle, CURLOPT_VERBOSE, 1L);
+}

@@ -12,15 +12,30 @@ extension Watchlistd {
         @Option(help: "The configuration file.")
         var config: String
 
-        @Flag(help: "One cycle: fetch every feed once, match, store, deliver every pending alert, exit 0.")
+        @Flag(help: """
+            One cycle: fetch every feed once, match, store, deliver every pending alert. Exits 0, or 75 \
+            (EX_TEMPFAIL) when deliveries were attempted and every one failed (they stay queued).
+            """)
         var once = false
+
+        @Flag(help: """
+            With --once: record the hits without alerting them (their alerts are marked suppressed and \
+            never sent), for a first start or a rebuilt database.
+            """)
+        var noSend = false
 
         @OptionGroup var logging: LoggingOptions
 
         func run() async throws {
+            if noSend && !once {
+                printError("watchlistd run: --no-send works only with --once")
+                throw Exit.usage
+            }
             let logger = logging.bootstrap()
             let parsed = try loadConfig(config)
             let pipeline = try buildPipeline(parsed, logger: logger)
+            // With --no-send, the alerts queued from here on (backfill and the cycle) are suppressed.
+            let lastQueued = noSend ? try readStore(parsed, command: "run") { try $0.lastOutboxID() } : 0
             // Names added to the files since the last run are owed their backfill.
             do {
                 try await Work.run { try Backfill.catchUp(pipeline: pipeline) }
@@ -30,7 +45,12 @@ extension Watchlistd {
             if once {
                 do {
                     let started = Date()
-                    let report = try await pipeline.runCycle(all: true)
+                    var report = try await pipeline.runCycle(all: true, dispatch: !noSend)
+                    if noSend {
+                        let suppressed = try pipeline.store.suppress(after: lastQueued, at: Date())
+                        logger.notice("hits recorded without alerting (--no-send)", metadata: ["alerts.suppressed": "\(suppressed)"])
+                        report.pruned = try await Work.run { try pipeline.prune() }
+                    }
                     if let path = parsed.metricsFile {
                         let metrics = Metrics(path: path)
                         metrics.record(configLoaded: true, at: started)
@@ -47,6 +67,13 @@ extension Watchlistd {
                         "syslog.records": "\(report.dispatch.syslogRecords)",
                         "alerts.failed": "\(report.dispatch.failures.count)",
                     ])
+                    if report.dispatch.allFailed {
+                        printError("watchlistd: every alert delivery failed (\(report.dispatch.failures.count)); they stay queued "
+                                   + "(see `watchlistd alerts`). First error: \(report.dispatch.failures[0])")
+                        throw Exit.tempFail
+                    }
+                } catch let exit as ExitCode {
+                    throw exit
                 } catch {
                     printError("watchlistd: \(error)")
                     throw Exit.ioError

@@ -29,6 +29,7 @@ enum Exit {
     static let dataError = ExitCode(65)
     static let ioError = ExitCode(74)
     static let unavailable = ExitCode(69)
+    static let tempFail = ExitCode(75)
     static let config = ExitCode(78)
 }
 
@@ -77,9 +78,12 @@ func readStore<T>(_ config: DaemonConfig, command: String, _ body: (Store) throw
     }
 }
 
-/// "pending N, sent N, failed N" for one channel of `Store.outboxCounts()`.
+/// "pending N, sent N, failed N" (", suppressed N" when there are any) for one channel
+/// of `Store.outboxCounts()`.
 func outboxSummary(_ counts: [String: Int], channel: String) -> String {
-    ["pending", "sent", "failed"].map { "\($0) \(counts["\(channel)/\($0)"] ?? 0)" }.joined(separator: ", ")
+    var states = ["pending", "sent", "failed"]
+    if counts["\(channel)/suppressed"] != nil { states.append("suppressed") }
+    return states.map { "\($0) \(counts["\(channel)/\($0)"] ?? 0)" }.joined(separator: ", ")
 }
 
 /// Loads the configuration or exits 78 with every problem printed as FILE:LINE: message.

@@ -171,10 +171,14 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// aiosmtpd storing messages in `directory`.
-    static func smtp(storingIn directory: String, reply: Int? = nil, auth: String? = nil) throws -> ServerProcess {
+    /// `refusing`: addresses answered 550 at RCPT; `sizeLimit`: EHLO SIZE, 552 beyond it.
+    static func smtp(storingIn directory: String, reply: Int? = nil, auth: String? = nil, refusing: [String] = [],
+                     sizeLimit: Int? = nil) throws -> ServerProcess {
         var arguments = [Repo.support.appendingPathComponent("smtp_sink.py").path, directory]
         if let reply { arguments += ["--reply", String(reply)] }
         if let auth { arguments += ["--auth", auth] }
+        for address in refusing { arguments += ["--refuse", address] }
+        if let sizeLimit { arguments += ["--size-limit", String(sizeLimit)] }
         return try ServerProcess("/usr/bin/python3", arguments)
     }
 }

@@ -33,6 +33,14 @@ typedef int (*wl_curl_prereq_callback)(void *userdata, char *primary_ip, char *l
                                        int primary_port, int local_port);
 CURLcode wl_curl_setopt_prereq(CURL *handle, wl_curl_prereq_callback callback);
 
+/// The signature of CURLOPT_DEBUGFUNCTION: `type` says what `data` is (CURLINFO_HEADER_IN:
+/// a server reply line; CURLINFO_HEADER_OUT: a command sent).
+typedef int (*wl_curl_debug_callback)(CURL *handle, curl_infotype type, char *data, size_t size, void *userdata);
+/// Sets CURLOPT_DEBUGFUNCTION and turns CURLOPT_VERBOSE on (curl calls it only then): the
+/// protocol transcript goes to the callback, never to stderr. SMTP uses it to learn each
+/// recipient's RCPT reply, which curl does not report otherwise.
+CURLcode wl_curl_setopt_debug(CURL *handle, wl_curl_debug_callback callback);
+
 /// curl_easy_getinfo for long results (response code, OS errno).
 CURLcode wl_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 /// curl_easy_getinfo for string results (effective URL, primary IP); the string belongs to curl.

@@ -17,6 +17,9 @@ public struct DispatchReport: Sendable, Equatable {
         failures.append(reason)
         failed[channel, default: 0] += 1
     }
+
+    /// Deliveries were attempted and not one succeeded (`run --once` exits 75 then).
+    public var allFailed: Bool { !failures.isEmpty && messagesSent == 0 && syslogRecords == 0 }
 }
 
 /// Sends the due outbox rows: one e-mail per customer with that customer's hits (to
@@ -37,6 +40,9 @@ public struct AlertDispatcher: Sendable {
     public var maxPerHour = 12
     /// Customers at their hourly cap: logged when it is reached and when it ends.
     let capped = LogOnce()
+    /// No message is larger than this (`max-message-size:`), nor than the server's EHLO
+    /// `SIZE`: a batch that would be is split into several messages.
+    public var maxMessageSize = 10_000_000
 
     public init(store: Store, watchlists: [Watchlist], mail: (any MailTransport)?, from: String,
                 syslog: SyslogSender?, logger: Logger) {
@@ -122,42 +128,79 @@ public struct AlertDispatcher: Sendable {
         return entries.prefix(allowed - 1).map { [$0] } + [Array(entries.dropFirst(allowed - 1))]
     }
 
+    /// Splits `batch` until each message renders within `limit` bytes (a single hit is
+    /// never split; the server decides about it).
+    func fitting(_ batch: [OutboxEntry], customer: String, recipients: [String], limit: Int, now: Date) -> [[OutboxEntry]] {
+        guard batch.count > 1 else { return [batch] }
+        let size = AlertMail(customer: customer, from: from, recipients: recipients, hits: batch.map(\.hit),
+                             outboxIDs: batch.map(\.id), date: now).render().count
+        if size <= limit { return [batch] }
+        let half = batch.count / 2
+        return fitting(Array(batch[..<half]), customer: customer, recipients: recipients, limit: limit, now: now)
+            + fitting(Array(batch[half...]), customer: customer, recipients: recipients, limit: limit, now: now)
+    }
+
     public func dispatch(now: Date = Date(), holdBack: Bool = true) async throws -> DispatchReport {
         var report = DispatchReport()
         if let mail {
             let due = try store.dueOutbox(channel: .email, at: now)
+            let serverLimit = due.isEmpty ? nil : await mail.advertisedSizeLimit()
+            let limit = min(maxMessageSize, serverLimit ?? .max)
             var byCustomer: [String: [OutboxEntry]] = [:]
             for entry in due { byCustomer[entry.hit.customer, default: []].append(entry) }
             for customer in byCustomer.keys.sorted() {
                 let entries = byCustomer[customer]!
                 guard let watchlist = watchlists.first(where: { $0.customer == customer }), !watchlist.emails.isEmpty else {
-                    let reason = "customer \(customer) has no `email:` recipients in its watchlist; add them and requeue"
+                    let reason = "customer \(customer) has no `email:` recipients in its watchlist; add them, then `watchlistd alerts --requeue`"
                     try store.markFailed(entries.map(\.id), error: reason, retryAt: nil)
                     report.fail(.email, reason)
                     logger.error("alert not sent", metadata: ["customer": "\(customer)", "reason": "\(reason)"])
                     continue
                 }
-                for batch in try batches(entries, customer: customer, now: now, holdBack: holdBack) {
-                    let ids = batch.map(\.id)
-                    let message = AlertMail(customer: customer, from: from, recipients: watchlist.emails,
-                                            hits: batch.map(\.hit), outboxIDs: ids, date: now)
-                    do throws(DeliveryError) {
-                        try await mail.send(message)
-                    } catch {
-                        let attempts = batch.map(\.attempts).max() ?? 0
-                        try store.markFailed(ids, error: error.description,
-                                             retryAt: error.permanent ? nil : now.addingTimeInterval(Self.retryDelay(attempts: attempts)))
-                        report.fail(.email, error.description)
-                        logger.error("alert e-mail failed", metadata: ["customer": "\(customer)", "error": "\(error.description)"])
-                        break
+                // Rows still owed to particular recipients (after a partial delivery) go
+                // only to them, in messages of their own.
+                var groups: [[String]: [OutboxEntry]] = [:]
+                for entry in entries { groups[entry.owed, default: []].append(entry) }
+                groupLoop: for owed in groups.keys.sorted(by: { $0.joined(separator: ",") < $1.joined(separator: ",") }) {
+                    let envelope = owed.isEmpty ? watchlist.emails + mail.extraRecipients : owed
+                    var queue = try batches(groups[owed]!, customer: customer, now: now, holdBack: holdBack).flatMap {
+                        fitting($0, customer: customer, recipients: watchlist.emails, limit: limit, now: now)
                     }
-                    FaultInjection.crashPoint(.afterMailAccepted)
-                    try store.markSent(ids, at: now, messageID: message.messageID, customer: customer)
-                    report.messagesSent += 1
-                    report.hitsMailed += ids.count
-                    logger.info("alert e-mail sent", metadata: [
-                        "customer": "\(customer)", "hits": "\(ids.count)", "message.id": "\(message.messageID)",
-                    ])
+                    while !queue.isEmpty {
+                        let batch = queue.removeFirst()
+                        let ids = batch.map(\.id)
+                        let message = AlertMail(customer: customer, from: from, recipients: watchlist.emails,
+                                                hits: batch.map(\.hit), outboxIDs: ids, date: now)
+                        let results = await mail.deliver(message, to: envelope)
+                        let refused = results.compactMap(\.error)
+                        if batch.count > 1, refused.contains(where: \.tooLarge) {
+                            // Larger than the server takes, though within what it said: halve and retry.
+                            logger.notice("message too large for the server; splitting it",
+                                          metadata: ["customer": "\(customer)", "hits": "\(batch.count)"])
+                            let half = batch.count / 2
+                            queue.insert(contentsOf: [Array(batch[..<half]), Array(batch[half...])], at: 0)
+                            continue
+                        }
+                        if refused.count < results.count { FaultInjection.crashPoint(.afterMailAccepted) }
+                        let attempts = batch.map(\.attempts).max() ?? 0
+                        try store.recordDelivery(ids, results: results.map {
+                            RecipientResult(address: $0.address, error: $0.error?.description, permanent: $0.error?.permanent ?? false)
+                        }, retryAt: now.addingTimeInterval(Self.retryDelay(attempts: attempts)), at: now,
+                           messageID: message.messageID, customer: customer)
+                        var reasons: [String] = []  // recipients sharing one reason (a failed transaction) count once
+                        for error in refused where !reasons.contains(error.description) {
+                            reasons.append(error.description)
+                            report.fail(.email, error.description)
+                            logger.error("alert e-mail refused", metadata: ["customer": "\(customer)", "error": "\(error.description)"])
+                        }
+                        if refused.count == results.count { break groupLoop }  // nothing got through: the rest waits for the retry
+                        report.messagesSent += 1
+                        report.hitsMailed += ids.count
+                        logger.info("alert e-mail sent", metadata: [
+                            "customer": "\(customer)", "hits": "\(ids.count)", "message.id": "\(message.messageID)",
+                            "recipients.accepted": "\(results.count - refused.count)", "recipients.refused": "\(refused.count)",
+                        ])
+                    }
                 }
             }
         }

@@ -73,6 +73,9 @@ public struct SMTPConfig: Sendable, Equatable {
     }
     public var grouping: Grouping = .dispatch
     public var maxPerHour = 12
+    /// `max-message-size:` — no alert message is larger (bytes); a bigger batch is split.
+    /// The server's EHLO `SIZE`, when smaller, wins.
+    public var maxMessageSize = 10_000_000
     public var url: String
     public var from: String
     public var line: Int
@@ -153,7 +156,7 @@ public enum ConfigParser {
         blocks: [
             "feed": ["name", "interval", "proxy", "format", "items", "title", "link", "id", "date", "body",
                      "header", "user-agent", "proxy-credentials", "ca-file", "tls-verify", "allow-internal"],
-            "smtp": ["from", "bcc", "user", "password-file", "helo", "timeout", "starttls", "grouping", "max-per-hour"],
+            "smtp": ["from", "bcc", "user", "password-file", "helo", "timeout", "starttls", "grouping", "max-per-hour", "max-message-size"],
             "syslog": ["facility", "app-name", "format", "ca-file"],
         ]
     )
@@ -339,6 +342,10 @@ public enum ConfigParser {
                 if let count = Int(line.value), (1...1000).contains(count) { smtp?.maxPerHour = count } else {
                     problem(line, "`max-per-hour:` must be a number of messages from 1 to 1000")
                 }
+            case "max-message-size":
+                if let bytes = Self.parseBytes(line.value), (10_000...1_000_000_000).contains(bytes) { smtp?.maxMessageSize = bytes } else {
+                    problem(line, "`max-message-size:` must be a size from 10k to 1000M bytes, like 10000000 or 10M")
+                }
             case "user": smtp?.user = line.value
             case "password-file": smtp?.passwordFile = absolute(line.value)
             case "helo":
@@ -448,6 +455,18 @@ public enum ConfigParser {
             return nil
         }
         return name + ": " + value
+    }
+
+    /// A size in bytes: `10000000`, `10000k`, `10M` (decimal: k = 1,000, M = 1,000,000); nil
+    /// when it is not one or does not fit.
+    static func parseBytes(_ text: String) -> Int? {
+        let text = text.trimmingCharacters(in: .whitespaces).lowercased()
+        for (suffix, factor) in [("mb", 1_000_000), ("m", 1_000_000), ("kb", 1_000), ("k", 1_000), ("b", 1)] where text.hasSuffix(suffix) {
+            guard let count = Int(text.dropLast(suffix.count)), count >= 0 else { return nil }
+            let (bytes, overflow) = count.multipliedReportingOverflow(by: factor)
+            return overflow ? nil : bytes
+        }
+        return Int(text)
     }
 
     /// `90s`, `10m`, `1h`, `7d`, or a bare number of seconds.

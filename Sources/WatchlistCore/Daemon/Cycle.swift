@@ -48,6 +48,7 @@ public struct Pipeline: Sendable {
         if let smtp = config.smtp {
             dispatcher.grouping = smtp.grouping
             dispatcher.maxPerHour = smtp.maxPerHour
+            dispatcher.maxMessageSize = smtp.maxMessageSize
         }
         var pipeline = Pipeline(config: config, watchlists: watchlists, matcher: matcher, store: store, dispatcher: dispatcher, logger: logger)
         pipeline.concurrency = config.concurrency

@@ -16,6 +16,8 @@ final class CurlEasy {
         var maxBytes = Int.max
         var tooLarge = false
         var headers: [(String, String)] = []
+        /// The SMTP transcript when recorded: reply lines (in) and RCPT commands (out), at most 1,000.
+        var transcript: [(out: Bool, line: String)] = []
         var upload = Data()
         var uploadOffset = 0
         var abort: Abort?
@@ -164,6 +166,26 @@ final class CurlEasy {
     }
 
     var body: Data { sink.body }
+    /// Records the server's reply lines and the RCPT TO commands (`transcript`). Other
+    /// commands are not kept: AUTH carries the credentials.
+    func recordTranscript() {
+        wl_curl_setopt_debug(handle) { _, type, data, size, userdata in
+            let sink = Unmanaged<Sink>.fromOpaque(userdata!).takeUnretainedValue()
+            guard type == CURLINFO_HEADER_IN || type == CURLINFO_HEADER_OUT, let data, sink.transcript.count < 1000 else { return 0 }
+            let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            if type == CURLINFO_HEADER_IN {
+                sink.transcript.append((false, line))
+            } else if line.uppercased().hasPrefix("RCPT TO:") {
+                sink.transcript.append((true, line))
+            }
+            return 0
+        }
+        wl_curl_setopt_pointer(handle, CURLOPT_DEBUGDATA, Unmanaged.passUnretained(sink).toOpaque())
+    }
+
+    /// What `recordTranscript` kept, oldest first.
+    var transcript: [(out: Bool, line: String)] { sink.transcript }
     var bodyTooLarge: Bool { sink.tooLarge }
 
     /// The last value of a response header of the final response.

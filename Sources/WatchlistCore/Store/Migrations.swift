@@ -118,6 +118,26 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v6-outbox-suppressed") { db in
+            // `suppressed`: recorded by `run --once --no-send` (a first start, a rebuilt
+            // database): state 'sent', never delivered, never sent later.
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN suppressed INTEGER NOT NULL DEFAULT 0")
+        }
+        migrator.registerMigration("v7-outbox-recipients") { db in
+            // The recipients an e-mail row still owes after a partial delivery (some
+            // recipients accepted, others refused): 'pending' ones are retried, 'failed'
+            // ones are parked with their reason until `alerts --requeue`. A row without
+            // any goes to the customer's current recipients and the bcc.
+            try db.execute(sql: """
+                CREATE TABLE outbox_recipient (
+                    outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+                    address TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'failed')),
+                    last_error TEXT,
+                    PRIMARY KEY (outbox_id, address)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -83,6 +83,34 @@ public struct OutboxEntry: Sendable, Equatable {
     public var channel: String
     public var attempts: Int
     public var hit: StoredHit
+    /// After a partial delivery, the recipients still owed and due (sorted); empty: the
+    /// customer's recipients and the bcc.
+    public var owed: [String] = []
+}
+
+/// One recipient's result of a delivery.
+public struct RecipientResult: Sendable, Equatable {
+    public var address: String
+    /// nil when the server accepted the message for this recipient.
+    public var error: String?
+    public var permanent = false
+
+    public init(address: String, error: String? = nil, permanent: Bool = false) {
+        (self.address, self.error, self.permanent) = (address, error, permanent)
+    }
+}
+
+/// Which outbox rows `alerts --requeue` selects (as `postsuper -r`): by id, customer
+/// and state; every criterion given must hold.
+public struct AlertSelection: Sendable {
+    public var ids: [Int64] = []
+    public var customer: String?
+    /// failed (the default), pending, suppressed.
+    public var states: [String] = ["failed"]
+
+    public init(ids: [Int64] = [], customer: String? = nil, states: [String] = ["failed"]) {
+        (self.ids, self.customer, self.states) = (ids, customer, states)
+    }
 }
 
 /// The delivery channels an outbox row can be for.
@@ -382,9 +410,83 @@ public final class Store: Sendable {
                 WHERE outbox.channel = ? AND outbox.state = 'pending' AND outbox.next_attempt_at <= ?
                 ORDER BY outbox.id
                 """, arguments: [channel.rawValue, now]).map { row in
-                OutboxEntry(id: row["outbox_id"], channel: row["channel"], attempts: row["attempts"], hit: Self.storedHit(row))
+                var entry = OutboxEntry(id: row["outbox_id"], channel: row["channel"], attempts: row["attempts"], hit: Self.storedHit(row))
+                entry.owed = try String.fetchAll(db, sql: """
+                    SELECT address FROM outbox_recipient WHERE outbox_id = ? AND state = 'pending' ORDER BY address
+                    """, arguments: [entry.id])
+                return entry
             }
         }
+    }
+
+    /// Records what one message did for each recipient of its envelope, for the rows it
+    /// carried. Accepted recipients are no longer owed. A row with nothing owed is sent.
+    /// When no recipient accepted and the rows owed nobody in particular, they stay
+    /// whole (retried at `retryAt` unless every refusal was permanent, else parked), so a
+    /// fixed `email:` line takes effect. Otherwise each refused recipient is owed:
+    /// pending (retried) for a transient refusal, failed (parked until requeued) for a
+    /// permanent one; the row is pending while one is pending, else failed.
+    public func recordDelivery(_ ids: [Int64], results: [RecipientResult], retryAt: Date, at now: Date,
+                               messageID: String? = nil, customer: String? = nil) throws {
+        let accepted = results.filter { $0.error == nil }
+        let refused = results.filter { $0.error != nil }
+        if refused.isEmpty { return try markSent(ids, at: now, messageID: messageID, customer: customer) }
+        var reasons: [String] = []  // each names its recipients; several sharing one reason say it once
+        for case let reason? in refused.map(\.error) where !reasons.contains(reason) { reasons.append(reason) }
+        let summary = reasons.joined(separator: "; ")
+        try write { db in
+            if !accepted.isEmpty, let messageID, let customer {
+                try db.execute(sql: "INSERT INTO sent_message (customer, message_id, hits, sent_at) VALUES (?, ?, ?, ?)",
+                               arguments: [customer, messageID, ids.count, now])
+            }
+            for id in ids {
+                let owedBefore = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_recipient WHERE outbox_id = ?", arguments: [id]) ?? 0
+                if accepted.isEmpty && owedBefore == 0 {
+                    let parked = refused.allSatisfy(\.permanent)
+                    try db.execute(sql: """
+                        UPDATE outbox SET attempts = attempts + 1, last_error = ?, state = ?, next_attempt_at = ? WHERE id = ?
+                        """, arguments: [summary, parked ? "failed" : "pending", retryAt, id])
+                    continue
+                }
+                for result in accepted {
+                    try db.execute(sql: "DELETE FROM outbox_recipient WHERE outbox_id = ? AND address = ?", arguments: [id, result.address])
+                }
+                for result in refused {
+                    try db.execute(sql: """
+                        INSERT INTO outbox_recipient (outbox_id, address, state, last_error) VALUES (?, ?, ?, ?)
+                        ON CONFLICT(outbox_id, address) DO UPDATE SET state = excluded.state, last_error = excluded.last_error
+                        """, arguments: [id, result.address, result.permanent ? "failed" : "pending", result.error])
+                }
+                let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_recipient WHERE outbox_id = ? AND state = 'pending'",
+                                               arguments: [id]) ?? 0
+                try db.execute(sql: """
+                    UPDATE outbox SET attempts = attempts + 1, last_error = ?, state = ?, next_attempt_at = ?,
+                           sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE id = ?
+                    """, arguments: [summary, pending > 0 ? "pending" : "failed", retryAt, !accepted.isEmpty, now, id])
+            }
+        }
+    }
+
+    /// Queues the selected rows again, due now with their backoff reset, as `postsuper -r`
+    /// does; a row parked after a partial delivery is sent again only to the recipients
+    /// that refused it. Suppressed rows are requeued only when asked for by state. Returns
+    /// the rows requeued, as `alerts` shows them.
+    @discardableResult
+    public func requeue(_ selection: AlertSelection, at now: Date) throws -> [OutboxStatus] {
+        let selected = try outbox(states: selection.states).filter { row in
+            (selection.ids.isEmpty || selection.ids.contains(row.id))
+                && (selection.customer.map { row.hit.customer.lowercased() == $0.lowercased() } ?? true)
+        }
+        guard !selected.isEmpty else { return [] }
+        try write { db in
+            for row in selected {
+                try db.execute(sql: """
+                    UPDATE outbox SET state = 'pending', suppressed = 0, attempts = 0, next_attempt_at = ?, sent_at = NULL WHERE id = ?
+                    """, arguments: [now, row.id])
+                try db.execute(sql: "UPDATE outbox_recipient SET state = 'pending' WHERE outbox_id = ?", arguments: [row.id])
+            }
+        }
+        return selected
     }
 
     /// Marks rows delivered: called only after the server accepted them. With a
@@ -398,7 +500,26 @@ public final class Store: Sendable {
             for id in ids {
                 try db.execute(sql: "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
                                arguments: [now, id])
+                try db.execute(sql: "DELETE FROM outbox_recipient WHERE outbox_id = ?", arguments: [id])
             }
+        }
+    }
+
+    /// The newest outbox row's id (0 when empty): what `suppress(after:)` starts from.
+    public func lastOutboxID() throws -> Int64 {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM outbox") ?? 0 }
+    }
+
+    /// Marks the pending rows queued after row `id` as suppressed (`run --once --no-send`):
+    /// recorded as sent, never delivered, never sent later. Returns how many.
+    @discardableResult
+    public func suppress(after id: Int64, at now: Date) throws -> Int {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE outbox SET state = 'sent', suppressed = 1, sent_at = ?, last_error = NULL
+                WHERE id > ? AND state = 'pending'
+                """, arguments: [now, id])
+            return db.changesCount
         }
     }
 
@@ -425,6 +546,7 @@ public final class Store: Sendable {
 
     /// An outbox row as `watchlistd alerts` shows it.
     public struct OutboxStatus: Sendable {
+        public var id: Int64
         public var channel: String
         public var state: String
         public var attempts: Int
@@ -432,6 +554,8 @@ public final class Store: Sendable {
         public var nextAttempt: Date
         public var sentAt: Date?
         public var hit: StoredHit
+        /// Recipients still owed after a partial delivery, with their state and reason.
+        public var owed: [(address: String, state: String, error: String?)] = []
     }
 
     /// Outbox rows in `states`, oldest first.
@@ -439,22 +563,31 @@ public final class Store: Sendable {
         try pool.read { db in
             let marks = states.map { _ in "?" }.joined(separator: ", ")
             return try Row.fetchAll(db, sql: """
-                SELECT outbox.channel, outbox.state, outbox.attempts, outbox.last_error, outbox.next_attempt_at, outbox.sent_at,
+                SELECT outbox.id AS outbox_id, outbox.channel, \(Self.shownState) AS state, outbox.attempts, outbox.last_error, outbox.next_attempt_at, outbox.sent_at,
                        \(Self.hitColumns) FROM outbox
                 JOIN hit ON hit.id = outbox.hit_id JOIN item ON item.id = hit.item_id JOIN feed ON feed.id = item.feed_id
-                WHERE outbox.state IN (\(marks)) ORDER BY outbox.id
+                WHERE \(Self.shownState) IN (\(marks)) ORDER BY outbox.id
                 """, arguments: StatementArguments(states)).map { row in
-                OutboxStatus(channel: row["channel"], state: row["state"], attempts: row["attempts"], lastError: row["last_error"],
-                             nextAttempt: row["next_attempt_at"], sentAt: row["sent_at"], hit: Self.storedHit(row))
+                var status = OutboxStatus(id: row["outbox_id"], channel: row["channel"], state: row["state"], attempts: row["attempts"],
+                                          lastError: row["last_error"], nextAttempt: row["next_attempt_at"], sentAt: row["sent_at"],
+                                          hit: Self.storedHit(row))
+                status.owed = try Row.fetchAll(db, sql: """
+                    SELECT address, state, last_error FROM outbox_recipient WHERE outbox_id = ? ORDER BY address
+                    """, arguments: [status.id]).map { ($0["address"], $0["state"], $0["last_error"]) }
+                return status
             }
         }
     }
 
-    /// Outbox counts per channel and state, for `status` and the tests.
+    /// The state `alerts` and `status` show: a suppressed row (`run --no-send`) is stored
+    /// as sent but shown as `suppressed`.
+    static let shownState = "CASE WHEN outbox.suppressed THEN 'suppressed' ELSE outbox.state END"
+
+    /// Outbox counts per channel and state (pending, sent, failed, suppressed), for `status` and the tests.
     public func outboxCounts() throws -> [String: Int] {
         try pool.read { db in
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT channel, state, COUNT(*) AS n FROM outbox GROUP BY channel, state") {
+            for row in try Row.fetchAll(db, sql: "SELECT channel, \(Self.shownState) AS state, COUNT(*) AS n FROM outbox GROUP BY 1, 2") {
                 counts["\(row["channel"] as String)/\(row["state"] as String)"] = row["n"]
             }
             return counts

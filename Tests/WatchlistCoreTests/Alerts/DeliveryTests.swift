@@ -191,7 +191,7 @@ struct AlertsCommandTests {
               from: watchlistd@test.example
             """)
         let run = try runBinary(["run", "--once", "--config", dir.path + "/watchlistd.conf"])
-        #expect(run.status == 0)
+        #expect(run.status == 75, "every delivery failed: EX_TEMPFAIL")
         let alerts = try runBinary(["alerts", "--config", dir.path + "/watchlistd.conf"])
         #expect(alerts.status == 0)
         #expect(alerts.stdout.contains("email: pending 0, sent 0, failed 2"), "\(alerts.stdout)")
@@ -199,6 +199,17 @@ struct AlertsCommandTests {
         #expect(alerts.stdout.contains("last error: e-mail to soc@orion.example via smtp://127.0.0.1:\(smtp.port)"))
         #expect(alerts.stdout.contains("550"))
         #expect(try runBinary(["alerts", "--config", dir.path + "/watchlistd.conf", "--state", "bogus"]).status == 64)
+
+        // After a fix, the operator requeues by id (as shown after #) or by customer.
+        let id = try #require(alerts.stdout.split(separator: "\n").first { $0.hasPrefix("#") }?.dropFirst().split(separator: " ").first)
+        let one = try runBinary(["alerts", "--config", dir.path + "/watchlistd.conf", "--requeue", "--id", String(id)])
+        #expect(one.status == 0)
+        #expect(one.stdout.contains("requeued #\(id) failed email "), "\(one.stdout)")
+        #expect(one.stdout.contains("1 requeued"))
+        let rest = try runBinary(["alerts", "--config", dir.path + "/watchlistd.conf", "--requeue", "--customer", "kestrel bank"])
+        #expect(rest.stdout.contains("1 requeued"), "\(rest.stdout)")
+        let after = try runBinary(["alerts", "--config", dir.path + "/watchlistd.conf"])
+        #expect(after.stdout.contains("email: pending 2, sent 0, failed 0"), "\(after.stdout)")
         withExtendedLifetime(smtp) {}
     }
 }
