@@ -47,3 +47,7 @@ CURLcode wl_curl_setopt_debug(CURL *handle, wl_curl_debug_callback callback) {
     if (code != CURLE_OK) return code;
     return curl_easy_setopt(handle, CURLOPT_VERBOSE, 1L);
 }
+
+CURLcode wl_curl_getinfo_socket(CURL *handle, CURLINFO info, curl_socket_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}

@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """A real syslog collector for the tests, on 127.0.0.1 or a unix socket.
 
-    syslog_sink.py tcp OUT            octet-counted records over TCP
-    syslog_sink.py tls OUT CERT KEY   the same over TLS
-    syslog_sink.py unix OUT PATH      one record per datagram on a unix socket
+    syslog_sink.py tcp OUT [--port N]            octet-counted records over TCP
+    syslog_sink.py tls OUT CERT KEY [--port N]   the same over TLS
+    syslog_sink.py unix OUT PATH                 one record per datagram on a unix socket
 
+--port N listens on that port (a collector restarted where the last one was).
 Prints the port (or the path), then appends every record to OUT, one JSON string a
 line (so a record with a raw newline would show as one, not two).
 """
@@ -48,7 +49,9 @@ def main():
             with open(out, "a") as f:
                 f.write(json.dumps(data.decode("utf-8", "replace")) + "\n")
     server = socket.socket()
-    server.bind(("127.0.0.1", 0))
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    port = int(sys.argv[sys.argv.index("--port") + 1]) if "--port" in sys.argv else 0
+    server.bind(("127.0.0.1", port))
     server.listen(8)
     context = None
     if mode == "tls":

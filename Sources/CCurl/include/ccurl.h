@@ -43,6 +43,8 @@ CURLcode wl_curl_setopt_debug(CURL *handle, wl_curl_debug_callback callback);
 
 /// curl_easy_getinfo for long results (response code, OS errno).
 CURLcode wl_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
+/// curl_easy_getinfo for socket results (CURLINFO_ACTIVESOCKET of a connect-only handle).
+CURLcode wl_curl_getinfo_socket(CURL *handle, CURLINFO info, curl_socket_t *value);
 /// curl_easy_getinfo for string results (effective URL, primary IP); the string belongs to curl.
 CURLcode wl_curl_getinfo_string(CURL *handle, CURLINFO info, const char **value);
 

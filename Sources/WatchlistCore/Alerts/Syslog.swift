@@ -141,6 +141,7 @@ public final class SyslogSender: @unchecked Sendable {
         default: break
         }
         if case .tls(let host, let port) = config.target {
+            if let stream = tls, !stream.isAlive { tls = nil }  // the collector restarted: never write into the old session
             if tls == nil { tls = try TLSStream(host: host, port: port, caFile: config.caFile, target: targetDescription) }
             do throws(DeliveryError) {
                 try tls!.send(payload)
@@ -149,6 +150,12 @@ public final class SyslogSender: @unchecked Sendable {
                 throw error
             }
             return
+        }
+        if socket >= 0, case .tcp = config.target, !SocketProbe.isOpen(socket, readableMeansClosed: false) {
+            // The collector closed the connection (restarted, or timed us out): a write
+            // would still succeed locally and the record would be lost. Reconnect first.
+            close(socket)
+            socket = -1
         }
         if socket < 0 { socket = try connect() }
         let sent = payload.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -213,5 +220,29 @@ public final class SyslogSender: @unchecked Sendable {
             entry = info.pointee.ai_next
         }
         throw DeliveryError(channel: "syslog", target: targetDescription, detail: "cannot connect: \(lastError)", permanent: false)
+    }
+}
+
+/// Whether a stream socket's peer still holds the connection, checked without blocking
+/// before a write: poll for POLLIN/POLLHUP/POLLRDHUP; readable with `recv(MSG_PEEK)`
+/// returning 0 is the peer's FIN. A write on a connection the peer has closed succeeds
+/// locally and is lost, which is why this is asked before each record.
+enum SocketProbe {
+    /// POLLRDHUP (Linux 2.6.17+): the peer shut down its side. Glibc declares it only
+    /// under _GNU_SOURCE, which Swift's Glibc module does not set.
+    static let pollRDHUP: Int16 = 0x2000
+
+    /// `readableMeansClosed`: for a TLS session any incoming byte on an idle syslog
+    /// connection is the peer's close_notify or an alert, never data.
+    static func isOpen(_ fd: Int32, readableMeansClosed: Bool) -> Bool {
+        var entry = pollfd(fd: fd, events: Int16(POLLIN) | pollRDHUP, revents: 0)
+        let ready = poll(&entry, 1, 0)
+        if ready < 0 { return errno == EINTR }
+        if ready == 0 { return true }
+        if entry.revents & (Int16(POLLHUP) | Int16(POLLERR) | Int16(POLLNVAL) | pollRDHUP) != 0 { return false }
+        if readableMeansClosed { return false }
+        var byte: UInt8 = 0
+        let peeked = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return peeked > 0 || (peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
     }
 }

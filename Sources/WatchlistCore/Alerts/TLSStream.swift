@@ -25,6 +25,13 @@ final class TLSStream {
         }
     }
 
+    /// Whether the collector still holds the connection: a syslog collector never sends on
+    /// it, so anything readable (its close_notify, its FIN) means it has gone.
+    var isAlive: Bool {
+        let fd = curl.activeSocket
+        return fd >= 0 && SocketProbe.isOpen(fd, readableMeansClosed: true)
+    }
+
     func send(_ bytes: [UInt8]) throws(DeliveryError) {
         var offset = 0
         var waits = 0

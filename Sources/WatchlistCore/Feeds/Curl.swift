@@ -155,6 +155,12 @@ final class CurlEasy {
     var refusedAddress: String? { sink.refusedAddress }
     var aborted: Bool { sink.abort?.isCancelled == true }
 
+    /// The socket of a connect-only connection (-1 when there is none).
+    var activeSocket: Int32 {
+        var socket: curl_socket_t = -1
+        return wl_curl_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK ? Int32(socket) : -1
+    }
+
     /// Writes raw bytes on a connect-only connection (curl_easy_send).
     func sendRaw(_ buffer: UnsafeRawPointer, _ length: Int, _ sent: inout Int) -> CURLcode {
         curl_easy_send(handle, buffer, length, &sent)

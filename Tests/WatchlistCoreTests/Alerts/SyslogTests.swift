@@ -65,6 +65,31 @@ struct SyslogTests {
         withExtendedLifetime(sink) {}
     }
 
+    /// The collector restarts between two records: the second must not go into the dead
+    /// connection (where the write succeeds locally and the record is lost) but arrive.
+    @Test(arguments: ["tcp", "tls"])
+    func aRestartedCollectorGetsTheNextRecord(_ mode: String) throws {
+        let dir = try TempDir()
+        var extra: [String] = []
+        if mode == "tls" {
+            try dir.makeSelfSignedCertificate()
+            extra = [dir.path + "/cert.pem", dir.path + "/key.pem"]
+        }
+        var first: ServerProcess? = try collector([mode, dir.path + "/before"] + extra)
+        let port = UInt16(first!.port)
+        var config = SyslogConfig(target: mode == "tcp" ? .tcp(host: "127.0.0.1", port: port) : .tls(host: "127.0.0.1", port: port),
+                                  facility: 16 << 3, appName: "watchlistd", line: 1)
+        config.caFile = mode == "tls" ? dir.path + "/cert.pem" : nil
+        let sender = SyslogSender(config: config)
+        try sender.send(hit)
+        #expect(try records(dir.path + "/before", count: 1).count == 1)
+        first = nil  // killed: the kernel closes its end of the connection
+        let second = try collector([mode, dir.path + "/after"] + extra + ["--port", String(port)])
+        try sender.send(hit)
+        #expect(try records(dir.path + "/after", count: 1).count == 1, "the record after the restart arrives")
+        withExtendedLifetime(second) {}
+    }
+
     @Test func unixSocketAndCEF() throws {
         let dir = try TempDir()
         let path = dir.path + "/log.sock"
