@@ -66,7 +66,8 @@ public enum Backfill {
         for item in items {
             let found = matcher.match(item.item.matchText, threshold: pipeline.config.threshold)
             guard !found.isEmpty else { continue }
-            hits += try pipeline.store.recordHits(item: item.id, hits: found, channels: pipeline.channels(for:), at: now)
+            hits += try pipeline.store.recordHits(item: item.id, hits: found, channels: pipeline.channels(for:), at: now,
+                                                  repeatsSince: pipeline.repeatWindowStart(now))
         }
         pipeline.logger.notice("backfill done", metadata: [
             "names": "\(matcher.nameCount)", "items": "\(items.count)", "hits.new": "\(hits)",

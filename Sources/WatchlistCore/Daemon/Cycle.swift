@@ -117,7 +117,14 @@ public struct Pipeline: Sendable {
     func matchAndRecord(_ items: [StoredItem]) throws -> Int {
         guard !items.isEmpty else { return 0 }
         let results = items.map { (item: $0.id, hits: matcher.match($0.item.matchText, threshold: config.threshold)) }
-        return try store.recordMatches(results, channels: channels(for:), at: Date())
+        let now = Date()
+        return try store.recordMatches(results, channels: channels(for:), at: now, repeatsSince: repeatWindowStart(now))
+    }
+
+    /// A listing already alerted to a customer since then is not alerted again
+    /// (`ListingIdentity`): the `backfill:` window; nil (no check) when backfill is 0.
+    func repeatWindowStart(_ now: Date) -> Date? {
+        config.backfill > 0 ? now.addingTimeInterval(-config.backfill) : nil
     }
 
     /// Applies `retention:` (nothing when it is 0) and logs what was removed.

@@ -138,6 +138,21 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v8-listing-identity") { db in
+            // `content_key`: the listing's normalised title and link (`ListingIdentity`), so
+            // that the same listing under a new GUID, or in another feed, is recognised.
+            // `repeat_of`: a hit of a listing already alerted to the customer (the earlier
+            // hit): stored, never alerted. Existing items get their key here.
+            try db.execute(sql: """
+                ALTER TABLE item ADD COLUMN content_key TEXT;
+                ALTER TABLE hit ADD COLUMN repeat_of INTEGER;
+                """)
+            let update = try db.makeStatement(sql: "UPDATE item SET content_key = ? WHERE id = ?")
+            for row in try Row.fetchAll(db, sql: "SELECT id, title, link FROM item") {
+                try update.execute(arguments: [ListingIdentity.key(title: row["title"], link: row["link"]), row["id"] as Int64])
+            }
+            try db.execute(sql: "CREATE INDEX item_content_key ON item(content_key)")
+        }
         return migrator
     }
 }

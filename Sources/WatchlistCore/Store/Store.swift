@@ -239,11 +239,11 @@ public final class Store: Sendable {
             // of its time there.
             let stamp = now.databaseValue
             let find = try db.cachedStatement(sql: "SELECT id, title, body, matched FROM item WHERE feed_id = ? AND key = ?")
-            let update = try db.cachedStatement(sql: "UPDATE item SET title = ?, body = ?, updated_at = ?, last_seen_at = ?, matched = 0 WHERE id = ?")
+            let update = try db.cachedStatement(sql: "UPDATE item SET title = ?, body = ?, updated_at = ?, last_seen_at = ?, matched = 0, content_key = ? WHERE id = ?")
             let touch = try db.cachedStatement(sql: "UPDATE item SET last_seen_at = ? WHERE id = ?")
             let insert = try db.cachedStatement(sql: """
-                INSERT INTO item (feed_id, key, guid, link, title, body, published_at, first_seen_at, updated_at, last_seen_at, matched)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+                INSERT INTO item (feed_id, key, guid, link, title, body, published_at, first_seen_at, updated_at, last_seen_at, matched, content_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
                 """)
             for item in items {
                 let key = item.dedupKey
@@ -251,7 +251,7 @@ public final class Store: Sendable {
                 if let row = try Row.fetchOne(find, arguments: [feed.id, key]) {
                     let id: Int64 = row["id"]
                     if row["title"] != item.title || row["body"] != item.body {
-                        try update.execute(arguments: [item.title, item.body, stamp, stamp, id])
+                        try update.execute(arguments: [item.title, item.body, stamp, stamp, ListingIdentity.key(title: item.title, link: item.link), id])
                         result.append(StoredItem(id: id, feed: feed.name, item: item))
                     } else {
                         try touch.execute(arguments: [stamp, id])
@@ -260,7 +260,8 @@ public final class Store: Sendable {
                     continue
                 }
                 try insert.execute(arguments: [feed.id, key, item.guid, item.link, item.title, item.body,
-                                               item.published?.databaseValue, stamp, stamp, stamp])
+                                               item.published?.databaseValue, stamp, stamp, stamp,
+                                               ListingIdentity.key(title: item.title, link: item.link)])
                 result.append(StoredItem(id: db.lastInsertedRowID, feed: feed.name, item: item))
             }
             try db.execute(sql: """
@@ -300,24 +301,28 @@ public final class Store: Sendable {
 
     /// Records the hits of one item and, in the same transaction, one outbox row per new
     /// hit and channel. A hit is unique per (item, customer, entity): the best-scoring
-    /// hit of each entity is kept, and one already recorded is left alone. Returns the
-    /// number of new hits.
+    /// hit of each entity is kept, and one already recorded is left alone. With
+    /// `repeatsSince`, a hit on a listing another item already brought to the customer
+    /// since then (same `ListingIdentity`) is stored as a repeat, without an alert.
+    /// Returns the number of new hits that are not repeats.
     @discardableResult
-    public func recordHits(item: Int64, hits: [MatchHit], channels: (MatchHit) -> [AlertChannel], at now: Date) throws -> Int {
-        try write { db in try Self.insertHits(db, item: item, hits: hits, channels: channels, at: now) }
+    public func recordHits(item: Int64, hits: [MatchHit], channels: (MatchHit) -> [AlertChannel], at now: Date,
+                           repeatsSince: Date? = nil) throws -> Int {
+        try write { db in try Self.insertHits(db, item: item, hits: hits, channels: channels, at: now, repeatsSince: repeatsSince) }
     }
 
     /// Records the matching of a batch of items in one transaction: their hits and outbox
     /// rows, and each item marked matched (so a crash before this commits leaves the items
     /// unmatched, and the next cycle matches them again). Returns the number of new hits.
     public func recordMatches(_ results: [(item: Int64, hits: [MatchHit])], channels: (MatchHit) -> [AlertChannel],
-                              at now: Date) throws -> Int {
+                              at now: Date, repeatsSince: Date? = nil) throws -> Int {
         try write { db in
             var inserted = 0
             let matched = try db.cachedStatement(sql: "UPDATE item SET matched = 1 WHERE id = ?")
             for result in results {
                 if !result.hits.isEmpty {
-                    inserted += try Self.insertHits(db, item: result.item, hits: result.hits, channels: channels, at: now)
+                    inserted += try Self.insertHits(db, item: result.item, hits: result.hits, channels: channels, at: now,
+                                                    repeatsSince: repeatsSince)
                 }
                 try matched.execute(arguments: [result.item])
             }
@@ -326,7 +331,7 @@ public final class Store: Sendable {
     }
 
     static func insertHits(_ db: Database, item: Int64, hits: [MatchHit], channels: (MatchHit) -> [AlertChannel],
-                           at now: Date) throws -> Int {
+                           at now: Date, repeatsSince: Date? = nil) throws -> Int {
         var best: [String: MatchHit] = [:]
         for hit in hits {
             let key = hit.customer + "\u{0}" + hit.entity
@@ -337,15 +342,23 @@ public final class Store: Sendable {
         var inserted = 0
         let stamp = now.databaseValue
         let insertHit = try db.cachedStatement(sql: """
-            INSERT INTO hit (item_id, customer, entity, name, relation, matched, score, watch_file, watch_line, seen_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO hit (item_id, customer, entity, name, relation, matched, score, watch_file, watch_line, seen_at, repeat_of)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(item_id, customer, entity) DO NOTHING
+            """)
+        // The same listing (another item with the same content key) already brought to
+        // this customer within the window: the earliest such hit.
+        let earlier = try db.cachedStatement(sql: """
+            SELECT hit.id FROM item AS this JOIN item AS other ON other.content_key = this.content_key AND other.id != this.id
+            JOIN hit ON hit.item_id = other.id
+            WHERE this.id = ? AND hit.customer = ? AND hit.seen_at >= ? ORDER BY hit.id LIMIT 1
             """)
         let insertOutbox = try db.cachedStatement(sql: "INSERT INTO outbox (hit_id, channel, state, next_attempt_at) VALUES (?, ?, 'pending', ?)")
         for hit in ordered {
+            let repeated = try repeatsSince.flatMap { try Int64.fetchOne(earlier, arguments: [item, hit.customer, $0]) }
             try insertHit.execute(arguments: [item, hit.customer, hit.entity, hit.name, hit.relation.rawValue, hit.matched,
-                                              hit.score, hit.file, hit.line, stamp])
-            guard db.changesCount > 0 else { continue }
+                                              hit.score, hit.file, hit.line, stamp, repeated])
+            guard db.changesCount > 0, repeated == nil else { continue }
             inserted += 1
             let hitID = db.lastInsertedRowID
             for channel in channels(hit) {
