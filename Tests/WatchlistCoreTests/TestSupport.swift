@@ -243,6 +243,16 @@ func runBinary(_ arguments: [String], stdin: String? = nil, environment: [String
     return (status, String(decoding: stdout, as: UTF8.self), String(decoding: errBox.data, as: UTF8.self))
 }
 
+/// `runBinary` on a thread of its own: an async test waiting for the binary holds no
+/// thread of Swift's cooperative pool (two threads on two cores), so the async tests
+/// running beside it (fetches, deliveries) are not starved.
+func runBinaryOffPool(_ arguments: [String], stdin: String? = nil,
+                      environment: [String: String] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try runBinary(arguments, stdin: stdin, environment: environment) }) }.start()
+    }
+}
+
 final class DataBox: @unchecked Sendable {
     // @unchecked: written by one thread before a semaphore signal, read after the wait.
     var data = Data()

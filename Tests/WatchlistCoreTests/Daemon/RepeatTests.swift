@@ -25,14 +25,14 @@ struct RepeatTests {
         return dir.path + "/watchlistd.conf"
     }
 
-    @Test func aFeedChangingEveryGUIDAlertsTheListingOnce() throws {
+    @Test func aFeedChangingEveryGUIDAlertsTheListingOnce() async throws {
         let dir = try TempDir()
         try dir.write("feeds/leaks.xml", Self.rss([("fetch-1-a", "Orion Shipping customer DB", "http://leaks.example/t/1"),
                                                   ("fetch-1-b", "Kestrel Bank dump", "http://leaks.example/t/2")]))
         let http = try ServerProcess.http(serving: dir.path + "/feeds")
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
         let config = try Self.config(dir, http: http.port, smtp: smtp.port, feeds: ["leaks"])
-        #expect(try runBinary(["run", "--once", "--config", config]).status == 0)
+        #expect(try await runBinaryOffPool(["run", "--once", "--config", config]).status == 0)
         #expect(try ReceivedMail.all(in: dir.path + "/mail").count == 2)
 
         // The next fetch: every GUID is new, the listings are not (the title's case and
@@ -40,7 +40,7 @@ struct RepeatTests {
         try dir.write("feeds/leaks.xml", Self.rss([("fetch-2-a", "orion shipping  Customer DB", "https://leaks.example/t/1/?utm_source=rss"),
                                                   ("fetch-2-b", "Kestrel Bank dump", "http://leaks.example/t/2"),
                                                   ("fetch-2-c", "Orion Shipping customer DB, part 2", "http://leaks.example/t/3")]))
-        let second = try runBinary(["run", "--once", "--config", config])
+        let second = try await runBinaryOffPool(["run", "--once", "--config", config])
         #expect(second.status == 0, "\(second.stderr)")
         let mails = try ReceivedMail.all(in: dir.path + "/mail")
         #expect(mails.count == 3, "only the new listing (part 2) is alerted")
@@ -53,14 +53,14 @@ struct RepeatTests {
         withExtendedLifetime((http, smtp)) {}
     }
 
-    @Test func theSameListingInTwoFeedsAlertsOnce() throws {
+    @Test func theSameListingInTwoFeedsAlertsOnce() async throws {
         let dir = try TempDir()
         try dir.write("feeds/one.xml", Self.rss([("one-17", "Selling Orion Shipping customer DB", "http://forum.example/t/17")]))
         try dir.write("feeds/two.xml", Self.rss([("mirror-9", "Selling Orion Shipping customer DB", "http://www.forum.example/t/17#post")]))
         let http = try ServerProcess.http(serving: dir.path + "/feeds")
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
         let config = try Self.config(dir, http: http.port, smtp: smtp.port, feeds: ["one", "two"])
-        #expect(try runBinary(["run", "--once", "--config", config]).status == 0)
+        #expect(try await runBinaryOffPool(["run", "--once", "--config", config]).status == 0)
         let mails = try ReceivedMail.all(in: dir.path + "/mail")
         #expect(mails.count == 1)
         #expect(mails.first?.headers["subject"]?.contains("1 new hit") == true, "\(mails.map(\.headers))")

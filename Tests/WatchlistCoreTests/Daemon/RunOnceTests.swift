@@ -19,11 +19,11 @@ struct RunOnceTests {
         return dir.path + "/watchlistd.conf"
     }
 
-    @Test func exits75WhenEveryDeliveryFailedAnd0WhenTheyGoOut() throws {
+    @Test func exits75WhenEveryDeliveryFailedAnd0WhenTheyGoOut() async throws {
         let dir = try TempDir()
         let refusing = try ServerProcess.smtp(storingIn: dir.path + "/refused", reply: 451)
         let config = try writeConfig(dir, smtpPort: refusing.port)
-        let failed = try runBinary(["run", "--once", "--config", config])
+        let failed = try await runBinaryOffPool(["run", "--once", "--config", config])
         #expect(failed.status == 75, "\(failed.stderr)")
         #expect(failed.stderr.contains("every alert delivery failed"), "\(failed.stderr)")
         #expect(failed.stderr.contains("451"))
@@ -34,33 +34,33 @@ struct RunOnceTests {
         _ = try writeConfig(dir, smtpPort: smtp.port)
         let store = try Store(path: dir.path + "/db.sqlite")
         #expect(try store.requeue(AlertSelection(states: ["pending"]), at: Date()).count == 2)  // due now, not after the backoff
-        let ok = try runBinary(["run", "--once", "--config", config])
+        let ok = try await runBinaryOffPool(["run", "--once", "--config", config])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(try Store(path: dir.path + "/db.sqlite").outboxCounts() == ["email/sent": 2], "\(ok.stderr)")
         #expect(try ReceivedMail.all(in: dir.path + "/mail").count == 2)  // Orion's and Kestrel's
         // Nothing to deliver is not a failure either.
-        #expect(try runBinary(["run", "--once", "--config", config]).status == 0)
+        #expect(try await runBinaryOffPool(["run", "--once", "--config", config]).status == 0)
         withExtendedLifetime((refusing, smtp)) {}
     }
 
-    @Test func noSendRecordsHitsWithoutAlertingThemEver() throws {
+    @Test func noSendRecordsHitsWithoutAlertingThemEver() async throws {
         let dir = try TempDir()
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
         let config = try writeConfig(dir, smtpPort: smtp.port)
-        #expect(try runBinary(["run", "--no-send", "--config", config]).status == 64)
+        #expect(try await runBinaryOffPool(["run", "--no-send", "--config", config]).status == 64)
 
-        let first = try runBinary(["run", "--once", "--no-send", "--config", config])
+        let first = try await runBinaryOffPool(["run", "--once", "--no-send", "--config", config])
         #expect(first.status == 0, "\(first.stderr)")
         let store = try Store(path: dir.path + "/db.sqlite")
         #expect(try store.hits().count == 2)
         #expect(try store.outboxCounts() == ["email/suppressed": 2])
         #expect(try ReceivedMail.all(in: dir.path + "/mail").isEmpty)
-        let alerts = try runBinary(["alerts", "--config", config, "--state", "suppressed"])
+        let alerts = try await runBinaryOffPool(["alerts", "--config", config, "--state", "suppressed"])
         #expect(alerts.stdout.contains("email: pending 0, sent 0, failed 0, suppressed 2"), "\(alerts.stdout)")
         #expect(alerts.stdout.contains("suppressed email Orion Group"))
 
         // A later normal run never sends them.
-        #expect(try runBinary(["run", "--once", "--config", config]).status == 0)
+        #expect(try await runBinaryOffPool(["run", "--once", "--config", config]).status == 0)
         #expect(try ReceivedMail.all(in: dir.path + "/mail").isEmpty)
         withExtendedLifetime(smtp) {}
     }
