@@ -38,11 +38,12 @@ public enum Backfill {
     /// the files while the daemon was down — then records them as done. Crash-safe: names
     /// are recorded only after their hits are committed, so an interrupted backfill runs
     /// again at the next start, and adds no hit twice (hits are unique per item, customer
-    /// and entity). On a database that knows no names yet (a first start, or one from
+    /// and entity). Renames are recognised first (`Renames`). On a database that knows no names yet (a first start, or one from
     /// before this bookkeeping) the current names are the baseline: nothing is owed.
     @discardableResult
     public static func catchUp(pipeline: Pipeline, now: Date = Date()) throws -> Int {
         let store = pipeline.store
+        try Renames.apply(pipeline: pipeline)  // a renamed entity or customer is not owed a backfill
         let known = try store.knownNames()
         let all = keys(pipeline.watchlists)
         if known.isEmpty {

@@ -80,6 +80,10 @@ public struct Pipeline: Sendable {
             report.newHits += recoveredHits
             logger.notice("matched items an interrupted cycle had left", metadata: ["items": "\(leftOver)"])
         }
+        // A feed is its URL: a renamed feed keeps its stored items (they are not new).
+        for rename in try store.adoptRenamedFeeds(config.feeds.map { ($0.name, $0.url) }) {
+            logger.notice("feed renamed; its listings are not new", metadata: ["feed.old": "\(rename.from)", "feed.name": "\(rename.to)"])
+        }
         var due: [(FeedConfig, FeedState)] = []
         for feed in config.feeds {
             let state = try store.feedState(name: feed.name, url: feed.url)

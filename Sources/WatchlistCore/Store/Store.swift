@@ -607,6 +607,69 @@ public final class Store: Sendable {
         }
     }
 
+    // MARK: Renames (a rename is not news; see `Renames`)
+
+    /// Configured feeds whose name the store does not know take over the stored feed with
+    /// the same URL whose name is no longer configured: its items (and their hits) stay
+    /// its own. Returns the renames.
+    @discardableResult
+    public func adoptRenamedFeeds(_ configured: [(name: String, url: String)]) throws -> [(from: String, to: String)] {
+        let stored = try pool.read { db in try Row.fetchAll(db, sql: "SELECT name, url FROM feed").map { ($0["name"] as String, $0["url"] as String) } }
+        let names = Set(configured.map(\.name))
+        let storedNames = Set(stored.map(\.0))
+        var orphans = stored.filter { !names.contains($0.0) }
+        var renames: [(from: String, to: String)] = []
+        for feed in configured where !storedNames.contains(feed.name) {
+            guard let index = orphans.firstIndex(where: { $0.1 == feed.url }) else { continue }
+            renames.append((orphans[index].0, feed.name))
+            orphans.remove(at: index)
+        }
+        guard !renames.isEmpty else { return [] }
+        try write { db in
+            for rename in renames {
+                try db.execute(sql: "UPDATE feed SET name = ? WHERE name = ?", arguments: [rename.to, rename.from])
+            }
+        }
+        return renames
+    }
+
+    /// The customers hits were recorded for, with the watchlist file they came from.
+    public func hitCustomerFiles() throws -> [(customer: String, file: String)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT DISTINCT customer, watch_file FROM hit").map { ($0["customer"], $0["watch_file"]) }
+        }
+    }
+
+    /// Per customer, the entities whose names the store has backfilled, with their values.
+    public func knownEntities() throws -> [String: [String: Set<String>]] {
+        try pool.read { db in
+            var entities: [String: [String: Set<String>]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT customer, entity, value FROM watched_name") {
+                entities[row["customer"], default: [:]][row["entity"], default: []].insert(row["value"])
+            }
+            return entities
+        }
+    }
+
+    /// Renames a customer (`customer` given) or one customer's entity everywhere the
+    /// store keeps it: hits, backfilled names, and sent messages (the hourly cap). A row
+    /// that would collide with one already under the new name is left as it was.
+    public func rename(customer from: String, to: String) throws {
+        try write { db in
+            for table in ["hit", "watched_name", "sent_message"] {
+                try db.execute(sql: "UPDATE OR IGNORE \(table) SET customer = ? WHERE customer = ?", arguments: [to, from])
+            }
+        }
+    }
+
+    public func rename(entity from: String, to: String, customer: String) throws {
+        try write { db in
+            for table in ["hit", "watched_name"] {
+                try db.execute(sql: "UPDATE OR IGNORE \(table) SET entity = ? WHERE customer = ? AND entity = ?", arguments: [to, customer, from])
+            }
+        }
+    }
+
     // MARK: Watched names (backfill bookkeeping)
 
     /// A watched name as `watched_name` keys it.
