@@ -46,9 +46,15 @@ struct HostileFeedTests {
         let expect = Self.cases.first { $0.0 == path }!.1
         var request = FetchRequest(feed: "hostile", url: "http://127.0.0.1:\(server.port)\(path)")
         request.maxBytes = 8 << 20
-        let started = Date()
-        let result = await Fetcher().fetch(request)
-        #expect(Date().timeIntervalSince(started) < 20, "bounded time")
+        // The transfer's own time, measured where it runs: a wait for a free thread of the
+        // cooperative pool, which the tests beside this one keep busy on 2 cores, is not
+        // the fetch's (it made this check fail at 34-60 s in full runs).
+        let fetch = request
+        let (result, seconds) = await CurlEasy.run {
+            let started = Date()
+            return (Fetcher.fetchBlocking(fetch), Date().timeIntervalSince(started))
+        }
+        #expect(seconds < 20, "bounded time")
         switch (result, expect) {
         case (.failure(let error), .fetchError(let kind)):
             if case .other = kind {
