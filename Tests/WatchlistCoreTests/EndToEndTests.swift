@@ -460,6 +460,11 @@ struct NotifyAndReloadTests {
         #expect(try String(contentsOfFile: dir.path + "/metrics.prom", encoding: .utf8).contains("watchlistd_config_last_reload_successful 1\n"))
         #expect(try runBinary(["status", "--config", dir.path + "/w.conf"]).stdout.contains("config:     reloaded "))
 
+        // A file renamed away (`.off`, IN_MOVED_FROM) is a change too: its names stop being watched.
+        try FileManager.default.moveItem(atPath: dir.path + "/lists/broken.watch", toPath: dir.path + "/lists/broken.watch.off")
+        let parked = notify.wait(for: "READY=1", seconds: 10)
+        #expect(parked.contains { $0.hasPrefix("RELOADING=1") }, "\(parked)")
+
         kill(daemon.pid, SIGTERM)
         let stopping = notify.wait(for: "STOPPING=1")
         #expect(stopping.contains("STOPPING=1"))

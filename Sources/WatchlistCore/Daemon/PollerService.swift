@@ -312,7 +312,8 @@ public struct FileWatchService: Service {
             return
         }
         defer { close(fd) }
-        let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_CREATE)
+        // IN_MOVED_FROM: a file renamed away (`acme.watch` to `acme.watch.off`) is a change too.
+        let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE)
         for folder in folders where inotify_add_watch(fd, folder, mask) < 0 {
             logger.warning("cannot watch folder for changes: reload with SIGHUP", metadata: ["folder": "\(folder)"])
         }

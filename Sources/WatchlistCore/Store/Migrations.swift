@@ -153,6 +153,12 @@ enum Migrations {
             }
             try db.execute(sql: "CREATE INDEX item_content_key ON item(content_key)")
         }
+        migrator.registerMigration("v9-watched-name-unwatched") { db in
+            // `unwatched_at`: when a name left the watchlists (its file removed or renamed
+            // to `.off`, the line deleted); NULL while it is watched. When it comes back,
+            // the listings stored since then are backfilled: they were matched without it.
+            try db.execute(sql: "ALTER TABLE watched_name ADD COLUMN unwatched_at DATETIME")
+        }
         return migrator
     }
 }

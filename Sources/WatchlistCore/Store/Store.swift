@@ -640,11 +640,12 @@ public final class Store: Sendable {
         }
     }
 
-    /// Per customer, the entities whose names the store has backfilled, with their values.
+    /// Per customer, the entities whose names the store has backfilled and still watches,
+    /// with their values.
     public func knownEntities() throws -> [String: [String: Set<String>]] {
         try pool.read { db in
             var entities: [String: [String: Set<String>]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT customer, entity, value FROM watched_name") {
+            for row in try Row.fetchAll(db, sql: "SELECT customer, entity, value FROM watched_name WHERE unwatched_at IS NULL") {
                 entities[row["customer"], default: [:]][row["entity"], default: []].insert(row["value"])
             }
             return entities
@@ -689,13 +690,44 @@ public final class Store: Sendable {
         }
     }
 
-    /// Records names as backfilled (after their hits are committed).
+    /// The names that left the watchlists, with when (`unwatched_at`).
+    public func unwatchedNames() throws -> [NameKey: Date] {
+        try pool.read { db in
+            var names: [NameKey: Date] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT customer, entity, relation, value, unwatched_at FROM watched_name WHERE unwatched_at IS NOT NULL") {
+                names[NameKey(customer: row["customer"], entity: row["entity"], relation: row["relation"], value: row["value"])] = row["unwatched_at"]
+            }
+            return names
+        }
+    }
+
+    /// Marks the watched names not in `current` as unwatched since `now` (those already
+    /// unwatched keep their date). Returns how many were marked.
+    @discardableResult
+    public func markUnwatched(except current: Set<NameKey>, at now: Date) throws -> Int {
+        let watched = try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT customer, entity, relation, value FROM watched_name WHERE unwatched_at IS NULL").map {
+                NameKey(customer: $0["customer"], entity: $0["entity"], relation: $0["relation"], value: $0["value"])
+            }
+        }
+        let gone = watched.filter { !current.contains($0) }
+        guard !gone.isEmpty else { return 0 }
+        try write { db in
+            let mark = try db.cachedStatement(sql: """
+                UPDATE watched_name SET unwatched_at = ? WHERE customer = ? AND entity = ? AND relation = ? AND value = ?
+                """)
+            for name in gone { try mark.execute(arguments: [now, name.customer, name.entity, name.relation, name.value]) }
+        }
+        return gone.count
+    }
+
+    /// Records names as backfilled and watched (after their hits are committed).
     public func recordKnownNames(_ names: [NameKey], at now: Date) throws {
         guard !names.isEmpty else { return }
         try write { db in
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO watched_name (customer, entity, relation, value, added_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT DO NOTHING
+                ON CONFLICT DO UPDATE SET unwatched_at = NULL
                 """)
             let stamp = now.databaseValue
             for name in names { try insert.execute(arguments: [name.customer, name.entity, name.relation, name.value, stamp]) }

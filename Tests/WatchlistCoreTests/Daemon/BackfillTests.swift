@@ -109,3 +109,52 @@ struct BackfillTests {
         #expect(mails().count == 2, "owed once, paid once")
     }
 }
+
+/// A watchlist file taken away (renamed to `.off`) and brought back: what arrived while it
+/// was away is alerted when it returns, once.
+@Suite("Backfill after a file comes back", .serialized)
+struct ReturningNamesTests {
+    static func rss(_ titles: [String]) -> String {
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>"
+            + titles.enumerated().map { "<item><guid>g\($0.offset)</guid><title>\($0.element)</title><link>http://leaks.example/\($0.offset)</link></item>" }.joined()
+            + "</channel></rss>"
+    }
+
+    @Test func aListingThatArrivedWhileTheFileWasOffIsAlertedWhenItComesBack() async throws {
+        let dir = try TempDir()
+        try dir.write("lists/orion.watch", "customer: Orion Group\nemail: soc@orion.example\nentity: Orion Shipping\n")
+        try dir.write("lists/kestrel.watch", "customer: Kestrel Bank\nemail: cti@kestrel.example\nentity: Kestrel Bank\n")
+        try dir.write("feeds/leaks.xml", Self.rss(["Orion Shipping customer DB"]))
+        let http = try ServerProcess.http(serving: dir.path + "/feeds")
+        let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
+        try dir.write("w.conf", """
+            watchlists: lists
+            database: db.sqlite
+            feed: http://127.0.0.1:\(http.port)/leaks.xml
+              name: leaks
+            smtp: smtp://127.0.0.1:\(smtp.port)
+              from: watchlistd@test.example
+            """)
+        let config = dir.path + "/w.conf"
+        #expect(try await runBinaryOffPool(["run", "--once", "--config", config]).status == 0)
+        #expect(try ReceivedMail.all(in: dir.path + "/mail").count == 1)
+
+        // The analyst parks Orion's file; meanwhile a new Orion listing is posted.
+        try FileManager.default.moveItem(atPath: dir.path + "/lists/orion.watch", toPath: dir.path + "/lists/orion.watch.off")
+        try dir.write("feeds/leaks.xml", Self.rss(["Orion Shipping customer DB", "Orion Shipping payroll 2026"]))
+        #expect(try await runBinaryOffPool(["run", "--once", "--config", config]).status == 0)
+        #expect(try ReceivedMail.all(in: dir.path + "/mail").count == 1, "not watched: not alerted")
+
+        // The file comes back: the listing that came while it was away is alerted, once.
+        try FileManager.default.moveItem(atPath: dir.path + "/lists/orion.watch.off", toPath: dir.path + "/lists/orion.watch")
+        let back = try await runBinaryOffPool(["run", "--once", "--config", config])
+        #expect(back.status == 0, "\(back.stderr)")
+        let mails = try ReceivedMail.all(in: dir.path + "/mail")
+        #expect(mails.count == 2)
+        #expect(mails.last?.body.contains("Orion Shipping payroll 2026") == true)
+        #expect(mails.last?.headers["subject"]?.contains("1 new hit") == true)
+        #expect(try await runBinaryOffPool(["run", "--once", "--config", config]).status == 0)
+        #expect(try ReceivedMail.all(in: dir.path + "/mail").count == 2, "owed once")
+        withExtendedLifetime((http, smtp)) {}
+    }
+}
