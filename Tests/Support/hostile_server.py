@@ -20,6 +20,8 @@ Paths:
   /truncated           RSS cut off in the middle of an item
   /echo-headers        the request's headers as a JSON object
   /hang                sends nothing for 60 s
+  /hang-body           headers of a 200, then nothing for 60 s
+  /503-forever         503 with Retry-After: 999999999999 (year 33715)
 """
 import json
 import gzip
@@ -111,6 +113,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
                           [("Content-Type", "application/json")])
             elif path == "/hang":
                 time.sleep(60)
+            elif path == "/hang-body":
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml")
+                self.send_header("Content-Length", "100000")
+                self.end_headers()
+                self.wfile.flush()
+                time.sleep(60)
+            elif path == "/503-forever":
+                self.send(503, b"maintenance", [("Retry-After", "999999999999")])
             else:
                 self.send(404, b"not found")
         except (BrokenPipeError, ConnectionResetError):

@@ -87,6 +87,7 @@ public struct Pipeline: Sendable {
         var due: [(FeedConfig, FeedState)] = []
         for feed in config.feeds {
             let state = try store.feedState(name: feed.name, url: feed.url)
+            warnAboutNextDue(state, feed: feed)
             if all || (state.nextDue ?? .distantPast) <= now { due.append((feed, state)) }
         }
         try await withThrowingTaskGroup(of: FeedOutcome.self) { group in
@@ -115,6 +116,14 @@ public struct Pipeline: Sendable {
         report.dispatch = try await dispatcher.dispatch(now: Date(), holdBack: !all)
         if all { report.pruned = try await Work.run { try self.prune(now: now) } }
         return report
+    }
+
+    /// Logs a stored next-due date that could not be used (the feed is fetched now, and
+    /// the fetch stores a fresh one).
+    func warnAboutNextDue(_ state: FeedState, feed: FeedConfig) {
+        guard let problem = state.nextDueProblem else { return }
+        logger.warning("feed \(feed.name) (\(feed.url)): \(problem); fetching it now, which stores a fresh date",
+                       metadata: ["database": "\(store.path)"])
     }
 
     /// Matches stored items and records their hits, marking them matched, in one transaction.

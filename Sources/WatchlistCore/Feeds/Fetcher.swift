@@ -189,11 +189,19 @@ private func proxyHostFails(_ proxy: String) -> String? {
     return host
 }
 
-/// Retry-After: seconds, or an HTTP date.
+/// Retry-After: seconds, or an HTTP date, honoured up to `cap` (24 h): a server asking
+/// for more (`Retry-After: 999999999999` is year 33715) gets the cap, so a feed is never
+/// parked beyond a day by one header, and no stored date is too large to read back.
 enum RetryAfter {
+    static let cap = 86400
+
     static func seconds(_ value: String, now: Date = Date()) -> Int? {
-        if let seconds = Int(value.trimmingCharacters(in: .whitespaces)) { return max(0, seconds) }
+        let text = value.trimmingCharacters(in: .whitespaces)
+        if !text.isEmpty, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) {
+            return Int(text).map { min($0, cap) } ?? cap  // too many digits for an Int: the cap
+        }
         guard let date = FeedDates.parse(value) else { return nil }
-        return max(0, Int(date.timeIntervalSince(now)))
+        let seconds = date.timeIntervalSince(now)
+        return seconds.isFinite ? Int(min(Double(cap), max(0, seconds))) : nil
     }
 }

@@ -54,6 +54,9 @@ public struct FeedState: Sendable, Equatable {
     public var errorCount: Int
     public var nextDue: Date?
     public var itemsSeen: Int
+    /// Set when the stored next-due date could not be used (unreadable, or further ahead
+    /// than any delay the daemon sets): the feed is then due now. Says what was stored.
+    public var nextDueProblem: String? = nil
 }
 
 /// A hit as stored, with its listing's details, for `hits` and for alerts.
@@ -200,10 +203,30 @@ public final class Store: Sendable {
         try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM feed ORDER BY name").map(Self.feedState) }
     }
 
+    /// The furthest ahead a next-due date can legitimately be: the longest interval
+    /// (`interval:` at most 7d, plus jitter) or server-requested delay (24 h). A stored date
+    /// beyond it (an older version honoured any Retry-After) is not trusted.
+    static let longestDelay: TimeInterval = 8 * 86400
+
     static func feedState(_ row: Row) -> FeedState {
-        FeedState(id: row["id"], name: row["name"], url: row["url"], etag: row["etag"], lastModified: row["last_modified"],
-                  lastSuccess: row["last_success_at"], lastError: row["last_error"], lastErrorAt: row["last_error_at"],
-                  errorCount: row["error_count"], nextDue: row["next_due_at"], itemsSeen: row["items_seen"])
+        var state = FeedState(id: row["id"], name: row["name"], url: row["url"], etag: row["etag"], lastModified: row["last_modified"],
+                              lastSuccess: date(row, "last_success_at"), lastError: row["last_error"],
+                              lastErrorAt: date(row, "last_error_at"), errorCount: row["error_count"],
+                              nextDue: date(row, "next_due_at"), itemsSeen: row["items_seen"])
+        let stored: DatabaseValue = row["next_due_at"]
+        if !stored.isNull, state.nextDue == nil {
+            state.nextDueProblem = "stored next-due value \(stored.description.prefix(40)) cannot be read as a date"
+        } else if let due = state.nextDue, due.timeIntervalSinceNow > longestDelay {
+            state.nextDueProblem = "stored next-due date \(stored.description.prefix(40)) is further ahead than any delay watchlistd sets"
+            state.nextDue = nil
+        }
+        return state
+    }
+
+    /// A date column read without trusting it: nil when the stored value is not a date
+    /// GRDB can read (reading it as `Date` directly would stop the process).
+    static func date(_ row: Row, _ column: String) -> Date? {
+        Date.fromDatabaseValue(row[column] as DatabaseValue)
     }
 
     public func recordFetchSuccess(feed: Int64, etag: String?, lastModified: String?, at now: Date, nextDue: Date) throws {
@@ -284,7 +307,7 @@ public final class Store: Sendable {
     static func storedItem(_ row: Row) -> StoredItem {
         StoredItem(id: row["id"], feed: row["feed_name"],
                    item: FeedItem(guid: row["guid"], link: row["link"], title: row["title"], body: row["body"],
-                                  published: row["published_at"]))
+                                  published: date(row, "published_at")))
     }
 
     /// Items first seen since `since`, for backfill.
@@ -378,7 +401,7 @@ public final class Store: Sendable {
         let itemID = key.split(separator: ":", maxSplits: 1).last.map(String.init) ?? key
         var hit = StoredHit(id: row["hit_id"], itemKey: itemID, feed: row["feed_name"], customer: row["customer"],
                             entity: row["entity"], name: row["name"], relation: row["relation"], matched: row["matched"],
-                            score: row["score"], title: row["title"], link: row["link"], seen: row["seen_at"],
+                            score: row["score"], title: row["title"], link: row["link"], seen: date(row, "seen_at") ?? .distantPast,
                             watchFile: row["watch_file"], watchLine: row["watch_line"])
         let body: String = row["body"]
         if !hit.title.contains(hit.matched), let range = body.range(of: hit.matched) {
@@ -582,7 +605,7 @@ public final class Store: Sendable {
                 WHERE \(Self.shownState) IN (\(marks)) ORDER BY outbox.id
                 """, arguments: StatementArguments(states)).map { row in
                 var status = OutboxStatus(id: row["outbox_id"], channel: row["channel"], state: row["state"], attempts: row["attempts"],
-                                          lastError: row["last_error"], nextAttempt: row["next_attempt_at"], sentAt: row["sent_at"],
+                                          lastError: row["last_error"], nextAttempt: Self.date(row, "next_attempt_at") ?? .distantPast, sentAt: Self.date(row, "sent_at"),
                                           hit: Self.storedHit(row))
                 status.owed = try Row.fetchAll(db, sql: """
                     SELECT address, state, last_error FROM outbox_recipient WHERE outbox_id = ? ORDER BY address
