@@ -10,7 +10,10 @@ enum Repo {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let fixtures = root.appendingPathComponent("Tests/Fixtures")
     static let support = root.appendingPathComponent("Tests/Support")
-    static let binary = root.appendingPathComponent(".build/debug/watchlistd")
+    /// The binary under test; `WATCHLISTD_TEST_BINARY` points the tests at another build
+    /// (an older one, to see a new test fail before its fix).
+    static let binary = ProcessInfo.processInfo.environment["WATCHLISTD_TEST_BINARY"].map { URL(fileURLWithPath: $0) }
+        ?? root.appendingPathComponent(".build/debug/watchlistd")
 }
 
 /// A fresh folder under /tmp, removed when the value is dropped.
@@ -170,6 +173,11 @@ final class ServerProcess: @unchecked Sendable {
         try ServerProcess("/usr/bin/python3", [Repo.support.appendingPathComponent("http_server.py").path, directory])
     }
 
+    /// Tests/Support/hostile_server.py (misbehaving feed servers; see its paths).
+    static func hostile() throws -> ServerProcess {
+        try ServerProcess("/usr/bin/python3", [Repo.support.appendingPathComponent("hostile_server.py").path])
+    }
+
     /// aiosmtpd storing messages in `directory`.
     /// `refusing`: addresses answered 550 at RCPT; `sizeLimit`: EHLO SIZE, 552 beyond it.
     static func smtp(storingIn directory: String, reply: Int? = nil, auth: String? = nil, refusing: [String] = [],
@@ -195,6 +203,90 @@ func closedTCPPort() -> Int {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 ? getsockname(fd, $0, &length) : -1 }
     }
     return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// The real `watchlistd` (usually `run`) as a child process whose standard error is
+/// collected as it comes, so a test can wait for a log line. Killed on drop if still running.
+final class DaemonProcess: @unchecked Sendable {
+    // @unchecked: `collected` and `exitStatus` are only touched under `lock`.
+    let child: Child
+    private let lock = NSLock()
+    private var collected = Data()
+    private var exitStatus: Int32?
+    private let drained = DispatchSemaphore(value: 0)
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        child = try Child(Repo.binary.path, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+        close(child.stdinFD)
+        let fd = child.stderrFD
+        Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = read(fd, &buffer, buffer.count)
+                if n > 0 { lock.withLock { collected.append(contentsOf: buffer[0..<n]) } } else if n < 0 && errno == EINTR { continue } else { break }
+            }
+            drained.signal()
+        }.start()
+    }
+
+    var pid: pid_t { child.pid }
+
+    /// Everything written to standard error so far.
+    var log: String { lock.withLock { String(decoding: collected, as: UTF8.self) } }
+
+    /// How many log lines contain `text`.
+    func count(_ text: String) -> Int { log.components(separatedBy: "\n").filter { $0.contains(text) }.count }
+
+    /// Waits (at most `seconds`, a bound so a broken build cannot hang the suite) until
+    /// `condition` holds for the log; returns whether it did.
+    @discardableResult
+    func waitForLog(seconds: Double = 30, _ condition: (String) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition(log) { return true }
+            if !isRunning {
+                usleep(200_000)  // the last lines still in the pipe
+                return condition(log)
+            }
+            usleep(50_000)
+        }
+        return condition(log)
+    }
+
+    @discardableResult
+    func waitForLog(_ text: String, seconds: Double = 30) -> Bool { waitForLog(seconds: seconds) { $0.contains(text) } }
+
+    /// Sends SIGTERM (unless it has exited), waits; returns the exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        if let status = lock.withLock({ exitStatus }) { return status }
+        kill(child.pid, SIGTERM)
+        return wait()
+    }
+
+    /// Waits for the process to exit; returns its exit status (128 + signal when killed).
+    @discardableResult
+    func wait() -> Int32 {
+        if let status = lock.withLock({ exitStatus }) { return status }
+        let status = child.wait()
+        drained.wait()
+        lock.withLock { exitStatus = status }
+        return status
+    }
+
+    /// Whether the process has not exited (without reaping it).
+    var isRunning: Bool {
+        if lock.withLock({ exitStatus }) != nil { return false }
+        return kill(child.pid, 0) == 0 && !(((try? String(contentsOfFile: "/proc/\(child.pid)/stat", encoding: .utf8)) ?? "").contains(") Z "))
+    }
+
+    deinit {
+        if lock.withLock({ exitStatus }) == nil {
+            kill(child.pid, SIGKILL)
+            _ = child.wait()
+            drained.wait()
+        }
+    }
 }
 
 struct TestFailure: Error, CustomStringConvertible {

@@ -223,10 +223,10 @@ public enum ConfigParser {
                 }
             case "retention":
                 retentionLine = line.number
-                if let duration = parseDuration(line.value), duration == .zero || duration >= .seconds(86400) {
+                if let duration = parseDuration(line.value), duration == .zero || (duration >= .seconds(86400) && duration <= .seconds(3650 * 86400)) {
                     retention = TimeInterval(duration.components.seconds)
                 } else {
-                    problem(line, "`retention:` must be a duration of at least 1d, like 365d (0 keeps everything)")
+                    problem(line, "`retention:` must be a duration from 1d to 3650d, like 365d (0 keeps everything)")
                 }
             case "threshold":
                 if let value = Double(line.value), (0...1).contains(value) { threshold = value } else {
@@ -237,16 +237,18 @@ public enum ConfigParser {
                 let scheme = url.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
                 if !["http", "https", "file"].contains(scheme) || !url.contains("://") {
                     problem(line, "feed URL `\(url)` must start with http://, https:// or file://")
+                } else if let reason = portProblem(url) {
+                    problem(line, "feed URL `\(url)`: \(reason)")
                 }
                 feeds.append(FeedConfig(url: url, name: "", interval: .seconds(600), proxy: nil, format: .auto,
                                         itemsPath: "$", titlePath: "title", linkPath: nil, idPath: nil,
                                         datePath: nil, bodyPath: nil, line: line.number))
             case "name": feeds[feeds.count - 1].name = line.value
             case "interval":
-                if let duration = parseDuration(line.value), duration >= .seconds(10) {
+                if let duration = parseDuration(line.value), duration >= .seconds(10), duration <= .seconds(7 * 86400) {
                     feeds[feeds.count - 1].interval = duration
                 } else {
-                    problem(line, "`interval:` must be a duration of at least 10s, like 90s, 10m, 1h or 1d")
+                    problem(line, "`interval:` must be a duration from 10s to 7d, like 90s, 10m, 1h or 1d")
                 }
             case "proxy":
                 let lower = line.value.lowercased()
@@ -312,6 +314,8 @@ public enum ConfigParser {
                 let lower = line.value.lowercased()
                 if !(lower.hasPrefix("smtp://") || lower.hasPrefix("smtps://")) {
                     problem(line, "`smtp:` must be a URL like smtp://127.0.0.1:25 or smtps://mail.example:465")
+                } else if let reason = portProblem(line.value) {
+                    problem(line, "`smtp:` \(reason)")
                 }
                 smtp = SMTPConfig(url: line.value, from: "", line: line.number)
             case "from":
@@ -366,7 +370,7 @@ public enum ConfigParser {
                 if let target = parseSyslogTarget(line.value) {
                     syslog = SyslogConfig(target: target, facility: 16 << 3, appName: "watchlistd", line: line.number)
                 } else {
-                    problem(line, "`syslog:` must be `local`, `udp://HOST:PORT`, `tcp://HOST:PORT`, `tls://HOST:PORT` or `unix:///PATH`")
+                    problem(line, "`syslog:` must be `local`, `udp://HOST:PORT`, `tcp://HOST:PORT`, `tls://HOST:PORT` (PORT from 1 to 65535) or `unix:///PATH`")
                 }
             case "ca-file":
                 syslog?.caFile = absolute(line.value)
@@ -469,15 +473,38 @@ public enum ConfigParser {
         return Int(text)
     }
 
-    /// `90s`, `10m`, `1h`, `7d`, or a bare number of seconds.
+    /// `90s`, `10m`, `1h`, `7d`, or a bare number of seconds; nil for anything else,
+    /// including a negative count or one beyond 100 years (each key then checks its own range).
     public static func parseDuration(_ text: String) -> Duration? {
         let text = text.trimmingCharacters(in: .whitespaces).lowercased()
         let units: [(String, Int64)] = [("s", 1), ("m", 60), ("h", 3600), ("d", 86400), ("w", 604800)]
-        for (suffix, seconds) in units where text.hasSuffix(suffix) {
-            guard let count = Int64(text.dropLast(suffix.count)), count >= 0 else { return nil }
-            return .seconds(count * seconds)
+        var count = Int64(text)
+        var unit: Int64 = 1
+        for (suffix, seconds) in units where count == nil && text.hasSuffix(suffix) {
+            count = Int64(text.dropLast(suffix.count))
+            unit = seconds
         }
-        return Int64(text).map { .seconds($0) }
+        guard let count, count >= 0 else { return nil }
+        let (total, overflow) = count.multipliedReportingOverflow(by: unit)
+        guard !overflow, total <= maxDurationSeconds else { return nil }
+        return .seconds(total)
+    }
+
+    /// The longest duration any key accepts at all: 100 years.
+    static let maxDurationSeconds: Int64 = 36500 * 86400
+
+    /// Why the port in `url` is unusable (not a number from 1 to 65535), or nil.
+    static func portProblem(_ url: String) -> String? {
+        guard let rest = url.range(of: "://").map({ url[$0.upperBound...] }) else { return nil }
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostPort = authority.split(separator: "@").last.map(String.init) ?? ""
+        guard let colon = hostPort.lastIndex(of: ":"), !hostPort.hasSuffix("]") else { return nil }
+        let port = hostPort[hostPort.index(after: colon)...]
+        if port.isEmpty { return nil }
+        guard let number = Int(port), (1...65535).contains(number) else {
+            return "port `\(port.prefix(20))` must be a number from 1 to 65535"
+        }
+        return nil
     }
 
     static func parseSyslogTarget(_ text: String) -> SyslogConfig.Target? {
@@ -487,7 +514,7 @@ public enum ConfigParser {
             return path.hasPrefix("/") ? .unix(path: path) : nil
         }
         guard let url = URLComponents(string: text), let host = url.host, !host.isEmpty,
-              let port = url.port, let port16 = UInt16(exactly: port) else { return nil }
+              let port = url.port, let port16 = UInt16(exactly: port), port16 > 0 else { return nil }
         switch url.scheme?.lowercased() {
         case "udp": return .udp(host: host, port: port16)
         case "tcp": return .tcp(host: host, port: port16)
