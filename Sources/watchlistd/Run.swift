@@ -27,6 +27,9 @@ extension Watchlistd {
         @OptionGroup var logging: LoggingOptions
 
         func run() async throws {
+            // First of all: SIGHUP's default action ends the process, and loading takes seconds.
+            let reloads = ReloadRequests()
+            reloads.trapSIGHUP()
             if noSend && !once {
                 printError("watchlistd run: --no-send works only with --once")
                 throw Exit.usage
@@ -80,7 +83,7 @@ extension Watchlistd {
                 }
                 return
             }
-            let state = DaemonState(pipeline: pipeline, configPath: config)
+            let state = DaemonState(pipeline: pipeline, configPath: config, reloads: reloads)
             let group = ServiceGroup(
                 services: [PollerService(state: state), AlertService(state: state), ReloadService(state: state), FileWatchService(state: state)],
                 gracefulShutdownSignals: [.sigterm, .sigint],

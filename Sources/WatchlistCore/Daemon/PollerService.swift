@@ -4,7 +4,6 @@ import Glibc
 #endif
 import Logging
 import ServiceLifecycle
-import UnixSignals
 
 /// The pipeline in force, swapped whole on a reload. A class with a lock: the poller
 /// reads it at the start of every cycle, the reloader replaces it.
@@ -19,11 +18,15 @@ public final class DaemonState: @unchecked Sendable {
     public let notifier: SystemdNotifier
     /// From `metrics-file:` at start (a changed path takes effect at the next start).
     public let metrics: Metrics?
+    /// SIGHUPs and file changes, coalesced; `ReloadService` runs them one at a time.
+    public let reloads: ReloadRequests
 
-    public init(pipeline: Pipeline, configPath: String, notifier: SystemdNotifier = SystemdNotifier()) {
+    public init(pipeline: Pipeline, configPath: String, notifier: SystemdNotifier = SystemdNotifier(),
+                reloads: ReloadRequests = ReloadRequests()) {
         self.pipeline = pipeline
         self.configPath = configPath
         self.notifier = notifier
+        self.reloads = reloads
         self.metrics = pipeline.config.metricsFile.map(Metrics.init)
         recordConfigLoad(ok: true, detail: "loaded at start", store: pipeline.store, logger: pipeline.logger)
     }
@@ -122,7 +125,18 @@ public final class DaemonState: @unchecked Sendable {
     public func reloadTellingSystemd() {
         notifier.notify("RELOADING=1\nMONOTONIC_USEC=\(DispatchTime.now().uptimeNanoseconds / 1000)")
         reload()
+        // The replaced pipeline (automaton, fold tables, watchlists) is freed by now; glibc
+        // keeps freed memory in its arenas unless asked to give it back.
+        Self.giveBackFreedMemory()
         notifier.notify("READY=1\nSTATUS=\(status())")
+    }
+
+    /// glibc's malloc_trim(0) (in malloc.h, which Glibc's module does not export): returns
+    /// the free memory of every arena to the kernel.
+    static func giveBackFreedMemory() {
+        typealias Trim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(nil, "malloc_trim") else { return }  // nil is RTLD_DEFAULT
+        _ = unsafeBitCast(symbol, to: Trim.self)(0)
     }
 
     /// The one-line STATUS= summary systemd shows.
@@ -273,7 +287,8 @@ public struct AlertService: Service {
     }
 }
 
-/// Reloads on SIGHUP, telling systemd RELOADING=1 … READY=1 around it.
+/// Runs reload requests (SIGHUP, changed files; see `ReloadRequests`) one at a time,
+/// telling systemd RELOADING=1 … READY=1 around each.
 public struct ReloadService: Service {
     let state: DaemonState
 
@@ -282,9 +297,9 @@ public struct ReloadService: Service {
     }
 
     public func run() async throws {
-        let signals = await UnixSignalsSequence(trapping: .sighup)
         await cancelWhenGracefulShutdown {
-            for await _ in signals {
+            for await reason in state.reloads.stream {
+                state.current.logger.info("reloading", metadata: ["reason": "\(reason)"])
                 try? await Work.run { state.reloadTellingSystemd() }  // loading names and backfill block: off the pool
             }
         }
@@ -331,7 +346,7 @@ public struct FileWatchService: Service {
                 if let since = pendingSince, Date().timeIntervalSince(since) >= 1 {
                     pendingSince = nil
                     logger.info("files changed on disk; reloading")
-                    try? await Work.run { state.reloadTellingSystemd() }
+                    state.reloads.request("files changed")
                 }
                 try? await Task.sleep(for: .seconds(pendingSince == nil ? 1 : 0.25))
             }

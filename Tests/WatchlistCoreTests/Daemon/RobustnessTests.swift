@@ -102,4 +102,48 @@ struct RobustnessTests {
         #expect(daemon.log.contains("reload rejected: \(config):6: `interval:` must be a duration from 10s to 7d"), "\(daemon.log)")
         #expect(daemon.stop() == 0, "\(daemon.log)")
     }
+
+    /// A watchlist of `count` made-up companies, so that loading (and reloading) takes a
+    /// while (about 0.4 ms a name in a debug build).
+    static func writeBigWatchlist(_ dir: TempDir, count: Int) throws {
+        var text = "customer: Big Client\nemail: soc@big.example\n"
+        let syllables = ["ka", "to", "ri", "mo", "zen", "lux", "var", "quin", "bel", "dor", "fen", "gal", "hul", "jor", "kem"]
+        for i in 0..<count {
+            let a = syllables[i % 15] + syllables[(i / 15) % 15] + syllables[(i / 225) % 15]
+            text += "entity: \(a.capitalized) Trading \(i)\n"
+        }
+        try dir.write("lists/big.watch", text)
+    }
+
+    /// A SIGHUP while the daemon is still loading used to end it (status 129): the
+    /// handler is now installed before anything is loaded, and the SIGHUP is one reload.
+    @Test func sighupDuringStartIsOneReload() throws {
+        let dir = try TempDir()
+        try Self.writeBigWatchlist(dir, count: 3000)
+        let config = try Self.setUp(dir, feeds: "feed: file://\(Repo.fixtures.path)/feeds/rss2.xml\n  name: rss\n")
+        let daemon = try DaemonProcess(["run", "--config", config])
+        #expect(daemon.waitForLog("watchlists loaded"), "\(daemon.log)")
+        kill(daemon.pid, SIGHUP)  // before the services (and, before the fix, any handler) start
+        #expect(daemon.waitForLog("reloaded"), "\(daemon.log)")
+        #expect(daemon.isRunning)
+        #expect(daemon.stop() == 0, "\(daemon.log)")
+    }
+
+    /// A hundred SIGHUPs while a reload runs make one more reload, not a hundred.
+    @Test func sighupBurstCoalesces() throws {
+        let dir = try TempDir()
+        try Self.writeBigWatchlist(dir, count: 3000)
+        let config = try Self.setUp(dir, feeds: "feed: file://\(Repo.fixtures.path)/feeds/rss2.xml\n  name: rss\n")
+        let daemon = try DaemonProcess(["run", "--config", config])
+        #expect(daemon.waitForLog("watchlistd running"), "\(daemon.log)")
+        for _ in 0..<100 {
+            kill(daemon.pid, SIGHUP)
+            usleep(5_000)  // each delivered on its own (a reload takes about a second here)
+        }
+        #expect(daemon.waitForLog(seconds: 60) { $0.components(separatedBy: "\n").filter { $0.contains("reloaded") }.count >= 2 }, "\(daemon.log)")
+        // Room for more reloads, had any been queued (each takes about a second here).
+        sleep(3)
+        #expect(daemon.stop() == 0, "\(daemon.log)")
+        #expect((1...2).contains(daemon.count("reloaded")), "one running, one pending: \(daemon.count("reloaded"))")
+    }
 }
