@@ -36,7 +36,11 @@ extension Watchlistd {
             }
             let logger = logging.bootstrap()
             let parsed = try loadConfig(config)
-            let pipeline = try buildPipeline(parsed, logger: logger)
+            // One run per database (held until the process exits), then the database's checks.
+            let lock = try acquireInstanceLock(parsed)
+            defer { withExtendedLifetime(lock) {} }
+            let store = try openStoreForRun(parsed, logger: logger)
+            let pipeline = try buildPipeline(parsed, logger: logger, store: store)
             // With --no-send, the alerts queued from here on (backfill and the cycle) are suppressed.
             let lastQueued = noSend ? try readStore(parsed, command: "run") { try $0.lastOutboxID() } : 0
             // Names added to the files since the last run are owed their backfill.

@@ -29,6 +29,9 @@ extension Watchlistd {
                 let total = try store.hits().count
                 let outbox = try store.outboxCounts()
                 print("database:   \(parsed.databasePath)")
+                let daemon = InstanceLock.inspect(database: parsed.databasePath)
+                print("daemon:     " + (daemon.running ? "running" + (daemon.pid.map { " (pid \($0))" } ?? "") : "not running"))
+                if daemon.running, let note = daemon.note { print("            \(note)") }
                 print("feeds:      \(parsed.feeds.count) configured, \(feeds.count - failing.count) ok, \(failing.count) failing, \(parsed.feeds.count - feeds.count) never fetched")
                 for feed in failing { print("            failing: \(feed.name) (\(feed.errorCount) in a row)") }
                 print("last cycle: \(lastCycle.map(FeedDates.rfc3339) ?? "never")")

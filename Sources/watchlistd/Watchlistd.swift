@@ -29,6 +29,7 @@ enum Exit {
     static let dataError = ExitCode(65)
     static let ioError = ExitCode(74)
     static let unavailable = ExitCode(69)
+    /// 75: every delivery of `run --once` failed, or another `run` holds the database's lock: try again later.
     static let tempFail = ExitCode(75)
     static let config = ExitCode(78)
 }
@@ -56,12 +57,40 @@ func printError(_ text: String) {
 
 /// Loads the watchlists, opens the store and wires the channels, or exits 78 (bad
 /// watchlists) / 74 (database) with the reason.
-func buildPipeline(_ config: DaemonConfig, logger: Logger) throws -> Pipeline {
+func buildPipeline(_ config: DaemonConfig, logger: Logger, store: Store? = nil) throws -> Pipeline {
     do {
-        return try Pipeline.build(config: config, logger: logger)
+        return try Pipeline.build(config: config, logger: logger, store: store)
     } catch let error as ConfigurationError {
         printError(error.description)
         throw Exit.config
+    } catch {
+        printError("watchlistd: \(error)")
+        throw Exit.ioError
+    }
+}
+
+/// Takes the database's instance lock for `run`, or exits 75 naming the lock file and
+/// the process holding it (74 when the lock file cannot be made).
+func acquireInstanceLock(_ config: DaemonConfig) throws -> InstanceLock {
+    do {
+        return try InstanceLock.acquire(database: config.databasePath)
+    } catch let error as InstanceLock.Held {
+        printError("watchlistd: \(error)")
+        throw Exit.tempFail
+    } catch {
+        printError("watchlistd: \(error)")
+        throw Exit.ioError
+    }
+}
+
+/// Opens the database for `run`: warnings logged (a zero-byte file), then the start-up
+/// checks (damaged, newer, locked: each with its advice), or exits 74.
+func openStoreForRun(_ config: DaemonConfig, logger: Logger) throws -> Store {
+    do {
+        let store = try Store(path: config.databasePath)
+        for warning in store.warnings { logger.warning("\(warning)") }
+        try store.checkForRun()
+        return store
     } catch {
         printError("watchlistd: \(error)")
         throw Exit.ioError

@@ -169,8 +169,9 @@ public struct AlertDispatcher: Sendable {
                     while !queue.isEmpty {
                         let batch = queue.removeFirst()
                         let ids = batch.map(\.id)
-                        let message = AlertMail(customer: customer, from: from, recipients: watchlist.emails,
+                        var message = AlertMail(customer: customer, from: from, recipients: watchlist.emails,
                                                 hits: batch.map(\.hit), outboxIDs: ids, date: now)
+                        message.databaseID = store.databaseID
                         let results = await mail.deliver(message, to: envelope)
                         let refused = results.compactMap(\.error)
                         if batch.count > 1, refused.contains(where: \.tooLarge) {

@@ -12,6 +12,9 @@ public struct AlertMail: Sendable {
     public var date: Date
     /// A `watchlistd test-alert` message: marked as a test everywhere it shows.
     public var isTest = false
+    /// The store's `databaseID`: part of the Message-ID, so the same outbox row numbers in
+    /// a rebuilt database give a different Message-ID.
+    public var databaseID = ""
 
     public init(customer: String, from: String, recipients: [String], hits: [StoredHit], outboxIDs: [Int64], date: Date) {
         self.customer = customer
@@ -24,12 +27,13 @@ public struct AlertMail: Sendable {
 
     public var messageID: String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in (customer + ":" + outboxIDs.sorted().map(String.init).joined(separator: ",")).utf8 {
+        for byte in (databaseID + ":" + customer + ":" + outboxIDs.sorted().map(String.init).joined(separator: ",")).utf8 {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
         }
         let domain = from.split(separator: "@").last.map(String.init) ?? "watchlistd.invalid"
         if isTest { return "<test.\(Int(date.timeIntervalSince1970)).\(String(hash, radix: 16))@\(domain)>" }
-        return "<alert.\(outboxIDs.min() ?? 0).\(String(hash, radix: 16))@\(domain)>"
+        let database = databaseID.isEmpty ? "" : "." + databaseID.prefix(12)
+        return "<alert.\(outboxIDs.min() ?? 0)\(database).\(String(hash, radix: 16))@\(domain)>"
     }
 
     public var subject: String {

@@ -159,6 +159,15 @@ enum Migrations {
             // the listings stored since then are backfilled: they were matched without it.
             try db.execute(sql: "ALTER TABLE watched_name ADD COLUMN unwatched_at DATETIME")
         }
+        migrator.registerMigration("v10-database-id") { db in
+            // A random id per database, made at creation (or at this migration for an
+            // existing one): part of every Message-ID, so a database deleted and rebuilt
+            // never reuses a Message-ID for different content.
+            try db.execute(sql: """
+                CREATE TABLE database_info (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+                INSERT INTO database_info (key, value) VALUES ('id', lower(hex(randomblob(16))));
+                """)
+        }
         return migrator
     }
 }

@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A listing as parsed from a feed, before it is stored.
 public struct FeedItem: Sendable, Equatable {
@@ -126,12 +129,25 @@ public enum AlertChannel: String, Sendable, CaseIterable {
 public final class Store: Sendable {
     let pool: DatabasePool
     public let path: String
+    /// A random id made when the database was created (`v10-database-id`): mixed into
+    /// Message-IDs, so a rebuilt database never reuses one for different content.
+    public let databaseID: String
+    /// Problems found on opening that do not stop it (a zero-byte file), for the log.
+    public let warnings: [String]
 
     /// Opens (creating if needed) the database and applies every pending migration.
+    /// Refuses a database a newer watchlistd has migrated (unknown migrations or a higher
+    /// `user_version`): its schema is not this version's to touch.
     public init(path: String) throws {
         self.path = path
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        var warnings: [String] = []
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber, size.intValue == 0 {
+            warnings.append("database \(path) is an empty file (0 bytes): a new database is made in it. If it held hits before, "
+                            + "stop watchlistd and restore it from a backup (a failed copy or a full disk leaves such a file)")
+        }
+        self.warnings = warnings
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -139,7 +155,38 @@ public final class Store: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Migrations.migrator.migrate(pool)
+            let migrator = Migrations.migrator
+            let known = migrator.migrations.count
+            try pool.read { db in
+                let unknown = try migrator.appliedIdentifiers(db).subtracting(migrator.migrations).sorted()
+                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                if !unknown.isEmpty || version > known {
+                    throw StoreError.Newer(unknownMigrations: unknown, userVersion: version, known: known)
+                }
+            }
+            try migrator.migrate(pool)
+            if try pool.read({ db in try Int.fetchOne(db, sql: "PRAGMA user_version") }) != known {
+                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA user_version = \(known)") }
+            }
+            databaseID = try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM database_info WHERE key = 'id'") } ?? ""
+        } catch {
+            throw StoreError(path: path, underlying: error)
+        }
+    }
+
+    /// The start-up checks of `run`: `PRAGMA quick_check` (a damaged file is refused with
+    /// how to restore it), and a write transaction begun and rolled back (a database
+    /// another process keeps locked is reported with that process, not found hours later).
+    public func checkForRun(lockWait: TimeInterval = 3) throws {
+        do {
+            let problems = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(5)") }
+            if problems != ["ok"] { throw StoreError.Damaged(report: problems.joined(separator: "; ")) }
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA busy_timeout = \(Int(lockWait * 1000))")
+                defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                try db.execute(sql: "ROLLBACK")
+            }
         } catch {
             throw StoreError(path: path, underlying: error)
         }
@@ -852,11 +899,85 @@ public final class Store: Sendable {
     }
 }
 
-/// A database error, naming the file so the operator knows which one.
+/// A database error, naming the file and what to do about it.
 public struct StoreError: Error, CustomStringConvertible {
     public var path: String
     public var underlying: any Error
+
+    public init(path: String, underlying: any Error) {
+        self.path = path
+        // Wrapped once: a StoreError passed through another `write` keeps its own advice.
+        self.underlying = (underlying as? StoreError)?.underlying ?? underlying
+    }
+
+    /// A database migrated by a newer watchlistd.
+    struct Newer: Error, CustomStringConvertible {
+        var unknownMigrations: [String]
+        var userVersion: Int
+        var known: Int
+        var description: String {
+            "written by a newer watchlistd (schema version \(userVersion)\(unknownMigrations.isEmpty ? "" : ", migrations " + unknownMigrations.joined(separator: ", ")); this one knows up to version \(known))"
+        }
+    }
+
+    /// `PRAGMA quick_check` found problems.
+    struct Damaged: Error, CustomStringConvertible {
+        var report: String
+        var description: String { "damaged (quick_check: \(report.prefix(300)))" }
+    }
+
+    /// The SQLite result code behind the error, if it is one.
+    public var resultCode: ResultCode? { (underlying as? DatabaseError)?.resultCode }
+
+    /// Whether the disk (or SQLite's page limit) is full.
+    public var isFull: Bool { resultCode == .SQLITE_FULL }
+
     public var description: String {
-        "database \(path): \(underlying); check that the file is writable and the disk is not full"
+        let what = (underlying as? DatabaseError).map { "\($0.message ?? "\($0.resultCode)") (\($0.resultCode))" } ?? "\(underlying)"
+        return "database \(path): \(what); \(advice)"
+    }
+
+    var advice: String {
+        let recover = "stop watchlistd, then restore the file from a backup, or save what is readable with "
+            + "`sqlite3 \(path) .recover | sqlite3 \(path).recovered` and point `database:` at \(path).recovered"
+        if underlying is Newer {
+            return "run the newer watchlistd that wrote it, or point `database:` at another file; this version does not change it"
+        }
+        if underlying is Damaged { return recover }
+        switch resultCode {
+        case .SQLITE_CORRUPT?, .SQLITE_NOTADB?: return "the file is damaged or not a watchlistd database: " + recover
+        case .SQLITE_BUSY?, .SQLITE_LOCKED?:
+            let holders = LockHolders.describe(files: [path, path + "-shm", path + "-wal"])
+            return "another process keeps it locked" + (holders.isEmpty ? "" : " (\(holders))")
+                + "; end that process's transaction or stop it (`fuser -v \(path)*` lists them)"
+        case .SQLITE_FULL?: return "the disk is full: free space on it; watchlistd retries with backoff meanwhile"
+        case .SQLITE_READONLY?, .SQLITE_CANTOPEN?, .SQLITE_PERM?, .SQLITE_AUTH?:
+            return "check that the file and its folder exist and are writable by the user watchlistd runs as"
+        default: return "check that the file is writable and the disk is not full"
+        }
+    }
+}
+
+/// Who holds POSIX locks on files (SQLite's), from /proc/locks: "pid 1234 (sqlite3)".
+enum LockHolders {
+    static func describe(files: [String]) -> String {
+        var inodes = Set<String>()
+        for file in files {
+            var info = stat()
+            if stat(file, &info) == 0 { inodes.insert(":\(info.st_ino)") }
+        }
+        guard !inodes.isEmpty, let text = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else { return "" }
+        var pids: [Int32] = []
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            // "1: POSIX  ADVISORY  WRITE 1234 08:01:567 0 EOF" (a blocked waiter's line has "->" first)
+            guard fields.count >= 6, fields[1] != "->", let pid = Int32(fields[4]), pid != getpid(),
+                  inodes.contains(where: { fields[5].hasSuffix($0) }), !pids.contains(pid) else { continue }
+            pids.append(pid)
+        }
+        return pids.map { pid in
+            let name = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            return "pid \(pid)" + (name.map { " (\($0))" } ?? "")
+        }.joined(separator: ", ")
     }
 }

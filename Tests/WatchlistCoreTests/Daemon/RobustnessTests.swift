@@ -146,4 +146,140 @@ struct RobustnessTests {
         #expect(daemon.stop() == 0, "\(daemon.log)")
         #expect((1...2).contains(daemon.count("reloaded")), "one running, one pending: \(daemon.count("reloaded"))")
     }
+
+    /// A second `run` (daemon or --once) on a database a daemon is running on exits 75,
+    /// naming the lock file and the daemon's pid; read-only commands still work.
+    @Test func secondInstanceOnOneDatabaseIsRefused() throws {
+        let dir = try TempDir()
+        let config = try Self.setUp(dir, feeds: "feed: file://\(Repo.fixtures.path)/feeds/rss2.xml\n  name: rss\n")
+        let daemon = try DaemonProcess(["run", "--config", config])
+        #expect(daemon.waitForLog("fetched"), "\(daemon.log)")
+        for arguments in [["run", "--once"], ["run"]] {
+            let second = try runBinary(arguments + ["--config", config])
+            #expect(second.status == 75, "\(arguments): \(second.status) \(second.stderr)")
+            #expect(second.stderr.contains("\(dir.path)/state/db.sqlite.lock"), "\(second.stderr)")
+            #expect(second.stderr.contains("pid \(daemon.pid)"), "\(second.stderr)")
+        }
+        for command in ["hits", "status", "feeds", "alerts"] {
+            let result = try runBinary([command, "--config", config])
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+            if command == "status" { #expect(result.stdout.contains("daemon:     running (pid \(daemon.pid))"), "\(result.stdout)") }
+        }
+        #expect(daemon.stop() == 0, "\(daemon.log)")
+        let after = try runBinary(["run", "--once", "--config", config])
+        #expect(after.status == 0, "the lock goes with the process: \(after.stderr)")
+    }
+
+    /// A database deleted and rebuilt gives the same hits the same outbox row numbers:
+    /// the Message-IDs must still differ (a random id per database is part of them).
+    @Test func rebuiltDatabaseNeverReusesAMessageID() throws {
+        let dir = try TempDir()
+        let config = try Self.setUp(dir, feeds: "feed: file://\(Repo.fixtures.path)/feeds/rss2.xml\n  name: rss\n")
+        var ids: [[String]] = []
+        for _ in 0..<2 {
+            try? FileManager.default.removeItem(atPath: dir.path + "/state")
+            try? FileManager.default.removeItem(atPath: dir.path + "/out")
+            let result = try runBinary(["run", "--once", "--config", config])
+            #expect(result.status == 0, "\(result.stderr)")
+            let mails = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/out").filter { $0.hasSuffix(".eml") }
+            ids.append(try mails.map { name in
+                let text = try String(contentsOfFile: dir.path + "/out/" + name, encoding: .utf8).replacingOccurrences(of: "\r\n", with: "\n")
+                return text.components(separatedBy: "\n").first { $0.lowercased().hasPrefix("message-id:") } ?? ""
+            }.sorted())
+        }
+        #expect(ids[0].count == 1 && ids[1].count == 1, "\(ids)")
+        #expect(Set(ids[0]).isDisjoint(with: ids[1]), "\(ids)")
+    }
+
+    /// A database from before v10-database-id gets its id at migration.
+    @Test func existingDatabaseGetsAnIDAtMigration() throws {
+        let dir = try TempDir()
+        let path = dir.path + "/old.sqlite"
+        do {
+            let pool = try DatabasePool(path: path)
+            try Migrations.migrator.migrate(pool, upTo: "v9-watched-name-unwatched")
+        }
+        let store = try Store(path: path)
+        #expect(store.databaseID.count == 32, "\(store.databaseID)")
+        #expect(try Store(path: path).databaseID == store.databaseID, "made once, then kept")
+    }
+
+    // MARK: Database problems at start
+
+    /// A database made by one `run --once` (checkpointed, so its pages are in the file).
+    static func makeDatabase(_ dir: TempDir) throws -> String {
+        let config = try setUp(dir, feeds: "feed: file://\(Repo.fixtures.path)/feeds/rss2.xml\n  name: rss\n")
+        let result = try runBinary(["run", "--once", "--config", config])
+        guard result.status == 0 else { throw TestFailure(result.stderr) }
+        return config
+    }
+
+    @Test func damagedDatabaseIsRefusedWithHowToRestore() throws {
+        let dir = try TempDir()
+        let config = try Self.makeDatabase(dir)
+        let path = dir.path + "/state/db.sqlite"
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        let size = handle.seekToEndOfFile()
+        #expect(size >= 4 * 4096, "\(size)")
+        handle.seek(toFileOffset: 2 * 4096)  // pages 3 and on: the tables' b-trees
+        handle.write(Data(repeating: 0xA5, count: Int(size) - 2 * 4096))
+        handle.closeFile()
+        let result = try runBinary(["run", "--once", "--config", config])
+        #expect(result.status == 74, "\(result.status) \(result.stderr)")
+        #expect(result.stderr.contains("database \(path)"), "\(result.stderr)")
+        #expect(result.stderr.contains("restore the file from a backup"), "\(result.stderr)")
+        #expect(result.stderr.contains("sqlite3 \(path) .recover"), "\(result.stderr)")
+    }
+
+    @Test func databaseFromANewerVersionIsRefused() throws {
+        let dir = try TempDir()
+        let config = try Self.makeDatabase(dir)
+        let path = dir.path + "/state/db.sqlite"
+        do {
+            let pool = try DatabasePool(path: path)
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
+                try db.execute(sql: "PRAGMA user_version = 99")
+            }
+        }
+        for arguments in [["run", "--once"], ["status"]] {
+            let result = try runBinary(arguments + ["--config", config])
+            #expect(result.status == 74, "\(arguments): \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains("written by a newer watchlistd (schema version 99, migrations v99-from-the-future"), "\(result.stderr)")
+        }
+        let pool = try DatabasePool(path: path)
+        #expect(try pool.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == 99, "left as it was")
+    }
+
+    @Test func zeroByteDatabaseIsAWarning() throws {
+        let dir = try TempDir()
+        let config = try Self.setUp(dir, feeds: "feed: file://\(Repo.fixtures.path)/feeds/rss2.xml\n  name: rss\n")
+        try dir.write("state/db.sqlite", "")
+        let result = try runBinary(["run", "--once", "--config", config])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("database \(dir.path)/state/db.sqlite is an empty file (0 bytes)"), "\(result.stderr)")
+        #expect(result.stderr.contains("restore it from a backup"), "\(result.stderr)")
+    }
+
+    /// Another process in a write transaction (an sqlite3 shell left open): `run` says
+    /// which process, after a short wait, instead of failing hours later.
+    @Test func databaseLockedByAnotherProcessNamesIt() throws {
+        let dir = try TempDir()
+        let config = try Self.makeDatabase(dir)
+        let path = dir.path + "/state/db.sqlite"
+        let holder = try Child("/usr/bin/python3", ["-c", """
+            import os, sqlite3, sys, time
+            db = sqlite3.connect(sys.argv[1], isolation_level=None)
+            db.execute("BEGIN IMMEDIATE")
+            print(os.getpid(), flush=True)
+            time.sleep(60)
+            """, path])
+        close(holder.stdinFD)
+        defer { kill(holder.pid, SIGKILL); holder.wait() }
+        let pid = holder.readLine()
+        #expect(Int(pid) != nil, "\(pid)")
+        let result = try runBinary(["run", "--once", "--config", config])
+        #expect(result.status == 74, "\(result.status) \(result.stderr)")
+        #expect(result.stderr.contains("another process keeps it locked (pid \(pid) (python3)"), "\(result.stderr)")
+    }
 }
