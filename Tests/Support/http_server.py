@@ -4,20 +4,39 @@
     http_server.py DIR
 
 Prints the port, then serves DIR with ETag / Last-Modified support (304 on a match).
-A query `?delay=N` holds the response back N seconds (a slow feed). A file FILE.content-type
+A query `?delay=N` holds the response back N seconds (a slow feed); the most requests
+ever held back at once is kept in DIR/../concurrency.max (a test of parallel fetching). A file FILE.content-type
 next to FILE gives the Content-Type header to send with it (an HTTP charset).
 Every request is appended to DIR/../requests.log as "METHOD PATH IF-NONE-MATCH".
 """
 import http.server
 import os
 import sys
+import threading
 import time
 import urllib.parse
 
 from helpers import exit_with_parent
 
 
+HELD = {"now": 0, "max": 0}
+HELD_LOCK = threading.Lock()
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
+    def hold(self, seconds):
+        with HELD_LOCK:
+            HELD["now"] += 1
+            if HELD["now"] > HELD["max"]:
+                HELD["max"] = HELD["now"]
+                with open(os.path.join(self.directory, "..", "concurrency.max"), "w") as f:
+                    f.write(str(HELD["max"]))
+        try:
+            time.sleep(seconds)
+        finally:
+            with HELD_LOCK:
+                HELD["now"] -= 1
+
     def guess_type(self, path):
         sidecar = path + ".content-type"
         if os.path.isfile(sidecar):
@@ -34,7 +53,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def send_head(self):
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
         if "delay" in query:
-            time.sleep(float(query["delay"][0]))
+            self.hold(float(query["delay"][0]))
         with open(os.path.join(self.directory, "..", "requests.log"), "a") as log:
             log.write(f"{self.command} {self.path} {self.headers.get('If-None-Match', '-')}\n")
         path = self.translate_path(self.path)
@@ -53,6 +72,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 def main():
     exit_with_parent()
     directory = sys.argv[1]
+    http.server.ThreadingHTTPServer.request_queue_size = 256  # many feeds connecting at once
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: Handler(*a, directory=directory))
     print(server.server_address[1], flush=True)
     server.serve_forever()

@@ -163,7 +163,7 @@ struct ConfigGrammarTests {
         GrammarCase(label: "retention shorter than backfill", text: "watchlists: w\ndatabase: d\nbackfill: 60d\nretention: 30d\n",
                     errors: ["4: `retention:` (30d) is shorter than `backfill:` (60d)"]),
         GrammarCase(label: "retention too short", text: "watchlists: w\ndatabase: d\nretention: 5h\n",
-                    errors: ["3: `retention:` must be a duration of at least 1d"]),
+                    errors: ["3: `retention:` must be a duration from 1d to 3650d"]),
     ]
 
     @Test(arguments: cases)
