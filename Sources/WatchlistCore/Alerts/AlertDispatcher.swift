@@ -129,23 +129,27 @@ public struct AlertDispatcher: Sendable {
     }
 
     /// Splits `batch` until each message renders within `limit` bytes (a single hit is
-    /// never split; the server decides about it).
+    /// never split; the server decides about it): into chunks of about the limit by the
+    /// batch's average size per hit (95% of it, so most fit at once), each checked again.
     func fitting(_ batch: [OutboxEntry], customer: String, recipients: [String], limit: Int, now: Date) -> [[OutboxEntry]] {
         guard batch.count > 1 else { return [batch] }
         let size = AlertMail(customer: customer, from: from, recipients: recipients, hits: batch.map(\.hit),
                              outboxIDs: batch.map(\.id), date: now).render().count
         if size <= limit { return [batch] }
-        let half = batch.count / 2
-        return fitting(Array(batch[..<half]), customer: customer, recipients: recipients, limit: limit, now: now)
-            + fitting(Array(batch[half...]), customer: customer, recipients: recipients, limit: limit, now: now)
+        let perChunk = max(1, Int(Double(batch.count) * Double(limit) / Double(size) * 0.95))
+        return stride(from: 0, to: batch.count, by: perChunk).flatMap { start in
+            fitting(Array(batch[start..<min(start + perChunk, batch.count)]), customer: customer, recipients: recipients,
+                    limit: limit, now: now)
+        }
     }
 
     public func dispatch(now: Date = Date(), holdBack: Bool = true) async throws -> DispatchReport {
         var report = DispatchReport()
         if let mail {
             let due = try store.dueOutbox(channel: .email, at: now)
-            let serverLimit = due.isEmpty ? nil : await mail.advertisedSizeLimit()
-            let limit = min(maxMessageSize, serverLimit ?? .max)
+            // The server's EHLO SIZE, asked once, and only when a message is about to go
+            // (a digest window holding hits back costs the relay no connection).
+            var limit: Int?
             var byCustomer: [String: [OutboxEntry]] = [:]
             for entry in due { byCustomer[entry.hit.customer, default: []].append(entry) }
             for customer in byCustomer.keys.sorted() {
@@ -163,8 +167,10 @@ public struct AlertDispatcher: Sendable {
                 for entry in entries { groups[entry.owed, default: []].append(entry) }
                 groupLoop: for owed in groups.keys.sorted(by: { $0.joined(separator: ",") < $1.joined(separator: ",") }) {
                     let envelope = owed.isEmpty ? watchlist.emails + mail.extraRecipients : owed
-                    var queue = try batches(groups[owed]!, customer: customer, now: now, holdBack: holdBack).flatMap {
-                        fitting($0, customer: customer, recipients: watchlist.emails, limit: limit, now: now)
+                    let batched = try batches(groups[owed]!, customer: customer, now: now, holdBack: holdBack)
+                    if !batched.isEmpty, limit == nil { limit = min(maxMessageSize, await mail.advertisedSizeLimit() ?? .max) }
+                    var queue = batched.flatMap {
+                        fitting($0, customer: customer, recipients: watchlist.emails, limit: limit ?? maxMessageSize, now: now)
                     }
                     while !queue.isEmpty {
                         let batch = queue.removeFirst()
