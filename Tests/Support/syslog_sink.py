@@ -5,7 +5,8 @@
     syslog_sink.py tls OUT CERT KEY [--port N]   the same over TLS
     syslog_sink.py unix OUT PATH                 one record per datagram on a unix socket
 
---port N listens on that port (a collector restarted where the last one was).
+--port N listens on that port (a collector restarted where the last one was). Each
+connection accepted adds a line to OUT.connections.
 Prints the port (or the path), then appends every record to OUT, one JSON string a
 line (so a record with a raw newline would show as one, not two).
 """
@@ -60,6 +61,8 @@ def main():
     print(server.getsockname()[1], flush=True)
     while True:
         conn, _ = server.accept()
+        with open(out + ".connections", "a") as f:
+            f.write("connection\n")
         if context:
             try:
                 conn = context.wrap_socket(conn, server_side=True)

@@ -151,7 +151,7 @@ public final class SyslogSender: @unchecked Sendable {
             }
             return
         }
-        if socket >= 0, case .tcp = config.target, !SocketProbe.isOpen(socket, readableMeansClosed: false) {
+        if socket >= 0, case .tcp = config.target, !SocketProbe.isOpen(socket, whenReadable: { SocketProbe.peekFindsData(socket) }) {
             // The collector closed the connection (restarted, or timed us out): a write
             // would still succeed locally and the record would be lost. Reconnect first.
             close(socket)
@@ -232,15 +232,19 @@ enum SocketProbe {
     /// under _GNU_SOURCE, which Swift's Glibc module does not set.
     static let pollRDHUP: Int16 = 0x2000
 
-    /// `readableMeansClosed`: for a TLS session any incoming byte on an idle syslog
-    /// connection is the peer's close_notify or an alert, never data.
-    static func isOpen(_ fd: Int32, readableMeansClosed: Bool) -> Bool {
+    /// `whenReadable` decides when there is something to read but no hang-up: for plain
+    /// TCP `peekFindsData`; for TLS a read through the TLS library.
+    static func isOpen(_ fd: Int32, whenReadable: () -> Bool) -> Bool {
         var entry = pollfd(fd: fd, events: Int16(POLLIN) | pollRDHUP, revents: 0)
         let ready = poll(&entry, 1, 0)
         if ready < 0 { return errno == EINTR }
         if ready == 0 { return true }
         if entry.revents & (Int16(POLLHUP) | Int16(POLLERR) | Int16(POLLNVAL) | pollRDHUP) != 0 { return false }
-        if readableMeansClosed { return false }
+        return whenReadable()
+    }
+
+    /// `recv(MSG_PEEK)`: 0 is the peer's FIN; bytes (or nothing yet) mean it is still there.
+    static func peekFindsData(_ fd: Int32) -> Bool {
         var byte: UInt8 = 0
         let peeked = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
         return peeked > 0 || (peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))

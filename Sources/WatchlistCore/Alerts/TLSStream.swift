@@ -25,11 +25,17 @@ final class TLSStream {
         }
     }
 
-    /// Whether the collector still holds the connection: a syslog collector never sends on
-    /// it, so anything readable (its close_notify, its FIN) means it has gone.
+    /// Whether the collector still holds the connection. Readable is not closed here: TLS
+    /// 1.3 servers send session tickets after the handshake, which the TLS library takes
+    /// (the read says "again"); a close_notify reads as 0 bytes, a reset as an error.
     var isAlive: Bool {
         let fd = curl.activeSocket
-        return fd >= 0 && SocketProbe.isOpen(fd, readableMeansClosed: true)
+        return fd >= 0 && SocketProbe.isOpen(fd) {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            var received = 0
+            let code = buffer.withUnsafeMutableBytes { curl.receiveRaw($0.baseAddress!, $0.count, &received) }
+            return code == CURLE_AGAIN || (code == CURLE_OK && received > 0)  // bytes from a collector: ignored
+        }
     }
 
     func send(_ bytes: [UInt8]) throws(DeliveryError) {

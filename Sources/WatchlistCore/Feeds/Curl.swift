@@ -160,6 +160,13 @@ final class CurlEasy {
         return wl_curl_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK ? Int32(socket) : -1
     }
 
+    /// Reads raw bytes from a connect-only connection without waiting (curl_easy_recv):
+    /// CURLE_AGAIN when nothing is there for the caller (TLS records such as session
+    /// tickets are consumed by the TLS library), CURLE_OK with 0 bytes when the peer closed.
+    func receiveRaw(_ buffer: UnsafeMutableRawPointer, _ length: Int, _ received: inout Int) -> CURLcode {
+        curl_easy_recv(handle, buffer, length, &received)
+    }
+
     /// Writes raw bytes on a connect-only connection (curl_easy_send).
     func sendRaw(_ buffer: UnsafeRawPointer, _ length: Int, _ sent: inout Int) -> CURLcode {
         curl_easy_send(handle, buffer, length, &sent)
