@@ -52,7 +52,16 @@ public struct Pipeline: Sendable {
         }
         var pipeline = Pipeline(config: config, watchlists: watchlists, matcher: matcher, store: store, dispatcher: dispatcher, logger: logger)
         pipeline.concurrency = config.concurrency
+        try pipeline.adoptRenamedFeeds()  // before any cycle of this configuration (at start, at a reload)
         return pipeline
+    }
+
+    /// A feed is its URL: a renamed feed keeps its stored items (they are not new). Done
+    /// when a configuration is loaded and again at every cycle.
+    func adoptRenamedFeeds() throws {
+        for rename in try store.adoptRenamedFeeds(config.feeds.map { ($0.name, $0.url) }) {
+            logger.notice("feed renamed; its listings are not new", metadata: ["feed.old": "\(rename.from)", "feed.name": "\(rename.to)"])
+        }
     }
 
     /// The channels a new hit is queued on.
@@ -80,10 +89,7 @@ public struct Pipeline: Sendable {
             report.newHits += recoveredHits
             logger.notice("matched items an interrupted cycle had left", metadata: ["items": "\(leftOver)"])
         }
-        // A feed is its URL: a renamed feed keeps its stored items (they are not new).
-        for rename in try store.adoptRenamedFeeds(config.feeds.map { ($0.name, $0.url) }) {
-            logger.notice("feed renamed; its listings are not new", metadata: ["feed.old": "\(rename.from)", "feed.name": "\(rename.to)"])
-        }
+        try adoptRenamedFeeds()
         var due: [(FeedConfig, FeedState)] = []
         for feed in config.feeds {
             let state = try store.feedState(name: feed.name, url: feed.url)
