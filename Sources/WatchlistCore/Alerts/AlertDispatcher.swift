@@ -72,11 +72,16 @@ public struct AlertDispatcher: Sendable {
                 var message = AlertMail(customer: watchlist.customer, from: from, recipients: watchlist.emails, hits: [hit],
                                         outboxIDs: [], date: now)
                 message.isTest = true
-                do throws(DeliveryError) {
-                    try await mail.send(message)
-                    results.append(("e-mail", true, "accepted for \(watchlist.emails.joined(separator: ", ")) (Message-ID \(message.messageID))"))
-                } catch {
-                    results.append(("e-mail", false, error.description))
+                // Each recipient's answer: one refused address is named, the others still count.
+                let answers = await mail.deliver(message, to: watchlist.emails + mail.extraRecipients)
+                let accepted = answers.filter { $0.error == nil && watchlist.emails.contains($0.address) }.map(\.address)
+                var reasons: [String] = []
+                for case let error? in answers.map(\.error) where !reasons.contains(error.description) { reasons.append(error.description) }
+                if reasons.isEmpty {
+                    results.append(("e-mail", true, "accepted for \(accepted.joined(separator: ", ")) (Message-ID \(message.messageID))"))
+                } else {
+                    results.append(("e-mail", false, (accepted.isEmpty ? "" : "accepted for \(accepted.joined(separator: ", ")); ")
+                                        + reasons.joined(separator: "; ")))
                 }
             }
         }

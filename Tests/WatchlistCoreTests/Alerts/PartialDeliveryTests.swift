@@ -64,6 +64,18 @@ struct PartialDeliveryTests {
         withExtendedLifetime((smtp, fixed)) {}
     }
 
+    @Test func testAlertNamesTheRefusedRecipientAndTheAcceptedOnes() async throws {
+        let dir = try TempDir()
+        let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", refusing: ["gone@acme.example"])
+        let results = await dispatcher(try store(dir, hits: 0), port: smtp.port).sendTest(customer: "Acme")
+        let mail = try #require(results.first { $0.channel == "e-mail" })
+        #expect(!mail.ok)
+        #expect(mail.detail.hasPrefix("accepted for soc@acme.example; e-mail to gone@acme.example via "), "\(mail.detail)")
+        #expect(mail.detail.contains("550 5.1.1 <gone@acme.example>"))
+        #expect(try ReceivedMail.all(in: dir.path + "/mail").map(\.recipients) == [["soc@acme.example"]])
+        withExtendedLifetime(smtp) {}
+    }
+
     @Test func aBatchLargerThanTheServerTakesIsSplit() async throws {
         let dir = try TempDir()
         let store = try store(dir, hits: 60)
