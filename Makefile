@@ -12,7 +12,7 @@ BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev libopencc-dev libicu-dev libxm
 TEST_DEPS := python3 python3-aiosmtpd python3-seccomp openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps swift build demo test bench bench-feeds conformance clean release install deb check-unit check-deb
+.PHONY: all deps test-deps swift man build demo test bench bench-feeds conformance clean release install deb check-unit check-deb
 
 all: build
 
@@ -40,6 +40,13 @@ swift:
 
 build: swift deps
 	$(SWIFT) build
+
+# man/watchlistd.8 from the binary's --help, by swift-argument-parser's generate-manual
+# plugin (works offline); run it when a command or option changes (a test checks that the
+# page names every one). watchlistd.conf(5) and watchlistd.watch(5) are written by hand.
+man: swift
+	$(SWIFT) package --allow-writing-to-directory man generate-manual --section 8 \
+	    --date $$(date -u +%Y-%m-%d) --authors "watchlistd developers" --output-directory man
 
 # python3 prints the demo's e-mails the way a mail client shows them.
 demo: build
@@ -77,17 +84,19 @@ BINDIR ?= $(PREFIX)/bin
 SYSCONFDIR ?= /etc
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 DOCDIR ?= $(PREFIX)/share/doc/watchlistd
+MANDIR ?= $(PREFIX)/share/man
 RELEASE_BIN := $(ROOT)/.build-static/release/watchlistd
 
 release: swift deps
 	$(SWIFT) build -c release --static-swift-stdlib --build-path .build-static
 
 # make install [PREFIX=/usr/local] [DESTDIR=staging]: binary, unit, example config (kept
-# if one is already there), example watchlists. Enables and starts nothing.
+# if one is already there), example watchlists, man pages (gzipped). Enables and starts nothing.
 install: release
 	install -D -m 0755 $(RELEASE_BIN) $(DESTDIR)$(BINDIR)/watchlistd
 	install -d -m 0755 $(DESTDIR)$(UNITDIR)
 	sed -e 's|/usr/bin/watchlistd|$(BINDIR)/watchlistd|g' -e 's|/etc/watchlistd/|$(SYSCONFDIR)/watchlistd/|g' \
+	    -e 's|file:///usr/share/doc/watchlistd/|file://$(DOCDIR)/|g' \
 	    systemd/watchlistd.service > $(DESTDIR)$(UNITDIR)/watchlistd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/watchlistd.service
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/watchlistd/watchlists
@@ -97,25 +106,37 @@ install: release
 	install -m 0644 README.md docs/ARCHITECTURE.md docs/matching.md docs/interfaces.md $(DESTDIR)$(DOCDIR)/
 	install -m 0644 systemd/watchlistd.conf $(DESTDIR)$(DOCDIR)/examples/
 	install -m 0644 watchlists/*.watch $(DESTDIR)$(DOCDIR)/examples/watchlists/
+	install -d -m 0755 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	for page in man/*.[58]; do \
+	  gzip -9n -c $$page > $(DESTDIR)$(MANDIR)/man$${page##*.}/$$(basename $$page).gz; \
+	  chmod 0644 $(DESTDIR)$(MANDIR)/man$${page##*.}/$$(basename $$page).gz; \
+	done
 	@echo "installed; to start: systemctl daemon-reload && systemctl enable --now watchlistd"
 
 # make deb: a Debian package built with dpkg-deb. Depends: computed by dpkg-shlibdeps
 # (libcurl raised to 7.85 for CURLOPT_PROTOCOLS_STR and CURLOPT_PREREQFUNCTION). Its
-# postinst reloads systemd's unit list and enables and starts nothing.
+# postinst reloads systemd's unit list and enables and starts nothing. Copyright and
+# changelog come from packaging/; MAINTAINER= sets the Maintainer field (your team's address).
 DEB_STAGE := $(ROOT)/.build-static/deb
 DEB_ARCH = $(shell dpkg --print-architecture)
-DEB := $(ROOT)/.build-static/watchlistd_$(VERSION)_$(DEB_ARCH).deb
+DEB_REVISION := 1
+DEB_VERSION := $(VERSION)-$(DEB_REVISION)
+DEB := $(ROOT)/.build-static/watchlistd_$(DEB_VERSION)_$(DEB_ARCH).deb
+MAINTAINER ?= watchlistd developers <watchlistd@example.org>
 
 deb: release
 	@$(MAKE) --no-print-directory deps EXTRA_DEPS="dpkg-dev binutils"
 	rm -rf $(DEB_STAGE) && mkdir -p $(DEB_STAGE)/DEBIAN
 	$(MAKE) --no-print-directory install DESTDIR=$(DEB_STAGE) PREFIX=/usr SYSCONFDIR=/etc UNITDIR=/lib/systemd/system
-	strip --strip-unneeded $(DEB_STAGE)/usr/bin/watchlistd
+	strip --strip-unneeded --remove-section=.comment --remove-section=.note $(DEB_STAGE)/usr/bin/watchlistd
+	install -m 0644 packaging/copyright $(DEB_STAGE)/usr/share/doc/watchlistd/copyright
+	gzip -9n -c packaging/changelog > $(DEB_STAGE)/usr/share/doc/watchlistd/changelog.Debian.gz
+	chmod 0644 $(DEB_STAGE)/usr/share/doc/watchlistd/changelog.Debian.gz
 	cd $(DEB_STAGE) && mkdir -p debian && printf 'Source: watchlistd\n\nPackage: watchlistd\nArchitecture: any\n' > debian/control && \
 	  dpkg-shlibdeps -O usr/bin/watchlistd 2>/dev/null | sed -n 's/^shlibs:Depends=//p' \
 	  | sed 's/libcurl4 ([^)]*)/libcurl4 (>= 7.85.0)/' > ../depends && rm -rf debian
-	{ echo "Package: watchlistd"; echo "Version: $(VERSION)"; echo "Architecture: $(DEB_ARCH)"; \
-	  echo "Maintainer: watchlistd developers <watchlistd@localhost>"; echo "Section: net"; echo "Priority: optional"; \
+	{ echo "Package: watchlistd"; echo "Version: $(DEB_VERSION)"; echo "Architecture: $(DEB_ARCH)"; \
+	  echo "Maintainer: $(MAINTAINER)"; echo "Section: net"; echo "Priority: optional"; \
 	  echo "Depends: $$(cat $(ROOT)/.build-static/depends)"; \
 	  echo "Installed-Size: $$(du -sk --exclude=DEBIAN $(DEB_STAGE) | cut -f1)"; \
 	  echo "Description: watches leak-site and breach feeds for customers' names"; \
@@ -125,16 +146,19 @@ deb: release
 	echo /etc/watchlistd/watchlistd.conf > $(DEB_STAGE)/DEBIAN/conffiles
 	install -m 0755 systemd/deb-postinst $(DEB_STAGE)/DEBIAN/postinst
 	install -m 0755 systemd/deb-postrm $(DEB_STAGE)/DEBIAN/postrm
+	cd $(DEB_STAGE) && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | LC_ALL=C sort -z \
+	  | xargs -0 md5sum > DEBIAN/md5sums && chmod 0644 DEBIAN/md5sums
 	dpkg-deb --root-owner-group --build $(DEB_STAGE) $(DEB)
 	@echo "built $(DEB)"
 
-# The package: contents, dependencies, no Swift runtime, nothing enabled by postinst.
+# The package: lintian clean (installed when missing), contents, dependencies, no Swift
+# runtime, nothing enabled by postinst.
 check-deb: deb
-	@$(MAKE) --no-print-directory deps EXTRA_DEPS=python3-seccomp
+	@$(MAKE) --no-print-directory deps EXTRA_DEPS="python3-seccomp lintian"
 	scripts/check-deb.sh $(DEB)
 
-# The unit: systemd-analyze verify (against an installed copy, so ExecStart= exists)
-# and the offline security score (must stay at or below 1.5).
+# The unit: systemd-analyze verify (against an installed copy, so ExecStart= and the
+# man pages of Documentation= exist) and the offline security score (at or below 1.2).
 check-unit: release
 	@$(MAKE) --no-print-directory deps EXTRA_DEPS=systemd
 	rm -rf $(ROOT)/.build-static/unit-root

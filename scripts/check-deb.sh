@@ -1,21 +1,29 @@
 #!/bin/bash
-# Checks the Debian package (make check-deb): its files, its dependencies (Debian
-# libraries only: no Swift runtime), that the binary runs, and that its maintainer
-# scripts enable and start nothing.
+# Checks the Debian package (make check-deb): lintian (no error, no warning beyond the
+# overrides in packaging/lintian-overrides, each with its reason), its files, its
+# dependencies (Debian libraries only: no Swift runtime), that the binary runs, and that
+# its maintainer scripts enable and start nothing.
 set -euo pipefail
 deb=${1:?usage: check-deb.sh PACKAGE.deb}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "check-deb: $*" >&2; exit 1; }
 
+echo "== lintian"
+# --fail-on error,warning: a warning fails the check unless overridden (with a reason).
+lintian --fail-on error,warning --display-info "$deb" | tee "$work/lintian" || fail "lintian: errors or warnings above"
+echo "lintian: no errors, no warnings ($(grep -c '^[IP]:' "$work/lintian" || true) info or pedantic notes)"
+
 echo "== dpkg-deb --info"
 dpkg-deb --info "$deb" | sed -n '/Package:/,$p'
 dpkg-deb --contents "$deb" > "$work/contents"
 for path in ./usr/bin/watchlistd ./lib/systemd/system/watchlistd.service ./etc/watchlistd/watchlistd.conf \
-            ./etc/watchlistd/watchlists/ ./usr/share/doc/watchlistd/examples/watchlists/acme-insurance.watch; do
+            ./etc/watchlistd/watchlists/ ./usr/share/doc/watchlistd/examples/watchlists/acme-insurance.watch \
+            ./usr/share/doc/watchlistd/copyright ./usr/share/doc/watchlistd/changelog.Debian.gz \
+            ./usr/share/man/man8/watchlistd.8.gz ./usr/share/man/man5/watchlistd.conf.5.gz ./usr/share/man/man5/watchlistd.watch.5.gz; do
     grep -q " $path\$" "$work/contents" || fail "missing $path"
 done
-echo "files: $(grep -vc '/$' "$work/contents") (binary, unit, config, docs, example watchlists)"
+echo "files: $(grep -vc '/$' "$work/contents") (binary, unit, config, docs, man pages, example watchlists)"
 
 depends=$(dpkg-deb --field "$deb" Depends)
 case "$depends" in *swift*) fail "depends on a Swift package: $depends";; esac

@@ -9,6 +9,15 @@ struct Watchlistd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watchlistd",
         abstract: "Watches leak-site and breach feeds for mentions of your customers and alerts by e-mail and syslog.",
+        discussion: """
+            The daemon (watchlistd run) reads its configuration (watchlistd.conf(5), usually \
+            /etc/watchlistd/watchlistd.conf) and one watchlist per customer (watchlistd.watch(5)). \
+            SIGHUP, or a saved file, reloads them (a file with errors is rejected and the last good \
+            version stays); SIGTERM stops it cleanly. Logs go to standard error, with sd-daemon \
+            priority prefixes when that is the journal. \
+            Exit status (sysexits): 0 success, 64 usage error, 65 unreadable input, 69 a feed or \
+            alert channel unavailable, 74 database I/O error, 78 configuration error.
+            """,
         version: versionText(),
         subcommands: [Run.self, Check.self, Match.self, Hits.self, Alerts.self, TestAlert.self, Feeds.self, Fetch.self, Status.self]
     )
