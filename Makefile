@@ -132,6 +132,7 @@ deb: release
 	install -m 0644 packaging/copyright $(DEB_STAGE)/usr/share/doc/watchlistd/copyright
 	gzip -9n -c packaging/changelog > $(DEB_STAGE)/usr/share/doc/watchlistd/changelog.Debian.gz
 	chmod 0644 $(DEB_STAGE)/usr/share/doc/watchlistd/changelog.Debian.gz
+	install -D -m 0644 packaging/lintian-overrides $(DEB_STAGE)/usr/share/lintian/overrides/watchlistd
 	cd $(DEB_STAGE) && mkdir -p debian && printf 'Source: watchlistd\n\nPackage: watchlistd\nArchitecture: any\n' > debian/control && \
 	  dpkg-shlibdeps -O usr/bin/watchlistd 2>/dev/null | sed -n 's/^shlibs:Depends=//p' \
 	  | sed 's/libcurl4 ([^)]*)/libcurl4 (>= 7.85.0)/' > ../depends && rm -rf debian

@@ -12,7 +12,7 @@ fail() { echo "check-deb: $*" >&2; exit 1; }
 echo "== lintian"
 # --fail-on error,warning: a warning fails the check unless overridden (with a reason).
 lintian --fail-on error,warning --display-info "$deb" | tee "$work/lintian" || fail "lintian: errors or warnings above"
-echo "lintian: no errors, no warnings ($(grep -c '^[IP]:' "$work/lintian" || true) info or pedantic notes)"
+echo "lintian: no errors, no warnings ($(grep -c '^[IP]:' "$work/lintian" || true) info notes; overridden: $(grep -v '^#' "$(dirname "$0")/../packaging/lintian-overrides" 2>/dev/null | cut -d' ' -f2 | paste -sd, -))"
 
 echo "== dpkg-deb --info"
 dpkg-deb --info "$deb" | sed -n '/Package:/,$p'
@@ -36,6 +36,7 @@ for lib in $(ldd "$work/root/usr/bin/watchlistd" | awk '/=>/ { print $3 }'); do
 done
 echo "libraries: $(ldd "$work/root/usr/bin/watchlistd" | grep -c '=>') shared, all from Debian packages, no Swift runtime"
 chmod 0755 "$work"
+"$work/root/usr/bin/watchlistd" --version || fail "the packaged binary does not say its version"
 "$work/root/usr/bin/watchlistd" check --watchlists "$work/root/usr/share/doc/watchlistd/examples/watchlists" \
     || fail "the packaged binary does not run"
 echo "== the packaged binary under the packaged unit's seccomp restrictions (scripts/sandbox-run.py)"

@@ -42,15 +42,22 @@ public final class DaemonState: @unchecked Sendable {
         }
     }
 
-    /// Rewrites the metrics file, if there is one; a failure is logged, never fatal.
+    /// Rewrites the metrics file, if there is one; a failure is logged (once, and once
+    /// more when writing works again), never fatal.
     func writeMetrics() {
         guard let metrics else { return }
         let pipeline = current
         if let error = metrics.write(store: pipeline.store, feedsConfigured: pipeline.config.feeds.count) {
-            pipeline.logger.warning("cannot write the metrics file; check that its folder is writable",
-                                    metadata: ["file": "\(metrics.path)", "error": "\(error)"])
+            if notices.begin("metrics") {
+                pipeline.logger.warning("cannot write the metrics file; check that its folder is writable (logged again when it works)",
+                                        metadata: ["file": "\(metrics.path)", "error": "\(error)"])
+            }
+        } else if notices.end("metrics") {
+            pipeline.logger.notice("metrics file written again", metadata: ["file": "\(metrics.path)"])
         }
     }
+    /// States logged when they begin and when they end.
+    private let notices = LogOnce()
 
     public var current: Pipeline {
         lock.lock()
