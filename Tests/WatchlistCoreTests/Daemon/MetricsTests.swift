@@ -44,4 +44,23 @@ struct MetricsTests {
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/metrics/watchlistd.prom.tmp"))
         #expect(try ConfigParser.load(dir.path + "/w.conf").concurrency == 2)
     }
+
+    @Test func anUnwritableMetricsFileIsLoggedOnceAndAgainWhenItWorks() throws {
+        let dir = try TempDir()
+        try dir.write("w.conf", """
+            watchlists: \(Repo.fixtures.path)/watchlists
+            database: db.sqlite
+            metrics-file: missing/watchlistd.prom
+            """)
+        let log = LogLines()
+        let pipeline = try Pipeline.build(config: try ConfigParser.load(dir.path + "/w.conf"), logger: log.logger())
+        let state = DaemonState(pipeline: pipeline, configPath: dir.path + "/w.conf")
+        for _ in 0..<5 { state.writeMetrics() }
+        try FileManager.default.createDirectory(atPath: dir.path + "/missing", withIntermediateDirectories: false)
+        state.writeMetrics()
+        let lines = log.all.filter { $0.contains("metrics file") }
+        #expect(lines.count == 2, "\(lines)")
+        #expect(lines.first?.hasPrefix("<4>cannot write the metrics file;") == true)
+        #expect(lines.last?.hasPrefix("<5>metrics file written again") == true)
+    }
 }
