@@ -16,7 +16,7 @@ struct Watchlistd: AsyncParsableCommand {
             version stays); SIGTERM stops it cleanly. Logs go to standard error, with sd-daemon \
             priority prefixes when that is the journal. \
             Exit status (sysexits): 0 success, 64 usage error, 65 unreadable input, 69 a feed or \
-            alert channel unavailable, 74 database I/O error, 78 configuration error.
+            alert channel unavailable, 74 database I/O error, 75 every delivery of run --once failed (they stay queued), 78 configuration error.
             """,
         version: versionText(),
         subcommands: [Run.self, Check.self, Match.self, Hits.self, Alerts.self, TestAlert.self, Feeds.self, Fetch.self, Status.self]
