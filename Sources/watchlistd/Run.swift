@@ -87,7 +87,7 @@ extension Watchlistd {
                 }
                 return
             }
-            let state = DaemonState(pipeline: pipeline, configPath: config, reloads: reloads)
+            let state = DaemonState(pipeline: pipeline, configPath: config, reloads: reloads, instanceLock: lock)
             let group = ServiceGroup(
                 services: [PollerService(state: state), AlertService(state: state), ReloadService(state: state), FileWatchService(state: state)],
                 gracefulShutdownSignals: [.sigterm, .sigint],

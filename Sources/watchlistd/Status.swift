@@ -21,6 +21,11 @@ extension Watchlistd {
 
         func run() async throws {
             let parsed = try loadConfig(config)
+            // From the lock file first: shown even when the database cannot be opened (a full disk).
+            print("database:   \(parsed.databasePath)")
+            let daemon = InstanceLock.inspect(database: parsed.databasePath)
+            print("daemon:     " + (daemon.running ? "running" + (daemon.pid.map { " (pid \($0))" } ?? "") : "not running"))
+            if daemon.running, let note = daemon.note { print("            \(note)") }
             try readStore(parsed, command: "status") { store in
                 let feeds = try store.feedStates().filter { state in parsed.feeds.contains { $0.name == state.name } }
                 let failing = feeds.filter { $0.errorCount > 0 }
@@ -28,10 +33,6 @@ extension Watchlistd {
                 let today = try store.hits(since: Calendar.current.startOfDay(for: Date())).count
                 let total = try store.hits().count
                 let outbox = try store.outboxCounts()
-                print("database:   \(parsed.databasePath)")
-                let daemon = InstanceLock.inspect(database: parsed.databasePath)
-                print("daemon:     " + (daemon.running ? "running" + (daemon.pid.map { " (pid \($0))" } ?? "") : "not running"))
-                if daemon.running, let note = daemon.note { print("            \(note)") }
                 print("feeds:      \(parsed.feeds.count) configured, \(feeds.count - failing.count) ok, \(failing.count) failing, \(parsed.feeds.count - feeds.count) never fetched")
                 for feed in failing { print("            failing: \(feed.name) (\(feed.errorCount) in a row)") }
                 print("last cycle: \(lastCycle.map(FeedDates.rfc3339) ?? "never")")

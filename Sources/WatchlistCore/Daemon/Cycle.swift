@@ -14,6 +14,21 @@ public struct CycleReport: Sendable {
     public var dispatch = DispatchReport()
 }
 
+extension CycleReport {
+    /// Counts one feed's outcome.
+    mutating func add(_ outcome: Pipeline.FeedOutcome) {
+        switch outcome {
+        case .cancelled: break
+        case .notModified: feedsNotModified += 1
+        case .fetched(let items, let hits):
+            feedsFetched += 1
+            newItems += items
+            newHits += hits
+        case .failed(let message): feedsFailed.append(message)
+        }
+    }
+}
+
 /// Everything a cycle needs, built from the configuration: the wiring in one place
 /// (`Pipeline.build`) so the commands and the tests assemble it the same way.
 public struct Pipeline: Sendable {
@@ -79,23 +94,8 @@ public struct Pipeline: Sendable {
     /// The daemon passes `dispatch: false`: its `AlertService` delivers instead.
     public func runCycle(all: Bool, dispatch: Bool = true, now: Date = Date()) async throws -> CycleReport {
         var report = CycleReport()
-        // Items stored by a cycle that died before matching them (kill -9, power loss).
-        let (leftOver, recoveredHits) = try await Work.run { () -> (Int, Int) in
-            let items = try self.store.unmatchedItems()
-            return (items.count, try self.matchAndRecord(items))
-        }
-        if leftOver > 0 {
-            report.recovered = leftOver
-            report.newHits += recoveredHits
-            logger.notice("matched items an interrupted cycle had left", metadata: ["items": "\(leftOver)"])
-        }
-        try adoptRenamedFeeds()
-        var due: [(FeedConfig, FeedState)] = []
-        for feed in config.feeds {
-            let state = try store.feedState(name: feed.name, url: feed.url)
-            warnAboutNextDue(state, feed: feed)
-            if all || (state.nextDue ?? .distantPast) <= now { due.append((feed, state)) }
-        }
+        (report.recovered, report.newHits) = try await recoverUnmatched()
+        let due = try await Work.run { try self.dueFeeds(all: all, now: now, adoptRenames: true) }
         try await withThrowingTaskGroup(of: FeedOutcome.self) { group in
             var next = 0
             func startNext() {
@@ -106,15 +106,7 @@ public struct Pipeline: Sendable {
             }
             for _ in 0..<min(concurrency, due.count) { startNext() }
             while let outcome = try await group.next() {
-                switch outcome {
-                case .cancelled: break
-                case .notModified: report.feedsNotModified += 1
-                case .fetched(let items, let hits):
-                    report.feedsFetched += 1
-                    report.newItems += items
-                    report.newHits += hits
-                case .failed(let message): report.feedsFailed.append(message)
-                }
+                report.add(outcome)
                 startNext()
             }
         }
@@ -122,6 +114,39 @@ public struct Pipeline: Sendable {
         report.dispatch = try await dispatcher.dispatch(now: Date(), holdBack: !all)
         if all { report.pruned = try await Work.run { try self.prune(now: now) } }
         return report
+    }
+
+    /// Items stored by a poll that died before matching them (kill -9, power loss),
+    /// matched now. Returns how many items, and the hits they gave.
+    public func recoverUnmatched() async throws -> (items: Int, hits: Int) {
+        let (leftOver, hits) = try await Work.run { () -> (Int, Int) in
+            let items = try self.store.unmatchedItems()
+            return (items.count, try self.matchAndRecord(items))
+        }
+        if leftOver > 0 {
+            logger.notice("matched items an interrupted cycle had left", metadata: ["items": "\(leftOver)"])
+        }
+        return (leftOver, hits)
+    }
+
+    /// The feeds whose turn has come (every feed when `all`), longest overdue first, at
+    /// most `limit`, leaving out `busy` ones (being fetched); their rows are created or
+    /// updated. With `adoptRenames`, a renamed feed first takes over its old row (a feed
+    /// is its URL; `build` does it too, so the daemon's poller need not). Reads every
+    /// feed's state once; writes only for the due ones.
+    func dueFeeds(all: Bool, now: Date, busy: Set<String> = [], limit: Int = .max,
+                  adoptRenames: Bool = false) throws -> [(FeedConfig, FeedState)] {
+        if adoptRenames { try adoptRenamedFeeds() }
+        let stored = Dictionary(try store.feedStates().map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let candidates = config.feeds.filter { feed in
+            guard !busy.contains(feed.name) else { return false }
+            return all || (stored[feed.name]?.nextDue ?? .distantPast) <= now
+        }.sorted { (stored[$0.name]?.nextDue ?? .distantPast) < (stored[$1.name]?.nextDue ?? .distantPast) }
+        return try candidates.prefix(limit).map { feed in
+            let state = try store.feedState(name: feed.name, url: feed.url)
+            warnAboutNextDue(state, feed: feed)
+            return (feed, state)
+        }
     }
 
     /// Logs a stored next-due date that could not be used (the feed is fetched now, and

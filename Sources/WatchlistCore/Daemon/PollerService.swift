@@ -21,12 +21,18 @@ public final class DaemonState: @unchecked Sendable {
     /// SIGHUPs and file changes, coalesced; `ReloadService` runs them one at a time.
     public let reloads: ReloadRequests
 
+    /// `DATABASE.lock`, held by `run`: its note line shows a store error in `status`
+    /// even when the database cannot be written.
+    public let instanceLock: InstanceLock?
+    private var storeProblem: String?
+
     public init(pipeline: Pipeline, configPath: String, notifier: SystemdNotifier = SystemdNotifier(),
-                reloads: ReloadRequests = ReloadRequests()) {
+                reloads: ReloadRequests = ReloadRequests(), instanceLock: InstanceLock? = nil) {
         self.pipeline = pipeline
         self.configPath = configPath
         self.notifier = notifier
         self.reloads = reloads
+        self.instanceLock = instanceLock
         self.metrics = pipeline.config.metricsFile.map(Metrics.init)
         recordConfigLoad(ok: true, detail: "loaded at start", store: pipeline.store, logger: pipeline.logger)
     }
@@ -153,7 +159,14 @@ public final class DaemonState: @unchecked Sendable {
         let failing = feeds.filter { $0.errorCount > 0 }.count
         let today = (try? pipeline.store.hits(since: Calendar.current.startOfDay(for: Date())).count) ?? 0
         let pending = ((try? pipeline.store.outboxCounts()) ?? [:]).filter { $0.key.hasSuffix("/pending") }.values.reduce(0, +)
-        return "\(pipeline.config.feeds.count - failing) feeds ok, \(failing) failing; \(today) hits today; \(pending) alerts pending"
+        let summary = "\(pipeline.config.feeds.count - failing) feeds ok, \(failing) failing; \(today) hits today; \(pending) alerts pending"
+        return (lock.withLock { storeProblem }.map { $0 + "; " } ?? "") + summary
+    }
+
+    /// Sets (or clears, with nil) the store problem `status` and systemd's STATUS= show.
+    func setStoreProblem(_ problem: String?) {
+        lock.withLock { storeProblem = problem }
+        instanceLock?.write(note: problem)
     }
 }
 
@@ -194,11 +207,20 @@ struct ActivitySummary {
     }
 }
 
-/// The daemon's main loop as a service: a cycle over the due feeds, then a sleep until
-/// the next feed is due (at most a minute, so alert retries are not held back). Tells
-/// systemd READY once running, and WATCHDOG after every completed cycle (so a stuck
-/// loop is noticed). Graceful shutdown cancels the sleep; a cycle in progress finishes
-/// its current transactions, so nothing is half-written.
+/// The daemon's main loop as a service. Every feed is scheduled on its own: a feed whose
+/// next-due time has come is started as soon as fewer than `concurrency:` fetches are in
+/// flight, whatever the others are doing, so a slow or hanging feed holds back nothing
+/// but itself. The loop wakes at least once a second (its heartbeat): it starts due
+/// feeds and pings systemd's watchdog from there (WATCHDOG=1, every half `WatchdogSec`),
+/// so a stuck loop is noticed but a long fetch is not taken for one.
+///
+/// A "cycle" (for metrics, `status` and the log) is a round: the fetches completed from
+/// the moment the poller starts a feed while idle until it is idle again, closed early
+/// after a minute so a hanging feed does not hold the figures (or the alerts of the
+/// others' hits) back. Crash safety is unchanged: each feed's items are stored unmatched
+/// and flipped in the transaction that records their hits; items a crash left unmatched
+/// are matched at start and once a minute when nothing is in flight. Graceful shutdown
+/// cancels the fetches in flight; their transactions in progress finish.
 public struct PollerService: Service {
     let state: DaemonState
 
@@ -206,50 +228,152 @@ public struct PollerService: Service {
         self.state = state
     }
 
+    enum Event: Sendable {
+        case tick
+        case polled(feed: String, outcome: Pipeline.FeedOutcome)
+        /// The feed was fetched but its result could not be stored (disk full, I/O error).
+        case storeFailed(feed: String, url: String, error: String)
+    }
+
+    /// The pause after `failures` store errors in a row: 10 s, doubled each time, at most 10 min.
+    static func storePause(failures: Int) -> TimeInterval {
+        min(600, 10 * pow(2, Double(min(max(failures - 1, 0), 10))))
+    }
+
+    /// How often to ping the watchdog: half of `WATCHDOG_USEC` (as sd_watchdog_enabled
+    /// advises), else every 10 s.
+    static func watchdogInterval(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> TimeInterval {
+        guard let usec = environment["WATCHDOG_USEC"].flatMap(Double.init), usec > 0 else { return 10 }
+        return max(0.5, usec / 2_000_000)
+    }
+
     public func run() async throws {
         let logger = state.current.logger
         logger.info("watchlistd running", metadata: ["feeds": "\(state.current.config.feeds.count)"])
         state.notifier.notify("READY=1\nSTATUS=\(state.status())")
-        // Graceful shutdown cancels the sleep between cycles; that is a normal stop, not an error.
+        let pingEvery = Self.watchdogInterval()
+        // Graceful shutdown cancels the heartbeat and the fetches; that is a normal stop, not an error.
         await cancelWhenGracefulShutdown {
-            var lastPrune = Date.distantPast
-            while !Task.isCancelled {
-                let pipeline = state.current
-                do {
-                    let started = Date()
-                    state.cycleInProgressSince = started
-                    defer { state.cycleInProgressSince = nil }
-                    let report = try await pipeline.runCycle(all: false, dispatch: false)
-                    if report.newHits > 0 { state.requestDispatch() }
-                    if report.feedsFetched + report.feedsNotModified + report.feedsFailed.count > 0 {
-                        state.metrics?.record(cycle: report, seconds: Date().timeIntervalSince(started))
-                        state.note(cycle: report)
-                        state.writeMetrics()
+            await withTaskGroup(of: Event.self) { group in
+                var inFlight = Set<String>()
+                var round = CycleReport()
+                var roundStarted: Date?
+                var heartbeatPending = false
+                var lastPing = Date()
+                var lastPrune = Date.distantPast
+                var lastRecovery = Date.distantPast
+                var storeFailures = 0
+                var storePausedUntil = Date.distantPast
+                while !Task.isCancelled {
+                    let pipeline = state.current
+                    let now = Date()
+                    if inFlight.isEmpty {
+                        if now.timeIntervalSince(lastRecovery) >= 60 {  // at start, then each idle minute
+                            lastRecovery = now
+                            if let recovered = try? await pipeline.recoverUnmatched(), recovered.hits > 0 { state.requestDispatch() }
+                        }
+                        if now.timeIntervalSince(lastPrune) >= 86400 {  // retention: at start, then daily
+                            lastPrune = now
+                            do { try await Work.run { try pipeline.prune() } } catch {
+                                logger.error("retention failed; it is tried again tomorrow", metadata: ["error": "\(error)"])
+                            }
+                        }
                     }
-                    if report.feedsFetched + report.feedsFailed.count > 0 {
-                        logger.debug("cycle done", metadata: [
-                            "feeds.fetched": "\(report.feedsFetched)", "feeds.failed": "\(report.feedsFailed.count)",
-                            "items.new": "\(report.newItems)", "hits.new": "\(report.newHits)",
+                    let free = pipeline.concurrency - inFlight.count
+                    if free > 0, now >= storePausedUntil {
+                        let busy = inFlight
+                        do {
+                            let due = try await Work.run { try pipeline.dueFeeds(all: false, now: now, busy: busy, limit: free) }
+                            for (feed, feedState) in due where !Task.isCancelled {
+                                inFlight.insert(feed.name)
+                                if roundStarted == nil {
+                                    roundStarted = now
+                                    state.cycleInProgressSince = now
+                                }
+                                group.addTask {
+                                    do {
+                                        return .polled(feed: feed.name, outcome: try await pipeline.poll(feed, state: feedState))
+                                    } catch {
+                                        return .storeFailed(feed: feed.name, url: feed.url, error: "\(error)")
+                                    }
+                                }
+                            }
+                        } catch {
+                            logger.error("cannot read the feeds' state from the database; trying again", metadata: ["error": "\(error)"])
+                        }
+                    }
+                    if !heartbeatPending {
+                        heartbeatPending = true
+                        group.addTask {
+                            try? await Task.sleep(for: .seconds(1))
+                            return .tick
+                        }
+                    }
+                    guard let event = await group.next() else { break }
+                    switch event {
+                    case .tick:
+                        heartbeatPending = false
+                    case .polled(let feed, let outcome):
+                        inFlight.remove(feed)
+                        round.add(outcome)
+                        if storeFailures > 0, !Task.isCancelled {  // a poll's transactions went through again
+                            storeFailures = 0
+                            state.setStoreProblem(nil)
+                            logger.notice("the database takes writes again; fetching resumed", metadata: ["database": "\(pipeline.store.path)"])
+                        }
+                    case .storeFailed(let feed, let url, let error):
+                        inFlight.remove(feed)
+                        round.feedsFailed.append(error)
+                        // Every due feed would fail the same way: pause them all, not one by one
+                        // (a full disk made every due feed be fetched again every second).
+                        storeFailures += 1
+                        let pause = Self.storePause(failures: storeFailures)
+                        storePausedUntil = Date().addingTimeInterval(pause)
+                        let problem = "store error at \(FeedDates.rfc3339(Date())) (feed \(feed)): \(error); fetching paused \(Int(pause))s"
+                        state.setStoreProblem(problem)
+                        logger.error("cannot store what a feed returned; fetching is paused, then tried again (the pause doubles, up to 10 min)", metadata: [
+                            "feed.name": "\(feed)", "feed.url": "\(url)", "error": "\(error)", "retry.in": "\(Int(pause))s",
                         ])
                     }
-                    if Date().timeIntervalSince(lastPrune) >= 86400 {  // retention: at start, then daily
-                        lastPrune = Date()
-                        try await Work.run { try pipeline.prune() }
+                    let end = Date()
+                    if let started = roundStarted, inFlight.isEmpty || end.timeIntervalSince(started) >= 60 {
+                        finish(round, seconds: end.timeIntervalSince(started))
+                        round = CycleReport()
+                        roundStarted = inFlight.isEmpty ? nil : end
+                        state.cycleInProgressSince = roundStarted
+                        lastPing = end
+                    } else if end.timeIntervalSince(lastPing) >= pingEvery {
+                        state.notifier.notify("WATCHDOG=1")
+                        lastPing = end
                     }
-                    state.notifier.notify("WATCHDOG=1\nSTATUS=\(state.status())")
-                } catch {
-                    logger.error("cycle failed", metadata: ["error": "\(error)"])
+                    if let fields = state.takeActivity() {
+                        logger.info("alive; counts are for the period in minutes", metadata: fields)
+                    }
                 }
-                if let fields = state.takeActivity() {
-                    logger.info("alive; counts are for the period in minutes", metadata: fields)
-                }
-                let next = (try? pipeline.store.feedStates().compactMap(\.nextDue).min()) ?? Date().addingTimeInterval(60)
-                let wait = min(60, max(1, next.timeIntervalSinceNow))
-                try? await Task.sleep(for: .seconds(wait))
+                group.cancelAll()
             }
         }
+        state.cycleInProgressSince = nil
         state.notifier.notify("STOPPING=1")
         logger.info("watchlistd stopped")
+    }
+
+    /// A round is over: alerts asked for, metrics and the activity summary updated, the
+    /// watchdog pinged with a fresh STATUS.
+    func finish(_ report: CycleReport, seconds: Double) {
+        if report.newHits > 0 { state.requestDispatch() }
+        if report.feedsFetched + report.feedsNotModified + report.feedsFailed.count > 0 {
+            state.metrics?.record(cycle: report, seconds: seconds)
+            state.note(cycle: report)
+            state.writeMetrics()
+        }
+        if report.feedsFetched + report.feedsFailed.count > 0 {
+            state.current.logger.debug("cycle done", metadata: [
+                "feeds.fetched": "\(report.feedsFetched)", "feeds.failed": "\(report.feedsFailed.count)",
+                "items.new": "\(report.newItems)", "hits.new": "\(report.newHits)",
+            ])
+        }
+        state.notifier.notify("WATCHDOG=1\nSTATUS=\(state.status())")
     }
 }
 

@@ -157,14 +157,16 @@ public final class Store: Sendable {
             pool = try DatabasePool(path: path, configuration: configuration)
             let migrator = Migrations.migrator
             let known = migrator.migrations.count
-            try pool.read { db in
+            let complete = try pool.read { db in
                 let unknown = try migrator.appliedIdentifiers(db).subtracting(migrator.migrations).sorted()
                 let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
                 if !unknown.isEmpty || version > known {
                     throw StoreError.Newer(unknownMigrations: unknown, userVersion: version, known: known)
                 }
+                return try migrator.hasCompletedMigrations(db)
             }
-            try migrator.migrate(pool)
+            // Nothing to migrate: no write at all (`status` works on a full disk).
+            if !complete { try migrator.migrate(pool) }
             if try pool.read({ db in try Int.fetchOne(db, sql: "PRAGMA user_version") }) != known {
                 try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA user_version = \(known)") }
             }

@@ -303,4 +303,88 @@ struct RobustnessTests {
         let held = Int((try? String(contentsOfFile: dir.path + "/concurrency.max", encoding: .utf8)) ?? "") ?? 0
         #expect(held >= 48, "the server saw at most \(held) of the 64 requests at once")
     }
+
+    /// A feed that hangs after its headers (curl gives up after 30 s of silence) holds no
+    /// other feed back: a 10 s feed is fetched again meanwhile, and the watchdog is pinged
+    /// from the heartbeat, not at the end of a cycle that waits for the hanging feed.
+    @Test func hangingFeedHoldsNoOtherFeedBack() throws {
+        let dir = try TempDir()
+        let feeds = dir.url.appendingPathComponent("feeds")
+        try FileManager.default.copyItem(at: Repo.fixtures.appendingPathComponent("feeds"), to: feeds)
+        let http = try ServerProcess.http(serving: feeds.path)
+        let hostile = try ServerProcess.hostile()
+        let config = try Self.setUp(dir, feeds: """
+            feed: http://127.0.0.1:\(hostile.port)/hang-body
+              name: hang
+              interval: 10s
+            feed: http://127.0.0.1:\(http.port)/rss2.xml
+              name: rss
+              interval: 10s
+
+            """)
+        let notify = try NotifyListener(path: dir.path + "/notify.sock")
+        let daemon = try DaemonProcess(["run", "--config", config],
+                                       environment: ["NOTIFY_SOCKET": dir.path + "/notify.sock", "WATCHDOG_USEC": "2000000"])
+        func rssRequests() -> Int {
+            ((try? String(contentsOfFile: dir.path + "/requests.log", encoding: .utf8)) ?? "").components(separatedBy: "\n")
+                .filter { $0.contains("/rss2.xml") }.count
+        }
+        let deadline = Date().addingTimeInterval(25)  // the hanging fetch fails after about 30 s
+        while Date() < deadline, rssRequests() < 2 { usleep(100_000) }
+        let messages = notify.wait(for: "no such message", seconds: 0.3)
+        #expect(rssRequests() >= 2, "the 10 s feed was fetched \(rssRequests()) time(s) while the other hung")
+        #expect(!daemon.log.contains("feed failing"), "the hanging fetch is still in flight: \(daemon.log)")
+        #expect(messages.filter { $0.hasPrefix("WATCHDOG=1") }.count >= 3, "\(messages)")
+        #expect(daemon.stop() == 0, "\(daemon.log)")
+    }
+
+    /// A full disk: the fetched items cannot be stored. Fetching pauses (it used to fetch
+    /// every due feed again every second), `status` shows the error, and once there is
+    /// space again the daemon stores them. The database lives on a 2 MB tmpfs (root only,
+    /// as CI runs).
+    @Test(.enabled(if: getuid() == 0, "mounting a tmpfs needs root"))
+    func fullDiskPausesFetchingAndRecovers() throws {
+        let dir = try TempDir()
+        let feeds = dir.url.appendingPathComponent("feeds")
+        try FileManager.default.copyItem(at: Repo.fixtures.appendingPathComponent("feeds"), to: feeds)
+        let http = try ServerProcess.http(serving: feeds.path)
+        // The server reads the file after the delay: time to fill the disk under the running daemon.
+        let config = try Self.setUp(dir, feeds: "feed: http://127.0.0.1:\(http.port)/rss2.xml?delay=2\n  name: rss\n  interval: 10s\n")
+        try FileManager.default.createDirectory(atPath: dir.path + "/state", withIntermediateDirectories: true)
+        let mount = try Child("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", dir.path + "/state"])
+        close(mount.stdinFD)
+        try #require(mount.wait() == 0, "cannot mount a tmpfs")
+        defer {
+            let umount = try? Child("/bin/umount", [dir.path + "/state"])
+            if let umount { close(umount.stdinFD); umount.wait() }
+        }
+        #expect(try runBinary(["run", "--once", "--config", config]).status == 0)
+        let daemon = try DaemonProcess(["run", "--config", config])
+        #expect(daemon.waitForLog("watchlistd running"), "\(daemon.log)")
+        let before = ((try? String(contentsOfFile: dir.path + "/requests.log", encoding: .utf8)) ?? "").components(separatedBy: "\n").count
+        // Fill the disk, then give the feed 300 new listings (far more than the WAL holds).
+        let filler = try #require(FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: dir.path + "/state/filler", contents: nil); return dir.path + "/state/filler" }()))
+        let chunk = Data(repeating: 0x55, count: 16384)
+        while (try? filler.write(contentsOf: chunk)) != nil {}
+        try? filler.close()
+        var items = ""
+        for i in 0..<300 { items += "<item><title>Listing \(i) of Orion Shipping \(String(repeating: "x", count: 500))</title><guid>big-\(i)</guid></item>" }
+        try Data("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>big</title>\(items)</channel></rss>".utf8)
+            .write(to: feeds.appendingPathComponent("rss2.xml"))
+        #expect(daemon.waitForLog("cannot store what a feed returned"), "\(daemon.log)")
+        sleep(3)  // before the fix: a fetch a second
+        let requests = ((try? String(contentsOfFile: dir.path + "/requests.log", encoding: .utf8)) ?? "").components(separatedBy: "\n").count - before
+        #expect(requests == 1, "fetches while the disk is full: \(requests)")
+        let status = try runBinary(["status", "--config", config])
+        #expect(status.stdout.contains("store error at"), "\(status.stdout) \(status.stderr)")
+        #expect(status.stdout.contains("SQLITE_FULL") || status.stdout.contains("full"), "\(status.stdout)")
+        // Space again: the next try stores the listings and clears the error.
+        try FileManager.default.removeItem(atPath: dir.path + "/state/filler")
+        #expect(daemon.waitForLog("fetching resumed"), "\(daemon.log)")
+        #expect(daemon.stop() == 0, "\(daemon.log)")
+        let store = try Store(path: dir.path + "/state/db.sqlite")
+        #expect(try store.hits().count >= 300, "the listings are stored once there is space")
+        let after = try runBinary(["status", "--config", config])
+        #expect(!after.stdout.contains("store error at"), "\(after.stdout)")
+    }
 }
