@@ -25,6 +25,7 @@ public final class DaemonState: @unchecked Sendable {
     /// even when the database cannot be written.
     public let instanceLock: InstanceLock?
     private var storeProblem: String?
+    private var lastStatus = Date.distantPast
 
     public init(pipeline: Pipeline, configPath: String, notifier: SystemdNotifier = SystemdNotifier(),
                 reloads: ReloadRequests = ReloadRequests(), instanceLock: InstanceLock? = nil) {
@@ -161,6 +162,12 @@ public final class DaemonState: @unchecked Sendable {
         let pending = ((try? pipeline.store.outboxCounts()) ?? [:]).filter { $0.key.hasSuffix("/pending") }.values.reduce(0, +)
         let summary = "\(pipeline.config.feeds.count - failing) feeds ok, \(failing) failing; \(today) hits today; \(pending) alerts pending"
         return (lock.withLock { storeProblem }.map { $0 + "; " } ?? "") + summary
+    }
+
+    /// When the poller last sent STATUS= to systemd.
+    var statusSentAt: Date {
+        get { lock.withLock { lastStatus } }
+        set { lock.withLock { lastStatus = newValue } }
     }
 
     /// Sets (or clears, with nil) the store problem `status` and systemd's STATUS= show.
@@ -373,7 +380,13 @@ public struct PollerService: Service {
                 "items.new": "\(report.newItems)", "hits.new": "\(report.newHits)",
             ])
         }
-        state.notifier.notify("WATCHDOG=1\nSTATUS=\(state.status())")
+        // STATUS= reads the store (hits today, outbox): at most every 10 s, rounds can be seconds apart.
+        if Date().timeIntervalSince(state.statusSentAt) >= 10 {
+            state.statusSentAt = Date()
+            state.notifier.notify("WATCHDOG=1\nSTATUS=\(state.status())")
+        } else {
+            state.notifier.notify("WATCHDOG=1")
+        }
     }
 }
 
