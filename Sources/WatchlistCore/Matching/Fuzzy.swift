@@ -1,202 +1,321 @@
-/// Verifies a typo candidate: one piece of a name was found intact; is the whole name
-/// there with few enough edits (OSA: insertions, deletions, substitutions and swaps of
-/// neighbours), starting and ending on word boundaries?
+/// Verifies a misspelling candidate: one piece of a name was found intact; is the whole
+/// name there, misspelt the way people misspell, starting and ending on word boundaries?
 ///
-/// Rules, from how sellers actually misspell (and from what is not a typo):
-/// - each word of the name has its own budget (`budget(wordLength:)`), at most 2 in all;
-/// - the first letter and the number of words stay: "Kobayashi" is not Obayashi,
-///   "Colonial Pipes Inc" is not Colonial Pipeline.
+/// The error model is a weighted edit distance in half-edit units, from how names are
+/// actually misspelt in posts rather than how fingers slip:
+///
+/// | units | edit | examples |
+/// |---|---|---|
+/// | 1 | OCR / leetspeak look-alike: 0–o, 1–l–i, 5–s, 8–b, 9–g, 3–e, 4–a, 7–t, rn–m, vv–w, cl–d | 0lympus, Sarnsung |
+/// | 2 | a vowel for another vowel | Pharmacuetical (swap), Semiconducter |
+/// | 2 | a sound-alike: c–k, c–s, s–z, y–i, j–g, w–v, f–v, k–q, ph–f, ck–k, x–ks, oo–u | Kyosera, Fujitzu |
+/// | 2 | a keyboard neighbour for a letter, a letter left out, a letter doubled or written once, neighbours swapped | Toshuba, Tosiba, Toshibba, Tohsiba |
+/// | 2 | an extra vowel, or an extra letter next to its keyboard neighbour or repeated nearby | Fujitsue |
+/// | 3 | any other letter for another, any other extra letter, a letter past the end of the name | Advantesk, Unilevers |
+///
+/// A word of the name may carry (units): none up to 3 letters (DJI, LG), 2 up to 5, 3 up
+/// to 7, 4 from 8; the whole name at most 4 (two edits). The first letter stays (give or
+/// take a look-alike: 0lympus), and so does the number of words: "Kobayashi" is not
+/// Obayashi, "Colonial Pipes Inc" is not Colonial Pipeline. What the misspelt word must not
+/// be (the word list, the customer's own names) is checked by the matcher.
 enum Fuzzy {
-    /// Edits a word of the name may carry: none in words of up to 3 letters (DJI, LG),
-    /// one up to 9 letters (Electron is not Electric), two from 10. A budget spread over a
-    /// whole name would let "Runxing New Materials" pass for "Anxing New Materials", or
-    /// "Corporation" for "LY Corporation".
+    /// Units a word of the name may carry.
     static func budget(wordLength: Int) -> Int {
-        wordLength <= 3 ? 0 : wordLength <= 9 ? 1 : 2
+        wordLength <= 3 ? 0 : wordLength <= 5 ? 2 : wordLength <= 7 ? 3 : 4
     }
+
+    static let maxUnits = 4
 
     /// Reusable buffers for one listing's verifications.
     struct Scratch {
         var window: [UInt32] = []
-        var matrix: [Int32] = []
+        var cost: [Int32] = []
+        var move: [UInt8] = []
         var spent: [Int] = []
     }
 
-    /// The best (start, end, edits) for `key` around a hit of its `piece` at `pieceStart`.
+    /// The best (start, end, units, edits) for `key` around a hit of its `piece` at `pieceStart`.
     static func verify(key: Matcher.FuzzyKey, piece: Int, offsets: [Int], pieceStart: Int, text: NormalizedText,
-                       scratch: inout Scratch) -> (Int, Int, Int)? {
+                       scratch: inout Scratch) -> (start: Int, end: Int, units: Int, edits: Int)? {
         let k = key.maxEdits
         let m = key.scalars.count
         let last = offsets.count - 1
-        var best: (Int, Int, Int)?
+        var best: (start: Int, end: Int, units: Int, edits: Int)?
+        func consider(_ found: (start: Int, end: Int, units: Int, edits: Int)?) {
+            guard let found else { return }
+            if best == nil || found.units < best!.units { best = found }
+        }
         if piece == 0 {
-            best = forward(key, from: pieceStart, text, &scratch).map { (pieceStart, $0.end, $0.edits) }
+            consider(forward(key, from: pieceStart, text, &scratch).map { (pieceStart, $0.end, $0.units, $0.edits) })
         } else if piece == last {
             let end = pieceStart + (m - offsets[last])
-            best = backward(key, to: end, text, &scratch).map { ($0.start, end, $0.edits) }
+            consider(backward(key, to: end, text, &scratch).map { ($0.start, end, $0.units, $0.edits) })
         } else {
             let implied = pieceStart - offsets[piece]
-            for start in max(0, implied - k)...max(0, implied + k) where start < text.count
-                && text.scalars[start] == key.scalars[0] && text.isWordStart(start) {
-                if let found = forward(key, from: start, text, &scratch), best == nil || found.edits < best!.2 {
-                    best = (start, found.end, found.edits)
-                }
+            for start in max(0, implied - k - 1)...max(0, implied + k + 1) where start < text.count
+                && sameFirstLetter(key.scalars[0], text.scalars[start]) && text.isWordStart(start) {
+                consider(forward(key, from: start, text, &scratch).map { (start, $0.end, $0.units, $0.edits) })
             }
         }
-        guard let (start, end, edits) = best, text.scalars[start] == key.scalars[0] else { return nil }
+        guard let found = best, sameFirstLetter(key.scalars[0], text.scalars[found.start]) else { return nil }
         var words = 1
-        for i in (start + 1)..<end where text.wordStart[i] { words += 1 }
+        for i in (found.start + 1)..<found.end where text.wordStart[i] { words += 1 }
         guard words == key.wordBudgets.count else { return nil }
-        return (start, end, edits)
-    }
-
-    static func forward(_ key: Matcher.FuzzyKey, from start: Int, _ text: NormalizedText,
-                        _ scratch: inout Scratch) -> (end: Int, edits: Int)? {
-        scratch.window.removeAll(keepingCapacity: true)
-        var i = start
-        while i < text.count, text.classes[i] == .word, scratch.window.count < key.scalars.count + key.maxEdits {
-            scratch.window.append(text.scalars[i])
-            i += 1
-        }
-        guard let (length, edits) = align(key.scalars, key.wordOf, key, text, anchor: start, forward: true, &scratch) else {
-            return nil
-        }
-        return (start + length, edits)
-    }
-
-    static func backward(_ key: Matcher.FuzzyKey, to end: Int, _ text: NormalizedText,
-                         _ scratch: inout Scratch) -> (start: Int, edits: Int)? {
-        scratch.window.removeAll(keepingCapacity: true)
-        var i = end - 1
-        while i >= 0, text.classes[i] == .word, scratch.window.count < key.scalars.count + key.maxEdits {
-            scratch.window.append(text.scalars[i])
-            i -= 1
-        }
-        guard let (length, edits) = align(key.reversedScalars, key.reversedWordOf, key, text, anchor: end, forward: false,
-                                          &scratch) else { return nil }
-        return (end - length, edits)
-    }
-
-    /// OSA alignment of `pattern` with each prefix of the scratch window (banded: only
-    /// cells within `maxEdits` of the diagonal). Returns the prefix length with the fewest
-    /// edits that ends on a word boundary and keeps every word within its budget,
-    /// preferring the length closest to the pattern's.
-    static func align(_ pattern: [UInt32], _ wordOf: [Int], _ key: Matcher.FuzzyKey, _ text: NormalizedText,
-                      anchor: Int, forward: Bool, _ scratch: inout Scratch) -> (Int, Int)? {
-        let k = key.maxEdits
-        let m = pattern.count, w = scratch.window.count
-        guard w >= m - k, m > 0 else { return nil }
-        let width = w + 1
-        let big = Int32(1 << 20)
-        let cells = (m + 1) * width
-        if scratch.matrix.count < cells { scratch.matrix = [Int32](repeating: big, count: cells) }
-        let window = scratch.window
-        let found: (Int, Int)? = scratch.matrix.withUnsafeMutableBufferPointer { d -> (Int, Int)? in
-            for j in 0..<min(width, k + 1) { d[j] = Int32(j) }
-            if width > k + 1 { d[k + 1] = big }
-            for i in 1...m {
-                let row = i * width
-                let lo = max(1, i - k), hi = min(w, i + k)
-                if i <= k { d[row] = Int32(i) } else { d[row + lo - 1] = big }
-                var rowMin = i <= k ? Int32(i) : big
-                if lo <= hi {
-                    for j in lo...hi {
-                        let cost: Int32 = pattern[i - 1] == window[j - 1] ? 0 : 1
-                        var value = d[row - width + j - 1] + cost
-                        if j < i + k { value = min(value, d[row - width + j] + 1) }
-                        if j > lo || i <= k { value = min(value, d[row + j - 1] + 1) }
-                        if i > 1, j > 1, pattern[i - 1] == window[j - 2], pattern[i - 2] == window[j - 1] {
-                            value = min(value, d[row - 2 * width + j - 2] + 1)
-                        }
-                        d[row + j] = value
-                        rowMin = min(rowMin, value)
-                    }
-                }
-                if hi + 1 <= w { d[row + hi + 1] = big }
-                if rowMin > Int32(k) { return nil }
-            }
-            var best: (Int, Int)?
-            let lastRow = m * width
-            for j in max(1, m - k)...max(1, min(w, m + k)) where j <= w && d[lastRow + j] <= Int32(k) {
-                let boundary = forward ? text.isWordEnd(anchor + j) : text.isWordStart(anchor - j)
-                guard boundary else { continue }
-                let edits = Int(d[lastRow + j])
-                if let b = best, b.1 < edits || b.1 == edits && abs(b.0 - m) <= abs(j - m) { continue }
-                if edits > 0 && !withinBudgets(d, width: width, band: k, pattern, window, j: j, wordOf, key.wordBudgets,
-                                               &scratch.spent) {
-                    continue
-                }
-                best = (j, edits)
-            }
-            return best
-        }
         return found
     }
 
-    /// Whether some optimal alignment ending at (m, j) is made of plausible slips only
-    /// (keyboard-neighbour substitutions and insertions, omissions, swaps) and keeps every
-    /// word of the name within its budget. Ties between equally short alignments are all
-    /// tried (depth-first; with at most two edits there are few).
-    static func withinBudgets(_ d: UnsafeMutableBufferPointer<Int32>, width: Int, band k: Int, _ pattern: [UInt32], _ window: [UInt32],
-                              j: Int, _ wordOf: [Int], _ budgets: [Int], _ spent: inout [Int]) -> Bool {
+    /// The first letter stays, or is written as its look-alike (0lympus, 1ntel).
+    @inline(__always)
+    static func sameFirstLetter(_ a: UInt32, _ b: UInt32) -> Bool {
+        a == b || Confusions.lookAlike(a, b)
+    }
+
+    static func forward(_ key: Matcher.FuzzyKey, from start: Int, _ text: NormalizedText,
+                        _ scratch: inout Scratch) -> (end: Int, units: Int, edits: Int)? {
+        scratch.window.removeAll(keepingCapacity: true)
+        var i = start
+        while i < text.count, text.classes[i] == .word, scratch.window.count < key.scalars.count + key.maxEdits + 1 {
+            scratch.window.append(text.scalars[i])
+            i += 1
+        }
+        guard let found = align(key.scalars, key.wordOf, key, text, anchor: start, forward: true, &scratch) else { return nil }
+        return (start + found.length, found.units, found.edits)
+    }
+
+    static func backward(_ key: Matcher.FuzzyKey, to end: Int, _ text: NormalizedText,
+                         _ scratch: inout Scratch) -> (start: Int, units: Int, edits: Int)? {
+        scratch.window.removeAll(keepingCapacity: true)
+        var i = end - 1
+        while i >= 0, text.classes[i] == .word, scratch.window.count < key.scalars.count + key.maxEdits + 1 {
+            scratch.window.append(text.scalars[i])
+            i -= 1
+        }
+        guard let found = align(key.reversedScalars, key.reversedWordOf, key, text, anchor: end, forward: false, &scratch)
+        else { return nil }
+        return (end - found.length, found.units, found.edits)
+    }
+
+    // Moves in the alignment (what the last step of the cheapest path to a cell was).
+    static let moveMatch: UInt8 = 0, moveSub: UInt8 = 1, moveDelete: UInt8 = 2, moveInsert: UInt8 = 3,
+               moveSwap: UInt8 = 4, moveOneForTwo: UInt8 = 5, moveTwoForOne: UInt8 = 6, moveNone: UInt8 = 255
+
+    /// Weighted alignment of `pattern` (the name, possibly reversed) with each prefix of the
+    /// scratch window, within a band around the diagonal. Returns the prefix length with
+    /// the fewest units that ends on a word boundary and keeps every word of the name within
+    /// its budget, preferring the length closest to the name's.
+    static func align(_ pattern: [UInt32], _ wordOf: [Int], _ key: Matcher.FuzzyKey, _ text: NormalizedText,
+                      anchor: Int, forward: Bool, _ scratch: inout Scratch) -> (length: Int, units: Int, edits: Int)? {
+        let limit = Int32(min(maxUnits, key.totalUnits))
+        let band = key.maxEdits + 1
+        let m = pattern.count, w = scratch.window.count
+        guard w >= m - band, m > 0 else { return nil }
+        let width = w + 1
+        let big = Int32(1 << 20)
+        let cells = (m + 1) * width
+        if scratch.cost.count < cells {
+            scratch.cost = [Int32](repeating: big, count: cells)
+            scratch.move = [UInt8](repeating: moveNone, count: cells)
+        }
+        let window = scratch.window
+        return scratch.cost.withUnsafeMutableBufferPointer { d -> (length: Int, units: Int, edits: Int)? in
+            scratch.move.withUnsafeMutableBufferPointer { mv -> (length: Int, units: Int, edits: Int)? in
+                @inline(__always) func at(_ i: Int, _ j: Int) -> Int32 {
+                    guard i >= 0, j >= 0, abs(i - j) <= band else { return big }
+                    return d[i * width + j]
+                }
+                for i in 0...m {
+                    let lo = max(0, i - band), hi = min(w, i + band)
+                    // Cells just outside the band read as unreachable.
+                    if lo > 0 { d[i * width + lo - 1] = big }
+                    if hi < w { d[i * width + hi + 1] = big }
+                    var rowMin = big
+                    for j in lo...max(lo, hi) where j <= hi {
+                        let cell = i * width + j
+                        if i == 0 && j == 0 {
+                            d[cell] = 0; mv[cell] = moveNone; rowMin = 0
+                            continue
+                        }
+                        var best = big, move = moveNone
+                        if i > 0, j > 0 {
+                            let p = pattern[i - 1], t = window[j - 1]
+                            if p == t {
+                                best = at(i - 1, j - 1); move = moveMatch
+                            } else {
+                                let c = at(i - 1, j - 1) + Confusions.substitution(p, t)
+                                if c < best { best = c; move = moveSub }
+                            }
+                        }
+                        if i > 0 {
+                            let c = at(i - 1, j) + 2  // a letter of the name left out
+                            if c < best { best = c; move = moveDelete }
+                        }
+                        if j > 0 {
+                            // Letters written past the end of the name make another word
+                            // ("unileveria", "agreement"): they cost more.
+                            let c = at(i, j - 1) + (i == m || i == 0 ? 3 : Confusions.insertion(window, j - 1, pattern, i))
+                            if c < best { best = c; move = moveInsert }
+                        }
+                        if i > 1, j > 1, pattern[i - 1] == window[j - 2], pattern[i - 2] == window[j - 1],
+                           pattern[i - 1] != pattern[i - 2] {
+                            let c = at(i - 2, j - 2) + 2
+                            if c < best { best = c; move = moveSwap }
+                        }
+                        if i > 0, j > 1 {
+                            // One letter of the name written as two: m → rn, f → ph, x → ks.
+                            let u = Confusions.oneForTwo(pattern[i - 1], window[j - 2], window[j - 1], forward: forward)
+                            if u > 0 {
+                                let c = at(i - 1, j - 2) + u
+                                if c < best { best = c; move = moveOneForTwo }
+                            }
+                        }
+                        if i > 1, j > 0 {
+                            // Two letters of the name written as one: rn → m, ph → f, ck → k.
+                            let u = Confusions.oneForTwo(window[j - 1], pattern[i - 2], pattern[i - 1], forward: forward)
+                            if u > 0 {
+                                let c = at(i - 2, j - 1) + u
+                                if c < best { best = c; move = moveTwoForOne }
+                            }
+                        }
+                        d[cell] = best
+                        mv[cell] = move
+                        rowMin = min(rowMin, best)
+                    }
+                    if rowMin > limit { return nil }
+                }
+                var result: (length: Int, units: Int, edits: Int)?
+                for j in max(1, m - band)...max(1, min(w, m + band)) where j <= w && at(m, j) <= limit {
+                    let boundary = forward ? text.isWordEnd(anchor + j) : text.isWordStart(anchor - j)
+                    guard boundary else { continue }
+                    let units = Int(at(m, j))
+                    if let r = result, r.units < units || r.units == units && abs(r.length - m) <= abs(j - m) { continue }
+                    guard let edits = withinBudgets(mv, width: width, m: m, j: j, d: d, wordOf, key.wordBudgets,
+                                                    &scratch.spent) else { continue }
+                    result = (j, units, edits)
+                }
+                return result
+            }
+        }
+    }
+
+    /// Follows the cheapest path back from (m, j), charging each edit to the word of the name
+    /// it falls in; nil when a word goes over its budget. Returns the number of edits.
+    static func withinBudgets(_ mv: UnsafeMutableBufferPointer<UInt8>, width: Int, m: Int, j: Int,
+                              d: UnsafeMutableBufferPointer<Int32>, _ wordOf: [Int], _ budgets: [Int],
+                              _ spent: inout [Int]) -> Int? {
         spent.removeAll(keepingCapacity: true)
         spent.append(contentsOf: repeatElement(0, count: budgets.count))
-        func cell(_ i: Int, _ jj: Int) -> Int32? {
-            guard i >= 0, jj >= 0, abs(i - jj) <= k || i == 0 || jj == 0 else { return nil }
-            if i == 0 { return Int32(jj) }
-            if jj == 0 { return Int32(i) }
-            return d[i * width + jj]
+        var i = m, jj = j, edits = 0
+        while i > 0 || jj > 0 {
+            let cell = i * width + jj
+            let move = mv[cell]
+            let (di, dj): (Int, Int)
+            switch move {
+            case moveMatch: (di, dj) = (1, 1)
+            case moveSub: (di, dj) = (1, 1)
+            case moveDelete: (di, dj) = (1, 0)
+            case moveInsert: (di, dj) = (0, 1)
+            case moveSwap: (di, dj) = (2, 2)
+            case moveOneForTwo: (di, dj) = (1, 2)
+            case moveTwoForOne: (di, dj) = (2, 1)
+            default: return nil
+            }
+            let previous = (i - di) * width + (jj - dj)
+            let units = Int(d[cell] - ((i - di == 0 && jj - dj == 0) ? 0 : d[previous]))
+            if move != moveMatch {
+                edits += 1
+                let word = wordOf[max(0, min(wordOf.count - 1, i - 1))]
+                spent[word] += units
+                if spent[word] > budgets[word] { return nil }
+            }
+            i -= di
+            jj -= dj
         }
-        func charge(_ word: Int, _ spent: inout [Int]) -> Bool {
-            spent[word] += 1
-            return spent[word] <= budgets[word]
-        }
-        func walk(_ i: Int, _ jj: Int, _ spent: inout [Int]) -> Bool {
-            if i == 0 && jj == 0 { return true }
-            guard let here = cell(i, jj) else { return false }
-            if i > 0, jj > 0, pattern[i - 1] == window[jj - 1], cell(i - 1, jj - 1) == here {
-                if walk(i - 1, jj - 1, &spent) { return true }
-            }
-            guard here > 0 else { return false }
-            // Two neighbours swapped.
-            if i > 1, jj > 1, pattern[i - 1] == window[jj - 2], pattern[i - 2] == window[jj - 1],
-               pattern[i - 1] != window[jj - 1], cell(i - 2, jj - 2) == here - 1 {
-                var next = spent
-                if charge(wordOf[i - 1], &next), walk(i - 2, jj - 2, &next) { spent = next; return true }
-            }
-            // A letter left out.
-            if i > 0, cell(i - 1, jj) == here - 1 {
-                var next = spent
-                if charge(wordOf[i - 1], &next), walk(i - 1, jj, &next) { spent = next; return true }
-            }
-            // An extra letter: it must repeat, or sit on the keyboard next to, a letter
-            // beside it, or be typed early or late (the same letter two places away: Cihina).
-            if jj > 0, cell(i, jj - 1) == here - 1 {
-                let extra = window[jj - 1]
-                let before: UInt32? = jj >= 2 ? window[jj - 2] : nil
-                let after: UInt32? = jj < window.count ? window[jj] : nil
-                let near = [before, after].contains { $0.map { $0 == extra || Keyboard.adjacent($0, extra) } ?? false }
-                let echo = (jj >= 3 && window[jj - 3] == extra) || (jj + 1 < window.count && window[jj + 1] == extra)
-                var next = spent
-                if near || echo, charge(wordOf[max(0, min(pattern.count - 1, i - 1))], &next), walk(i, jj - 1, &next) {
-                    spent = next
-                    return true
-                }
-            }
-            // A letter replaced by its neighbour on the keyboard.
-            if i > 0, jj > 0, pattern[i - 1] != window[jj - 1], Keyboard.adjacent(pattern[i - 1], window[jj - 1]),
-               cell(i - 1, jj - 1) == here - 1 {
-                var next = spent
-                if charge(wordOf[i - 1], &next), walk(i - 1, jj - 1, &next) { spent = next; return true }
-            }
-            return false
-        }
-        return walk(pattern.count, j, &spent)
+        return edits
     }
 }
 
-/// QWERTY neighbours: what a finger slips to. A substitution or insertion of a letter
-/// far from the intended one is a different name, not a typo (Rothkrer is not Rathkrer).
+/// Which letters people confuse, and what each confusion costs in half-edit units.
+enum Confusions {
+    static func value(_ c: Character) -> UInt32 { c.unicodeScalars.first!.value }
+
+    /// OCR and leetspeak look-alikes (folded text is lower case).
+    static let lookAlikes: Set<UInt64> = pairs([("o", "0"), ("l", "1"), ("i", "1"), ("i", "l"), ("s", "5"), ("b", "8"),
+                                                ("g", "9"), ("e", "3"), ("a", "4"), ("t", "7"), ("z", "2"), ("e", "c")])
+    /// Sound-alikes.
+    static let soundAlikes: Set<UInt64> = pairs([("c", "k"), ("c", "s"), ("s", "z"), ("y", "i"), ("j", "g"), ("w", "v"),
+                                                 ("f", "v"), ("k", "q"), ("c", "q")])
+
+    static func pairs(_ list: [(Character, Character)]) -> Set<UInt64> {
+        var set = Set<UInt64>()
+        for (a, b) in list {
+            set.insert(UInt64(value(a)) << 32 | UInt64(value(b)))
+            set.insert(UInt64(value(b)) << 32 | UInt64(value(a)))
+        }
+        return set
+    }
+
+    @inline(__always) static func lookAlike(_ a: UInt32, _ b: UInt32) -> Bool {
+        a < 128 && b < 128 && costs[Int(a) << 7 | Int(b)] == 1
+    }
+
+    @inline(__always) static func isVowel(_ v: UInt32) -> Bool {
+        v == 0x61 || v == 0x65 || v == 0x69 || v == 0x6F || v == 0x75
+    }
+
+    /// Substitution costs between ASCII characters, computed once: `costs[a << 7 | b]`.
+    static let costs: [Int32] = {
+        var table = [Int32](repeating: 3, count: 128 * 128)
+        for a in UInt32(0)..<128 {
+            for b in UInt32(0)..<128 {
+                let pair = UInt64(a) << 32 | UInt64(b)
+                let cost: Int32
+                if a == b { cost = 0 }
+                else if lookAlikes.contains(pair) { cost = 1 }
+                else if isVowel(a) && isVowel(b) { cost = 2 }
+                else if soundAlikes.contains(pair) || Keyboard.adjacentSlow(a, b) { cost = 2 }
+                else { cost = 3 }
+                table[Int(a) << 7 | Int(b)] = cost
+            }
+        }
+        return table
+    }()
+
+    /// The name's letter `p` written as `t`.
+    @inline(__always) static func substitution(_ p: UInt32, _ t: UInt32) -> Int32 {
+        p < 128 && t < 128 ? costs[Int(p) << 7 | Int(t)] : 3
+    }
+
+    /// `window[j]` written although the name has no letter there (before the name's letter `i`).
+    @inline(__always) static func insertion(_ window: [UInt32], _ j: Int, _ pattern: [UInt32], _ i: Int) -> Int32 {
+        let extra = window[j]
+        if isVowel(extra) { return 2 }
+        let before: UInt32? = j >= 1 ? window[j - 1] : nil
+        let after: UInt32? = j + 1 < window.count ? window[j + 1] : nil
+        for n in [before, after] {
+            if let n, n == extra || Keyboard.adjacent(n, extra) { return 2 }
+        }
+        if (j >= 2 && window[j - 2] == extra) || (j + 2 < window.count && window[j + 2] == extra) { return 2 }
+        return 3
+    }
+
+    /// Units for one letter `one` written as the two letters `a b` (in reading order when
+    /// `forward`, reversed otherwise); 0 when that is no known confusion.
+    @inline(__always) static func oneForTwo(_ one: UInt32, _ a: UInt32, _ b: UInt32, forward: Bool) -> Int32 {
+        let (x, y) = forward ? (a, b) : (b, a)
+        switch (one, x, y) {
+        case (0x6D, 0x72, 0x6E): return 1  // m ~ rn
+        case (0x77, 0x76, 0x76): return 1  // w ~ vv
+        case (0x64, 0x63, 0x6C): return 1  // d ~ cl
+        case (0x66, 0x70, 0x68): return 2  // f ~ ph
+        case (0x6B, 0x63, 0x6B): return 2  // k ~ ck
+        case (0x78, 0x6B, 0x73), (0x78, 0x63, 0x73): return 2  // x ~ ks, cs
+        case (0x75, 0x6F, 0x6F): return 2  // u ~ oo
+        default: return 0
+        }
+    }
+}
+
+/// QWERTY neighbours: what a finger slips to.
 enum Keyboard {
     static let rows = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"]
     static let neighbours: [UInt32: Set<UInt32>] = {
@@ -218,7 +337,18 @@ enum Keyboard {
         return map
     }()
 
-    static func adjacent(_ a: UInt32, _ b: UInt32) -> Bool {
+    static func adjacentSlow(_ a: UInt32, _ b: UInt32) -> Bool {
         neighbours[a]?.contains(b) ?? false
+    }
+
+    /// Adjacency between ASCII keys, computed once.
+    static let table: [Bool] = {
+        var t = [Bool](repeating: false, count: 128 * 128)
+        for a in UInt32(0)..<128 { for b in UInt32(0)..<128 { t[Int(a) << 7 | Int(b)] = adjacentSlow(a, b) } }
+        return t
+    }()
+
+    @inline(__always) static func adjacent(_ a: UInt32, _ b: UInt32) -> Bool {
+        a < 128 && b < 128 && table[Int(a) << 7 | Int(b)]
     }
 }

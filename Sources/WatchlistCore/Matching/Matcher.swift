@@ -20,6 +20,13 @@ public struct MatchHit: Sendable, Equatable {
     public var foldedMatched: String
     /// UTF-8 byte range of `matched` in the listing text.
     public var byteRange: Range<Int>
+    /// Where `matched` stands: the listing's title or its body.
+    public var field: Field = .title
+}
+
+/// The part of a listing a hit was found in.
+public enum Field: String, Sendable, Codable {
+    case title, body
 }
 
 /// The matching interface the daemon and the CLI use. The engine behind it may change;
@@ -76,6 +83,13 @@ public final class Matcher: ListingMatcher, Sendable {
         var entity: Int32
         var name: Int32
         var kind: OwnerKind
+        /// For `name` and `nameCore`: the most Latin words the match may span (a listing may
+        /// run a name's words together, never split them further). Per owner, not per pattern:
+        /// another customer's spelling of the same name must not change this one's.
+        var words: Int32 = Int32.max
+        /// For `name` and `nameCore`: the matched form is an everyday English word or an
+        /// acronym of up to 3 letters, which counts only with evidence (see `needsEvidence`).
+        var weak = false
         /// For `fuzzyPiece`: the fuzzy key and which of its pieces.
         var fuzzyKey: Int32 = -1
         var piece: Int32 = 0
@@ -95,20 +109,25 @@ public final class Matcher: ListingMatcher, Sendable {
     /// and copying a struct of arrays there costs more than the verification.
     final class FuzzyKey: Sendable {
         let scalars: [UInt32]
-        /// For each scalar, which word of the name it belongs to; each word's edit budget.
+        /// For each scalar, which word of the name it belongs to; each word's budget (units,
+        /// `Fuzzy.budget`), and the whole name's.
         let wordOf: [Int]
         let wordBudgets: [Int]
+        let totalUnits: Int
         let reversedScalars: [UInt32]
         let reversedWordOf: [Int]
+        /// Edits the pieces are cut for (pigeonhole: one of maxEdits + 1 pieces is intact).
         let maxEdits: Int
         /// Two sets of piece start offsets (the second shifted by one letter).
         let pieceOffsets: [[Int]]
         let owners: [Owner]
 
-        init(scalars: [UInt32], wordOf: [Int], wordBudgets: [Int], maxEdits: Int, pieceOffsets: [[Int]], owners: [Owner]) {
+        init(scalars: [UInt32], wordOf: [Int], wordBudgets: [Int], totalUnits: Int, maxEdits: Int, pieceOffsets: [[Int]],
+             owners: [Owner]) {
             self.scalars = scalars
             self.wordOf = wordOf
             self.wordBudgets = wordBudgets
+            self.totalUnits = totalUnits
             self.reversedScalars = scalars.reversed()
             self.reversedWordOf = wordOf.reversed()
             self.maxEdits = maxEdits
@@ -117,7 +136,7 @@ public final class Matcher: ListingMatcher, Sendable {
         }
 
         func adding(_ owner: Owner) -> FuzzyKey {
-            FuzzyKey(scalars: scalars, wordOf: wordOf, wordBudgets: wordBudgets, maxEdits: maxEdits,
+            FuzzyKey(scalars: scalars, wordOf: wordOf, wordBudgets: wordBudgets, totalUnits: totalUnits, maxEdits: maxEdits,
                      pieceOffsets: pieceOffsets, owners: owners + [owner])
         }
     }
@@ -141,10 +160,10 @@ public final class Matcher: ListingMatcher, Sendable {
     let lastIsWord: [Bool]
     let shortCJK: [Bool]
     let fuzzyKeys: [FuzzyKey]
-    /// Pattern `p` names at most `patternWords[p]` Latin words.
-    let patternWords: [Int32]
-    /// Every Latin word of every watched name: a "typo" that spells one of them is that word.
-    let vocabulary: Set<ScalarKey>
+    /// Per watchlist (customer), every Latin word of its watched names: a "misspelling" that
+    /// spells one of them is that word. Per customer, so that one customer's names never
+    /// change another's hits.
+    let vocabularies: [Set<ScalarKey>]
     /// Lower-cased domain → owners.
     let domains: [String: [DomainOwner]]
 
@@ -165,41 +184,14 @@ public final class Matcher: ListingMatcher, Sendable {
         var fuzzyKeys: [FuzzyKey] = []
         var domains: [String: [DomainOwner]] = [:]
 
-        var patternWords: [Int32] = []
-        var vocabulary = Set<ScalarKey>()
-        /// The pattern for `key`; `words` is how many Latin words the name has there (a
-        /// listing may run them together, never split them further).
-        func pattern(_ key: [UInt32], words: Int = Int(Int32.max)) -> Int {
-            pattern(ScalarKey(key), words: words)
-        }
-        func pattern(_ hashed: ScalarKey, words: Int = Int(Int32.max)) -> Int {
-            let key = hashed.scalars
-            if let id = patternIndex[hashed] {
-                patternWords[id] = max(patternWords[id], Int32(words))
-                return id
-            }
+        var vocabularies = [Set<ScalarKey>](repeating: [], count: watchlists.count)
+        func pattern(_ key: [UInt32]) -> Int { pattern(ScalarKey(key)) }
+        func pattern(_ hashed: ScalarKey) -> Int {
+            if let id = patternIndex[hashed] { return id }
             patternIndex[hashed] = patterns.count
-            patterns.append(key)
-            patternWords.append(Int32(words))
+            patterns.append(hashed.scalars)
             return patterns.count - 1
         }
-        func wordCount(_ text: NormalizedText, _ range: Range<Int>) -> Int {
-            var count = 0
-            for i in range where text.classes[i] == .word && (i == range.lowerBound || text.wordStart[i]) { count += 1 }
-            return count
-        }
-        func addVocabulary(_ text: NormalizedText) {
-            var word: [UInt32] = []
-            for i in 0..<text.count {
-                if text.classes[i] != .word || text.wordStart[i] {
-                    if !word.isEmpty { vocabulary.insert(ScalarKey(word)) }
-                    word.removeAll()
-                }
-                if text.classes[i] == .word { word.append(text.scalars[i]) }
-            }
-            if !word.isEmpty { vocabulary.insert(ScalarKey(word)) }
-        }
-
         func addFuzzy(_ plan: FuzzyPlan, owner: Owner) {
             if let id = fuzzyIndex[plan.key] {
                 fuzzyKeys[id] = fuzzyKeys[id].adding(owner)
@@ -208,8 +200,8 @@ public final class Matcher: ListingMatcher, Sendable {
             let key = plan.key.scalars
             let id = fuzzyKeys.count
             fuzzyIndex[plan.key] = id
-            fuzzyKeys.append(FuzzyKey(scalars: key, wordOf: plan.wordOf, wordBudgets: plan.budgets, maxEdits: plan.edits,
-                                      pieceOffsets: plan.sets, owners: [owner]))
+            fuzzyKeys.append(FuzzyKey(scalars: key, wordOf: plan.wordOf, wordBudgets: plan.budgets, totalUnits: plan.units,
+                                      maxEdits: plan.edits, pieceOffsets: plan.sets, owners: [owner]))
             for (set, offsets) in plan.sets.enumerated() {
                 for p in offsets.indices {
                     own(pattern(plan.pieces[set][p]), Owner(watchlist: owner.watchlist, entity: owner.entity, name: owner.name,
@@ -236,8 +228,6 @@ public final class Matcher: ListingMatcher, Sendable {
         patterns.reserveCapacity(texts.count * 4)
         ownerPattern.reserveCapacity(texts.count * 8)
         ownerList.reserveCapacity(texts.count * 8)
-        patternWords.reserveCapacity(texts.count * 4)
-        vocabulary.reserveCapacity(texts.count)
 
         for (w, watchlist) in watchlists.enumerated() {
             for (e, entity) in watchlist.entities.enumerated() {
@@ -252,14 +242,17 @@ public final class Matcher: ListingMatcher, Sendable {
                     let item = prepared[nextPrepared]
                     nextPrepared += 1
                     guard let full = item.full else { continue }
-                    let owner = Owner(watchlist: Int32(w), entity: Int32(e), name: Int32(n), kind: .name)
-                    own(pattern(full, words: item.fullWords), owner)
-                    for word in item.words { vocabulary.insert(word) }
+                    let owner = Owner(watchlist: Int32(w), entity: Int32(e), name: Int32(n), kind: .name,
+                                      words: Int32(item.fullWords), weak: item.fullWeak)
+                    own(pattern(full), owner)
+                    for word in item.words { vocabularies[w].insert(word) }
                     // Typos are looked for in the distinctive part of a name: never in its legal form.
                     var fuzzyOwner = owner
                     if let core = item.core {
                         fuzzyOwner.kind = .nameCore
-                        own(pattern(core, words: item.coreWords), fuzzyOwner)
+                        fuzzyOwner.words = Int32(item.coreWords)
+                        fuzzyOwner.weak = item.coreWeak
+                        own(pattern(core), fuzzyOwner)
                     }
                     if let plan = item.fuzzy { addFuzzy(plan, owner: fuzzyOwner) }
                 }
@@ -290,8 +283,7 @@ public final class Matcher: ListingMatcher, Sendable {
         self.shortCJK = patterns.map { $0.count <= 3 && $0.allSatisfy { table.classOfFolded($0) == .cjk } }
         self.fuzzyKeys = fuzzyKeys
         self.domains = domains
-        self.patternWords = patternWords
-        self.vocabulary = vocabulary
+        self.vocabularies = vocabularies
         // The load's temporaries are millions of small allocations; free them on another
         // core instead of making the caller wait.
         nonisolated(unsafe) var garbage: [Any]? = [prepared, patternIndex, patterns, ownerList, fuzzyIndex]
@@ -308,6 +300,8 @@ public final class Matcher: ListingMatcher, Sendable {
         /// The name without its legal form, when it has one.
         var core: ScalarKey?
         var coreWords = 0
+        var fullWeak = false
+        var coreWeak = false
         /// Its Latin words, for the vocabulary.
         var words: [ScalarKey] = []
         var fuzzy: FuzzyPlan?
@@ -318,6 +312,7 @@ public final class Matcher: ListingMatcher, Sendable {
         var key: ScalarKey
         var wordOf: [Int]
         var budgets: [Int]
+        var units: Int
         var edits: Int
         var sets: [[Int]]
         var pieces: [[ScalarKey]]
@@ -346,14 +341,28 @@ public final class Matcher: ListingMatcher, Sendable {
         if let core {
             item.core = ScalarKey(Array(folded.scalars[core]))
             item.coreWords = wordCount(core)
+            item.coreWeak = isWeak(folded, core)
         }
+        item.fullWeak = isWeak(folded, 0..<folded.count)
         item.fuzzy = fuzzyPlan(folded, core ?? 0..<folded.count)
         return item
     }
 
+    /// Whether a name (or core) is too ordinary to count on its own: one everyday English
+    /// word ("SMART", "HOME" of HOME CO., LTD., "Canon") or a Latin acronym of up to three
+    /// letters or digits ("ABC" of ABC Holdings). Such a name counts only with evidence.
+    static func isWeak(_ folded: NormalizedText, _ range: Range<Int>) -> Bool {
+        guard !range.isEmpty, folded.classes[range].allSatisfy({ $0 == .word }) else { return false }
+        if range.count <= 3 { return true }
+        let oneWord = !folded.wordStart[range].dropFirst().contains(true)
+        return oneWord && EnglishWords.isEveryday(Array(folded.scalars[range]))
+    }
+
+    /// Misspellings are looked for in names (or cores) of 6 letters or more that are not
+    /// one everyday English word (a misspelt "Smart" is another word, not a mention).
     static func fuzzyPlan(_ name: NormalizedText, _ range: Range<Int>) -> FuzzyPlan? {
         let key = Array(name.scalars[range])
-        guard key.count >= 8, name.classes[range].allSatisfy({ $0 == .word }) else { return nil }
+        guard key.count >= 6, name.classes[range].allSatisfy({ $0 == .word }) else { return nil }
         var wordOf: [Int] = []
         var lengths: [Int] = []
         for i in range {
@@ -361,21 +370,28 @@ public final class Matcher: ListingMatcher, Sendable {
             lengths[lengths.count - 1] += 1
             wordOf.append(lengths.count - 1)
         }
+        if lengths.count == 1, EnglishWords.isEveryday(key) { return nil }
         let budgets = lengths.map { Fuzzy.budget(wordLength: $0) }
-        let edits = min(2, budgets.reduce(0, +))
-        guard edits > 0 else { return nil }
+        let units = min(Fuzzy.maxUnits, budgets.reduce(0, +))
+        guard units >= 2 else { return nil }
+        // Pieces of three letters or more: shorter ones stand in too many words to verify.
+        let edits = key.count >= 8 && units >= 4 ? 2 : 1
         // With k edits one of k+1 pieces is intact, unless a swap straddles a piece
         // boundary; a second set of pieces with boundaries one letter later covers that.
+        // An 8-letter key has a 2-letter first piece (2 + 3 + 3): only its hits at a word
+        // start count, and middle pieces stay 3 letters long.
         let count = edits + 1
         var sets: [[Int]] = [[], []]
         for p in 0..<count {
-            sets[0].append(p * key.count / count)
-            sets[1].append(p == 0 ? 0 : p * key.count / count + 1)
+            let offset = key.count == 8 && count == 3 ? [0, 2, 5][p] : p * key.count / count
+            sets[0].append(offset)
+            sets[1].append(p == 0 ? 0 : offset + 1)
         }
         let pieces = sets.map { offsets in
             offsets.indices.map { p in ScalarKey(Array(key[offsets[p]..<(p + 1 < count ? offsets[p + 1] : key.count)])) }
         }
-        return FuzzyPlan(key: ScalarKey(key), wordOf: wordOf, budgets: budgets, edits: edits, sets: sets, pieces: pieces)
+        return FuzzyPlan(key: ScalarKey(key), wordOf: wordOf, budgets: budgets, units: units, edits: edits, sets: sets,
+                         pieces: pieces)
     }
 
     static func foldAll(_ texts: [String], _ normalizer: Normalizer) -> [Prepared] {
@@ -403,9 +419,19 @@ public final class Matcher: ListingMatcher, Sendable {
     /// Total number of watched names (for logs and `check`).
     public var nameCount: Int { watchlists.reduce(0) { $0 + $1.entities.reduce(0) { $0 + $1.names.count } } }
 
+    /// Hits in a text taken as a listing's title.
     public func match(_ text: String, threshold: Double) -> [MatchHit] {
         candidates(in: text).filter { $0.score >= threshold }
     }
+
+    /// Hits in a listing: its title and its body (a mention in the body counts for less).
+    public func match(title: String, body: String, threshold: Double) -> [MatchHit] {
+        candidates(title: title, body: body).filter { $0.score >= threshold }
+    }
+
+    /// Score taken off a mention in the body: descriptions list brands, customers and
+    /// suppliers; the title names the listing's subject.
+    static let bodyPenalty = 0.05
 
     /// How a raw occurrence was found.
     enum Method: Equatable {
@@ -423,12 +449,24 @@ public final class Matcher: ListingMatcher, Sendable {
         var score: Double
         var steps: [String]
         var byteRange: Range<Int>
+        /// A weak name's mention not written as in the watchlist: it counts only beside
+        /// another mention of the same entity.
+        var needsEvidence = false
     }
 
     /// Every hit with its score, whatever the threshold (for `--explain` near misses).
     public func candidates(in text: String) -> [MatchHit] {
+        candidates(title: text, body: "")
+    }
+
+    /// Every hit in a listing with its score, whatever the threshold.
+    public func candidates(title: String, body: String) -> [MatchHit] {
+        let text = body.isEmpty ? title : title + "\n" + body
+        let titleBytes = body.isEmpty ? Int.max : title.utf8.count
         let folded = normalizer.normalize(text)
-        var exact: [(owner: Owner, start: Int, end: Int)] = []
+        /// `extraWords`: 1 when the text splits one word of the name in two ("Fuji Film"),
+        /// -1 for an acronym written letter by letter ("S.U.M.C.O.").
+        var exact: [(owner: Owner, start: Int, end: Int, extraWords: Int)] = []
         var excluded: [(watchlist: Int32, entity: Int32, range: Range<Int>)] = []
         var pieces: [(key: Int32, piece: Int32, set: Int8, start: Int, end: Int)] = []
 
@@ -440,7 +478,15 @@ public final class Matcher: ListingMatcher, Sendable {
                 case .exclude:
                     if bounded { excluded.append((owner.watchlist, owner.entity, start..<end)) }
                 case .name, .nameCore:
-                    if bounded && Self.wordsWithin(folded, start, end, limit: Int(patternWords[id])) { exact.append((owner, start, end)) }
+                    guard bounded else { continue }
+                    let words = Self.wordCount(folded, start, end)
+                    if words <= Int(owner.words) {
+                        exact.append((owner, start, end, 0))
+                    } else if words == Int(owner.words) + 1 {
+                        exact.append((owner, start, end, 1))
+                    } else if owner.words == 1, words == end - start, (2...6).contains(words) {
+                        exact.append((owner, start, end, -1))
+                    }
                 case .fuzzyPiece:
                     if owner.piece == 0 && !folded.isWordStart(start) { continue }
                     if owner.lastPiece && !folded.isWordEnd(end) { continue }
@@ -454,11 +500,22 @@ public final class Matcher: ListingMatcher, Sendable {
 
         var raws: [Raw] = []
         var straddleCache: [Range<Int>: String?] = [:]
-        for (owner, start, end) in exact {
+        var accepted: [(owner: Owner, start: Int, end: Int, extraWords: Int)] = []
+        for (owner, start, end, extraWords) in exact {
             let range = Int(folded.starts[start])..<Int(folded.ends[end - 1])
             let name = watchlists[Int(owner.watchlist)].entities[Int(owner.entity)].names[Int(owner.name)]
             let matched = folded.original(start..<end)
             var (score, steps) = Self.grade(matched: matched, name: name.value, partOfName: owner.kind == .nameCore, table: normalizer.table)
+            if extraWords == 1 {
+                guard let split = splitWord(owner, name: name.value, folded, start, end) else { continue }
+                score = min(score, 0.94)
+                steps.append("a word of the name written as two: \(split)")
+            } else if extraWords == -1 {
+                guard Self.spelledAcronym(folded, start, end) else { continue }
+                score = min(score, 0.95)
+                steps.append("an acronym written letter by letter")
+            }
+            accepted.append((owner, start, end, extraWords))
             if owner.kind == .nameCore {
                 score -= 0.05
                 steps.append("legal form left out")
@@ -468,12 +525,25 @@ public final class Matcher: ListingMatcher, Sendable {
                 steps.append("part of a longer katakana word")
             }
             if owner.kind == .nameCore, Self.isOneWord(folded, start, end), Self.nextWordIsCapitalized(folded, end),
-               !LegalForms.formStarts(at: end, in: folded) {
-                // A one-word core ("JBS" of JBS S.A., "Mitsubishi" of Mitsubishi Corporation)
-                // followed by another capitalised word is part of another company's name:
-                // JBS Furniture, Mitsubishi Estate.
+               !LegalForms.formStarts(at: end, in: folded), !LegalForms.misspeltFormStarts(at: end, in: folded) {
+                if let group = Self.groupCompany(folded, end) {
+                    // "<core> <business words> <legal form>": a group company (Omron
+                    // Healthcare Co., Ltd., Makita U.S.A. Inc.), reported as such.
+                    score = min(score, Self.groupScore)
+                    steps.append("a group company: \(matched) \(group)")
+                } else {
+                    // A one-word core ("JBS" of JBS S.A., "Mitsubishi" of Mitsubishi Corporation)
+                    // followed by another capitalised word is part of another company's name:
+                    // JBS Furniture, Mitsubishi Estate.
+                    score = min(score, Self.boundaryScore)
+                    steps.append("followed by another capitalised word: another company's name")
+                }
+            }
+            if owner.words == 1 || owner.kind == .nameCore, Self.isOneWord(folded, start, end),
+               let before = Self.capitalisedNameBefore(folded, start) {
+                // "Shiga Sekisui" is not Sekisui Chemical, "Mount Fuji" is not Fuji.
                 score = min(score, Self.boundaryScore)
-                steps.append("followed by another capitalised word: another company's name")
+                steps.append("preceded by \(before): part of another name")
             }
             if shortCJKPattern(folded, start, end) {
                 let word: String?
@@ -489,28 +559,32 @@ public final class Matcher: ListingMatcher, Sendable {
             raws.append(Raw(owner: owner, start: start, end: end, method: .exact, score: score, steps: steps, byteRange: range))
         }
 
-        // Typos: verify each piece hit against its whole name.
+        // Misspellings: verify each piece hit against its whole name.
         var verified = Set<[Int]>()
         var scratch = Fuzzy.Scratch()
         for (keyID, piece, set, start, _) in pieces {
             let key = fuzzyKeys[Int(keyID)]
-            guard let (s, e, edits) = Fuzzy.verify(key: key, piece: Int(piece), offsets: key.pieceOffsets[Int(set)], pieceStart: start,
-                                                   text: folded, scratch: &scratch),
-                  edits > 0, verified.insert([Int(keyID), s, e]).inserted else { continue }
-            // Inside a host name a near miss is a look-alike domain, not a typo.
+            guard let found = Fuzzy.verify(key: key, piece: Int(piece), offsets: key.pieceOffsets[Int(set)], pieceStart: start,
+                                           text: folded, scratch: &scratch),
+                  found.edits > 0, verified.insert([Int(keyID), found.start, found.end]).inserted else { continue }
+            let (s, e) = (found.start, found.end)
+            // Inside a host name a near miss is a look-alike domain, not a misspelling.
             if Self.insideHostName(folded, s, e) { continue }
-            if !typoWordsPlausible(key, folded, s, e) { continue }
-            // An exact name (of any entity) covering this text explains it better.
-            if exact.contains(where: { $0.start <= s && $0.end >= e }) { continue }
+            guard let changed = Self.changedWords(key, folded, s, e) else { continue }
             let range = Int(folded.starts[s])..<Int(folded.ends[e - 1])
             for owner in key.owners {
-                var score = edits == 1 ? 0.90 : 0.86
-                var steps = ["\(edits) typo\(edits == 1 ? "" : "s") (edit distance \(edits) over \(key.scalars.count) letters)"]
+                if !misspellingPlausible(changed, keyLength: key.scalars.count, watchlist: Int(owner.watchlist)) { continue }
+                // An exact name of this customer covering this text explains it better.
+                if accepted.contains(where: { $0.owner.watchlist == owner.watchlist && $0.start <= s && $0.end >= e }) { continue }
+                var score = Self.misspellingScore(units: found.units)
+                var steps = ["misspelt: \(found.edits) edit\(found.edits == 1 ? "" : "s") weighing \(Double(found.units) / 2) "
+                             + "(look-alike ½, vowel/sound-alike/keyboard/missing/doubled/swapped 1, other 1½) over \(key.scalars.count) letters"]
                 if owner.kind == .nameCore {
                     score -= 0.05
                     steps.append("legal form left out")
                 }
-                raws.append(Raw(owner: owner, start: s, end: e, method: .fuzzy(edits: edits), score: score, steps: steps, byteRange: range))
+                raws.append(Raw(owner: owner, start: s, end: e, method: .fuzzy(edits: found.edits), score: score, steps: steps,
+                                byteRange: range))
             }
         }
 
@@ -521,6 +595,34 @@ public final class Matcher: ListingMatcher, Sendable {
         }
 
         if !domains.isEmpty { raws += domainHits(folded) }
+
+        // A weak name (an everyday word, a short acronym) counts when it is written as in
+        // the watchlist, in the title, or beside another mention of the same entity.
+        for i in raws.indices where raws[i].owner.weak && raws[i].method == .exact {
+            let raw = raws[i]
+            let name = watchlists[Int(raw.owner.watchlist)].entities[Int(raw.owner.entity)].names[Int(raw.owner.name)]
+            let matched = String(decoding: folded.utf8[raw.byteRange], as: UTF8.self)
+            let asWritten = Self.writtenAsInWatchlist(matched, name.value, partOfName: raw.owner.kind == .nameCore)
+            raws[i].needsEvidence = !asWritten || raw.byteRange.lowerBound >= titleBytes
+        }
+        for i in raws.indices where raws[i].needsEvidence {
+            let raw = raws[i]
+            let corroborated = raws.contains { other in
+                other.owner.watchlist == raw.owner.watchlist && other.owner.entity == raw.owner.entity && !other.needsEvidence
+                    && other.score >= Self.defaultThreshold && !other.byteRange.overlaps(raw.byteRange)
+            }
+            if corroborated {
+                raws[i].steps.append("an everyday word or short acronym, corroborated by another mention of the entity")
+            } else {
+                raws[i].score = min(raw.score, Self.boundaryScore)
+                raws[i].steps.append("an everyday word or short acronym: counts only written as in the watchlist (in the title), "
+                                     + "with its legal form, or beside another name or domain of the entity")
+            }
+        }
+        for i in raws.indices where raws[i].byteRange.lowerBound >= titleBytes {
+            raws[i].score -= Self.bodyPenalty
+            raws[i].steps.append("in the body, not the title (−\(Self.bodyPenalty))")
+        }
 
         return reportable(raws).map { raw in
             let watchlist = watchlists[Int(raw.owner.watchlist)]
@@ -541,8 +643,9 @@ public final class Matcher: ListingMatcher, Sendable {
                 foldedName = normalizer.normalize(name.value).folded
             }
             return MatchHit(customer: watchlist.customer, entity: entity.name, name: name.value, relation: name.relation,
-                            matched: matched, score: raw.score, file: watchlist.file, line: name.line, steps: raw.steps,
-                            foldedName: foldedName, foldedMatched: foldedMatched, byteRange: raw.byteRange)
+                            matched: matched, score: (raw.score * 1000).rounded() / 1000, file: watchlist.file, line: name.line,
+                            steps: raw.steps, foldedName: foldedName, foldedMatched: foldedMatched, byteRange: raw.byteRange,
+                            field: raw.byteRange.lowerBound >= titleBytes ? .body : .title)
         }
     }
 
@@ -586,20 +689,20 @@ public final class Matcher: ListingMatcher, Sendable {
         let n = text.count
         var startOK = owner.piece == 0
         if !startOK {
-            for s in max(0, implied - k)...max(0, implied + k) where s < n && text.scalars[s] == owner.keyFirst && text.isWordStart(s) {
+            for s in max(0, implied - k - 1)...max(0, implied + k + 1)
+            where s < n && Fuzzy.sameFirstLetter(owner.keyFirst, text.scalars[s]) && text.isWordStart(s) {
                 startOK = true
                 break
             }
         }
         guard startOK else { return false }
         // The end is not checked: a typo may change the last letter.
-        return implied + m - k <= n
+        return implied + m - k - 1 <= n
     }
 
-    /// Compares the name's words with the listing's, pair by pair: a changed word must be
-    /// longer than 3 letters and must not be a word of any watched name ("and Electric" is
-    /// not "Ande Electric", "Information" is not "Informatica").
-    func typoWordsPlausible(_ key: FuzzyKey, _ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
+    /// The words of a misspelt match that differ from the name's, pair by pair; nil when
+    /// the word counts differ.
+    static func changedWords(_ key: FuzzyKey, _ text: NormalizedText, _ start: Int, _ end: Int) -> [[UInt32]]? {
         var textWords: [[UInt32]] = []
         for i in start..<end {
             if i == start || text.wordStart[i] { textWords.append([]) }
@@ -610,11 +713,29 @@ public final class Matcher: ListingMatcher, Sendable {
             if i == 0 || key.wordOf[i] != key.wordOf[i - 1] { nameWords.append([]) }
             nameWords[nameWords.count - 1].append(scalar)
         }
-        guard textWords.count == nameWords.count else { return false }
-        for (written, watched) in zip(textWords, nameWords) where written != watched {
-            if written.count <= 2 || vocabulary.contains(ScalarKey(written)) || Self.stopWords.contains(written) { return false }
+        guard textWords.count == nameWords.count else { return nil }
+        return zip(textWords, nameWords).filter { $0 != $1 }.map(\.0)
+    }
+
+    /// A misspelt word must not be a word in its own right: longer than 2 letters, not an
+    /// English word ("medical" is not Medicar, "Information" is not Informatica), not a
+    /// word of this customer's other names ("and Electric" is not "Ande Electric").
+    /// In a name of several words, a misspelt word may spell an English word when the
+    /// words written right carry at least 4 letters ("China Posy", "Kinross God Corp.").
+    func misspellingPlausible(_ changed: [[UInt32]], keyLength: Int, watchlist: Int) -> Bool {
+        let unchangedLetters = keyLength - changed.reduce(0) { $0 + $1.count }
+        for written in changed {
+            let key = ScalarKey(written)
+            if written.count <= 2 || vocabularies[watchlist].contains(key) || Self.stopWords.contains(written)
+                || EnglishWords.registry.contains(key) { return false }
+            if EnglishWords.isWord(key) && unchangedLetters < 4 { return false }
         }
         return true
+    }
+
+    /// 0.92 for look-alike characters only, 0.90 for one edit's worth, 0.88, 0.86 for two.
+    static func misspellingScore(units: Int) -> Double {
+        units <= 1 ? 0.92 : units == 2 ? 0.90 : units == 3 ? 0.88 : 0.86
     }
 
     /// Whether `start..<end` spans at most `limit` Latin words: "S.p" is not "SP",
@@ -626,6 +747,118 @@ public final class Matcher: ListingMatcher, Sendable {
             if count > limit { return false }
         }
         return true
+    }
+
+    static func wordCount(_ text: NormalizedText, _ start: Int, _ end: Int) -> Int {
+        var count = 0
+        for i in start..<end where text.classes[i] == .word && (i == start || text.wordStart[i]) { count += 1 }
+        return count
+    }
+
+    static let groupScore = 0.85
+
+    /// The text between a one-word core and a legal form when it is one to three
+    /// capitalised words ("Healthcare Co., Ltd." after Omron, "U.S.A. Inc." after Makita).
+    static func groupCompany(_ text: NormalizedText, _ end: Int) -> String? {
+        var i = end, words = 0
+        while i < text.count, words < 4 {
+            if LegalForms.formStarts(at: i, in: text) {
+                guard words > 0 else { return nil }
+                var j = i + 1
+                while j < text.count, !text.isWordStart(j) { j += 1 }
+                return text.original(end..<j)
+            }
+            guard text.classes[i] == .word, text.isWordStart(i) else { return nil }
+            let first = text.utf8[Int(text.starts[i])]
+            guard first >= 0x41 && first <= 0x5A || first >= 0x30 && first <= 0x39 else { return nil }
+            words += 1
+            i += 1
+            while i < text.count, text.classes[i] == .word, !text.wordStart[i] { i += 1 }
+        }
+        return nil
+    }
+
+    /// The capitalised word right before `start` (a space apart) when it is part of another
+    /// name: a word that is no English word ("Shiga"), or an English word capitalised in
+    /// the middle of an ordinary sentence ("Mount" in "photos from Mount Fuji"). Not at the
+    /// start of a sentence, not in a title where most words are capitalised.
+    static func capitalisedNameBefore(_ text: NormalizedText, _ start: Int) -> String? {
+        guard start > 0, text.classes[start - 1] == .word else { return nil }
+        let gap = text.utf8[Int(text.ends[start - 1])..<Int(text.starts[start])]
+        guard !gap.isEmpty, gap.allSatisfy({ $0 == 0x20 }) else { return nil }
+        var w = start - 1
+        while w > 0, text.classes[w - 1] == .word, !text.wordStart[w] { w -= 1 }
+        let bytes = text.utf8[Int(text.starts[w])..<Int(text.ends[start - 1])]
+        guard let first = bytes.first, first >= 0x41 && first <= 0x5A, bytes.count >= 2,
+              bytes.dropFirst().allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return nil }
+        // The start of a sentence or of the text: a capital says nothing.
+        var p = Int(text.starts[w]) - 1
+        while p >= 0, text.utf8[p] == 0x20 { p -= 1 }
+        if p < 0 || [0x2E, 0x21, 0x3F, 0x3A, 0x0A, 0x7C, 0x5B, 0x5D, 0x28, 0x29, 0x2D, 0x22].contains(text.utf8[p]) { return nil }
+        let word = String(decoding: bytes, as: UTF8.self)
+        if EnglishWords.isWord(Array(word.lowercased().unicodeScalars.map(\.value))) {
+            guard !mostlyCapitalised(text) else { return nil }
+        } else if LegalForms.formStarts(at: w, in: text) {
+            return nil
+        }
+        return word
+    }
+
+    /// Whether most Latin words of the text start with a capital (a title-cased headline).
+    static func mostlyCapitalised(_ text: NormalizedText) -> Bool {
+        var words = 0, capitalised = 0
+        for i in 0..<text.count where text.classes[i] == .word && text.isWordStart(i) {
+            let b = text.utf8[Int(text.starts[i])]
+            guard b < 0x80, (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) else { continue }
+            words += 1
+            if b <= 0x5A { capitalised += 1 }
+        }
+        return words > 0 && capitalised * 2 >= words
+    }
+
+    /// Whether every word of `start..<end` is one letter, separated by dots, spaces or hyphens.
+    static func spelledAcronym(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
+        for i in start..<end where !text.isWordStart(i) { return false }
+        for i in (start + 1)..<end {
+            let gap = text.utf8[Int(text.ends[i - 1])..<Int(text.starts[i])]
+            guard !gap.isEmpty, gap.allSatisfy({ $0 == 0x2E || $0 == 0x20 || $0 == 0x2D }) else { return false }
+        }
+        return true
+    }
+
+    /// Whether `matched` has the letters of the name (or, for a core, of a part of it)
+    /// in the same case, whatever the punctuation and width: "HOME" for HOME CO., LTD.,
+    /// "N.E.C." and "ＮＥＣ" for NEC.
+    static func writtenAsInWatchlist(_ matched: String, _ name: String, partOfName: Bool) -> Bool {
+        let letters = { (s: String) in
+            String(s.precomposedStringWithCompatibilityMapping.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) })
+        }
+        let m = letters(matched), n = letters(name)
+        return partOfName ? n.contains(m) : m == n
+    }
+
+    /// When the text splits one word of the name in two where people do ("Fuji Film" for
+    /// Fujifilm, "Hik-vision"): both parts at least 3 letters of a word of 6 or more, a
+    /// space or hyphen between them, and the second part no legal form ("Gold Corp" is not
+    /// Goldcorp). Returns the split word as written.
+    func splitWord(_ owner: Owner, name: String, _ text: NormalizedText, _ start: Int, _ end: Int) -> String? {
+        let folded = normalizer.normalize(name)
+        let range = owner.kind == .nameCore ? (LegalForms.core(of: folded) ?? 0..<folded.count) : 0..<folded.count
+        guard range.count == end - start else { return nil }
+        var nameStarts: [Int] = [], textStarts: [Int] = []
+        for r in 1..<range.count {
+            if folded.wordStart[range.lowerBound + r] { nameStarts.append(r) }
+            if text.wordStart[start + r] { textStarts.append(r) }
+        }
+        let extra = textStarts.filter { !nameStarts.contains($0) }
+        guard extra.count == 1, let r = extra.first else { return nil }
+        let wordBegin = nameStarts.last(where: { $0 < r }) ?? 0
+        let wordEnd = nameStarts.first(where: { $0 > r }) ?? range.count
+        guard wordEnd - wordBegin >= 6, r - wordBegin >= 3, wordEnd - r >= 3 else { return nil }
+        let gap = text.utf8[Int(text.ends[start + r - 1])..<Int(text.starts[start + r])]
+        guard !gap.isEmpty, gap.allSatisfy({ $0 == 0x20 || $0 == 0x2D }) else { return nil }
+        guard !LegalForms.formStarts(at: start + r, in: text) else { return nil }
+        return text.original((start + wordBegin)..<(start + wordEnd))
     }
 
     static func isOneWord(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
@@ -673,11 +906,13 @@ public final class Matcher: ListingMatcher, Sendable {
                         keep[i] = false
                         break
                     }
-                } else if b.byteRange.count > a.byteRange.count, b.score >= Self.defaultThreshold,
+                } else if b.owner.watchlist == a.owner.watchlist, b.byteRange.count > a.byteRange.count,
+                          b.score >= Self.defaultThreshold,
                           entityName(b.owner).lowercased() != entityName(a.owner).lowercased() {
-                    // A longer watched name of another company covers this text: "Mitsubishi
-                    // Electric" is not a mention of Mitsubishi Corporation (by its core
-                    // "Mitsubishi"), whichever customer watches it.
+                    // A longer name of another company this customer watches covers this text:
+                    // "Mitsubishi Electric" is not a mention of Mitsubishi Corporation (by its
+                    // core "Mitsubishi"). Only the same customer's names count here: what one
+                    // customer is alerted to never depends on another customer's watchlist.
                     keep[i] = false
                     break
                 }

@@ -89,6 +89,10 @@ public struct Normalizer: Sendable {
             let start = Int32(index)
             let scalar = Self.decode(bytes, &index)
             let end = Int32(index)
+            if (scalar == 0x40 || scalar == 0x24), let letter = Self.leet(scalar, bytes, Int(start), index) {
+                emit(letter, .word, start, end)  // Renes@s, Micro$oft: a letter, not a separator
+                continue
+            }
             if let (value, valueClass) = table.single(scalar), valueClass == .word || valueClass == .cjk || valueClass == .separator {
                 emit(value, valueClass, start, end)  // fast path: one scalar in, one (or none) out
                 continue
@@ -97,6 +101,9 @@ public struct Normalizer: Sendable {
             let cls = table.fold(scalar, into: &folded)
             switch cls {
             case .drop:
+                // A possessive ends the word: "Kestrel Bank's customers" mentions Kestrel
+                // Bank (the "s" becomes a word of its own, so the name still ends on a word end).
+                if Self.isApostrophe(scalar), Self.possessiveFollows(bytes, index) { sawSeparator = true }
                 continue
             case .mark:
                 if !result.ends.isEmpty && !sawSeparator { result.ends[result.ends.count - 1] = end }
@@ -114,6 +121,33 @@ public struct Normalizer: Sendable {
             for value in folded { emit(value, table.classOfFolded(value), start, end) }
         }
         return result
+    }
+
+    /// "@" for "a" and "$" for "s" between two letters (Renes@s, Micro$oft), but never the
+    /// "@" of an e-mail address (what follows it is a host name with a dot).
+    static func leet(_ scalar: UInt32, _ bytes: [UInt8], _ at: Int, _ next: Int) -> UInt32? {
+        @inline(__always) func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+        guard at > 0, next < bytes.count, isLetter(bytes[at - 1]), isLetter(bytes[next]) else { return nil }
+        if scalar == 0x24 { return 0x73 }
+        var i = next
+        while i < bytes.count, isLetter(bytes[i]) || (bytes[i] >= 0x30 && bytes[i] <= 0x39) || bytes[i] == 0x2D { i += 1 }
+        if i + 1 < bytes.count, bytes[i] == 0x2E, isLetter(bytes[i + 1]) { return nil }
+        return 0x61
+    }
+
+    @inline(__always)
+    static func isApostrophe(_ scalar: UInt32) -> Bool {
+        scalar == 0x27 || scalar == 0x2019 || scalar == 0x02BC || scalar == 0xFF07 || scalar == 0x60 || scalar == 0xB4
+    }
+
+    /// Whether `bytes[index...]` is an "s" (or "S") that ends its word.
+    static func possessiveFollows(_ bytes: [UInt8], _ index: Int) -> Bool {
+        guard index < bytes.count, bytes[index] == 0x73 || bytes[index] == 0x53 else { return false }
+        guard index + 1 < bytes.count else { return true }
+        let next = bytes[index + 1]
+        let isAlnum = (next >= 0x30 && next <= 0x39) || (next >= 0x41 && next <= 0x5A) || (next >= 0x61 && next <= 0x7A)
+            || next >= 0xC0
+        return !isAlnum
     }
 
     /// Decodes one scalar from UTF-8, replacing invalid sequences with U+FFFD.

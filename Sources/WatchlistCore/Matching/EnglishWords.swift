@@ -1,0 +1,39 @@
+/// English words, from SCOWL through Debian's word lists (`scripts/make-wordlists.py` writes
+/// `Data/EnglishWordData.swift`; the source and its licence are stated there). Built once per
+/// process on first use (~20 ms), then shared read-only.
+///
+/// Used for two kinds of evidence, never for other customers' names:
+/// - a watched name (or its core, without the legal form) that is an everyday word
+///   ("SMART", "HOME CO., LTD." → home, "Canon") needs more than the word to count;
+/// - a near miss that is itself an English word or a proper noun is that word, not a
+///   misspelt name ("medical" is not Medicar, "Philip" is not Philips).
+enum EnglishWords {
+    /// Everyday words (SCOWL size 35).
+    static let everyday: Set<ScalarKey> = load(EnglishWordData.everyday)
+    /// Everyday words, less common ones (SCOWL size 50) and proper nouns (Philip, Kingston):
+    /// what a misspelling must not spell.
+    static let all: Set<ScalarKey> = everyday.union(load(EnglishWordData.more)).union(load(EnglishWordData.properNouns))
+    /// Words of registered companies' names (EDINET, TWSE/TPEx, cleanco; `RegistryWordData`):
+    /// a near miss that spells one is another company ("Nissin" is not Nissan).
+    static let registry: Set<ScalarKey> = load(RegistryWordData.words)
+
+    static func load(_ text: String) -> Set<ScalarKey> {
+        var set = Set<ScalarKey>()
+        set.reserveCapacity(45_000)
+        var word: [UInt32] = []
+        for byte in text.utf8 {
+            if byte == 0x20 {
+                if !word.isEmpty { set.insert(ScalarKey(word)) }
+                word.removeAll(keepingCapacity: true)
+            } else {
+                word.append(UInt32(byte))
+            }
+        }
+        if !word.isEmpty { set.insert(ScalarKey(word)) }
+        return set
+    }
+
+    static func isEveryday(_ word: [UInt32]) -> Bool { everyday.contains(ScalarKey(word)) }
+    static func isWord(_ word: [UInt32]) -> Bool { all.contains(ScalarKey(word)) }
+    static func isWord(_ word: ScalarKey) -> Bool { all.contains(word) }
+}
