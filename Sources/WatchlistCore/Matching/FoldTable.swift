@@ -12,7 +12,8 @@ public enum ScalarClass: UInt8, Sendable {
     /// Han, hiragana, katakana: no spaces between words.
     case cjk = 2
     /// Default-ignorable characters (zero-width spaces and joiners, soft hyphens,
-    /// variation selectors) and apostrophes: removed without leaving a gap.
+    /// variation selectors) and apostrophes: removed without leaving a gap (the Normalizer
+    /// ends the word at a possessive: "Bank's").
     case drop = 3
     /// Combining diacritics: removed; they belong to the letter before them.
     case mark = 4

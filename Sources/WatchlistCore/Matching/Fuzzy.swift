@@ -13,15 +13,15 @@
 /// | 2 | an extra vowel, or an extra letter next to its keyboard neighbour or repeated nearby | Fujitsue |
 /// | 3 | any other letter for another, any other extra letter, a letter past the end of the name | Advantesk, Unilevers |
 ///
-/// A word of the name may carry (units): none up to 3 letters (DJI, LG), 2 up to 5, 3 up
-/// to 7, 4 from 8; the whole name at most 4 (two edits). The first letter stays (give or
+/// A word of the name may carry (units): none up to 3 letters (DJI, LG), 2 up to 7 (one
+/// plausible edit: "Toshima" is not Toshiba), 4 from 8; the whole name at most 4 (two edits). The first letter stays (give or
 /// take a look-alike: 0lympus), and so does the number of words: "Kobayashi" is not
 /// Obayashi, "Colonial Pipes Inc" is not Colonial Pipeline. What the misspelt word must not
 /// be (the word list, the customer's own names) is checked by the matcher.
 enum Fuzzy {
     /// Units a word of the name may carry.
     static func budget(wordLength: Int) -> Int {
-        wordLength <= 3 ? 0 : wordLength <= 5 ? 2 : wordLength <= 7 ? 3 : 4
+        wordLength <= 3 ? 0 : wordLength <= 7 ? 2 : 4
     }
 
     static let maxUnits = 4

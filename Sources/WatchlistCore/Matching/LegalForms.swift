@@ -36,6 +36,19 @@ public enum LegalForms {
         return (fold(suffixes), fold(prefixes))
     }()
 
+    /// How many folded scalars the longest legal form starting at `position` takes.
+    public static func formLength(at position: Int, in text: NormalizedText) -> Int? {
+        for form in folded.suffixes where position + form.count <= text.count {
+            var same = true
+            for i in 0..<form.count where text.scalars[position + i] != form.scalars[i] {
+                same = false
+                break
+            }
+            if same, form.classes[form.count - 1] != .word || text.isWordEnd(position + form.count) { return form.count }
+        }
+        return nil
+    }
+
     /// Whether a legal form starts at `position` of the text and ends on a word end.
     public static func formStarts(at position: Int, in text: NormalizedText) -> Bool {
         for form in folded.suffixes where position + form.count <= text.count {

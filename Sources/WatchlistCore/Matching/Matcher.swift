@@ -762,11 +762,11 @@ public final class Matcher: ListingMatcher, Sendable {
     static func groupCompany(_ text: NormalizedText, _ end: Int) -> String? {
         var i = end, words = 0
         while i < text.count, words < 4 {
-            if LegalForms.formStarts(at: i, in: text) {
+            if let length = LegalForms.formLength(at: i, in: text) {
                 guard words > 0 else { return nil }
-                var j = i + 1
-                while j < text.count, !text.isWordStart(j) { j += 1 }
-                return text.original(end..<j)
+                var to = Int(text.ends[i + length - 1])
+                if to < text.utf8.count, text.utf8[to] == 0x2E { to += 1 }  // its closing full stop ("Ltd.")
+                return String(decoding: text.utf8[Int(text.starts[end])..<to], as: UTF8.self)
             }
             guard text.classes[i] == .word, text.isWordStart(i) else { return nil }
             let first = text.utf8[Int(text.starts[i])]

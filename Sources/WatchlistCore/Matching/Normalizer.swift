@@ -137,7 +137,7 @@ public struct Normalizer: Sendable {
 
     @inline(__always)
     static func isApostrophe(_ scalar: UInt32) -> Bool {
-        scalar == 0x27 || scalar == 0x2019 || scalar == 0x02BC || scalar == 0xFF07 || scalar == 0x60 || scalar == 0xB4
+        scalar == 0x27 || scalar == 0x2018 || scalar == 0x2019 || scalar == 0x02BC || scalar == 0xFF07 || scalar == 0x60 || scalar == 0xB4
     }
 
     /// Whether `bytes[index...]` is an "s" (or "S") that ends its word.

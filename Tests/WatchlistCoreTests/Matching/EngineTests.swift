@@ -110,7 +110,7 @@ struct EngineTests {
         let hit = try #require(Self.matcher.match("Mitsubishi Heavy Industires", threshold: 0.8).first)
         #expect(hit.score == 0.90)
         #expect(hit.matched == "Mitsubishi Heavy Industires")
-        #expect(hit.steps.first?.hasPrefix("1 typo") == true)
+        #expect(hit.steps.first?.hasPrefix("misspelt: 1 edit") == true)
     }
 
     @Test func boundaryNearMissIsExplainedBelowTheThreshold() throws {

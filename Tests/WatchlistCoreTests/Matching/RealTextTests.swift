@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+@testable import WatchlistCore
+
+/// Names written the way people write them in posts, bulk registry watchlists, and what one
+/// customer's watchlist must never do to another's hits. Each rule with its positives and
+/// its traps side by side.
+@Suite("Matching real text")
+struct RealTextTests {
+    static let acme: Watchlist = try! watchlist("""
+        customer: Acme
+        entity: Fujitsu Limited
+        entity: Kyocera Corporation
+        entity: Takeda Pharmaceutical Company
+        entity: Advantest Corporation
+        entity: Olympus Corporation
+        entity: Samsung Electronics
+        entity: Fujifilm Holdings
+        entity: SUMCO Corporation
+        entity: NEC Corporation
+          domain: nec.com
+        entity: Medicar Inc
+        entity: Philips N.V.
+          alias: Philips
+        entity: Unilever PLC
+          alias: Unilever
+        entity: Goldcorp Inc
+        entity: Kestrel Bank
+        entity: Orion Shipping
+        entity: Omron Corporation
+        entity: Makita Corporation
+        entity: Sekisui Chemical Co., Ltd.
+          alias: Sekisui
+        entity: Fuji Corporation
+          alias: Fuji
+        entity: Renesas Electronics
+        entity: Nissan Motor Co., Ltd.
+          alias: Nissan
+        """, file: "acme.watch")
+
+    /// A registry import: short names and English names as filed.
+    static let bulk: Watchlist = try! watchlist("""
+        customer: Bulk
+        entity: SMART
+        entity: HOME CO., LTD.
+        entity: TIME CORPORATION
+        entity: ABC Holdings
+        entity: Canon Inc.
+        entity: ANY Holdings
+          alias: ＡＮＹホールディングス
+        """, file: "bulk.watch")
+
+    static let matcher = Matcher(watchlists: [acme, bulk])
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        var rule: String
+        var text: String
+        /// Entities expected to hit (empty: a trap).
+        var entities: [String]
+        var testDescription: String { "\(rule): \(text)" }
+    }
+
+    static let cases: [Case] = [
+        // Human misspellings: sounds, vowels, look-alikes, letters doubled, dropped or swapped
+        Case(rule: "sound-alike", text: "Fujitzu customer database", entities: ["Fujitsu Limited"]),
+        Case(rule: "sound-alike", text: "Kyosera internal files", entities: ["Kyocera Corporation"]),
+        Case(rule: "swapped vowels", text: "Takeda Pharmacuetical leak", entities: ["Takeda Pharmaceutical Company"]),
+        Case(rule: "swap", text: "Advantset source code", entities: ["Advantest Corporation"]),
+        Case(rule: "OCR zero", text: "0lympus patient records", entities: ["Olympus Corporation"]),
+        Case(rule: "OCR rn", text: "Sarnsung Electronics dump", entities: ["Samsung Electronics"]),
+        Case(rule: "leetspeak @", text: "Renes@s Electronics leak", entities: ["Renesas Electronics"]),
+        Case(rule: "two slips", text: "Samsumg Electrnics", entities: ["Samsung Electronics"]),
+        Case(rule: "split word", text: "Fuji Film dump", entities: ["Fujifilm Holdings"]),
+        Case(rule: "hyphenated word", text: "Fuji-film internal mail", entities: ["Fujifilm Holdings"]),
+        Case(rule: "dotted acronym", text: "S.U.M.C.O. wafer data", entities: ["SUMCO Corporation"]),
+        Case(rule: "spaced acronym", text: "N E C leak", entities: ["NEC Corporation"]),
+        Case(rule: "possessive", text: "Kestrel Bank's customers", entities: ["Kestrel Bank"]),
+        Case(rule: "possessive", text: "Orion Shipping’s crew list", entities: ["Orion Shipping"]),
+        // ... and what is not a misspelling
+        Case(rule: "misspelling trap: an English word", text: "medical records for sale", entities: []),
+        Case(rule: "misspelling trap: a given name", text: "Philip Media Inc. leak", entities: []),
+        Case(rule: "misspelling trap: a longer word", text: "unileveria notes", entities: []),
+        Case(rule: "split trap: a legal form", text: "Gold Corp investor list", entities: []),
+        Case(rule: "misspelling trap: another registered company", text: "Nissin foods orders", entities: []),
+        // Everyday words and short acronyms need evidence
+        Case(rule: "everyday word", text: "smart meter readings dump", entities: []),
+        Case(rule: "everyday word as filed", text: "SMART leak", entities: ["SMART"]),
+        Case(rule: "core is an everyday word", text: "home office VPN logins", entities: []),
+        Case(rule: "core is an everyday word", text: "Time to pay", entities: []),
+        Case(rule: "core as filed", text: "HOME internal documents", entities: ["HOME CO., LTD."]),
+        Case(rule: "with its legal form", text: "Home Co., Ltd. customer list", entities: ["HOME CO., LTD."]),
+        Case(rule: "short acronym in a path", text: "found /var/www/abc/backup.sql", entities: []),
+        Case(rule: "katakana core is an everyday word", text: "any files you want", entities: []),
+        Case(rule: "corroborated by its full name", text: "canon photos; Canon Inc. confirmed", entities: ["Canon Inc."]),
+        Case(rule: "everyday word in another case", text: "CANON printers", entities: []),
+        // Company context, read both ways
+        Case(rule: "group company", text: "Omron Healthcare Co., Ltd. breach", entities: ["Omron Corporation"]),
+        Case(rule: "group company", text: "Makita U.S.A. Inc. hacked", entities: ["Makita Corporation"]),
+        Case(rule: "misspelt legal form", text: "Makita Corporatoon leak", entities: ["Makita Corporation"]),
+        Case(rule: "another company", text: "Omron Healthcare leak", entities: []),
+        Case(rule: "a name before the core", text: "files from Shiga Sekisui plant", entities: []),
+        Case(rule: "a word before the name", text: "photos from Mount Fuji trip", entities: []),
+        Case(rule: "a headline's capital", text: "Hacked Fuji servers for sale", entities: ["Fuji Corporation"]),
+    ]
+
+    @Test(arguments: cases)
+    func rule(_ testCase: Case) {
+        let hits = Self.matcher.match(testCase.text, threshold: Matcher.defaultThreshold)
+        #expect(Set(hits.map(\.entity)) == Set(testCase.entities), "\(hits.map { "\($0.entity)/\($0.name)=\($0.matched) \($0.score) \($0.steps)" })")
+    }
+
+    @Test func groupCompaniesSaySo() throws {
+        let hit = try #require(Self.matcher.match("Omron Healthcare Co., Ltd. breach", threshold: 0.8).first)
+        #expect(hit.score == Matcher.groupScore)
+        #expect(hit.steps.contains("a group company: Omron Healthcare Co., Ltd."), "\(hit.steps)")
+    }
+
+    @Test func bodyCountsForLessAndIsRecorded() throws {
+        let title = try #require(Self.matcher.match(title: "Fujitsu Limited leak", body: "", threshold: 0).first)
+        let body = try #require(Self.matcher.match(title: "Big leak", body: "Victim: Fujitsu Limited.", threshold: 0).first)
+        #expect(title.field == .title)
+        #expect(body.field == .body)
+        #expect(body.score == title.score - Matcher.bodyPenalty)
+        // An everyday word as filed counts in the title, not in a description.
+        #expect(Self.matcher.match(title: "SMART leak", body: "", threshold: 0.8).count == 1)
+        #expect(Self.matcher.match(title: "Leak", body: "Clients include SMART and others.", threshold: 0.8).isEmpty)
+    }
+
+    @Test func nearMissOfAWeakNameExplainsWhy() throws {
+        let near = try #require(Self.matcher.candidates(in: "smart meter readings").first)
+        #expect(near.score < Matcher.defaultThreshold)
+        #expect(near.steps.contains { $0.hasPrefix("an everyday word or short acronym") }, "\(near.steps)")
+    }
+
+    /// What a customer is alerted to depends only on the listing and that customer's own
+    /// watchlist: hits with every watchlist loaded equal hits with that customer's alone.
+    @Test func oneCustomerNeverChangesAnothersHits() throws {
+        let a = try watchlist("""
+            customer: A
+            entity: Kestrel
+            entity: Mitsubishi Corporation
+            entity: Nissan Motor Co., Ltd.
+              alias: Nissan
+            entity: Gree Electric
+            """, file: "a.watch")
+        let b = try watchlist("""
+            customer: B
+            entity: Kestrel Dynamics Corporation
+            entity: Mitsubishi Estate
+            entity: NISSIN SHOJI CO., LTD.
+              alias: Nissin
+            entity: GreeElectric Parts
+            """, file: "b.watch")
+        let listings = [
+            "Kestrel Dynamics Corporation leak", "Mitsubishi Estate tenant list", "Nissin and Nissan dealers",
+            "Gree Electric Parts catalogue", "GreeElectric Parts", "Kestrel hacked", "Mitsubishi Estate Co., Ltd. files",
+        ]
+        let together = Matcher(watchlists: [a, b])
+        for list in [a, b] {
+            let alone = Matcher(watchlists: [list])
+            for text in listings {
+                let mixed = together.candidates(in: text).filter { $0.customer == list.customer }
+                let own = alone.candidates(in: text)
+                #expect(mixed.map(\.description) == own.map(\.description), "\(list.customer): \(text)")
+            }
+        }
+        // The defect this guards against: B's longer name used to hide A's hit.
+        #expect(together.match("Kestrel Dynamics Corporation leak", threshold: 0.8).map(\.customer).sorted() == ["A", "B"])
+    }
+}
+
+extension MatchHit {
+    /// Everything a customer sees of a hit, for comparing runs.
+    var description: String { "\(entity)|\(name)|\(matched)|\(score)|\(field)|\(steps)" }
+}
