@@ -13,6 +13,13 @@ extension Watchlistd {
         @Option(help: "A folder of *.watch files, checked without a configuration.")
         var watchlists: String?
 
+        @Option(help: ArgumentHelp("Listings to try the watchlists on (JSON Lines {\"id\",\"title\",\"body\"}): shows which names would fire how often, worst first.",
+                                   valueName: "file"))
+        var stats: String?
+
+        @Option(help: "With --stats: how many names to show.")
+        var top: Int = 30
+
         func run() async throws {
             guard config != nil || watchlists != nil else {
                 printError("watchlistd check: give --config FILE or --watchlists DIR")
@@ -36,11 +43,14 @@ extension Watchlistd {
                 }
             }
             var summary = ""
+            var threshold = Matcher.defaultThreshold
+            if let config, let parsed = try? ConfigParser.load(config) { threshold = parsed.threshold }
             if let directory {
                 do {
                     let (lists, warnings) = try WatchlistParser.loadDirectory(directory)
                     problems += warnings
                     for list in lists { problems += RiskyNames.warnings(for: list) }
+                    if let stats { try printStats(stats, lists: lists, threshold: threshold) }
                     if lists.isEmpty {
                         problems.append(Diagnostic(file: directory, line: 0, message: "no *.watch files: nothing will be matched; add one watchlist per customer (examples: /usr/share/doc/watchlistd/examples/watchlists)", severity: .warning))
                     }
@@ -59,6 +69,25 @@ extension Watchlistd {
             }
             let warnings = problems.count - errors
             print("ok: " + (summary.isEmpty ? "configuration valid" : summary) + (warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))" : ""))
+        }
+
+        /// `--stats`: every name that fires on the listings, worst first.
+        func printStats(_ path: String, lists: [Watchlist], threshold: Double) throws {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                printError("watchlistd check: cannot read the listings file \(path); give a JSON Lines file of {\"id\",\"title\",\"body\"} objects")
+                throw Exit.usage
+            }
+            let (listings, problems) = JSONLinesMatch.listings(data)
+            for problem in problems.prefix(5) { printError("\(path):\(problem.line): \(problem.message)") }
+            let matcher = Matcher(watchlists: lists)
+            let firings = RiskyNames.firings(matcher: matcher, listings: listings, threshold: threshold)
+            print("== names by how many of the \(listings.count) listings they would alert on (threshold \(threshold)), worst first")
+            for firing in firings.prefix(max(1, top)) where firing.hits > 0 || firing.refused > 0 {
+                let share = listings.isEmpty ? 0 : Double(firing.hits) * 100 / Double(listings.count)
+                print("\(firing.file):\(firing.line): `\(firing.name)` (\(firing.customer) / \(firing.entity)): \(firing.hits) listing\(firing.hits == 1 ? "" : "s") (\(String(format: "%.2f", share)) %), \(firing.bodyOnly) in the body; \(firing.refused) refused as near misses")
+                for example in firing.examples { print("    e.g. \(example)") }
+            }
+            print("")
         }
     }
 }

@@ -55,7 +55,7 @@ extension Watchlistd {
                 if let date = item.published { facts.append(FeedDates.rfc3339(date)) }
                 if let guid = item.guid, guid != item.link { facts.append("id \(guid)") }
                 if !facts.isEmpty { print("    " + facts.joined(separator: "  ")) }
-                for hit in matcher.match(item.matchText, threshold: parsed.threshold) {
+                for hit in matcher.match(title: item.title, body: item.body, threshold: parsed.threshold) {
                     print("    HIT \(hit.customer) | \(hit.entity) | \(hit.relation.rawValue) \(hit.name) | matched \"\(MailHeader.singleLine(hit.matched))\" | score \(String(format: "%.2f", hit.score))")
                 }
             }

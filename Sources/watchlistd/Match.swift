@@ -55,12 +55,22 @@ extension Watchlistd {
                 print("text \(index + 1): \(hits.isEmpty ? "no hits" : "\(hits.count) hit(s)")")
                 for hit in explain ? all : hits {
                     let marker = hit.score >= threshold ? "" : "  (below threshold \(threshold))"
-                    print("  \(hit.customer) | \(hit.entity) | \(hit.relation.rawValue) \(hit.name) | matched \"\(hit.matched)\" | score \(String(format: "%.2f", hit.score))\(marker)")
+                    print("  \(hit.customer) | \(hit.entity) | \(hit.relation.rawValue) \(hit.name) | matched \"\(hit.matched)\" | score \(String(format: "%.2f", hit.score)) | \(hit.field.rawValue)\(marker)")
                     if explain {
                         print("    watchlist line: \(hit.file):\(hit.line)")
                         print("    folded name:    \(hit.foldedName)")
                         print("    folded text:    \(hit.foldedMatched)")
                         print("    steps:          \(hit.steps.joined(separator: ", "))")
+                    }
+                }
+                if explain {
+                    // Names that came close without a hit, and the rule that refused each.
+                    let misses = matcher.nearMisses(in: text)
+                    if !misses.isEmpty { print("  closest names without a hit:") }
+                    for miss in misses {
+                        print("  \(miss.customer) | \(miss.entity) | \(miss.name) | text \"\(miss.text)\" | \(miss.distance) edit\(miss.distance == 1 ? "" : "s")")
+                        print("    watchlist line: \(miss.file):\(miss.line)")
+                        print("    refused:        \(miss.reason)")
                     }
                 }
             }

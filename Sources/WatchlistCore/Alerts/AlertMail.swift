@@ -53,7 +53,7 @@ public struct AlertMail: Sendable {
                      "Nothing was found; no action is needed.", ""]
         }
         for (index, hit) in hits.enumerated() {
-            lines.append("\(index + 1). \(MailHeader.singleLine(hit.entity)) — \(hit.relation) \"\(MailHeader.singleLine(hit.name))\" (score \(String(format: "%.2f", hit.score)))")
+            lines.append("\(index + 1). \(MailHeader.singleLine(hit.entity)) — \(hit.relation) \"\(MailHeader.singleLine(hit.name))\" (score \(String(format: "%.2f", hit.score)), in the \(hit.field))")
             lines.append("   matched:   \(MailHeader.singleLine(hit.matched))")
             lines.append("   listing:   \(MailHeader.singleLine(String(hit.title.prefix(300))))")
             if let excerpt = hit.excerpt { lines.append("   excerpt:   \(MailHeader.singleLine(excerpt))") }
@@ -83,7 +83,7 @@ public struct AlertMail: Sendable {
                 shown = esc(String(title[..<range.lowerBound])) + "<mark>" + esc(hit.matched) + "</mark>" + esc(String(title[range.upperBound...]))
             }
             html.append("<tr style=\"border-top: 1px solid #ccc\"><td>")
-            html.append("<b>\(esc(hit.entity))</b> — \(esc(hit.relation)) “\(esc(hit.name))”, score \(String(format: "%.2f", hit.score))<br>")
+            html.append("<b>\(esc(hit.entity))</b> — \(esc(hit.relation)) “\(esc(hit.name))”, score \(String(format: "%.2f", hit.score)), in the \(esc(hit.field))<br>")
             html.append("Listing: \(shown)<br>")
             if let excerpt = hit.excerpt, let range = excerpt.range(of: hit.matched) {
                 html.append("Excerpt: \(esc(String(excerpt[..<range.lowerBound])))<mark>\(esc(hit.matched))</mark>\(esc(String(excerpt[range.upperBound...])))<br>")

@@ -45,7 +45,7 @@ public final class SyslogSender: @unchecked Sendable {
     public static func message(for hit: StoredHit) -> String {
         let fields: [(String, String)] = [
             ("customer", hit.customer), ("entity", hit.entity), ("name", hit.name), ("relation", hit.relation),
-            ("score", String(format: "%.2f", hit.score)), ("feed", hit.feed), ("item", hit.itemKey),
+            ("score", String(format: "%.2f", hit.score)), ("field", hit.field), ("feed", hit.feed), ("item", hit.itemKey),
             ("matched", hit.matched), ("title", String(hit.title.prefix(200))), ("link", hit.link ?? ""),
         ]
         return "hit " + fields.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: " ")
@@ -55,7 +55,8 @@ public final class SyslogSender: @unchecked Sendable {
     static func structuredData(for hit: StoredHit) -> String {
         let fields: [(String, String)] = [
             ("customer", hit.customer), ("entity", hit.entity), ("name", hit.name), ("relation", hit.relation),
-            ("score", String(format: "%.2f", hit.score)), ("feed", hit.feed), ("item", hit.itemKey), ("link", hit.link ?? ""),
+            ("score", String(format: "%.2f", hit.score)), ("field", hit.field), ("feed", hit.feed), ("item", hit.itemKey),
+            ("link", hit.link ?? ""),
         ]
         return "[hit@32473 " + fields.map { "\($0.0)=\"\(escapeParam(escape($0.1)))\"" }.joined(separator: " ") + "]"
     }
@@ -116,7 +117,7 @@ public final class SyslogSender: @unchecked Sendable {
             ("cs1Label", "customer"), ("cs1", hit.customer), ("cs2Label", "entity"), ("cs2", hit.entity),
             ("cs3Label", "name"), ("cs3", hit.name), ("cs4Label", "relation"), ("cs4", hit.relation),
             ("cs5Label", "feed"), ("cs5", hit.feed), ("cs6Label", "item"), ("cs6", hit.itemKey),
-            ("cfp1Label", "score"), ("cfp1", String(format: "%.2f", hit.score)),
+            ("cfp1Label", "score"), ("cfp1", String(format: "%.2f", hit.score)), ("cs7Label", "field"), ("cs7", hit.field),
             ("msg", String(hit.title.prefix(200))), ("request", hit.link ?? ""), ("act", "matched: " + hit.matched),
         ]
         return "CEF:0|watchlistd|watchlistd|1|hit|\(header("Watchlist mention: " + hit.entity))|7|"

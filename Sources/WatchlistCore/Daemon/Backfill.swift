@@ -88,7 +88,7 @@ public enum Backfill {
         let items = try pipeline.store.items(since: since ?? now.addingTimeInterval(-pipeline.config.backfill))
         var hits = 0
         for item in items {
-            let found = matcher.match(item.item.matchText, threshold: pipeline.config.threshold)
+            let found = matcher.match(title: item.item.title, body: item.item.body, threshold: pipeline.config.threshold)
             guard !found.isEmpty else { continue }
             hits += try pipeline.store.recordHits(item: item.id, hits: found, channels: pipeline.channels(for:), at: now,
                                                   repeatsSince: pipeline.repeatWindowStart(now))

@@ -160,7 +160,7 @@ public struct Pipeline: Sendable {
     /// Matches stored items and records their hits, marking them matched, in one transaction.
     func matchAndRecord(_ items: [StoredItem]) throws -> Int {
         guard !items.isEmpty else { return 0 }
-        let results = items.map { (item: $0.id, hits: matcher.match($0.item.matchText, threshold: config.threshold)) }
+        let results = items.map { (item: $0.id, hits: matcher.match(title: $0.item.title, body: $0.item.body, threshold: config.threshold)) }
         let now = Date()
         return try store.recordMatches(results, channels: channels(for:), at: now, repeatsSince: repeatWindowStart(now))
     }

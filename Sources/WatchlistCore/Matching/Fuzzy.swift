@@ -106,6 +106,10 @@ enum Fuzzy {
     static func align(_ pattern: [UInt32], _ wordOf: [Int], _ key: Matcher.FuzzyKey, _ text: NormalizedText,
                       anchor: Int, forward: Bool, _ scratch: inout Scratch) -> (length: Int, units: Int, edits: Int)? {
         let limit = Int32(min(maxUnits, key.totalUnits))
+        // A single word of fewer than 8 letters takes only the errors people make when they
+        // know the name (vowels, sounds, look-alikes, a letter doubled, written once or
+        // swapped): a keyboard slip or a lost letter there makes another name (Medigen/Medien).
+        let strict = key.wordBudgets.count == 1 && key.scalars.count < 8
         let band = key.maxEdits + 1
         let m = pattern.count, w = scratch.window.count
         guard w >= m - band, m > 0 else { return nil }
@@ -141,18 +145,20 @@ enum Fuzzy {
                             if p == t {
                                 best = at(i - 1, j - 1); move = moveMatch
                             } else {
-                                let c = at(i - 1, j - 1) + Confusions.substitution(p, t)
+                                let c = at(i - 1, j - 1) + (strict ? Confusions.strictSubstitution(p, t) : Confusions.substitution(p, t))
                                 if c < best { best = c; move = moveSub }
                             }
                         }
                         if i > 0 {
-                            let c = at(i - 1, j) + 2  // a letter of the name left out
+                            // A letter of the name left out.
+                            let doubled = (i >= 2 && pattern[i - 1] == pattern[i - 2]) || (i < m && pattern[i - 1] == pattern[i])
+                            let c = at(i - 1, j) + (strict && !doubled ? 3 : 2)
                             if c < best { best = c; move = moveDelete }
                         }
                         if j > 0 {
                             // Letters written past the end of the name make another word
                             // ("unileveria", "agreement"): they cost more.
-                            let c = at(i, j - 1) + (i == m || i == 0 ? 3 : Confusions.insertion(window, j - 1, pattern, i))
+                            let c = at(i, j - 1) + (i == m || i == 0 ? 3 : Confusions.insertion(window, j - 1, pattern, i, strict: strict))
                             if c < best { best = c; move = moveInsert }
                         }
                         if i > 1, j > 1, pattern[i - 1] == window[j - 2], pattern[i - 2] == window[j - 1],
@@ -280,20 +286,38 @@ enum Confusions {
         return table
     }()
 
+    /// Like `substitution`, without keyboard slips (they cost 3).
+    static let strictCosts: [Int32] = {
+        var table = costs
+        for a in UInt32(0)..<128 {
+            for b in UInt32(0)..<128 where table[Int(a) << 7 | Int(b)] == 2 {
+                let pair = UInt64(a) << 32 | UInt64(b)
+                if !(isVowel(a) && isVowel(b)) && !soundAlikes.contains(pair) { table[Int(a) << 7 | Int(b)] = 3 }
+            }
+        }
+        return table
+    }()
+
+    @inline(__always) static func strictSubstitution(_ p: UInt32, _ t: UInt32) -> Int32 {
+        p < 128 && t < 128 ? strictCosts[Int(p) << 7 | Int(t)] : 3
+    }
+
     /// The name's letter `p` written as `t`.
     @inline(__always) static func substitution(_ p: UInt32, _ t: UInt32) -> Int32 {
         p < 128 && t < 128 ? costs[Int(p) << 7 | Int(t)] : 3
     }
 
     /// `window[j]` written although the name has no letter there (before the name's letter `i`).
-    @inline(__always) static func insertion(_ window: [UInt32], _ j: Int, _ pattern: [UInt32], _ i: Int) -> Int32 {
+    @inline(__always) static func insertion(_ window: [UInt32], _ j: Int, _ pattern: [UInt32], _ i: Int,
+                                            strict: Bool = false) -> Int32 {
         let extra = window[j]
         if isVowel(extra) { return 2 }
         let before: UInt32? = j >= 1 ? window[j - 1] : nil
         let after: UInt32? = j + 1 < window.count ? window[j + 1] : nil
         for n in [before, after] {
-            if let n, n == extra || Keyboard.adjacent(n, extra) { return 2 }
+            if let n, n == extra || !strict && Keyboard.adjacent(n, extra) { return 2 }
         }
+        if strict { return 3 }
         if (j >= 2 && window[j - 2] == extra) || (j + 2 < window.count && window[j + 2] == extra) { return 2 }
         return 3
     }

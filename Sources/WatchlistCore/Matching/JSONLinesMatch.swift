@@ -12,6 +12,7 @@ public enum JSONLinesMatch {
         var relation: String
         var matched: String
         var score: Double
+        var field: String
     }
 
     /// A line that is not a listing object.
@@ -61,11 +62,10 @@ public enum JSONLinesMatch {
                 }
                 guard let listing = maybe else { continue }  // a blank line
                 let id = listing.id ?? String(index + 1)
-                let text = listing.body.isEmpty ? listing.title : listing.title + "\n" + listing.body
-                for hit in matcher.match(text, threshold: threshold) {
+                for hit in matcher.match(title: listing.title, body: listing.body, threshold: threshold) {
                     let record = Output(id: id, customer: hit.customer, entity: hit.entity, name: hit.name,
                                         relation: hit.relation.rawValue, matched: hit.matched,
-                                        score: (hit.score * 100).rounded() / 100)
+                                        score: (hit.score * 100).rounded() / 100, field: hit.field.rawValue)
                     if let data = try? encoder.encode(record) {
                         output.append(data)
                         output.append(0x0A)
@@ -82,6 +82,25 @@ public enum JSONLinesMatch {
         }
         for output in slots.outputs where !output.isEmpty { emit(output) }
         return slots.problems.flatMap { $0 }
+    }
+
+    /// Every listing of a JSON Lines file (for `check --stats`), and the lines that are not listings.
+    public static func listings(_ input: Data) -> (listings: [(title: String, body: String)], problems: [InputError]) {
+        var listings: [(title: String, body: String)] = []
+        var problems: [InputError] = []
+        for (index, range) in lineRanges(input).enumerated() {
+            let parsed: ListingJSON?? = input.withUnsafeBytes { all in
+                let line = UnsafeRawBufferPointer(rebasing: all[(range.lowerBound - input.startIndex)..<(range.upperBound - input.startIndex)])
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { return .some(nil) }
+                return ListingJSON.parse(line).map { .some($0) } ?? nil
+            }
+            guard let maybe = parsed else {
+                problems.append(InputError(line: index + 1, message: "not a JSON object; expected {\"id\": …, \"title\": …, \"body\": …}"))
+                continue
+            }
+            if let listing = maybe { listings.append((listing.title, listing.body)) }
+        }
+        return (listings, problems)
     }
 
     /// The byte ranges of the lines of `data` (without their line feeds).

@@ -349,14 +349,28 @@ public final class Matcher: ListingMatcher, Sendable {
     }
 
     /// Whether a name (or core) is too ordinary to count on its own: one everyday English
-    /// word ("SMART", "HOME" of HOME CO., LTD., "Canon") or a Latin acronym of up to three
-    /// letters or digits ("ABC" of ABC Holdings). Such a name counts only with evidence.
+    /// word ("SMART", "HOME" of HOME CO., LTD., "Canon"), a phrase of everyday words with a
+    /// function word ("We Can"), or a Latin acronym of up to three letters or digits ("ABC"
+    /// of ABC Holdings). Such a name counts only with evidence.
     static func isWeak(_ folded: NormalizedText, _ range: Range<Int>) -> Bool {
         guard !range.isEmpty, folded.classes[range].allSatisfy({ $0 == .word }) else { return false }
         if range.count <= 3 { return true }
-        let oneWord = !folded.wordStart[range].dropFirst().contains(true)
-        return oneWord && EnglishWords.isEveryday(Array(folded.scalars[range]))
+        var words: [[UInt32]] = []
+        for i in range {
+            if i == range.lowerBound || folded.wordStart[i] { words.append([]) }
+            words[words.count - 1].append(folded.scalars[i])
+        }
+        if words.count == 1 { return EnglishWords.isEveryday(words[0]) }
+        // A phrase of everyday words with a function word in it: "We Can", "As One",
+        // "The Global", "All About" (not "Bank of China": "of" and "and" join names).
+        return words.allSatisfy { EnglishWords.isEveryday($0) || functionWords.contains($0) }
+            && words.contains { functionWords.contains($0) }
     }
+
+    static let functionWords: Set<[UInt32]> = Set(["the", "a", "as", "we", "can", "all", "about", "one", "my", "your", "our",
+                                                   "it", "is", "be", "to", "in", "on", "at", "by", "for", "with", "you", "me",
+                                                   "us", "no", "not", "so", "up", "go", "do", "this", "that"]
+                                                  .map { $0.unicodeScalars.map(\.value) })
 
     /// Misspellings are looked for in names (or cores) of 6 letters or more that are not
     /// one everyday English word (a misspelt "Smart" is another word, not a mention).
@@ -515,6 +529,21 @@ public final class Matcher: ListingMatcher, Sendable {
                 score = min(score, 0.95)
                 steps.append("an acronym written letter by letter")
             }
+            if let mark = Self.joinedAcrossPunctuation(folded, start, end), !namePunctuation(owner, name.value).contains(mark) {
+                // "science, arts" is not Science Arts: words of a name are never split by
+                // a comma, a slash, a colon or brackets.
+                score = min(score, Self.boundaryScore)
+                steps.append("its words are split by “\(mark)”")
+            }
+            if Self.isOneWord(folded, start, end), Self.partOfHostLabel(folded, start, end) {
+                // "yamato-esulon.com", "nextech-asia.com": another company's host name.
+                score = min(score, Self.boundaryScore)
+                steps.append("part of a longer label of a host name")
+            }
+            if Self.isTopLevelDomain(folded, start, end) {
+                score = min(score, Self.boundaryScore)
+                steps.append("the top-level domain of a host name")
+            }
             accepted.append((owner, start, end, extraWords))
             if owner.kind == .nameCore {
                 score -= 0.05
@@ -524,17 +553,18 @@ public final class Matcher: ListingMatcher, Sendable {
                 score = min(score, Self.boundaryScore)
                 steps.append("part of a longer katakana word")
             }
-            if owner.kind == .nameCore, Self.isOneWord(folded, start, end), Self.nextWordIsCapitalized(folded, end),
+            if owner.kind == .nameCore || owner.words == 1, Self.isOneWord(folded, start, end), Self.nextWordIsCapitalized(folded, end),
                !LegalForms.formStarts(at: end, in: folded), !LegalForms.misspeltFormStarts(at: end, in: folded) {
-                if let group = Self.groupCompany(folded, end) {
+                if !owner.weak, let group = Self.groupCompany(folded, end) {
                     // "<core> <business words> <legal form>": a group company (Omron
                     // Healthcare Co., Ltd., Makita U.S.A. Inc.), reported as such.
                     score = min(score, Self.groupScore)
                     steps.append("a group company: \(matched) \(group)")
                 } else {
-                    // A one-word core ("JBS" of JBS S.A., "Mitsubishi" of Mitsubishi Corporation)
-                    // followed by another capitalised word is part of another company's name:
-                    // JBS Furniture, Mitsubishi Estate.
+                    // A one-word name or core ("JBS" of JBS S.A., "Mitsubishi" of Mitsubishi
+                    // Corporation, a registry's "ASIA") followed by another capitalised word is
+                    // part of another company's name: JBS Furniture, Mitsubishi Estate, Asia Vital
+                    // Components.
                     score = min(score, Self.boundaryScore)
                     steps.append("followed by another capitalised word: another company's name")
                 }
@@ -573,13 +603,20 @@ public final class Matcher: ListingMatcher, Sendable {
             guard let changed = Self.changedWords(key, folded, s, e) else { continue }
             let range = Int(folded.starts[s])..<Int(folded.ends[e - 1])
             for owner in key.owners {
-                if !misspellingPlausible(changed, keyLength: key.scalars.count, watchlist: Int(owner.watchlist)) { continue }
+                if !misspellingPlausible(changed.changed, unchanged: changed.unchanged, watchlist: Int(owner.watchlist)) { continue }
                 // An exact name of this customer covering this text explains it better.
                 if accepted.contains(where: { $0.owner.watchlist == owner.watchlist && $0.start <= s && $0.end >= e }) { continue }
                 var score = Self.misspellingScore(units: found.units)
                 var steps = ["misspelt: \(found.edits) edit\(found.edits == 1 ? "" : "s") weighing \(Double(found.units) / 2) "
                              + "(look-alike ½, vowel/sound-alike/keyboard/missing/doubled/swapped 1, other 1½) over \(key.scalars.count) letters"]
-                if owner.kind == .nameCore {
+                if key.wordBudgets.count == 1, Self.nextWordIsCapitalized(folded, e), !LegalForms.formStarts(at: e, in: folded),
+                   !LegalForms.misspeltFormStarts(at: e, in: folded) {
+                    score = min(score, Self.boundaryScore)
+                    steps.append("followed by another capitalised word: another company's name")
+                }
+                // Misspellings are looked for in the core; a legal form right after it is the
+                // rest of the name ("Dell Technilobies Inc.").
+                if owner.kind == .nameCore, !LegalForms.formStarts(at: e, in: folded) {
                     score -= 0.05
                     steps.append("legal form left out")
                 }
@@ -598,12 +635,28 @@ public final class Matcher: ListingMatcher, Sendable {
 
         // A weak name (an everyday word, a short acronym) counts when it is written as in
         // the watchlist, in the title, or beside another mention of the same entity.
+        // Case is no evidence in a shouted listing, nor inside a host name ("CO.UK").
+        // Case is evidence only where it is a choice: not in a shouted title, not inside a host
+        // name ("CO.UK"), not a capital at the start of a sentence ("First part of …"), not beside
+        // another capitalised word ("County Linen UK", "CR ASIA": part of another name), and
+        // never for a name of one or two letters.
+        let caseSaysNothing = raws.contains { $0.owner.weak } && Self.shouted(title.isEmpty ? folded : normalizer.normalize(title))
         for i in raws.indices where raws[i].owner.weak && raws[i].method == .exact {
             let raw = raws[i]
             let name = watchlists[Int(raw.owner.watchlist)].entities[Int(raw.owner.entity)].names[Int(raw.owner.name)]
             let matched = String(decoding: folded.utf8[raw.byteRange], as: UTF8.self)
             let asWritten = Self.writtenAsInWatchlist(matched, name.value, partOfName: raw.owner.kind == .nameCore)
-            raws[i].needsEvidence = !asWritten || raw.byteRange.lowerBound >= titleBytes
+            // With a legal form right after it, the name is written as a company's ("TCI Co., Ltd.",
+            // "SCREEN Holdings").
+            if asWritten, raw.end - raw.start > 2, raw.byteRange.lowerBound < titleBytes, LegalForms.formStarts(at: raw.end, in: folded),
+               !Self.insideHostName(folded, raw.start, raw.end) {
+                raws[i].steps.append("an everyday word or short acronym, written with a legal form")
+                continue
+            }
+            raws[i].needsEvidence = !asWritten || caseSaysNothing || raw.byteRange.lowerBound >= titleBytes
+                || raw.end - raw.start <= 2 || Self.insideHostName(folded, raw.start, raw.end)
+                || (matched.contains { $0.isLowercase } && Self.atSentenceStart(folded, raw.start))
+                || Self.besideCapitalisedWord(folded, raw.start, raw.end)
         }
         for i in raws.indices where raws[i].needsEvidence {
             let raw = raws[i]
@@ -664,6 +717,32 @@ public final class Matcher: ListingMatcher, Sendable {
         return dot + 1 < j && bytes[dot + 1] >= 0x41
     }
 
+    /// Whether `start..<end` ends a host name's label after a hyphen ("nextech-asia.com",
+    /// "j-w-anderson.com": another company's name). A name starting a label is kept:
+    /// group companies' hosts read "kyocera-avx.com", "wacoal-america.com".
+    static func partOfHostLabel(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
+        guard insideHostName(text, start, end) else { return false }
+        let from = Int(text.starts[start])
+        return from > 0 && text.utf8[from - 1] == 0x2D
+    }
+
+    /// Whether `start..<end` is the last label of a host name ("asia" in wtpartnership.asia).
+    static func isTopLevelDomain(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
+        let bytes = text.utf8
+        let from = Int(text.starts[start]), to = Int(text.ends[end - 1])
+        guard from > 1, bytes[from - 1] == 0x2E else { return false }
+        let before = bytes[from - 2]
+        guard (before >= 0x61 && before <= 0x7A) || (before >= 0x41 && before <= 0x5A) || (before >= 0x30 && before <= 0x39)
+        else { return false }
+        if to < bytes.count {
+            let after = bytes[to]
+            if (after >= 0x61 && after <= 0x7A) || (after >= 0x41 && after <= 0x5A) || (after >= 0x30 && after <= 0x39)
+                || after == 0x2D { return false }
+            if after == 0x2E, to + 1 < bytes.count, bytes[to + 1] >= 0x41 { return false }
+        }
+        return true
+    }
+
     /// A katakana name next to more katakana is part of a longer word: イオン in
     /// マイナスイオン, セイコー in セイコーエプソン. グループ and ホールディングス after it are
     /// legal forms, not another word.
@@ -702,7 +781,8 @@ public final class Matcher: ListingMatcher, Sendable {
 
     /// The words of a misspelt match that differ from the name's, pair by pair; nil when
     /// the word counts differ.
-    static func changedWords(_ key: FuzzyKey, _ text: NormalizedText, _ start: Int, _ end: Int) -> [[UInt32]]? {
+    static func changedWords(_ key: FuzzyKey, _ text: NormalizedText, _ start: Int, _ end: Int)
+        -> (changed: [[UInt32]], unchanged: [[UInt32]])? {
         var textWords: [[UInt32]] = []
         for i in start..<end {
             if i == start || text.wordStart[i] { textWords.append([]) }
@@ -714,16 +794,17 @@ public final class Matcher: ListingMatcher, Sendable {
             nameWords[nameWords.count - 1].append(scalar)
         }
         guard textWords.count == nameWords.count else { return nil }
-        return zip(textWords, nameWords).filter { $0 != $1 }.map(\.0)
+        return (zip(textWords, nameWords).filter { $0 != $1 }.map(\.0), zip(textWords, nameWords).filter { $0 == $1 }.map(\.0))
     }
 
     /// A misspelt word must not be a word in its own right: longer than 2 letters, not an
     /// English word ("medical" is not Medicar, "Information" is not Informatica), not a
     /// word of this customer's other names ("and Electric" is not "Ande Electric").
     /// In a name of several words, a misspelt word may spell an English word when the
-    /// words written right carry at least 4 letters ("China Posy", "Kinross God Corp.").
-    func misspellingPlausible(_ changed: [[UInt32]], keyLength: Int, watchlist: Int) -> Bool {
-        let unchangedLetters = keyLength - changed.reduce(0) { $0 + $1.count }
+    /// words written right carry at least 4 letters that are no everyday word ("Kinross God
+    /// Corp.", but not "Blue Zone" for BLUE ZONES).
+    func misspellingPlausible(_ changed: [[UInt32]], unchanged: [[UInt32]], watchlist: Int) -> Bool {
+        let unchangedLetters = unchanged.filter { !EnglishWords.isEveryday($0) }.reduce(0) { $0 + $1.count }
         for written in changed {
             let key = ScalarKey(written)
             if written.count <= 2 || vocabularies[watchlist].contains(key) || Self.stopWords.contains(written)
@@ -784,7 +865,7 @@ public final class Matcher: ListingMatcher, Sendable {
     /// start of a sentence, not in a title where most words are capitalised.
     static func capitalisedNameBefore(_ text: NormalizedText, _ start: Int) -> String? {
         guard start > 0, text.classes[start - 1] == .word else { return nil }
-        let gap = text.utf8[Int(text.ends[start - 1])..<Int(text.starts[start])]
+        let gap = Self.gap(text, before: start - 1, after: start)
         guard !gap.isEmpty, gap.allSatisfy({ $0 == 0x20 }) else { return nil }
         var w = start - 1
         while w > 0, text.classes[w - 1] == .word, !text.wordStart[w] { w -= 1 }
@@ -820,7 +901,7 @@ public final class Matcher: ListingMatcher, Sendable {
     static func spelledAcronym(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
         for i in start..<end where !text.isWordStart(i) { return false }
         for i in (start + 1)..<end {
-            let gap = text.utf8[Int(text.ends[i - 1])..<Int(text.starts[i])]
+            let gap = Self.gap(text, before: i - 1, after: i)
             guard !gap.isEmpty, gap.allSatisfy({ $0 == 0x2E || $0 == 0x20 || $0 == 0x2D }) else { return false }
         }
         return true
@@ -855,10 +936,42 @@ public final class Matcher: ListingMatcher, Sendable {
         let wordBegin = nameStarts.last(where: { $0 < r }) ?? 0
         let wordEnd = nameStarts.first(where: { $0 > r }) ?? range.count
         guard wordEnd - wordBegin >= 6, r - wordBegin >= 3, wordEnd - r >= 3 else { return nil }
-        let gap = text.utf8[Int(text.ends[start + r - 1])..<Int(text.starts[start + r])]
+        let gap = Self.gap(text, before: start + r - 1, after: start + r)
         guard !gap.isEmpty, gap.allSatisfy({ $0 == 0x20 || $0 == 0x2D }) else { return nil }
         guard !LegalForms.formStarts(at: start + r, in: text) else { return nil }
+        // Two everyday words are a phrase, not a name split in two ("well done" is not WELLDONE).
+        if EnglishWords.isEveryday(Array(text.scalars[(start + wordBegin)..<(start + r)])),
+           EnglishWords.isEveryday(Array(text.scalars[(start + r)..<(start + wordEnd)])) { return nil }
         return text.original((start + wordBegin)..<(start + wordEnd))
+    }
+
+    /// The punctuation between the words of the name (or of its core, for a core match).
+    func namePunctuation(_ owner: Owner, _ name: String) -> String {
+        let folded = normalizer.normalize(name)
+        let range = owner.kind == .nameCore ? (LegalForms.core(of: folded) ?? 0..<folded.count) : 0..<folded.count
+        var marks = String.UnicodeScalarView()
+        for i in range.dropFirst() where folded.wordStart[i] {
+            for b in Self.gap(folded, before: i - 1, after: i) where b < 0x80 { marks.append(UnicodeScalar(b)) }
+        }
+        return String(marks)
+    }
+
+    /// The punctuation between two words of a match that no name is written across, if any.
+    static func joinedAcrossPunctuation(_ text: NormalizedText, _ start: Int, _ end: Int) -> String? {
+        for i in (start + 1)..<end where text.classes[i] == .word && text.wordStart[i] {
+            for b in Self.gap(text, before: i - 1, after: i)
+            where [0x2C, 0x3B, 0x3A, 0x7C, 0x2F, 0x5C, 0x28, 0x29, 0x5B, 0x5D, 0x22, 0x21, 0x3F, 0x0A].contains(b) {
+                return String(UnicodeScalar(b))
+            }
+        }
+        return nil
+    }
+
+    /// The original bytes between folded scalars `before` and `after` (empty when both
+    /// come from one character, as the "and" of "&").
+    static func gap(_ text: NormalizedText, before: Int, after: Int) -> ArraySlice<UInt8> {
+        let from = Int(text.ends[before]), to = Int(text.starts[after])
+        return from < to ? text.utf8[from..<to] : []
     }
 
     static func isOneWord(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
@@ -869,10 +982,55 @@ public final class Matcher: ListingMatcher, Sendable {
     /// Whether the next word, separated by spaces only, starts with a capital Latin letter.
     static func nextWordIsCapitalized(_ text: NormalizedText, _ end: Int) -> Bool {
         guard end < text.count, text.classes[end] == .word else { return false }
-        let gap = text.utf8[Int(text.ends[end - 1])..<Int(text.starts[end])]
+        let gap = Self.gap(text, before: end - 1, after: end)
         guard !gap.isEmpty, gap.allSatisfy({ $0 == 0x20 }) else { return false }
         let first = text.utf8[Int(text.starts[end])]
-        return first >= 0x41 && first <= 0x5A
+        guard first >= 0x41 && first <= 0x5A else { return false }
+        // A short all-capitals word after a name is mostly what was taken (VPN, SQL, HR).
+        var e = end + 1
+        while e < text.count, text.classes[e] == .word, !text.wordStart[e] { e += 1 }
+        let word = text.utf8[Int(text.starts[end])..<Int(text.ends[e - 1])]
+        let lower = word.contains { $0 >= 0x61 && $0 <= 0x7A }
+        return lower || word.count >= 5
+    }
+
+    /// Whether `start` begins the text or a sentence (after . ! ? : | [ ] ( ) or a dash).
+    static func atSentenceStart(_ text: NormalizedText, _ start: Int) -> Bool {
+        var p = Int(text.starts[start]) - 1
+        while p >= 0, text.utf8[p] == 0x20 || text.utf8[p] == 0x09 { p -= 1 }
+        return p < 0 || [0x2E, 0x21, 0x3F, 0x3A, 0x0A, 0x7C, 0x5B, 0x5D, 0x28, 0x29, 0x2D, 0x22, 0x5F].contains(text.utf8[p])
+    }
+
+    /// Whether a word starting with a capital stands right before or after `start..<end`,
+    /// a space apart (legal forms after it excepted: they are the name's).
+    static func besideCapitalisedWord(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
+        func capital(_ i: Int) -> Bool {
+            let b = text.utf8[Int(text.starts[i])]
+            return b >= 0x41 && b <= 0x5A
+        }
+        if start > 0, text.classes[start - 1] == .word {
+            let gap = Self.gap(text, before: start - 1, after: start)
+            if !gap.isEmpty, gap.allSatisfy({ $0 == 0x20 || $0 == 0x5F }) {
+                var w = start - 1
+                while w > 0, text.classes[w - 1] == .word, !text.wordStart[w] { w -= 1 }
+                if capital(w) { return true }
+            }
+        }
+        if end < text.count, text.classes[end] == .word, !LegalForms.formStarts(at: end, in: text) {
+            let gap = Self.gap(text, before: end - 1, after: end)
+            if !gap.isEmpty, gap.allSatisfy({ $0 == 0x20 || $0 == 0x5F }), capital(end) { return true }
+        }
+        return false
+    }
+
+    /// Whether the listing is written in capitals (a shouted title): then the case of a
+    /// word says nothing about it.
+    static func shouted(_ text: NormalizedText) -> Bool {
+        var upper = 0, lower = 0
+        for b in text.utf8 {
+            if b >= 0x41 && b <= 0x5A { upper += 1 } else if b >= 0x61 && b <= 0x7A { lower += 1 }
+        }
+        return upper >= 8 && upper * 10 >= (upper + lower) * 7
     }
 
     @inline(__always)

@@ -2,26 +2,9 @@
 /// meant: very short CJK names, 1–3 letter Latin acronyms, common English words, names
 /// that are only a legal form. Each says what to do instead.
 public enum RiskyNames {
-    static let commonWords: Set<String> = [
-        "access", "active", "advance", "alliance", "alpha", "apex", "apple", "arrow", "atlas", "bank", "beacon", "best",
-        "beta", "bridge", "capital", "center", "central", "century", "city", "civic", "classic", "cloud", "community",
-        "compass", "continental", "core", "crown", "data", "delta", "digital", "direct", "discovery", "dynamic", "eagle",
-        "east", "eastern", "eclipse", "elite", "energy", "enterprise", "equity", "evergreen", "excel", "express",
-        "federal", "fidelity", "first", "focus", "frontier", "fusion", "future", "galaxy", "gateway", "general",
-        "genesis", "global", "gold", "golden", "grand", "green", "group", "guardian", "harmony", "harvest", "health",
-        "heritage", "horizon", "image", "impact", "independence", "infinity", "insight", "integrity", "international",
-        "keystone", "landmark", "legacy", "liberty", "lincoln", "link", "matrix", "media", "meridian", "metro",
-        "modern", "national", "network", "nexus", "noble", "north", "northern", "nova", "oasis", "omega", "online",
-        "optimum", "orbit", "pacific", "paramount", "partners", "patriot", "peak", "phoenix", "pinnacle", "pioneer",
-        "pivot", "planet", "platinum", "premier", "prime", "progress", "prospect", "quantum", "radiant", "rapid",
-        "regional", "reliance", "royal", "safe", "secure", "security", "select", "sentinel", "services", "shield",
-        "sierra", "signal", "silver", "smart", "solar", "solutions", "south", "southern", "sovereign", "spark",
-        "spectrum", "square", "standard", "star", "sterling", "summit", "sun", "sunrise", "superior", "supreme",
-        "synergy", "systems", "target", "tech", "titan", "total", "trust", "unique", "united", "universal", "valley",
-        "vanguard", "vector", "venture", "victory", "vision", "vista", "west", "western", "world", "zenith",
-    ]
-
-    /// Warnings for one watchlist, as `FILE:LINE: warning: …` diagnostics.
+    /// Warnings for one watchlist, as `FILE:LINE: warning: …` diagnostics. They name the
+    /// same cases the matcher treats as weak (`Matcher.isWeak`), so what `check` warns about
+    /// is what needs evidence in a listing.
     public static func warnings(for watchlist: Watchlist, normalizer: Normalizer = Normalizer()) -> [Diagnostic] {
         var result: [Diagnostic] = []
         for entity in watchlist.entities {
@@ -32,20 +15,65 @@ public enum RiskyNames {
                 func warn(_ message: String) {
                     result.append(Diagnostic(file: watchlist.file, line: name.line, message: message, severity: .warning))
                 }
+                let core = LegalForms.core(of: folded)
                 if folded.count == 0 {
                     warn("`\(name.value)` has no letters or characters left to match after folding; remove it")
-                } else if LegalForms.core(of: folded) == nil, LegalForms.formStarts(at: 0, in: folded),
+                } else if core == nil, LegalForms.formStarts(at: 0, in: folded),
                           LegalForms.folded.suffixes.contains(where: { $0.scalars == folded.scalars }) {
                     warn("`\(name.value)` is only a legal form and would match every company that has it; write the company's name")
                 } else if cjk > 0 && letters == 0 && cjk <= 2 {
                     warn("`\(name.value)` is a very short CJK name (\(cjk) character\(cjk == 1 ? "" : "s")): it also stands inside longer words; watchlistd checks word boundaries, but prefer the full name or add `exclude:` lines for the words it appears in")
                 } else if cjk == 0 && letters <= 3 {
-                    warn("`\(name.value)` is a 1–3 letter acronym and will match unrelated text; prefer the full name, or keep it and add `exclude:` lines for the false hits you see")
-                } else if cjk == 0, commonWords.contains(folded.folded) {
-                    warn("`\(name.value)` is also a common English word and will match unrelated listings; write the full name (\(name.value) Corporation, …) or add `exclude:` lines")
+                    warn("`\(name.value)` is a 1–3 letter acronym: it counts only written exactly so (case) in a title, or beside another name or domain of the entity; prefer the full name with its legal form, add the domain, or add `exclude:` lines for the false hits you see")
+                } else if Matcher.isWeak(folded, 0..<folded.count) {
+                    warn("`\(name.value)` is an everyday English word or phrase: it counts only written exactly so (case) in a title, or beside another name or domain of the entity; write the full name with its legal form (\(name.value) Corporation, …), add the domain, or add `exclude:` lines")
+                } else if let core, Matcher.isWeak(folded, core) {
+                    let bare = folded.original(core)
+                    let kind = core.count <= 3 ? "a 1–3 letter acronym" : "an everyday English word"
+                    warn("`\(name.value)` without its legal form is `\(bare)`, \(kind): the bare word counts only written exactly so (case) in a title, or beside another name or domain of the entity; the full name always counts. Add the domain or a distinctive alias so that listings naming only `\(bare)` are corroborated, or `exclude:` lines for the false hits you see")
                 }
             }
         }
         return result
+    }
+
+    /// How often each name would have fired on a set of listings, worst first: for
+    /// `check --stats`, before a bulk watchlist goes live.
+    public struct Firing: Sendable {
+        public var customer: String
+        public var entity: String
+        public var name: String
+        public var file: String
+        public var line: Int
+        /// Listings it would alert on (score at the threshold or above), and how many of those in the body only.
+        public var hits: Int
+        public var bodyOnly: Int
+        /// Listings where it was refused (below the threshold), as near misses.
+        public var refused: Int
+        public var examples: [String]
+    }
+
+    public static func firings(matcher: Matcher, listings: [(title: String, body: String)], threshold: Double) -> [Firing] {
+        var table: [String: Firing] = [:]
+        for listing in listings {
+            var seen = Set<String>()
+            for hit in matcher.candidates(title: listing.title, body: listing.body) {
+                let key = "\(hit.customer)\u{0}\(hit.entity)\u{0}\(hit.name)"
+                guard seen.insert(key).inserted else { continue }
+                var firing = table[key] ?? Firing(customer: hit.customer, entity: hit.entity, name: hit.name, file: hit.file,
+                                                  line: hit.line, hits: 0, bodyOnly: 0, refused: 0, examples: [])
+                if hit.score >= threshold {
+                    firing.hits += 1
+                    if hit.field == .body { firing.bodyOnly += 1 }
+                    if firing.examples.count < 3 { firing.examples.append(String(listing.title.prefix(100))) }
+                } else {
+                    firing.refused += 1
+                }
+                table[key] = firing
+            }
+        }
+        return table.values.sorted { a, b in
+            a.hits != b.hits ? a.hits > b.hits : a.refused != b.refused ? a.refused > b.refused : (a.customer, a.name) < (b.customer, b.name)
+        }
     }
 }

@@ -11,13 +11,14 @@ public enum HitJSON {
         var relation: String
         var matched: String
         var score: Double
+        var field: String
         var title: String
         var link: String?
         var seen: String
         var watchlist: String
 
         enum CodingKeys: String, CodingKey {
-            case item, feed, customer, entity, name, relation, matched, score, title, link, seen, watchlist
+            case item, feed, customer, entity, name, relation, matched, score, field, title, link, seen, watchlist
         }
 
         // `link` is written as null when the listing has none: scripts can rely on the key.
@@ -31,6 +32,7 @@ public enum HitJSON {
             try container.encode(relation, forKey: .relation)
             try container.encode(matched, forKey: .matched)
             try container.encode(score, forKey: .score)
+            try container.encode(field, forKey: .field)
             try container.encode(title, forKey: .title)
             try container.encode(link, forKey: .link)
             try container.encode(seen, forKey: .seen)
@@ -42,7 +44,7 @@ public enum HitJSON {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         let output = Output(item: hit.itemKey, feed: hit.feed, customer: hit.customer, entity: hit.entity, name: hit.name,
-                            relation: hit.relation, matched: hit.matched, score: (hit.score * 100).rounded() / 100,
+                            relation: hit.relation, matched: hit.matched, score: (hit.score * 100).rounded() / 100, field: hit.field,
                             title: hit.title, link: hit.link, seen: FeedDates.rfc3339(hit.seen),
                             watchlist: "\(hit.watchFile):\(hit.watchLine)")
         return (try? encoder.encode(output)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"

@@ -168,6 +168,12 @@ enum Migrations {
                 INSERT INTO database_info (key, value) VALUES ('id', lower(hex(randomblob(16))));
                 """)
         }
+        migrator.registerMigration("v11-hit-field") { db in
+            // Where the matched text stands: `title` or `body` (a body mention scores less;
+            // docs/matching.md). Hits recorded before this were matched on title and body
+            // together; they read as `title`.
+            try db.execute(sql: "ALTER TABLE hit ADD COLUMN field TEXT NOT NULL DEFAULT 'title'")
+        }
         return migrator
     }
 }

@@ -34,6 +34,7 @@ public struct FeedItem: Sendable, Equatable {
     }
 
     /// The text the matcher reads.
+    /// Title and body as one text (the daemon matches them apart: `Matcher.match(title:body:)`).
     public var matchText: String { body.isEmpty ? title : title + "\n" + body }
 }
 
@@ -78,6 +79,8 @@ public struct StoredHit: Sendable, Equatable {
     public var seen: Date
     public var watchFile: String
     public var watchLine: Int
+    /// `title` or `body`: where the matched text stands in the listing.
+    public var field: String = "title"
     /// Where the match stands in the listing's body, when it is not in the title: up to
     /// 80 characters either side of the matched text.
     public var excerpt: String? = nil
@@ -414,8 +417,9 @@ public final class Store: Sendable {
         var inserted = 0
         let stamp = now.databaseValue
         let insertHit = try db.cachedStatement(sql: """
-            INSERT INTO hit (item_id, customer, entity, name, relation, matched, score, watch_file, watch_line, seen_at, repeat_of)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO hit (item_id, customer, entity, name, relation, matched, score, watch_file, watch_line, seen_at, repeat_of,
+                             field)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(item_id, customer, entity) DO NOTHING
             """)
         // The same listing (another item with the same content key) already brought to
@@ -429,7 +433,7 @@ public final class Store: Sendable {
         for hit in ordered {
             let repeated = try repeatsSince.flatMap { try Int64.fetchOne(earlier, arguments: [item, hit.customer, $0]) }
             try insertHit.execute(arguments: [item, hit.customer, hit.entity, hit.name, hit.relation.rawValue, hit.matched,
-                                              hit.score, hit.file, hit.line, stamp, repeated])
+                                              hit.score, hit.file, hit.line, stamp, repeated, hit.field.rawValue])
             guard db.changesCount > 0, repeated == nil else { continue }
             inserted += 1
             let hitID = db.lastInsertedRowID
@@ -442,7 +446,8 @@ public final class Store: Sendable {
 
     static let hitColumns = """
         hit.id AS hit_id, item.key AS item_key, feed.name AS feed_name, hit.customer, hit.entity, hit.name,
-        hit.relation, hit.matched, hit.score, item.title, item.body, item.link, hit.seen_at, hit.watch_file, hit.watch_line
+        hit.relation, hit.matched, hit.score, item.title, item.body, item.link, hit.seen_at, hit.watch_file, hit.watch_line,
+        hit.field
         """
 
     static func storedHit(_ row: Row) -> StoredHit {
@@ -451,9 +456,9 @@ public final class Store: Sendable {
         var hit = StoredHit(id: row["hit_id"], itemKey: itemID, feed: row["feed_name"], customer: row["customer"],
                             entity: row["entity"], name: row["name"], relation: row["relation"], matched: row["matched"],
                             score: row["score"], title: row["title"], link: row["link"], seen: date(row, "seen_at") ?? .distantPast,
-                            watchFile: row["watch_file"], watchLine: row["watch_line"])
+                            watchFile: row["watch_file"], watchLine: row["watch_line"], field: row["field"])
         let body: String = row["body"]
-        if !hit.title.contains(hit.matched), let range = body.range(of: hit.matched) {
+        if hit.field == "body" || !hit.title.contains(hit.matched), let range = body.range(of: hit.matched) {
             let from = body.index(range.lowerBound, offsetBy: -80, limitedBy: body.startIndex) ?? body.startIndex
             let to = body.index(range.upperBound, offsetBy: 80, limitedBy: body.endIndex) ?? body.endIndex
             hit.excerpt = (from > body.startIndex ? "…" : "") + String(body[from..<to]) + (to < body.endIndex ? "…" : "")

@@ -134,8 +134,9 @@ struct EngineTests {
     }
 
     @Test(arguments: [
-        ("格力", "very short CJK name"), ("GM", "1–3 letter acronym"), ("Target", "common English word"),
-        ("Co., Ltd.", "only a legal form"), ("格力电器", nil), ("Target Corporation", nil), ("TSMC", nil),
+        ("格力", "very short CJK name"), ("GM", "1–3 letter acronym"), ("Target", "everyday English word"),
+        ("Co., Ltd.", "only a legal form"), ("格力电器", nil), ("Target Corporation", "without its legal form is `Target`"),
+        ("ABC Holdings", "1–3 letter acronym"), ("We Can", "everyday English word"), ("Toshiba Corporation", nil), ("TSMC", nil),
     ] as [(String, String?)])
     func riskyNamesAreWarnedAbout(_ name: String, _ warning: String?) throws {
         let list = try watchlist("customer: A\nentity: \(name)\n", file: "a.watch")

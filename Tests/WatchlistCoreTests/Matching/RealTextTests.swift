@@ -48,6 +48,13 @@ struct RealTextTests {
         entity: Canon Inc.
         entity: ANY Holdings
           alias: ＡＮＹホールディングス
+        entity: Science Arts, Inc.
+        entity: We Can
+        entity: WELLDONE
+        entity: MORE
+        entity: UK
+        entity: ASIA
+        entity: MEDIGEN
         """, file: "bulk.watch")
 
     static let matcher = Matcher(watchlists: [acme, bulk])
@@ -93,6 +100,16 @@ struct RealTextTests {
         Case(rule: "katakana core is an everyday word", text: "any files you want", entities: []),
         Case(rule: "corroborated by its full name", text: "canon photos; Canon Inc. confirmed", entities: ["Canon Inc."]),
         Case(rule: "everyday word in another case", text: "CANON printers", entities: []),
+        Case(rule: "words split by a comma", text: "faculty of science, arts and letters", entities: []),
+        Case(rule: "the name with its own punctuation", text: "Science Arts, Inc. customer list", entities: ["Science Arts, Inc."]),
+        Case(rule: "a phrase of everyday words", text: "we can deliver more", entities: []),
+        Case(rule: "an everyday phrase is no split name", text: "well done Team", entities: []),
+        Case(rule: "a shouted title says nothing by its case", text: "SOLAR INDUSTRIES HACKED. MORE THAN 2TB LEAKED", entities: []),
+        Case(rule: "as filed in an ordinary title", text: "MORE internal mail", entities: ["MORE"]),
+        Case(rule: "inside a host name", text: "THEHURSTGROUP.CO.UK files", entities: []),
+        Case(rule: "a top-level domain", text: "wtpartnership.asia", entities: []),
+        Case(rule: "a one-word name before another name", text: "ASIA Vital Components", entities: []),
+        Case(rule: "a short word losing a letter is another name", text: "SDZ Druck und Medien", entities: []),
         // Company context, read both ways
         Case(rule: "group company", text: "Omron Healthcare Co., Ltd. breach", entities: ["Omron Corporation"]),
         Case(rule: "group company", text: "Makita U.S.A. Inc. hacked", entities: ["Makita Corporation"]),
