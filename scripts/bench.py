@@ -75,6 +75,32 @@ def hundred_thousand_names(out):
     return directory
 
 
+def tenant_check(corpus, hits_all, customers=3):
+    """Hits of a customer with every watchlist loaded must equal its hits with its file alone."""
+    watchlists = os.path.join(corpus, "watchlists")
+    files = sorted(f for f in os.listdir(watchlists) if f.endswith(".watch"))[:customers]
+    all_lines = open(hits_all, encoding="utf-8").read().splitlines()
+    differing = 0
+    for name in files:
+        alone = os.path.join(corpus, "alone", name[:-6])
+        os.makedirs(alone, exist_ok=True)
+        with open(os.path.join(watchlists, name), encoding="utf-8") as src, \
+                open(os.path.join(alone, name), "w", encoding="utf-8") as dst:
+            text = src.read()
+            dst.write(text)
+        customer = next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.lower().startswith("customer:"))
+        out = os.path.join(alone, "hits.jsonl")
+        run([BIN, "match", "--watchlists", alone], stdin_path=os.path.join(corpus, "listings.jsonl"), stdout_path=out)
+        canon = lambda line: json.dumps(json.loads(line), sort_keys=True, ensure_ascii=False)
+        mine = sorted(canon(l) for l in all_lines if json.loads(l)["customer"] == customer)
+        own = sorted(canon(l) for l in open(out, encoding="utf-8").read().splitlines())
+        if mine != own:
+            differing += 1
+            print(f"tenant check: {customer}: {len(set(mine) ^ set(own))} hits differ with other customers' files loaded",
+                  file=sys.stderr)
+    return len(files), differing
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="2000,20000")
@@ -127,6 +153,11 @@ def main():
         peer_wall = by.get((size, seed, "peer (Python), 1 core"))
         if peer_wall and label.startswith("watchlistd"):
             print(f"speed-up over the peer, {size:,} entities, seed {seed}, {label}: {peer_wall / wall:.1f}x")
+    for size in [int(s) for s in args.sizes.split(",")]:
+        corpus = ensure_corpus(args.out, size, int(args.seeds.split(",")[0]))
+        checked, differing = tenant_check(corpus, os.path.join(corpus, "hits.ours.jsonl"))
+        print(f"tenant independence, {size:,} entities: {checked - differing} of {checked} customers get the same hits "
+              f"with every watchlist loaded as with their own file alone")
     big = hundred_thousand_names(args.out)
     wall, rss = run([BIN, "match", "--watchlists", big], stdin_path="/dev/null")
     empty = os.path.join(args.out, "empty")

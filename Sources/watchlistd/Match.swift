@@ -55,7 +55,7 @@ extension Watchlistd {
                 print("text \(index + 1): \(hits.isEmpty ? "no hits" : "\(hits.count) hit(s)")")
                 for hit in explain ? all : hits {
                     let marker = hit.score >= threshold ? "" : "  (below threshold \(threshold))"
-                    print("  \(hit.customer) | \(hit.entity) | \(hit.relation.rawValue) \(hit.name) | matched \"\(hit.matched)\" | score \(String(format: "%.2f", hit.score)) | \(hit.field.rawValue)\(marker)")
+                    print("  \(hit.customer) | \(hit.entity) | \(hit.relation.rawValue) \(hit.name) | matched \"\(hit.matched)\" | score \(String(format: "%.2f", hit.score))\(marker) | in the \(hit.field.rawValue)")
                     if explain {
                         print("    watchlist line: \(hit.file):\(hit.line)")
                         print("    folded name:    \(hit.foldedName)")

@@ -185,7 +185,7 @@ struct EndToEndTests {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
         #expect(objects.count == 7)
-        for key in ["item", "feed", "customer", "entity", "name", "relation", "matched", "score", "title", "link", "seen"] {
+        for key in ["item", "feed", "customer", "entity", "name", "relation", "matched", "score", "field", "title", "link", "seen"] {
             #expect(objects.allSatisfy { $0.keys.contains(key) }, "missing \(key)")
         }
         #expect(Set(objects.compactMap { $0["feed"] as? String }) == ["rss", "atom", "rdf", "jsonfeed", "api"])

@@ -46,7 +46,7 @@ public enum JSONLinesMatch {
         let slots = Slots(blocks)
         let work: @Sendable (Int) -> Void = { block in
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes]
+            encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]  // two runs diff cleanly
             var output = Data()
             var problems: [InputError] = []
             for index in (block * blockSize)..<min(lines.count, (block + 1) * blockSize) {

@@ -22,7 +22,7 @@ struct StoreTests {
         #expect(tables == ["config_load", "database_info", "feed", "hit", "item", "outbox", "outbox_recipient", "sent_message", "watched_name"])
         #expect(applied == ["v1-feeds-items-hits-outbox", "v2-sent-messages", "v3-item-matched-last-seen", "v4-watched-names",
                             "v5-config-load", "v6-outbox-suppressed", "v7-outbox-recipients", "v8-listing-identity",
-                            "v9-watched-name-unwatched", "v10-database-id"])
+                            "v9-watched-name-unwatched", "v10-database-id", "v11-hit-field"])
         // Opening again applies nothing new and keeps the data.
         _ = try store.feedState(name: "f", url: "http://127.0.0.1/")
         let again = try Store(path: dir.path + "/sub/db.sqlite")
