@@ -68,8 +68,10 @@ def main():
     for f in range(args.feeds):
         with open(os.path.join(served, f"f{f}.xml"), "w") as fh:
             fh.write(rss_document(f, 0, rng))
+    # The test server ends itself after 15 minutes unless told otherwise.
+    env = dict(os.environ, WATCHLISTD_TEST_SERVER_SECONDS=str(args.minutes * 60 + 300))
     server = subprocess.Popen([sys.executable, os.path.join(ROOT, "Tests", "Support", "http_server.py"), served],
-                              stdout=subprocess.PIPE, text=True)
+                              stdout=subprocess.PIPE, text=True, env=env)
     port = int(server.stdout.readline())
     config = os.path.join(work, "watchlistd.conf")
     with open(config, "w") as fh:
