@@ -26,6 +26,7 @@ public final class DaemonState: @unchecked Sendable {
     public let instanceLock: InstanceLock?
     private var storeProblem: String?
     private var lastStatus = Date.distantPast
+    private var lastTrim = Date()
 
     public init(pipeline: Pipeline, configPath: String, notifier: SystemdNotifier = SystemdNotifier(),
                 reloads: ReloadRequests = ReloadRequests(), instanceLock: InstanceLock? = nil) {
@@ -162,6 +163,12 @@ public final class DaemonState: @unchecked Sendable {
         let pending = ((try? pipeline.store.outboxCounts()) ?? [:]).filter { $0.key.hasSuffix("/pending") }.values.reduce(0, +)
         let summary = "\(pipeline.config.feeds.count - failing) feeds ok, \(failing) failing; \(today) hits today; \(pending) alerts pending"
         return (lock.withLock { storeProblem }.map { $0 + "; " } ?? "") + summary
+    }
+
+    /// When the poller last asked glibc to give free memory back.
+    var trimmedAt: Date {
+        get { lock.withLock { lastTrim } }
+        set { lock.withLock { lastTrim = newValue } }
     }
 
     /// When the poller last sent STATUS= to systemd.
@@ -383,6 +390,12 @@ public struct PollerService: Service {
         // STATUS= reads the store (hits today, outbox): at most every 10 s, rounds can be seconds apart.
         if Date().timeIntervalSince(state.statusSentAt) >= 10 {
             state.statusSentAt = Date()
+            // Each transfer and work thread frees into its own malloc arena; give the free
+            // pages back now and then, or RSS only ever grows.
+            if Date().timeIntervalSince(state.trimmedAt) >= 300 {
+                state.trimmedAt = Date()
+                DaemonState.giveBackFreedMemory()
+            }
             state.notifier.notify("WATCHDOG=1\nSTATUS=\(state.status())")
         } else {
             state.notifier.notify("WATCHDOG=1")
