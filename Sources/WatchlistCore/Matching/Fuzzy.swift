@@ -28,6 +28,9 @@ enum Fuzzy {
 
     /// Reusable buffers for one listing's verifications.
     struct Scratch {
+        /// Alignments already tried in this listing: (key, anchor, direction). Pieces of both
+        /// sets, and several pieces of one name, lead to the same alignment.
+        var tried = Set<Int64>()
         var window: [UInt32] = []
         var cost: [Int32] = []
         var move: [UInt8] = []
@@ -35,8 +38,11 @@ enum Fuzzy {
     }
 
     /// The best (start, end, units, edits) for `key` around a hit of its `piece` at `pieceStart`.
-    static func verify(key: Matcher.FuzzyKey, piece: Int, offsets: [Int], pieceStart: Int, text: NormalizedText,
+    static func verify(key: Matcher.FuzzyKey, keyID: Int, piece: Int, offsets: [Int], pieceStart: Int, text: NormalizedText,
                        scratch: inout Scratch) -> (start: Int, end: Int, units: Int, edits: Int)? {
+        func firstTry(_ anchor: Int, _ backwards: Bool) -> Bool {
+            scratch.tried.insert(Int64(keyID) << 33 | Int64(anchor) << 1 | (backwards ? 1 : 0)).inserted
+        }
         let k = key.maxEdits
         let m = key.scalars.count
         let last = offsets.count - 1
@@ -46,14 +52,16 @@ enum Fuzzy {
             if best == nil || found.units < best!.units { best = found }
         }
         if piece == 0 {
+            guard firstTry(pieceStart, false) else { return nil }
             consider(forward(key, from: pieceStart, text, &scratch).map { (pieceStart, $0.end, $0.units, $0.edits) })
         } else if piece == last {
             let end = pieceStart + (m - offsets[last])
+            guard firstTry(end, true) else { return nil }
             consider(backward(key, to: end, text, &scratch).map { ($0.start, end, $0.units, $0.edits) })
         } else {
             let implied = pieceStart - offsets[piece]
             for start in max(0, implied - k - 1)...max(0, implied + k + 1) where start < text.count
-                && sameFirstLetter(key.scalars[0], text.scalars[start]) && text.isWordStart(start) {
+                && sameFirstLetter(key.scalars[0], text.scalars[start]) && text.isWordStart(start) && firstTry(start, false) {
                 consider(forward(key, from: start, text, &scratch).map { (start, $0.end, $0.units, $0.edits) })
             }
         }
@@ -312,10 +320,13 @@ enum Confusions {
                                             strict: Bool = false) -> Int32 {
         let extra = window[j]
         if isVowel(extra) { return 2 }
-        let before: UInt32? = j >= 1 ? window[j - 1] : nil
-        let after: UInt32? = j + 1 < window.count ? window[j + 1] : nil
-        for n in [before, after] {
-            if let n, n == extra || !strict && Keyboard.adjacent(n, extra) { return 2 }
+        if j >= 1 {
+            let n = window[j - 1]
+            if n == extra || !strict && Keyboard.adjacent(n, extra) { return 2 }
+        }
+        if j + 1 < window.count {
+            let n = window[j + 1]
+            if n == extra || !strict && Keyboard.adjacent(n, extra) { return 2 }
         }
         if strict { return 3 }
         if (j >= 2 && window[j - 2] == extra) || (j + 2 < window.count && window[j + 2] == extra) { return 2 }

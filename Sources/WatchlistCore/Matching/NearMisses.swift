@@ -78,7 +78,7 @@ extension Matcher {
         if Self.isWeak(name, range) {
             return "\(what) is an everyday word or a short acronym: no misspellings are looked for"
         }
-        if key.count < 6 { return "\(what) has \(key.count) letters: misspellings are looked for from 6" }
+        if key.count < 7 { return "\(what) has \(key.count) letters: misspellings are looked for from 7" }
         if window.words == keyWords + 1, written == key {
             return "the text splits a word of the name where it does not read as the name: a part shorter than 3 letters, "
                 + "a legal form after the split (Gold Corp is not Goldcorp), or punctuation other than a space or hyphen"
