@@ -50,14 +50,8 @@ public enum JSONLinesMatch {
             var output = Data()
             var problems: [InputError] = []
             for index in (block * blockSize)..<min(lines.count, (block + 1) * blockSize) {
-                let range = lines[index]
-                let parsed: ListingJSON?? = input.withUnsafeBytes { all in
-                    let line = UnsafeRawBufferPointer(rebasing: all[(range.lowerBound - input.startIndex)..<(range.upperBound - input.startIndex)])
-                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { return .some(nil) }
-                    return ListingJSON.parse(line).map { .some($0) } ?? nil
-                }
-                guard let maybe = parsed else {
-                    problems.append(InputError(line: index + 1, message: "not a JSON object; expected {\"id\": …, \"title\": …, \"body\": …}"))
+                guard let maybe = parse(input, lines[index]) else {
+                    problems.append(InputError(line: index + 1, message: notAListing))
                     continue
                 }
                 guard let listing = maybe else { continue }  // a blank line
@@ -89,18 +83,24 @@ public enum JSONLinesMatch {
         var listings: [(title: String, body: String)] = []
         var problems: [InputError] = []
         for (index, range) in lineRanges(input).enumerated() {
-            let parsed: ListingJSON?? = input.withUnsafeBytes { all in
-                let line = UnsafeRawBufferPointer(rebasing: all[(range.lowerBound - input.startIndex)..<(range.upperBound - input.startIndex)])
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { return .some(nil) }
-                return ListingJSON.parse(line).map { .some($0) } ?? nil
-            }
-            guard let maybe = parsed else {
-                problems.append(InputError(line: index + 1, message: "not a JSON object; expected {\"id\": …, \"title\": …, \"body\": …}"))
+            guard let maybe = parse(input, range) else {
+                problems.append(InputError(line: index + 1, message: notAListing))
                 continue
             }
             if let listing = maybe { listings.append((listing.title, listing.body)) }
         }
         return (listings, problems)
+    }
+
+    static let notAListing = "not a JSON object; expected {\"id\": …, \"title\": …, \"body\": …}"
+
+    /// One line: nil when it is no listing object, .some(nil) when it is blank.
+    static func parse(_ input: Data, _ range: Range<Int>) -> ListingJSON?? {
+        input.withUnsafeBytes { all in
+            let line = UnsafeRawBufferPointer(rebasing: all[(range.lowerBound - input.startIndex)..<(range.upperBound - input.startIndex)])
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { return .some(nil) }
+            return ListingJSON.parse(line).map { .some($0) } ?? nil
+        }
     }
 
     /// The byte ranges of the lines of `data` (without their line feeds).

@@ -73,22 +73,9 @@ public enum LegalForms {
         while end < text.count, text.classes[end] == .word, !text.wordStart[end] { end += 1 }
         let word = Array(text.scalars[position..<end])
         return longForms.contains { form in
-            abs(form.count - word.count) <= 2 && form.first == word.first && osa(form, word, limit: form.count >= 8 ? 2 : 1)
+            abs(form.count - word.count) <= 2 && form.first == word.first
+                && Matcher.editDistance(form, word) <= (form.count >= 8 ? 2 : 1)
         }
-    }
-
-    /// Whether the optimal string alignment distance of `a` and `b` is at most `limit`.
-    static func osa(_ a: [UInt32], _ b: [UInt32], limit: Int) -> Bool {
-        var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in 0...a.count { d[i][0] = i }
-        for j in 0...b.count { d[0][j] = j }
-        for i in stride(from: 1, through: a.count, by: 1) {
-            for j in stride(from: 1, through: b.count, by: 1) {
-                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
-            }
-        }
-        return d[a.count][b.count] <= limit
     }
 
     /// The part of a folded name left without its legal forms at either end (repeatedly:
