@@ -59,13 +59,8 @@ struct RealTextTests {
 
     static let matcher = Matcher(watchlists: [acme, bulk])
 
-    struct Case: CustomTestStringConvertible, Sendable {
-        var rule: String
-        var text: String
-        /// Entities expected to hit (empty: a trap).
-        var entities: [String]
-        var testDescription: String { "\(rule): \(text)" }
-    }
+    /// A rule, a text, and the entities expected to hit (empty: a trap), as in EngineTests.
+    typealias Case = EngineTests.Case
 
     static let cases: [Case] = [
         // Human misspellings: sounds, vowels, look-alikes, letters doubled, dropped or swapped
