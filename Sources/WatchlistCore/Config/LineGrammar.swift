@@ -15,7 +15,9 @@ import Foundation
 ///   anything else) and closes the block.
 ///
 /// `LineGrammar.parse` only splits and validates keys against a `Schema`; what the
-/// values mean is decided by `WatchlistParser` and `ConfigParser`.
+/// values mean is decided by the file's type and its block types (`ConfigFile`,
+/// `ConfigBlock`: `DaemonConfig` with `FeedConfig`, `SMTPConfig`, `SyslogConfig`;
+/// `Watchlist` with `Entity`), whose key lists make the schema.
 public enum LineGrammar {
     /// One `key: value` line, with where it came from.
     public struct Line: Sendable, Equatable {

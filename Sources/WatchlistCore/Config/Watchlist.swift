@@ -21,90 +21,109 @@ public struct Entity: Sendable, Equatable {
     public var excludes: [WatchedName]
 }
 
+extension Entity: ConfigBlock {
+    static let key = "entity"
+    static let keys: Set<String> = ["alias", "subsidiary", "jv", "domain", "exclude"]
+
+    init(start: LineGrammar.Line, context: inout ConfigContext) {
+        self.init(name: start.value, line: start.number,
+                  names: [WatchedName(value: start.value, relation: .name, line: start.number)], excludes: [])
+    }
+
+    mutating func read(_ line: LineGrammar.Line, context: inout ConfigContext) {
+        switch line.key {
+        case "exclude":
+            excludes.append(WatchedName(value: line.value, relation: .name, line: line.number))
+        case "domain":
+            var domain = Substring(line.value.lowercased())
+            while domain.hasPrefix(".") { domain = domain.dropFirst() }
+            while domain.hasSuffix(".") { domain = domain.dropLast() }
+            if !DomainName.isValid(String(domain)) {
+                context.problem(line, "`\(line.value)` is not a domain name (write it like `example.com`, without scheme or path)")
+            } else {
+                names.append(WatchedName(value: line.value, relation: .domain, line: line.number))
+            }
+        default:
+            if let relation = Relation(rawValue: line.key) {
+                names.append(WatchedName(value: line.value, relation: relation, line: line.number))
+            } else {
+                context.problem(line, "`\(line.key):` is not handled in an `entity:` block")
+            }
+        }
+    }
+}
+
 /// One customer's `.watch` file.
 public struct Watchlist: Sendable, Equatable {
     public var file: String
-    public var customer: String
-    public var emails: [String]
-    public var entities: [Entity]
+    /// `customer:` — required, once, before any entity.
+    public var customer = ""
+    /// `email:` — alert recipients.
+    public var emails: [String] = []
+    public var entities: [Entity] = []
+}
+
+extension Watchlist: ConfigFile {
+    static let keys: Set<String> = ["customer", "email"]
+
+    static var blocks: [BlockSlot<Watchlist>] {
+        [
+            BlockSlot(Entity.self) { entity, watchlist, context in
+                if let first = context.firstLine(of: "entity \(entity.name.lowercased())", at: entity.line) {
+                    context.problem(line: entity.line, "duplicate entity `\(entity.name)` (first at line \(first)); merge the two blocks")
+                }
+                watchlist.entities.append(entity)
+            },
+        ]
+    }
+
+    init(file: String) { self.file = file }
+
+    mutating func read(_ line: LineGrammar.Line, context: inout ConfigContext) {
+        switch line.key {
+        case "customer":
+            if context.firstLine(of: "customer", at: line.number) != nil {
+                context.problem(line, "`customer:` given twice; one file watches for one customer")
+            } else {
+                if !entities.isEmpty { context.problem(line, "`customer:` must come before the first `entity:`") }
+                customer = line.value
+            }
+        case "email":
+            for address in line.value.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                if let problem = EmailAddress.problem(with: address) {
+                    context.problem(line, "recipient `\(address)`: \(problem)")
+                } else {
+                    emails.append(address)
+                }
+            }
+        default:
+            context.problem(line, "`\(line.key):` is not handled here")
+        }
+    }
+
+    mutating func finish(context: inout ConfigContext) {
+        if context.line(of: "customer") == nil {
+            context.problem(line: 1, "missing `customer:`; add `customer: NAME` at the top of the file")
+        }
+    }
 }
 
 /// Parses `*.watch` files. The format is the shared line grammar (`LineGrammar`) with
-/// these keys:
+/// these keys (the file's own in `Watchlist`, an entity's in `Entity`):
 ///
 ///     customer: NAME            once, before any entity
 ///     email: A, B               file level, comma-separated alert recipients
 ///     entity: NAME              starts a block; the name is matched too
 ///       alias: / subsidiary: / jv: / domain: / exclude:   inside an entity
 public enum WatchlistParser {
-    static let schema = LineGrammar.Schema(
-        fileKeys: ["customer", "email"],
-        blocks: ["entity": ["alias", "subsidiary", "jv", "domain", "exclude"]]
-    )
+    static let schema = Watchlist.schema
 
     /// Parses one file's bytes. Errors and warnings come back together; the watchlist is
     /// nil when any error was found.
     public static func parse(_ data: Data, file: String) -> (watchlist: Watchlist?, problems: [Diagnostic]) {
-        var (lines, problems) = LineGrammar.parse(data, file: file, schema: schema)
-        var customer: String?
-        var emails: [String] = []
-        var entities: [Entity] = []
-        var entityLines: [String: Int] = [:]
-
-        for line in lines {
-            switch line.key {
-            case "customer":
-                if customer != nil {
-                    problems.append(Diagnostic(file: file, line: line.number,
-                                               message: "`customer:` given twice; one file watches for one customer"))
-                } else if !entities.isEmpty {
-                    problems.append(Diagnostic(file: file, line: line.number,
-                                               message: "`customer:` must come before the first `entity:`"))
-                }
-                customer = customer ?? line.value
-            case "email":
-                for address in line.value.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-                    if let problem = EmailAddress.problem(with: address) {
-                        problems.append(Diagnostic(file: file, line: line.number,
-                                                   message: "recipient `\(address)`: \(problem)"))
-                    } else {
-                        emails.append(address)
-                    }
-                }
-            case "entity":
-                let key = line.value.lowercased()
-                if let first = entityLines[key] {
-                    problems.append(Diagnostic(file: file, line: line.number,
-                                               message: "duplicate entity `\(line.value)` (first at line \(first)); merge the two blocks"))
-                }
-                entityLines[key] = entityLines[key] ?? line.number
-                entities.append(Entity(name: line.value, line: line.number,
-                                       names: [WatchedName(value: line.value, relation: .name, line: line.number)],
-                                       excludes: []))
-            case "exclude":
-                entities[entities.count - 1].excludes.append(WatchedName(value: line.value, relation: .name, line: line.number))
-            case "domain":
-                var domain = Substring(line.value.lowercased())
-                while domain.hasPrefix(".") { domain = domain.dropFirst() }
-                while domain.hasSuffix(".") { domain = domain.dropLast() }
-                if !DomainName.isValid(String(domain)) {
-                    problems.append(Diagnostic(file: file, line: line.number,
-                                               message: "`\(line.value)` is not a domain name (write it like `example.com`, without scheme or path)"))
-                } else {
-                    entities[entities.count - 1].names.append(WatchedName(value: line.value, relation: .domain, line: line.number))
-                }
-            default:
-                let relation = Relation(rawValue: line.key)!
-                entities[entities.count - 1].names.append(WatchedName(value: line.value, relation: relation, line: line.number))
-            }
-        }
-        if customer == nil {
-            problems.append(Diagnostic(file: file, line: 1,
-                                       message: "missing `customer:`; add `customer: NAME` at the top of the file"))
-        }
-        problems = Diagnostic.sortedByLine(problems)
+        let (watchlist, problems) = Watchlist.read(data, file: file, schema: schema)
         if problems.contains(where: { $0.severity == .error }) { return (nil, problems) }
-        return (Watchlist(file: file, customer: customer!, emails: emails, entities: entities), problems)
+        return (watchlist, problems)
     }
 
     /// Loads every `*.watch` file in `directory` (other files — editor backups, swap

@@ -162,6 +162,18 @@ struct ConfigGrammarTests {
                     errors: ["2: `watchlists:` given twice (first at line 1)"]),
         GrammarCase(label: "retention shorter than backfill", text: "watchlists: w\ndatabase: d\nbackfill: 60d\nretention: 30d\n",
                     errors: ["4: `retention:` (30d) is shorter than `backfill:` (60d)"]),
+        GrammarCase(label: "a block given twice: its keys are still checked", text: """
+            watchlists: w
+            database: d
+            smtp: smtp://127.0.0.1:25
+              from: a@b.example
+            syslog: local
+            smtp: smtp://127.0.0.1:26
+              from: nobody
+            syslog: local
+              facility: nowhere
+            """, errors: ["6: `smtp:` given twice (first at line 3)", "7: sender `nobody`",
+                          "8: `syslog:` given twice (first at line 5)", "9: unknown syslog facility `nowhere`"]),
         GrammarCase(label: "retention too short", text: "watchlists: w\ndatabase: d\nretention: 5h\n",
                     errors: ["3: `retention:` must be a duration from 1d to 3650d"]),
     ]
@@ -191,6 +203,31 @@ struct ConfigGrammarTests {
         #expect(config.databasePath == "/var/db.sqlite")
         #expect(config.syslog?.target == .udp(host: "127.0.0.1", port: 5514))
         #expect(config.syslog?.facility == 19 << 3)
+    }
+
+    /// Each block's defaults, as a block with only its first line gets them.
+    @Test func blocksGetTheirDefaults() throws {
+        let config = try ConfigParser.parse(Data("""
+            watchlists: w
+            database: d
+            feed: https://leaks.example:8443/rss.xml
+            smtp: smtp://127.0.0.1:25
+              from: a@b.example
+            syslog: local
+            feed: https://other.example/x
+              tls-verify: no
+            """.utf8), file: "/etc/w.conf")
+        #expect(config.threshold == 0.8 && config.backfill == 30 * 86400 && config.retention == 365 * 86400 && config.concurrency == 8)
+        let feed = try #require(config.feeds.first)
+        #expect(feed.name == "leaks.example" && feed.line == 3 && feed.interval == .seconds(600) && feed.format == .auto)
+        #expect(feed.itemsPath == "$" && feed.titlePath == "title" && feed.verifyTLS && !feed.allowInternal)
+        let smtp = try #require(config.smtp)
+        #expect(smtp.grouping == .dispatch && smtp.maxPerHour == 12 && smtp.maxMessageSize == 10_000_000 && smtp.timeout == 60)
+        #expect(config.syslog == SyslogConfig(target: .local, facility: 16 << 3, appName: "watchlistd", line: 6))
+        #expect(config.feeds.map(\.verifyTLS) == [true, false])
+        #expect(config.warnings.map(\.description) == [
+            "/etc/w.conf:8: warning: `tls-verify: no`: this feed's server certificate is not checked; anyone on the path can feed it listings",
+        ])
     }
 
     @Test(arguments: [("90s", 90), ("10m", 600), ("1h", 3600), ("7d", 604_800), ("45", 45)])
