@@ -30,11 +30,11 @@ extension Watchlistd {
 
         func run() async throws {
             let parsed = try loadConfig(config)
-            let states: [String]
+            let states: [OutboxState]
             switch (state ?? (requeue ? "failed" : "open")).lowercased() {
-            case "open": states = ["pending", "failed"]
-            case "all": states = requeue ? ["pending", "failed", "suppressed"] : ["pending", "sent", "failed", "suppressed"]
-            case let one where ["pending", "failed", "suppressed"].contains(one) || (one == "sent" && !requeue): states = [one]
+            case "open": states = [.pending, .failed]
+            case "all": states = OutboxState.allCases.filter { !requeue || $0 != .sent }
+            case let one where OutboxState(rawValue: one).map({ $0 != .sent || !requeue }) == true: states = [OutboxState(rawValue: one)!]
             default:
                 printError("watchlistd alerts: --state must be pending, sent, failed, suppressed, open or all (sent cannot be requeued)")
                 throw Exit.usage
@@ -56,17 +56,17 @@ extension Watchlistd {
             let (counts, rows) = try readStore(parsed, command: "alerts") { store in
                 (try store.outboxCounts(), try store.outbox(states: states))
             }
-            for channel in AlertChannel.allCases.map(\.rawValue) {
+            for channel in shownChannels(counts) {
                 print("\(channel): \(outboxSummary(counts, channel: channel))")
             }
             for row in rows {
                 var line = "\(describe(row)) (attempts \(row.attempts)"
-                if row.state == "pending" { line += ", next \(FeedDates.rfc3339(row.nextAttempt))" }
+                if row.state == .pending { line += ", next \(FeedDates.rfc3339(row.nextAttempt))" }
                 if let sent = row.sentAt { line += ", sent \(FeedDates.rfc3339(sent))" }
                 line += ")"
                 print(line)
                 for owed in row.owed {
-                    print("    \(owed.state == "failed" ? "refused by" : "still owed to") \(owed.address): \(MailHeader.singleLine(owed.error ?? ""))")
+                    print("    \(owed.state == .failed ? "refused by" : "still owed to") \(owed.address): \(MailHeader.singleLine(owed.error ?? ""))")
                 }
                 if row.owed.isEmpty, let error = row.lastError { print("    last error: \(MailHeader.singleLine(error))") }
             }

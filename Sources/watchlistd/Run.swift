@@ -70,10 +70,8 @@ extension Watchlistd {
                     logger.info("cycle done", metadata: [
                         "feeds.fetched": "\(report.feedsFetched)", "feeds.not_modified": "\(report.feedsNotModified)",
                         "feeds.failed": "\(report.feedsFailed.count)", "items.new": "\(report.newItems)",
-                        "hits.new": "\(report.newHits)", "mail.messages": "\(report.dispatch.messagesSent)",
-                        "syslog.records": "\(report.dispatch.syslogRecords)",
-                        "alerts.failed": "\(report.dispatch.failures.count)",
-                    ])
+                        "hits.new": "\(report.newHits)",
+                    ].merging(report.dispatch.logMetadata) { $1 })
                     if report.dispatch.allFailed {
                         printError("watchlistd: every alert delivery failed (\(report.dispatch.failures.count)); they stay queued "
                                    + "(see `watchlistd alerts`). First error: \(report.dispatch.failures[0])")

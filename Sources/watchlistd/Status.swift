@@ -38,8 +38,8 @@ extension Watchlistd {
                 print("last cycle: \(lastCycle.map(FeedDates.rfc3339) ?? "never")")
                 print("config:     " + Self.configLine(try store.lastConfigLoad()))
                 print("hits:       \(today) today, \(total) in all")
-                for channel in AlertChannel.allCases.map(\.rawValue) {
-                    print((channel + ":").padding(toLength: 12, withPad: " ", startingAt: 0) + outboxSummary(outbox, channel: channel))
+                for channel in shownChannels(outbox) {
+                    print((channel.rawValue + ":").padding(toLength: 12, withPad: " ", startingAt: 0) + outboxSummary(outbox, channel: channel))
                 }
             }
         }

@@ -118,10 +118,17 @@ func readStore<T>(_ config: DaemonConfig, command: String, _ body: (Store) throw
 
 /// "pending N, sent N, failed N" (", suppressed N" when there are any) for one channel
 /// of `Store.outboxCounts()`.
-func outboxSummary(_ counts: [String: Int], channel: String) -> String {
-    var states = ["pending", "sent", "failed"]
-    if counts["\(channel)/suppressed"] != nil { states.append("suppressed") }
-    return states.map { "\($0) \(counts["\(channel)/\($0)"] ?? 0)" }.joined(separator: ", ")
+func outboxSummary(_ counts: [String: Int], channel: ChannelName) -> String {
+    var states: [OutboxState] = [.pending, .sent, .failed]
+    if counts["\(channel)/suppressed"] != nil { states.append(.suppressed) }
+    return states.map { "\($0.rawValue) \(counts["\(channel)/\($0.rawValue)"] ?? 0)" }.joined(separator: ", ")
+}
+
+/// The channels `alerts` and `status` list: every kind, then any other name the outbox
+/// holds rows for (a channel an older or newer version queued).
+func shownChannels(_ counts: [String: Int]) -> [ChannelName] {
+    let stored = Set(counts.keys.compactMap { $0.split(separator: "/").first.map { ChannelName(rawValue: String($0)) } })
+    return AlertChannels.names + stored.subtracting(AlertChannels.names).sorted()
 }
 
 /// Loads the configuration or exits 78 with every problem printed as FILE:LINE: message.

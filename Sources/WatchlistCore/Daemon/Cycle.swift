@@ -48,23 +48,11 @@ public struct Pipeline: Sendable {
         for warning in config.warnings + warnings { logger.warning("\(warning.description)") }
         let matcher = Matcher(watchlists: watchlists)
         let store = try existing ?? Store(path: config.databasePath)
-        var mail: (any MailTransport)?
-        if let directory = config.emailDirectory {
-            mail = DirectoryTransport(directory: directory)
-        } else if let smtp = config.smtp {
-            mail = SMTPTransport(config: smtp)
-        }
-        let from = config.smtp?.from ?? "watchlistd@localhost"
-        let syslog = config.syslog.map(SyslogSender.init)
         logger.info("watchlists loaded", metadata: [
             "watchlist.dir": "\(config.watchlistsDirectory)", "customers": "\(watchlists.count)", "names": "\(matcher.nameCount)",
         ])
-        var dispatcher = AlertDispatcher(store: store, watchlists: watchlists, mail: mail, from: from, syslog: syslog, logger: logger)
-        if let smtp = config.smtp {
-            dispatcher.grouping = smtp.grouping
-            dispatcher.maxPerHour = smtp.maxPerHour
-            dispatcher.maxMessageSize = smtp.maxMessageSize
-        }
+        let dispatcher = AlertDispatcher(store: store, watchlists: watchlists,
+                                         channels: AlertChannels.make(config: config, watchlists: watchlists), logger: logger)
         var pipeline = Pipeline(config: config, watchlists: watchlists, matcher: matcher, store: store, dispatcher: dispatcher, logger: logger)
         pipeline.concurrency = config.concurrency
         try pipeline.adoptRenamedFeeds()  // before any cycle of this configuration (at start, at a reload)
@@ -80,11 +68,8 @@ public struct Pipeline: Sendable {
     }
 
     /// The channels a new hit is queued on.
-    public func channels(for hit: MatchHit) -> [AlertChannel] {
-        var channels: [AlertChannel] = []
-        if config.emailConfigured { channels.append(.email) }
-        if config.syslog != nil { channels.append(.syslog) }
-        return channels
+    public func channels(for hit: MatchHit) -> [ChannelName] {
+        dispatcher.channels(for: hit)
     }
 
     /// One cycle: fetch the due feeds (every feed when `all`), store new items, match

@@ -14,7 +14,8 @@ public final class Metrics: Sendable {
     struct Counters {
         var fetchesOK = 0, fetchesNotModified = 0, fetchesFailed = 0
         var itemsNew = 0, hitsNew = 0
-        var mailSent = 0, syslogSent = 0, mailFailed = 0, syslogFailed = 0
+        /// Deliveries by channel name: accepted, and failed.
+        var sent: [ChannelName: Int] = [:], failed: [ChannelName: Int] = [:]
         var reloadOK = true
         var lastGoodLoad: Date?
         var cycles = 0
@@ -45,10 +46,10 @@ public final class Metrics: Sendable {
 
     public func record(dispatch report: DispatchReport) {
         counters.withLock {
-            $0.mailSent += report.messagesSent
-            $0.syslogSent += report.syslogRecords
-            $0.mailFailed += report.failed[.email] ?? 0
-            $0.syslogFailed += report.failed[.syslog] ?? 0
+            for (channel, part) in report.channels {
+                $0.sent[channel, default: 0] += part.messages
+                $0.failed[channel, default: 0] += part.failures.count
+            }
         }
     }
 
@@ -79,10 +80,12 @@ public final class Metrics: Sendable {
                 ("result=\"error\"", Double(c.fetchesFailed))])
         metric("watchlistd_items_total", "counter", "New or changed listings stored.", [("", Double(c.itemsNew))])
         metric("watchlistd_hits_total", "counter", "New hits recorded.", [("", Double(c.hitsNew))])
+        // Every kind of channel, configured or not (a series that comes and goes confuses rate()).
+        let channels = AlertChannels.names + Set(c.sent.keys).union(c.failed.keys).subtracting(AlertChannels.names).sorted()
         metric("watchlistd_alert_deliveries_total", "counter", "Alert deliveries, by channel and result.",
-               [("channel=\"email\",result=\"sent\"", Double(c.mailSent)), ("channel=\"syslog\",result=\"sent\"", Double(c.syslogSent)),
-                ("channel=\"email\",result=\"failed\"", Double(c.mailFailed)),
-                ("channel=\"syslog\",result=\"failed\"", Double(c.syslogFailed))])
+               [("sent", c.sent), ("failed", c.failed)].flatMap { result, counts in
+                   channels.map { ("channel=\"\($0)\",result=\"\(result)\"", Double(counts[$0] ?? 0)) }
+               })
         metric("watchlistd_cycles_total", "counter", "Poll cycles completed.", [("", Double(c.cycles))])
         metric("watchlistd_cycle_duration_seconds", "gauge", "Duration of the last poll cycle.", [("", c.lastCycleSeconds)])
         metric("watchlistd_last_cycle_timestamp_seconds", "gauge", "When the last poll cycle ended (Unix time).",

@@ -190,7 +190,8 @@ struct ActivitySummary {
     var since: Date
     var every: TimeInterval = 3600
     var cycles = 0, fetched = 0, notModified = 0, failed = 0, items = 0, hits = 0
-    var messages = 0, syslogRecords = 0, deliveryFailures = 0
+    /// Alert deliveries by channel name, all one dispatch report.
+    var alerts = DispatchReport()
 
     mutating func add(cycle report: CycleReport) {
         cycles += 1
@@ -203,9 +204,11 @@ struct ActivitySummary {
     }
 
     mutating func add(dispatch report: DispatchReport) {
-        messages += report.messagesSent
-        syslogRecords += report.syslogRecords
-        deliveryFailures += report.failures.count
+        for (channel, part) in report.channels {
+            alerts[channel].messages += part.messages
+            alerts[channel].hits += part.hits
+            alerts[channel].failures += part.failures
+        }
     }
 
     /// The fields once `every` has passed since the last line (then counting starts again), else nil.
@@ -214,8 +217,7 @@ struct ActivitySummary {
         let fields: Logger.Metadata = [
             "minutes": "\(Int(now.timeIntervalSince(since) / 60))", "cycles": "\(cycles)", "feeds.fetched": "\(fetched)",
             "feeds.not_modified": "\(notModified)", "feeds.failed": "\(failed)", "items.new": "\(items)", "hits.new": "\(hits)",
-            "mail.messages": "\(messages)", "syslog.records": "\(syslogRecords)", "alerts.failed": "\(deliveryFailures)",
-        ]
+        ].merging(alerts.logMetadata) { $1 }
         self = ActivitySummary(since: now, every: every)
         return fields
     }
@@ -427,14 +429,11 @@ public struct AlertService: Service {
                 let pipeline = state.current
                 do {
                     let report = try await pipeline.dispatcher.dispatch(now: Date(), holdBack: true)
-                    if report.messagesSent + report.syslogRecords + report.failures.count > 0 {
+                    if report.delivered + report.failures.count > 0 {
                         state.metrics?.record(dispatch: report)
                         state.note(dispatch: report)
                         state.writeMetrics()
-                        pipeline.logger.debug("alerts delivered", metadata: [
-                            "mail.messages": "\(report.messagesSent)", "syslog.records": "\(report.syslogRecords)",
-                            "alerts.failed": "\(report.failures.count)",
-                        ])
+                        pipeline.logger.debug("alerts delivered", metadata: report.logMetadata)
                     }
                 } catch {
                     pipeline.logger.error("alert delivery failed; the outbox keeps them for the next try", metadata: ["error": "\(error)"])

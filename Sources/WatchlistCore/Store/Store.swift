@@ -89,7 +89,7 @@ public struct StoredHit: Sendable, Equatable {
 /// An outbox row: one hit to deliver on one channel.
 public struct OutboxEntry: Sendable, Equatable {
     public var id: Int64
-    public var channel: String
+    public var channel: ChannelName
     public var attempts: Int
     public var hit: StoredHit
     /// After a partial delivery, the recipients still owed and due (sorted); empty: the
@@ -115,16 +115,34 @@ public struct AlertSelection: Sendable {
     public var ids: [Int64] = []
     public var customer: String?
     /// failed (the default), pending, suppressed.
-    public var states: [String] = ["failed"]
+    public var states: [OutboxState] = [.failed]
 
-    public init(ids: [Int64] = [], customer: String? = nil, states: [String] = ["failed"]) {
+    public init(ids: [Int64] = [], customer: String? = nil, states: [OutboxState] = [.failed]) {
         (self.ids, self.customer, self.states) = (ids, customer, states)
     }
 }
 
-/// The delivery channels an outbox row can be for.
-public enum AlertChannel: String, Sendable, CaseIterable {
-    case email, syslog
+/// The name an alert channel is known by in the outbox (`outbox.channel`), the metrics,
+/// `alerts`, `status` and `test-alert`. Each channel declares its own (`ChannelName.email`
+/// beside `EmailChannel`); the store only keeps it.
+public struct ChannelName: RawRepresentable, Hashable, Comparable, Sendable, ExpressibleByStringLiteral,
+                           CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { rawValue = value }
+    public var description: String { rawValue }
+    public static func < (a: ChannelName, b: ChannelName) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// The state of an outbox row (and of a recipient a row still owes after a partial
+/// delivery), stored as its raw string. `suppressed` is never stored: it is how a row
+/// `run --once --no-send` recorded as sent (`outbox.suppressed`) is shown and selected.
+public enum OutboxState: String, Sendable, CaseIterable, Comparable {
+    case pending, sent, failed, suppressed
+
+    public static func < (a: OutboxState, b: OutboxState) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
 }
 
 /// SQLite through GRDB: feeds and their fetch state, items, hits, and the alert outbox.
@@ -381,7 +399,7 @@ public final class Store: Sendable {
     /// since then (same `ListingIdentity`) is stored as a repeat, without an alert.
     /// Returns the number of new hits that are not repeats.
     @discardableResult
-    public func recordHits(item: Int64, hits: [MatchHit], channels: (MatchHit) -> [AlertChannel], at now: Date,
+    public func recordHits(item: Int64, hits: [MatchHit], channels: (MatchHit) -> [ChannelName], at now: Date,
                            repeatsSince: Date? = nil) throws -> Int {
         try write { db in try Self.insertHits(db, item: item, hits: hits, channels: channels, at: now, repeatsSince: repeatsSince) }
     }
@@ -389,7 +407,7 @@ public final class Store: Sendable {
     /// Records the matching of a batch of items in one transaction: their hits and outbox
     /// rows, and each item marked matched (so a crash before this commits leaves the items
     /// unmatched, and the next cycle matches them again). Returns the number of new hits.
-    public func recordMatches(_ results: [(item: Int64, hits: [MatchHit])], channels: (MatchHit) -> [AlertChannel],
+    public func recordMatches(_ results: [(item: Int64, hits: [MatchHit])], channels: (MatchHit) -> [ChannelName],
                               at now: Date, repeatsSince: Date? = nil) throws -> Int {
         try write { db in
             var inserted = 0
@@ -405,7 +423,7 @@ public final class Store: Sendable {
         }
     }
 
-    static func insertHits(_ db: Database, item: Int64, hits: [MatchHit], channels: (MatchHit) -> [AlertChannel],
+    static func insertHits(_ db: Database, item: Int64, hits: [MatchHit], channels: (MatchHit) -> [ChannelName],
                            at now: Date, repeatsSince: Date? = nil) throws -> Int {
         var best: [String: MatchHit] = [:]
         for hit in hits {
@@ -492,7 +510,7 @@ public final class Store: Sendable {
     }
 
     /// Outbox rows of `channel` that are due, oldest first.
-    public func dueOutbox(channel: AlertChannel, at now: Date) throws -> [OutboxEntry] {
+    public func dueOutbox(channel: ChannelName, at now: Date) throws -> [OutboxEntry] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT outbox.id AS outbox_id, outbox.channel, outbox.attempts, \(Self.hitColumns) FROM outbox
@@ -500,7 +518,7 @@ public final class Store: Sendable {
                 WHERE outbox.channel = ? AND outbox.state = 'pending' AND outbox.next_attempt_at <= ?
                 ORDER BY outbox.id
                 """, arguments: [channel.rawValue, now]).map { row in
-                var entry = OutboxEntry(id: row["outbox_id"], channel: row["channel"], attempts: row["attempts"], hit: Self.storedHit(row))
+                var entry = OutboxEntry(id: row["outbox_id"], channel: ChannelName(rawValue: row["channel"]), attempts: row["attempts"], hit: Self.storedHit(row))
                 entry.owed = try String.fetchAll(db, sql: """
                     SELECT address FROM outbox_recipient WHERE outbox_id = ? AND state = 'pending' ORDER BY address
                     """, arguments: [entry.id])
@@ -535,7 +553,7 @@ public final class Store: Sendable {
                     let parked = refused.allSatisfy(\.permanent)
                     try db.execute(sql: """
                         UPDATE outbox SET attempts = attempts + 1, last_error = ?, state = ?, next_attempt_at = ? WHERE id = ?
-                        """, arguments: [summary, parked ? "failed" : "pending", retryAt, id])
+                        """, arguments: [summary, (parked ? OutboxState.failed : .pending).rawValue, retryAt, id])
                     continue
                 }
                 for result in accepted {
@@ -545,14 +563,14 @@ public final class Store: Sendable {
                     try db.execute(sql: """
                         INSERT INTO outbox_recipient (outbox_id, address, state, last_error) VALUES (?, ?, ?, ?)
                         ON CONFLICT(outbox_id, address) DO UPDATE SET state = excluded.state, last_error = excluded.last_error
-                        """, arguments: [id, result.address, result.permanent ? "failed" : "pending", result.error])
+                        """, arguments: [id, result.address, (result.permanent ? OutboxState.failed : .pending).rawValue, result.error])
                 }
                 let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_recipient WHERE outbox_id = ? AND state = 'pending'",
                                                arguments: [id]) ?? 0
                 try db.execute(sql: """
                     UPDATE outbox SET attempts = attempts + 1, last_error = ?, state = ?, next_attempt_at = ?,
                            sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE id = ?
-                    """, arguments: [summary, pending > 0 ? "pending" : "failed", retryAt, !accepted.isEmpty, now, id])
+                    """, arguments: [summary, (pending > 0 ? OutboxState.pending : .failed).rawValue, retryAt, !accepted.isEmpty, now, id])
             }
         }
     }
@@ -637,19 +655,19 @@ public final class Store: Sendable {
     /// An outbox row as `watchlistd alerts` shows it.
     public struct OutboxStatus: Sendable {
         public var id: Int64
-        public var channel: String
-        public var state: String
+        public var channel: ChannelName
+        public var state: OutboxState
         public var attempts: Int
         public var lastError: String?
         public var nextAttempt: Date
         public var sentAt: Date?
         public var hit: StoredHit
         /// Recipients still owed after a partial delivery, with their state and reason.
-        public var owed: [(address: String, state: String, error: String?)] = []
+        public var owed: [(address: String, state: OutboxState, error: String?)] = []
     }
 
     /// Outbox rows in `states`, oldest first.
-    public func outbox(states: [String]) throws -> [OutboxStatus] {
+    public func outbox(states: [OutboxState]) throws -> [OutboxStatus] {
         try pool.read { db in
             let marks = states.map { _ in "?" }.joined(separator: ", ")
             return try Row.fetchAll(db, sql: """
@@ -657,13 +675,14 @@ public final class Store: Sendable {
                        \(Self.hitColumns) FROM outbox
                 JOIN hit ON hit.id = outbox.hit_id JOIN item ON item.id = hit.item_id JOIN feed ON feed.id = item.feed_id
                 WHERE \(Self.shownState) IN (\(marks)) ORDER BY outbox.id
-                """, arguments: StatementArguments(states)).map { row in
-                var status = OutboxStatus(id: row["outbox_id"], channel: row["channel"], state: row["state"], attempts: row["attempts"],
+                """, arguments: StatementArguments(states.map(\.rawValue))).map { row in
+                var status = OutboxStatus(id: row["outbox_id"], channel: ChannelName(rawValue: row["channel"]),
+                                          state: OutboxState(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
                                           lastError: row["last_error"], nextAttempt: Self.date(row, "next_attempt_at") ?? .distantPast, sentAt: Self.date(row, "sent_at"),
                                           hit: Self.storedHit(row))
                 status.owed = try Row.fetchAll(db, sql: """
                     SELECT address, state, last_error FROM outbox_recipient WHERE outbox_id = ? ORDER BY address
-                    """, arguments: [status.id]).map { ($0["address"], $0["state"], $0["last_error"]) }
+                    """, arguments: [status.id]).map { ($0["address"], OutboxState(rawValue: $0["state"]) ?? .pending, $0["last_error"]) }
                 return status
             }
         }

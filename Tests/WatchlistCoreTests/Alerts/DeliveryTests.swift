@@ -28,8 +28,9 @@ struct DeliveryTests {
     func dispatcher(_ store: Store, port: Int, configure: (inout SMTPTransport) -> Void = { _ in }) -> AlertDispatcher {
         var transport = SMTPTransport(url: "smtp://127.0.0.1:\(port)")
         configure(&transport)
-        return AlertDispatcher(store: store, watchlists: [acme], mail: transport,
-                               from: "watchlistd@test.example", syslog: nil, logger: Logger(label: "test"))
+        return AlertDispatcher(store: store, watchlists: [acme],
+                               channels: [EmailChannel(watchlists: [acme], transport: transport, from: "watchlistd@test.example")],
+                               logger: Logger(label: "test"))
     }
 
     @Test func startTLSRequiredButNotOfferedIsRefusedAndKept() async throws {
@@ -37,7 +38,7 @@ struct DeliveryTests {
         let store = try storeWithHit(dir)
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
         let report = try await dispatcher(store, port: smtp.port) { $0.startTLS = .require }.dispatch()
-        #expect(report.messagesSent == 0)
+        #expect(report[.email].messages == 0)
         let row = try outboxRow(store)
         #expect(row.state == "pending")
         #expect(row.error?.contains("does not offer STARTTLS") == true, "\(row.error ?? "")")
@@ -56,7 +57,7 @@ struct DeliveryTests {
             $0.passwordFile = dir.path + "/smtp-password"
             $0.helo = "alerts.mssp.example"
         }.dispatch()
-        #expect(report.messagesSent == 1)
+        #expect(report[.email].messages == 1)
         let mail = try #require(try ReceivedMail.all(in: dir.path + "/mail").first)
         #expect(mail.recipients.sorted() == ["ops@mssp.example", "soc@acme.example"])
         #expect(mail.headers["bcc"] == nil)
@@ -95,7 +96,7 @@ struct DeliveryTests {
         let store = try storeWithHit(dir)
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", reply: code)
         let report = try await dispatcher(store, port: smtp.port).dispatch()
-        #expect(report.messagesSent == 0)
+        #expect(report[.email].messages == 0)
         let row = try outboxRow(store)
         #expect(row.state == "pending")
         #expect(row.attempts == 1)
@@ -123,14 +124,14 @@ struct DeliveryTests {
         let store = try storeWithHit(dir)
         let deadPort = closedTCPPort()
         let down = try await dispatcher(store, port: deadPort).dispatch()
-        #expect(down.messagesSent == 0)
+        #expect(down[.email].messages == 0)
         #expect(try outboxRow(store).state == "pending")
 
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
         let early = try await dispatcher(store, port: smtp.port).dispatch()
-        #expect(early.messagesSent == 0, "not due yet: backoff")
+        #expect(early[.email].messages == 0, "not due yet: backoff")
         let later = try await dispatcher(store, port: smtp.port).dispatch(now: Date().addingTimeInterval(7200))
-        #expect(later.messagesSent == 1)
+        #expect(later[.email].messages == 1)
         #expect(try outboxRow(store).state == "sent")
         #expect(try ReceivedMail.all(in: dir.path + "/mail").count == 1)
         withExtendedLifetime(smtp) {}
@@ -145,7 +146,7 @@ struct DeliveryTests {
         try store.recordHits(item: item.id, hits: Matcher(watchlists: [acme]).match(item.item.matchText, threshold: 0.8),
                              channels: { _ in [.email] }, at: Date())
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
-        #expect(try await dispatcher(store, port: smtp.port).dispatch().messagesSent == 1)
+        #expect(try await dispatcher(store, port: smtp.port).dispatch()[.email].messages == 1)
         let mail = try #require(try ReceivedMail.all(in: dir.path + "/mail").first)
         #expect(mail.body.contains("excerpt:   …"))
         #expect(mail.body.contains("the <victim> is Gree Electric, 40 GB"))
@@ -160,7 +161,7 @@ struct DeliveryTests {
         let store = try storeWithHit(dir, title: hostile)
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
         let report = try await dispatcher(store, port: smtp.port).dispatch()
-        #expect(report.messagesSent == 1)
+        #expect(report[.email].messages == 1)
         let raw = try String(contentsOfFile: dir.path + "/mail/1.eml", encoding: .utf8)
         let header = raw.components(separatedBy: "\r\n\r\n")[0]
         let names = header.components(separatedBy: "\r\n").filter { !$0.hasPrefix(" ") }.compactMap { $0.split(separator: ":").first }
@@ -273,11 +274,10 @@ struct GroupingTests {
     }
 
     func dispatcher(_ store: Store, _ dir: TempDir, grouping: SMTPConfig.Grouping, cap: Int = 12) -> AlertDispatcher {
-        var d = AlertDispatcher(store: store, watchlists: [acme], mail: DirectoryTransport(directory: dir.path + "/out"),
-                                from: "w@test.example", syslog: nil, logger: Logger(label: "test"))
-        d.grouping = grouping
-        d.maxPerHour = cap
-        return d
+        var email = EmailChannel(watchlists: [acme], transport: DirectoryTransport(directory: dir.path + "/out"), from: "w@test.example")
+        email.grouping = grouping
+        email.maxPerHour = cap
+        return AlertDispatcher(store: store, watchlists: [acme], channels: [email], logger: Logger(label: "test"))
     }
 
     @Test func perHitSendsOneMessageEach() async throws {
@@ -285,8 +285,8 @@ struct GroupingTests {
         let now = Date()
         let s = try store(dir, titles: ["Orion Shipping dump", "Kestrel Bank dump", "Lumen Pharma dump"], seen: now)
         let report = try await dispatcher(s, dir, grouping: .perHit).dispatch(now: now)
-        #expect(report.messagesSent == 3)
-        #expect(report.hitsMailed == 3)
+        #expect(report[.email].messages == 3)
+        #expect(report[.email].hits == 3)
     }
 
     @Test func hourlyCapFoldsTheRestIntoTheNextMessage() async throws {
@@ -295,16 +295,16 @@ struct GroupingTests {
         let s = try store(dir, titles: ["Orion Shipping dump", "Kestrel Bank dump", "Lumen Pharma dump"], seen: now)
         let d = dispatcher(s, dir, grouping: .perHit, cap: 2)
         let first = try await d.dispatch(now: now)
-        #expect(first.messagesSent == 2)  // one single, then the other two folded into one
-        #expect(first.hitsMailed == 3)
+        #expect(first[.email].messages == 2)  // one single, then the other two folded into one
+        #expect(first[.email].hits == 3)
         // Two more hits within the hour: the cap is reached, they wait.
         let more = try store(dir, titles: ["Nova Mining dump", "Zephyr Airlines dump"], seen: now)
         _ = more
         let held = try await d.dispatch(now: now.addingTimeInterval(60))
-        #expect(held.messagesSent == 0)
+        #expect(held[.email].messages == 0)
         #expect(try s.outboxCounts()["email/pending"] == 2)
         let later = try await d.dispatch(now: now.addingTimeInterval(3700))
-        #expect(later.hitsMailed == 2)
+        #expect(later[.email].hits == 2)
         #expect(try s.outboxCounts()["email/pending"] == nil)
     }
 
@@ -315,10 +315,10 @@ struct GroupingTests {
         let log = LogLines()
         var d = dispatcher(s, dir, grouping: .perHit, cap: 1)
         d.logger = log.logger()
-        #expect(try await d.dispatch(now: now).messagesSent == 1)
+        #expect(try await d.dispatch(now: now)[.email].messages == 1)
         _ = try store(dir, titles: ["Kestrel Bank dump"], seen: now)
         for minute in 1...30 { _ = try await d.dispatch(now: now.addingTimeInterval(Double(minute) * 60)) }
-        #expect(try await d.dispatch(now: now.addingTimeInterval(3700)).messagesSent == 1)
+        #expect(try await d.dispatch(now: now.addingTimeInterval(3700))[.email].messages == 1)
         let notices = log.all.filter { $0.contains("hourly alert cap") }
         #expect(notices.count == 2, "\(notices)")
         #expect(notices.first?.hasPrefix("<5>hourly alert cap reached;") == true)
@@ -330,10 +330,10 @@ struct GroupingTests {
         let now = Date()
         let s = try store(dir, titles: ["Orion Shipping dump", "Kestrel Bank dump"], seen: now)
         let d = dispatcher(s, dir, grouping: .window(900))
-        #expect(try await d.dispatch(now: now.addingTimeInterval(60)).messagesSent == 0)
+        #expect(try await d.dispatch(now: now.addingTimeInterval(60))[.email].messages == 0)
         let sent = try await d.dispatch(now: now.addingTimeInterval(901))
-        #expect(sent.messagesSent == 1)
-        #expect(sent.hitsMailed == 2)
+        #expect(sent[.email].messages == 1)
+        #expect(sent[.email].hits == 2)
     }
 
     @Test func runOnceIsNotHeldBack() async throws {
@@ -341,7 +341,7 @@ struct GroupingTests {
         let now = Date()
         let s = try store(dir, titles: ["Orion Shipping dump", "Kestrel Bank dump"], seen: now)
         let d = dispatcher(s, dir, grouping: .window(900), cap: 1)
-        #expect(try await d.dispatch(now: now, holdBack: false).hitsMailed == 2)
+        #expect(try await d.dispatch(now: now, holdBack: false)[.email].hits == 2)
     }
 
     @Test func configuresGroupingAndCap() throws {

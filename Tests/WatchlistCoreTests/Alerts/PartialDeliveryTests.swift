@@ -29,10 +29,9 @@ struct PartialDeliveryTests {
     func dispatcher(_ store: Store, port: Int, bcc: [String] = [], maxMessageSize: Int = 10_000_000) -> AlertDispatcher {
         var transport = SMTPTransport(url: "smtp://127.0.0.1:\(port)")
         transport.bcc = bcc
-        var dispatcher = AlertDispatcher(store: store, watchlists: [acme], mail: transport, from: "watchlistd@test.example",
-                                         syslog: nil, logger: Logger(label: "test"))
-        dispatcher.maxMessageSize = maxMessageSize
-        return dispatcher
+        var email = EmailChannel(watchlists: [acme], transport: transport, from: "watchlistd@test.example")
+        email.maxMessageSize = maxMessageSize
+        return AlertDispatcher(store: store, watchlists: [acme], channels: [email], logger: Logger(label: "test"))
     }
 
     @Test func oneRefusedRecipientIsParkedAloneAndRequeuedAlone() async throws {
@@ -40,24 +39,24 @@ struct PartialDeliveryTests {
         let store = try store(dir)
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", refusing: ["gone@acme.example"])
         let report = try await dispatcher(store, port: smtp.port, bcc: ["ops@mssp.example"]).dispatch()
-        #expect(report.messagesSent == 1)
+        #expect(report[.email].messages == 1)
         #expect(report.failures.count == 1)
         // The other recipient and the bcc copy got the message, in one transaction.
         let mails = try ReceivedMail.all(in: dir.path + "/mail")
         #expect(mails.count == 1)
         #expect(mails.first?.recipients.sorted() == ["ops@mssp.example", "soc@acme.example"])
         // Only the refused recipient is parked, with the server's reason.
-        let row = try #require(try store.outbox(states: ["failed"]).first)
+        let row = try #require(try store.outbox(states: [.failed]).first)
         #expect(row.owed.map(\.address) == ["gone@acme.example"])
-        #expect(row.owed.first?.state == "failed")
+        #expect(row.owed.first?.state == .failed)
         #expect(row.owed.first?.error?.contains("550 5.1.1 <gone@acme.example>") == true, "\(row.owed)")
-        #expect(try await dispatcher(store, port: smtp.port).dispatch(now: Date().addingTimeInterval(86400)).messagesSent == 0)
+        #expect(try await dispatcher(store, port: smtp.port).dispatch(now: Date().addingTimeInterval(86400))[.email].messages == 0)
 
         // The mailbox is fixed; requeued (by customer), the message goes to that recipient only.
         let fixed = try ServerProcess.smtp(storingIn: dir.path + "/fixed")
         #expect(try store.requeue(AlertSelection(customer: "acme"), at: Date()).map(\.id) == [row.id])
         let again = try await dispatcher(store, port: fixed.port, bcc: ["ops@mssp.example"]).dispatch()
-        #expect(again.messagesSent == 1)
+        #expect(again[.email].messages == 1)
         #expect(try ReceivedMail.all(in: dir.path + "/fixed").map(\.recipients) == [["gone@acme.example"]])
         #expect(try store.outboxCounts() == ["email/sent": 1])
         #expect(try store.requeue(AlertSelection(), at: Date()).isEmpty, "nothing failed is left")
@@ -82,12 +81,12 @@ struct PartialDeliveryTests {
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", sizeLimit: 30_000)
         let report = try await dispatcher(store, port: smtp.port).dispatch()
         #expect(report.failures.isEmpty, "\(report.failures)")
-        #expect(report.hitsMailed == 60)
-        #expect(report.messagesSent >= 2)
+        #expect(report[.email].hits == 60)
+        #expect(report[.email].messages >= 2)
         #expect(try store.outboxCounts() == ["email/sent": 60])
         let sizes = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/mail").filter { $0.hasSuffix(".eml") }
             .map { try Data(contentsOf: URL(fileURLWithPath: dir.path + "/mail/" + $0)).count }
-        #expect(sizes.count == report.messagesSent)
+        #expect(sizes.count == report[.email].messages)
         #expect(sizes.allSatisfy { $0 <= 30_000 }, "\(sizes)")
         withExtendedLifetime(smtp) {}
     }
@@ -97,8 +96,8 @@ struct PartialDeliveryTests {
         let store = try store(dir, hits: 40)
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")  // advertises 32 MiB
         let report = try await dispatcher(store, port: smtp.port, maxMessageSize: 15_000).dispatch()
-        #expect(report.hitsMailed == 40)
-        #expect(report.messagesSent >= 2)
+        #expect(report[.email].hits == 40)
+        #expect(report[.email].messages >= 2)
         let config = try ConfigParser.parse(Data("""
             watchlists: w
             database: d
@@ -118,7 +117,7 @@ struct PartialDeliveryTests {
         let store = try store(dir)
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", sizeLimit: 1_000)
         _ = try await dispatcher(store, port: smtp.port).dispatch()
-        let row = try #require(try store.outbox(states: ["failed"]).first)
+        let row = try #require(try store.outbox(states: [.failed]).first)
         let error = try #require(row.lastError)
         #expect(error.contains("message too large ("), "\(error)")
         #expect(error.contains(" bytes; server limit 1000)"), "\(error)")

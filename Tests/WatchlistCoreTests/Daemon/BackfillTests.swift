@@ -42,8 +42,8 @@ struct BackfillTests {
         #expect(state.reload())
         #expect(try store.hits().count == 3)
         let report = try await state.current.dispatcher.dispatch(holdBack: false)
-        #expect(report.hitsMailed == 3)
-        #expect(try await state.current.dispatcher.dispatch(holdBack: false).hitsMailed == 0)
+        #expect(report[.email].hits == 3)
+        #expect(try await state.current.dispatcher.dispatch(holdBack: false)[.email].hits == 0)
     }
 
     @Test func namesAddedWhileTheDaemonWasDownAreBackfilledAtStartAndOnlyOnce() throws {

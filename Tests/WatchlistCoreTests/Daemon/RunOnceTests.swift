@@ -33,7 +33,7 @@ struct RunOnceTests {
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
         _ = try writeConfig(dir, smtpPort: smtp.port)
         let store = try Store(path: dir.path + "/db.sqlite")
-        #expect(try store.requeue(AlertSelection(states: ["pending"]), at: Date()).count == 2)  // due now, not after the backoff
+        #expect(try store.requeue(AlertSelection(states: [.pending]), at: Date()).count == 2)  // due now, not after the backoff
         let ok = try await runBinaryOffPool(["run", "--once", "--config", config])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(try Store(path: dir.path + "/db.sqlite").outboxCounts() == ["email/sent": 2], "\(ok.stderr)")

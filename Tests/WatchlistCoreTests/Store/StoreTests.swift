@@ -69,7 +69,7 @@ struct StoreTests {
         let store = try Store(path: dir.path + "/db.sqlite")
         let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
         let item = try #require(try store.storeItems(feed: feed, items: [FeedItem(guid: "1", title: "t")], at: Date()).first)
-        let both: (MatchHit) -> [AlertChannel] = { _ in [.email, .syslog] }
+        let both: (MatchHit) -> [ChannelName] = { _ in [.email, .syslog] }
         let inserted = try store.recordHits(item: item.id, hits: [
             hit("A", "Gree", score: 0.97, name: "格力电器"), hit("A", "Gree", score: 0.99, name: "Gree"), hit("B", "Gree"),
         ], channels: both, at: Date())
