@@ -1,7 +1,8 @@
 import Foundation
+import WatchlistCore
 
 /// `hits --json`: one object a line with the keys in docs/interfaces.md.
-public enum HitJSON {
+enum HitJSON {
     struct Output: Encodable {
         var item: String
         var feed: String
@@ -40,7 +41,7 @@ public enum HitJSON {
         }
     }
 
-    public static func line(_ hit: StoredHit) -> String {
+    static func line(_ hit: StoredHit) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         let output = Output(item: hit.itemKey, feed: hit.feed, customer: hit.customer, entity: hit.entity, name: hit.name,
@@ -48,5 +49,22 @@ public enum HitJSON {
                             title: hit.title, link: hit.link, seen: FeedDates.rfc3339(hit.seen),
                             watchlist: "\(hit.watchFile):\(hit.watchLine)")
         return (try? encoder.encode(output)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
+
+/// `match` on JSON Lines: one object a line per hit, with the keys in docs/interfaces.md.
+struct MatchJSON: Encodable {
+    var id: String
+    var customer: String
+    var entity: String
+    var name: String
+    var relation: String
+    var matched: String
+    var score: Double
+    var field: String
+
+    init(id: String, hit: MatchHit) {
+        (self.id, customer, entity, name) = (id, hit.customer, hit.entity, hit.name)
+        (relation, matched, score, field) = (hit.relation.rawValue, hit.matched, (hit.score * 100).rounded() / 100, hit.field.rawValue)
     }
 }

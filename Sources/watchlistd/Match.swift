@@ -40,8 +40,8 @@ extension Watchlistd {
             }
             if texts.isEmpty {
                 let input = FileHandle.standardInput.readDataToEndOfFile()
-                let problems = JSONLinesMatch.run(input: input, matcher: matcher, threshold: threshold,
-                                                  workers: max(1, threads)) { block in
+                let problems = JSONLinesMatch.run(input: input, matcher: matcher, threshold: threshold, workers: max(1, threads),
+                                                  record: MatchJSON.init) { block in
                     FileHandle.standardOutput.write(block)
                 }
                 for problem in problems.prefix(20) { printError(problem.description) }

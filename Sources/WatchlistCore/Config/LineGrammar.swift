@@ -73,30 +73,12 @@ public enum LineGrammar {
         }
         ranges.append(lineStart..<bytes.count)
 
-        final class Slots: @unchecked Sendable {
-            // @unchecked: each index is written by exactly one worker, read after they finish.
-            var reads: [Read]
-            init(_ count: Int) { reads = Array(repeating: .skip, count: count) }
-        }
-        let slots = Slots(ranges.count)
-        let chunk = 4096
-        let chunks = (ranges.count + chunk - 1) / chunk
-        let frozen = bytes
-        let lineRanges = ranges
-        slots.reads.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let out = buffer
-            let work: @Sendable (Int) -> Void = { c in
-                for i in (c * chunk)..<min(lineRanges.count, (c + 1) * chunk) {
-                    out[i] = read(frozen[lineRanges[i]], schema: schema)
-                }
-            }
-            if chunks > 1 { DispatchQueue.concurrentPerform(iterations: chunks, execute: work) } else if chunks == 1 { work(0) }
-        }
+        let reads = parallelMap(ranges.count, chunk: 4096) { read(bytes[ranges[$0]], schema: schema) }
 
         var lines: [Line] = []
         var problems: [Diagnostic] = []
         var currentBlock: (key: String, line: Int)?
-        for (index, item) in slots.reads.enumerated() {
+        for (index, item) in reads.enumerated() {
             let number = index + 1
             switch item {
             case .skip:

@@ -4,17 +4,6 @@ import Foundation
 /// one hit object a line out (docs/interfaces.md), at most one per
 /// (id, customer, entity, name). Output keeps the input's order.
 public enum JSONLinesMatch {
-    struct Output: Encodable {
-        var id: String
-        var customer: String
-        var entity: String
-        var name: String
-        var relation: String
-        var matched: String
-        var score: Double
-        var field: String
-    }
-
     /// A line that is not a listing object.
     public struct InputError: Error, Sendable, CustomStringConvertible {
         public var line: Int
@@ -22,29 +11,17 @@ public enum JSONLinesMatch {
         public var description: String { "stdin:\(line): \(message)" }
     }
 
-    /// One block's results, written by exactly one worker.
-    final class Slots: @unchecked Sendable {
-        // @unchecked: `concurrentPerform` gives each block index to exactly one worker,
-        // and the slots are read only after it returns.
-        var outputs: [Data]
-        var problems: [[InputError]]
-        init(_ count: Int) {
-            outputs = Array(repeating: Data(), count: count)
-            problems = Array(repeating: [], count: count)
-        }
-    }
-
     /// Matches every line of `input` on `workers` threads; writes hit lines through
-    /// `emit`, in input order. Returns the problems with input lines (such lines are
-    /// skipped, the rest still matched).
-    public static func run(input: Data, matcher: Matcher, threshold: Double,
-                           workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-                           emit: (Data) -> Void) -> [InputError] {
+    /// `emit`, in input order, each hit as `record` makes it (the command's output type).
+    /// Returns the problems with input lines (such lines are skipped, the rest still matched).
+    public static func run<Record: Encodable>(input: Data, matcher: Matcher, threshold: Double,
+                                              workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                                              record: (_ id: String, _ hit: MatchHit) -> Record,
+                                              emit: (Data) -> Void) -> [InputError] {
         let lines = lineRanges(input)
         let blockSize = 512
         let blocks = (lines.count + blockSize - 1) / blockSize
-        let slots = Slots(blocks)
-        let work: @Sendable (Int) -> Void = { block in
+        let results = parallelMap(blocks, serial: workers <= 1) { block -> (output: Data, problems: [InputError]) in
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]  // two runs diff cleanly
             var output = Data()
@@ -57,25 +34,16 @@ public enum JSONLinesMatch {
                 guard let listing = maybe else { continue }  // a blank line
                 let id = listing.id ?? String(index + 1)
                 for hit in matcher.match(title: listing.title, body: listing.body, threshold: threshold) {
-                    let record = Output(id: id, customer: hit.customer, entity: hit.entity, name: hit.name,
-                                        relation: hit.relation.rawValue, matched: hit.matched,
-                                        score: (hit.score * 100).rounded() / 100, field: hit.field.rawValue)
-                    if let data = try? encoder.encode(record) {
+                    if let data = try? encoder.encode(record(id, hit)) {
                         output.append(data)
                         output.append(0x0A)
                     }
                 }
             }
-            slots.outputs[block] = output
-            slots.problems[block] = problems
+            return (output, problems)
         }
-        if workers > 1 && blocks > 1 {
-            DispatchQueue.concurrentPerform(iterations: blocks, execute: work)
-        } else {
-            for block in 0..<blocks { work(block) }
-        }
-        for output in slots.outputs where !output.isEmpty { emit(output) }
-        return slots.problems.flatMap { $0 }
+        for result in results where !result.output.isEmpty { emit(result.output) }
+        return results.flatMap(\.problems)
     }
 
     /// Every listing of a JSON Lines file (for `check --stats`), and the lines that are not listings.

@@ -409,25 +409,8 @@ public final class Matcher: ListingMatcher, Sendable {
     }
 
     static func foldAll(_ texts: [String], _ normalizer: Normalizer) -> [Prepared] {
-        final class Results: @unchecked Sendable {
-            // @unchecked: each chunk index is written by exactly one worker of
-            // concurrentPerform, and read only after it returns.
-            var items: [Prepared]
-            init(_ count: Int) { items = Array(repeating: Prepared(), count: count) }
-        }
         _ = normalizer.table  // build the fold table once, before the workers start
-        let results = Results(texts.count)
-        let chunk = 2048
-        let chunks = (texts.count + chunk - 1) / chunk
-        results.items.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let out = buffer
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                for i in (c * chunk)..<min(texts.count, (c + 1) * chunk) {
-                    out[i] = prepare(normalizer.normalize(texts[i]), table: normalizer.table)
-                }
-            }
-        }
-        return results.items
+        return parallelMap(texts.count, chunk: 2048) { prepare(normalizer.normalize(texts[$0]), table: normalizer.table) }
     }
 
     /// Total number of watched names (for logs and `check`).
