@@ -37,7 +37,10 @@ extension Watchlistd {
                         problems.append(Diagnostic(file: parsed.file, line: parsed.databaseLine, message: "`database:` \(reason); "
                             + "make the folder writable for the user the daemon runs as (the unit's StateDirectory=, /var/lib/watchlistd, is), or point `database:` there"))
                     }
-                    for feed in parsed.feeds { problems += ProxyCheck.problems(for: feed, file: parsed.file) }
+                    for feed in parsed.feeds {
+                        problems += ProxyCheck.problems(for: feed, file: parsed.file)
+                        problems += HTMLSource.problems(for: feed)  // XPath that does not compile, FILE:LINE
+                    }
                 } catch let error as ConfigurationError {
                     problems += error.problems
                 }

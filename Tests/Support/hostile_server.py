@@ -22,6 +22,9 @@ Paths:
   /hang                sends nothing for 60 s
   /hang-body           headers of a 200, then nothing for 60 s
   /503-forever         503 with Retry-After: 999999999999 (year 33715)
+  /huge.html           a 100 MB HTML page of cards (streamed, chunked)
+  /deep.html           an HTML page nesting 100,000 <div>s, then a card naming "Orion Shipping"
+  /html-entities       HTML with a DOCTYPE defining an external entity and billion laughs
 """
 import json
 import gzip
@@ -120,6 +123,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.end_headers()
                 self.wfile.flush()
                 time.sleep(60)
+            elif path == "/huge.html":
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                card = b'<div class="card"><h3>Orion Shipping</h3><p>' + b"x" * 900 + b"</p></div>\n"
+                chunk = b"<html><body>" + card * 1000
+                for _ in range(100):  # 100 chunks of about 1 MB
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                self.wfile.write(b"0\r\n\r\n")
+            elif path == "/deep.html":
+                body = (b"<html><body>" + b"<div>" * 100000 + b"deep" + b"</div>" * 100000
+                        + b'<div class="card"><h3>Orion Shipping customer DB</h3></div></body></html>')
+                self.send(200, body, [("Content-Type", "text/html")])
+            elif path == "/html-entities":
+                ents = '<!ENTITY l0 "ha">' + "".join(f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10}">' for i in range(1, 10))
+                self.send(200, ('<!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">' + ents + ']>'
+                                '<html><body><div class="card"><h3>Orion &x; &l9; Shipping</h3></div></body></html>').encode(),
+                          [("Content-Type", "text/html")])
             elif path == "/503-forever":
                 self.send(503, b"maintenance", [("Retry-After", "999999999999")])
             else:

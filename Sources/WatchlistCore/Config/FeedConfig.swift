@@ -2,15 +2,17 @@ import Foundation
 
 /// One `feed:` block: the feed's URL, then how to fetch and read it.
 public struct FeedConfig: Sendable, Equatable {
-    /// `auto` sniffs RSS / RDF / Atom / JSON Feed / JSON Lines; `json` and `jsonl` take field paths.
-    public enum Format: String, Sendable { case auto, json, jsonl }
+    /// `auto` sniffs RSS / RDF / Atom / JSON Feed / JSON Lines; `json` and `jsonl` take field
+    /// paths; `html` takes XPath 1.0 expressions (see `HTMLSource`).
+    public enum Format: String, Sendable { case auto, json, jsonl, html }
     public var url: String
     /// `name:` — what logs, hits and metrics call the feed (default: the URL's host).
     public var name: String
     public var interval: Duration = .seconds(600)
     public var proxy: String?
     public var format: Format = .auto
-    /// Field paths for `format: json` (dotted keys; `$` is the document itself).
+    /// Field paths for `format: json` (dotted keys; `$` is the document itself; `body: a | b`
+    /// joins values), XPath 1.0 expressions for `format: html`.
     public var itemsPath = "$"
     public var titlePath = "title"
     public var linkPath: String?
@@ -33,6 +35,10 @@ public struct FeedConfig: Sendable, Equatable {
     public var allowInternal = false
     /// The `proxy:` line (for `check`'s messages).
     public var proxyLine = 0
+    /// The configuration file, and the line of each field key given in the block
+    /// (`items`, `title`, `link`, `id`, `date`, `body`): `format: html` errors name them.
+    public var file = ""
+    public var keyLines: [String: Int] = [:]
 
     /// A feed with the defaults a `feed:` line gets.
     public init(url: String, name: String, format: Format = .auto) {
@@ -79,6 +85,7 @@ extension FeedConfig: ConfigBlock {
         }
         self.init(url: url, name: "")
         line = start.number
+        file = context.file
     }
 
     mutating func read(_ line: LineGrammar.Line, context: inout ConfigContext) {
@@ -100,7 +107,7 @@ extension FeedConfig: ConfigBlock {
             }
         case "format":
             if let value = Format(rawValue: line.value.lowercased()) { format = value } else {
-                context.problem(line, "`format:` must be `auto`, `json` or `jsonl`")
+                context.problem(line, "`format:` must be `auto`, `json`, `jsonl` or `html`")
             }
         case "header":
             if let header = Self.parseHeader(line, context: &context) {
@@ -136,12 +143,16 @@ extension FeedConfig: ConfigBlock {
             if let yes = ConfigParser.parseYesNo(line.value) { allowInternal = yes } else {
                 context.problem(line, "`allow-internal:` must be `yes` or `no`")
             }
-        case "items": itemsPath = line.value
-        case "title": titlePath = line.value
-        case "link": linkPath = line.value
-        case "id": idPath = line.value
-        case "date": datePath = line.value
-        case "body": bodyPath = line.value
+        case "items", "title", "link", "id", "date", "body":
+            keyLines[line.key] = line.number
+            switch line.key {
+            case "items": itemsPath = line.value
+            case "title": titlePath = line.value
+            case "link": linkPath = line.value
+            case "id": idPath = line.value
+            case "date": datePath = line.value
+            default: bodyPath = line.value
+            }
         default: context.problem(line, "`\(line.key):` is not handled in a `feed:` block")
         }
     }

@@ -9,7 +9,7 @@ public struct ParseError: Error, Sendable, CustomStringConvertible {
 
 /// A parsed document: its items, and what the conformance run and `feeds` report.
 public struct ParsedFeed: Sendable {
-    public enum Format: String, Sendable { case rss, atom, rdf, jsonFeed = "json-feed", json, jsonLines = "json-lines" }
+    public enum Format: String, Sendable { case rss, atom, rdf, jsonFeed = "json-feed", json, jsonLines = "json-lines", html }
     public var format: Format
     public var title: String?
     public var link: String?
@@ -20,8 +20,9 @@ public struct ParsedFeed: Sendable {
 }
 
 /// The one entry point from bytes to items: decodes (see `Charset`), sniffs the format
-/// and hands off to the XML reader (RSS 0.9x / 1.0 RDF / 2.0, Atom 0.3 / 1.0) or the JSON
-/// readers (JSON Feed, a plain JSON API through the feed's field paths, JSON Lines).
+/// and hands off to the XML reader (RSS 0.9x / 1.0 RDF / 2.0, Atom 0.3 / 1.0), the JSON
+/// readers (JSON Feed, a plain JSON API through the feed's field paths, JSON Lines), or
+/// for `format: html` the HTML reader (`HTMLSource`, XPath expressions).
 public enum FeedParser {
     public static func parse(_ data: Data, feed: FeedConfig, contentType: String? = nil) -> Result<[FeedItem], ParseError> {
         parseDocument(data, feed: feed, contentType: contentType).map(\.items)
@@ -29,6 +30,7 @@ public enum FeedParser {
 
     /// `baseURL`: where relative links point from (default: the feed's URL).
     public static func parseDocument(_ data: Data, feed: FeedConfig, contentType: String? = nil, baseURL: URL? = nil) -> Result<ParsedFeed, ParseError> {
+        if feed.format == .html, let refused = HTMLSource.sizeProblem(data.count, feed: feed) { return .failure(refused) }  // before decoding it
         let decoded = Charset.decode(data, contentType: contentType)
         var bytes = decoded.utf8[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
@@ -42,6 +44,9 @@ public enum FeedParser {
             }
         }
         switch (feed.format, first) {
+        case (.html, _):
+            let base = baseURL ?? URL(string: feed.url).flatMap { ["http", "https"].contains($0.scheme?.lowercased() ?? "") ? $0 : nil }
+            return finish(HTMLSource.parse(Data(bytes), feed: feed, base: base))
         case (.jsonl, _):
             return finish(JSONFeedReader.parseLines(Data(bytes), feed: feed))
         case (.json, _), (.auto, UInt8(ascii: "{")), (.auto, UInt8(ascii: "[")):

@@ -37,9 +37,15 @@ enum JSONFeedReader {
             return fallbacks.lazy.compactMap { string(value(at: $0, in: element)) }.first
         }
         guard let title = first(feed.titlePath, ["title", "name", "post_title"]) else { return nil }
+        var body = first(feed.bodyPath, ["body", "content", "description", "summary"]).map(HTMLText.plain)
+        if let path = feed.bodyPath, path.contains("|") {  // `body: a | b`: each value, one a line (empty and null ones left out)
+            let values = path.split(separator: "|").compactMap { string(value(at: $0.trimmingCharacters(in: .whitespaces), in: element)) }
+                .map(HTMLText.plain).filter { !$0.isEmpty }
+            body = values.isEmpty ? nil : values.joined(separator: "\n")
+        }
         return FeedItem(guid: first(feed.idPath, ["id", "guid"]), link: first(feed.linkPath, ["link", "url"]),
                         title: HTMLText.plain(title),
-                        body: first(feed.bodyPath, ["body", "content", "description", "summary"]).map(HTMLText.plain) ?? "",
+                        body: body ?? "",
                         published: first(feed.datePath, ["date", "published", "discovered"]).flatMap(FeedDates.parse))
     }
 
