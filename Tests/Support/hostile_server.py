@@ -12,6 +12,7 @@ Paths:
   /loop                redirects to itself
   /to-file             redirects to file:///etc/passwd
   /to-gopher           redirects to gopher://127.0.0.1/
+  /to-port/N/PATH      redirects to http://127.0.0.1:N/PATH (another local server)
   /xxe-file, /xxe-url  XML with an external entity (a local file / a local URL)
   /laughs              billion laughs
   /bad-utf8            RSS declaring UTF-8 with invalid bytes in a title
@@ -88,6 +89,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.send(302, b"", [("Location", f"http://127.0.0.1:{port}/loop")])
             elif path == "/to-file":
                 self.send(302, b"", [("Location", "file:///etc/passwd")])
+            elif path.startswith("/to-port/"):
+                _, _, target_port, rest = path.split("/", 3)
+                self.send(302, b"", [("Location", f"http://127.0.0.1:{int(target_port)}/{rest}")])
             elif path == "/to-gopher":
                 self.send(302, b"", [("Location", f"gopher://127.0.0.1:{port}/")])
             elif path == "/xxe-file":

@@ -218,7 +218,7 @@ public struct SMTPTransport: MailTransport {
             guard code != CURLE_OK else { return refused }
             // The transaction failed: every recipient not refused on its own shares the reason.
             let reply = curl.responseCode
-            var detail = "curl error \(code.rawValue): \(CurlEasy.describe(code))" + (reply > 0 ? ", last SMTP reply \(reply)" : "")
+            var detail = curl.failureDetail(code) + (reply > 0 ? ", last SMTP reply \(reply)" : "")
             if code == CURLE_USE_SSL_FAILED {
                 detail += "; the server does not offer STARTTLS (set `starttls: off` only for a relay you trust)"
             }

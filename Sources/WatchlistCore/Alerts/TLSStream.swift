@@ -20,7 +20,9 @@ final class TLSStream {
         let code = curl.perform()
         guard code == CURLE_OK else {
             throw DeliveryError(channel: "syslog", target: target,
-                                detail: "TLS connection failed: curl error \(code.rawValue): \(CurlEasy.describe(code)); check the collector's certificate and `ca-file:`",
+                                detail: curl.refusedOption == nil
+                                    ? "TLS connection failed: \(curl.failureDetail(code)); check the collector's certificate and `ca-file:`"
+                                    : "TLS connection not made: \(curl.failureDetail(code))",
                                 permanent: false)
         }
     }

@@ -23,6 +23,8 @@ final class CurlEasy {
         var abort: Abort?
         /// Set when the address guard refused a connection: the address it refused.
         var refusedAddress: String?
+        /// Test-only: "address:port" peers the guard lets through (see `refuseInternalAddresses`).
+        var publicPeers: Set<String> = []
     }
 
     /// Asks a running transfer to stop (from any thread); the transfer ends with
@@ -58,23 +60,68 @@ final class CurlEasy {
         }
     }
 
-    @discardableResult
-    func set(_ option: CURLoption, _ value: Int) -> CURLcode {
-        wl_curl_setopt_long(handle, option, value)
+    /// The first option this libcurl refused on this handle, and its answer. `perform()` then
+    /// transfers nothing and returns that answer (see `failureDetail`): a limit or a protection
+    /// that could not be set (protocols, time limits, the SSRF guard's connect-time check)
+    /// never runs switched off.
+    private(set) var refusedOption: (option: CURLoption, code: CURLcode)?
+
+    /// Test-only (never set from configuration): this option is answered CURLE_UNKNOWN_OPTION
+    /// without reaching libcurl, as a libcurl that lacks it answers.
+    var unsupportedOptionForTesting: CURLoption?
+
+    /// Every curl_easy_setopt goes through here; its result is never discarded.
+    private func apply(_ option: CURLoption, _ setopt: () -> CURLcode) {
+        let code = option == unsupportedOptionForTesting ? CURLE_UNKNOWN_OPTION : setopt()
+        if code != CURLE_OK && refusedOption == nil { refusedOption = (option, code) }
     }
 
-    @discardableResult
-    func set(_ option: CURLoption, _ value: String) -> CURLcode {
-        wl_curl_setopt_string(handle, option, value)
+    func set(_ option: CURLoption, _ value: Int) {
+        apply(option) { wl_curl_setopt_long(handle, option, value) }
+    }
+
+    func set(_ option: CURLoption, _ value: String) {
+        apply(option) { wl_curl_setopt_string(handle, option, value) }
     }
 
     /// Sets a list option (HTTP headers, mail recipients); the list lives as long as the handle.
-    @discardableResult
-    func set(_ option: CURLoption, list values: [String]) -> CURLcode {
+    func set(_ option: CURLoption, list values: [String]) {
         var list: UnsafeMutablePointer<curl_slist>?
         for value in values { list = curl_slist_append(list, value) }
         if let list { lists.append(list) }
-        return wl_curl_setopt_slist(handle, option, list)
+        apply(option) { wl_curl_setopt_slist(handle, option, list) }
+    }
+
+    private func set(_ option: CURLoption, pointer: UnsafeMutableRawPointer) {
+        apply(option) { wl_curl_setopt_pointer(handle, option, pointer) }
+    }
+
+    private func set(_ option: CURLoption, callback: wl_curl_data_callback) {
+        apply(option) { wl_curl_setopt_callback(handle, option, callback) }
+    }
+
+    /// "CURLOPT_NAME", as curl.h spells it (from libcurl's own option table).
+    static func name(of option: CURLoption) -> String {
+        guard let name = curl_easy_option_by_id(option)?.pointee.name else { return "curl option \(option.rawValue)" }
+        return "CURLOPT_" + String(cString: name)
+    }
+
+    /// What a failed `perform()` tells the operator: the refused option with what to do, or
+    /// curl's error.
+    func failureDetail(_ code: CURLcode) -> String {
+        guard let (option, refused) = refusedOption.map({ ($0.option, $0.code) }) else {
+            return "curl error \(code.rawValue): \(Self.describe(code))"
+        }
+        let advice: String
+        switch refused {
+        case CURLE_BAD_FUNCTION_ARGUMENT:
+            advice = "libcurl refused the value; check the setting it comes from (a time limit, size or count out of range)"
+        default:
+            advice = "this libcurl lacks the option or the value; upgrade libcurl (watchlistd needs 7.85 or later, "
+                + "Debian 12 has 7.88.1)"
+        }
+        return "libcurl \(Self.libraryVersion) refused \(Self.name(of: option)) (curl error \(refused.rawValue): "
+            + "\(Self.describe(refused))), so nothing was sent: \(advice)"
     }
 
     /// Collects the response body, failing the transfer once it exceeds `maxBytes`
@@ -82,7 +129,7 @@ final class CurlEasy {
     func collectBody(maxBytes: Int) {
         sink.maxBytes = maxBytes
         let pointer = Unmanaged.passUnretained(sink).toOpaque()
-        wl_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION) { buffer, size, count, userdata in
+        set(CURLOPT_WRITEFUNCTION) { buffer, size, count, userdata in
             let sink = Unmanaged<Sink>.fromOpaque(userdata!).takeUnretainedValue()
             let length = size * count
             if sink.body.count + length > sink.maxBytes {
@@ -92,8 +139,8 @@ final class CurlEasy {
             if let buffer { sink.body.append(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: length) }
             return length
         }
-        wl_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, pointer)
-        wl_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION) { buffer, size, count, userdata in
+        set(CURLOPT_WRITEDATA, pointer: pointer)
+        set(CURLOPT_HEADERFUNCTION) { buffer, size, count, userdata in
             let sink = Unmanaged<Sink>.fromOpaque(userdata!).takeUnretainedValue()
             let length = size * count
             guard let buffer else { return length }
@@ -107,7 +154,7 @@ final class CurlEasy {
             }
             return length
         }
-        wl_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, pointer)
+        set(CURLOPT_HEADERDATA, pointer: pointer)
     }
 
     /// Sends `data` as the upload (the SMTP message).
@@ -115,7 +162,7 @@ final class CurlEasy {
         sink.upload = data
         sink.uploadOffset = 0
         set(CURLOPT_UPLOAD, 1)
-        wl_curl_setopt_callback(handle, CURLOPT_READFUNCTION) { buffer, size, count, userdata in
+        set(CURLOPT_READFUNCTION) { buffer, size, count, userdata in
             let sink = Unmanaged<Sink>.fromOpaque(userdata!).takeUnretainedValue()
             let length = min(size * count, sink.upload.count - sink.uploadOffset)
             guard length > 0, let buffer else { return 0 }
@@ -125,30 +172,39 @@ final class CurlEasy {
             sink.uploadOffset += length
             return length
         }
-        wl_curl_setopt_pointer(handle, CURLOPT_READDATA, Unmanaged.passUnretained(sink).toOpaque())
+        set(CURLOPT_READDATA, pointer: Unmanaged.passUnretained(sink).toOpaque())
     }
 
     /// Stops the transfer once `abort` is cancelled.
     func abortWhen(_ abort: Abort) {
         sink.abort = abort
-        wl_curl_setopt_xferinfo(handle) { userdata, _, _, _, _ in
-            Unmanaged<Sink>.fromOpaque(userdata!).takeUnretainedValue().abort?.isCancelled == true ? 1 : 0
+        apply(CURLOPT_XFERINFOFUNCTION) {
+            wl_curl_setopt_xferinfo(handle) { userdata, _, _, _, _ in
+                Unmanaged<Sink>.fromOpaque(userdata!).takeUnretainedValue().abort?.isCancelled == true ? 1 : 0
+            }
         }
-        wl_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(sink).toOpaque())
+        set(CURLOPT_XFERINFODATA, pointer: Unmanaged.passUnretained(sink).toOpaque())
     }
 
     /// Refuses every connection whose peer is an internal address (see `AddressGuard`),
     /// checked on the connected address before each request, so every redirect hop and
-    /// every address a name resolves to is covered, not only the first.
-    func refuseInternalAddresses() {
-        wl_curl_setopt_prereq(handle) { userdata, primary, _, _, _ in
-            let sink = Unmanaged<Sink>.fromOpaque(userdata!).takeUnretainedValue()
-            let address = primary.map { String(cString: $0) } ?? ""
-            guard AddressGuard.isInternal(address) else { return Int32(CURL_PREREQFUNC_OK) }
-            sink.refusedAddress = address
-            return Int32(CURL_PREREQFUNC_ABORT)
+    /// every address a name resolves to is covered, not only the first. `publicForTesting`:
+    /// "address:port" peers taken as public (a local test server standing for an internet
+    /// host, to test what comes after it); never set from configuration.
+    func refuseInternalAddresses(publicForTesting: Set<String> = []) {
+        sink.publicPeers = publicForTesting
+        apply(CURLOPT_PREREQFUNCTION) {
+            wl_curl_setopt_prereq(handle) { userdata, primary, _, port, _ in
+                let sink = Unmanaged<Sink>.fromOpaque(userdata!).takeUnretainedValue()
+                let address = primary.map { String(cString: $0) } ?? ""
+                guard AddressGuard.isInternal(address), !sink.publicPeers.contains("\(address):\(port)") else {
+                    return Int32(CURL_PREREQFUNC_OK)
+                }
+                sink.refusedAddress = address
+                return Int32(CURL_PREREQFUNC_ABORT)
+            }
         }
-        wl_curl_setopt_pointer(handle, CURLOPT_PREREQDATA, Unmanaged.passUnretained(sink).toOpaque())
+        set(CURLOPT_PREREQDATA, pointer: Unmanaged.passUnretained(sink).toOpaque())
     }
 
     var refusedAddress: String? { sink.refusedAddress }
@@ -172,28 +228,32 @@ final class CurlEasy {
         curl_easy_send(handle, buffer, length, &sent)
     }
 
-    /// Performs the transfer (blocking).
+    /// Performs the transfer (blocking); when an option was refused, transfers nothing and
+    /// returns libcurl's answer to it (`failureDetail` names the option).
     func perform() -> CURLcode {
-        curl_easy_perform(handle)
+        if let refusedOption { return refusedOption.code }
+        return curl_easy_perform(handle)
     }
 
     var body: Data { sink.body }
     /// Records the server's reply lines and the RCPT TO commands (`transcript`). Other
     /// commands are not kept: AUTH carries the credentials.
     func recordTranscript() {
-        wl_curl_setopt_debug(handle) { _, type, data, size, userdata in
-            let sink = Unmanaged<Sink>.fromOpaque(userdata!).takeUnretainedValue()
-            guard type == CURLINFO_HEADER_IN || type == CURLINFO_HEADER_OUT, let data, sink.transcript.count < 1000 else { return 0 }
-            let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            if type == CURLINFO_HEADER_IN {
-                sink.transcript.append((false, line))
-            } else if line.uppercased().hasPrefix("RCPT TO:") {
-                sink.transcript.append((true, line))
+        apply(CURLOPT_DEBUGFUNCTION) {
+            wl_curl_setopt_debug(handle) { _, type, data, size, userdata in
+                let sink = Unmanaged<Sink>.fromOpaque(userdata!).takeUnretainedValue()
+                guard type == CURLINFO_HEADER_IN || type == CURLINFO_HEADER_OUT, let data, sink.transcript.count < 1000 else { return 0 }
+                let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                if type == CURLINFO_HEADER_IN {
+                    sink.transcript.append((false, line))
+                } else if line.uppercased().hasPrefix("RCPT TO:") {
+                    sink.transcript.append((true, line))
+                }
+                return 0
             }
-            return 0
         }
-        wl_curl_setopt_pointer(handle, CURLOPT_DEBUGDATA, Unmanaged.passUnretained(sink).toOpaque())
+        set(CURLOPT_DEBUGDATA, pointer: Unmanaged.passUnretained(sink).toOpaque())
     }
 
     /// What `recordTranscript` kept, oldest first.

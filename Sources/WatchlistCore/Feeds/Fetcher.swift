@@ -28,6 +28,18 @@ public struct FetchRequest: Sendable {
     public var verifyTLS = true
     /// Refuse connections to internal addresses (the SSRF guard), checked on every hop.
     public var refuseInternal = false
+    /// For tests only; configuration never sets these.
+    var testHooks = TestHooks()
+
+    struct TestHooks: Sendable {
+        /// CURLOPT_RESOLVE entries ("feeds.example.com:8080:127.0.0.1"): a public-looking name
+        /// for a local test server.
+        var resolve: [String] = []
+        /// "address:port" peers the SSRF guard takes as public (see `CurlEasy.refuseInternalAddresses`).
+        var publicPeers: Set<String> = []
+        /// An option answered as a libcurl that lacks it answers (`CurlEasy.unsupportedOptionForTesting`).
+        var unsupportedOption: CURLoption?
+    }
 
     public init(feed: String, url: String, proxy: String? = nil, etag: String? = nil, lastModified: String? = nil) {
         self.feed = feed
@@ -111,6 +123,7 @@ public struct Fetcher: Sendable {
 
     static func fetchBlocking(_ request: FetchRequest, abort: CurlEasy.Abort = CurlEasy.Abort()) -> Result<FetchResponse, FetchError> {
         let curl = CurlEasy()
+        curl.unsupportedOptionForTesting = request.testHooks.unsupportedOption
         curl.abortWhen(abort)
         let isFile = request.url.lowercased().hasPrefix("file://")
         curl.set(CURLOPT_URL, request.url)
@@ -132,8 +145,9 @@ public struct Fetcher: Sendable {
             if let credentials = request.proxyCredentials { curl.set(CURLOPT_PROXYUSERPWD, credentials) }
         } else if request.refuseInternal {
             // Through a proxy the connected address is the proxy's; the guard applies to direct fetches.
-            curl.refuseInternalAddresses()
+            curl.refuseInternalAddresses(publicForTesting: request.testHooks.publicPeers)
         }
+        if !request.testHooks.resolve.isEmpty { curl.set(CURLOPT_RESOLVE, list: request.testHooks.resolve) }
         var headers = ["Accept: application/rss+xml, application/atom+xml, application/feed+json, application/json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"]
         headers += request.headers
         if let etag = request.etag { headers.append("If-None-Match: " + etag) }
@@ -145,6 +159,10 @@ public struct Fetcher: Sendable {
         func failure(_ kind: FetchError.Kind, _ detail: String) -> Result<FetchResponse, FetchError> {
             .failure(FetchError(kind: kind, feed: request.feed, url: request.url, detail: detail))
         }
+        if curl.refusedOption != nil {
+            let detail = curl.failureDetail(code)
+            return failure(.other(detail), detail)
+        }
         if curl.aborted {
             return failure(.cancelled, "transfer stopped at shutdown")
         }
@@ -155,7 +173,7 @@ public struct Fetcher: Sendable {
             return failure(.tooLarge, "body larger than \(request.maxBytes) bytes (after decompression)")
         }
         guard code == CURLE_OK else {
-            let detail = "curl error \(code.rawValue): \(CurlEasy.describe(code))"
+            let detail = curl.failureDetail(code)
             switch code {
             case CURLE_OPERATION_TIMEDOUT: return failure(.timeout, detail)
             case CURLE_COULDNT_RESOLVE_PROXY:

@@ -46,6 +46,21 @@ struct DeliveryTests {
         withExtendedLifetime(smtp) {}
     }
 
+    /// Fail closed at the C boundary: a value libcurl refuses (a negative time limit) fails
+    /// the delivery with the option's name; nothing reaches the server, the hit stays queued.
+    @Test func anOptionLibcurlRefusesFailsTheDeliveryWithItsName() async throws {
+        let dir = try TempDir()
+        let store = try storeWithHit(dir)
+        let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
+        let report = try await dispatcher(store, port: smtp.port) { $0.timeout = -1 }.dispatch()
+        #expect(report[.email].messages == 0)
+        let row = try outboxRow(store)
+        #expect(row.state == "pending")
+        #expect(row.error?.contains("refused CURLOPT_TIMEOUT (curl error 43: ") == true, "\(row.error ?? "")")
+        #expect(try ReceivedMail.all(in: dir.path + "/mail").isEmpty)
+        withExtendedLifetime(smtp) {}
+    }
+
     @Test func operatorCopyLoginAndHeloName() async throws {
         let dir = try TempDir()
         let store = try storeWithHit(dir)

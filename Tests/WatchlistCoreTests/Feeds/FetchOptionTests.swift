@@ -1,3 +1,4 @@
+import CCurl
 import Foundation
 import Logging
 import Testing
@@ -132,6 +133,77 @@ struct FetchOptionTests {
               allow-internal: yes
             """.utf8), file: "/etc/w.conf")
         #expect(config.feeds.map(\.guardsInternal) == [true, false, false, false, false])
+    }
+
+    /// A public-looking name (feeds.example.com) that resolves to the local test server:
+    /// the guard must look at the address, not the name.
+    @Test func theSSRFGuardRefusesAPublicLookingNameThatResolvesToAnInternalAddress() async throws {
+        let server = try Self.server.get()
+        var request = FetchRequest(feed: "dns", url: "http://feeds.example.com:\(server.port)/ok.xml")
+        request.testHooks.resolve = ["feeds.example.com:\(server.port):127.0.0.1"]
+        let unguarded = try await Fetcher().fetch(request).get()  // the name does reach the server
+        #expect(try XMLFeedReader.parse(unguarded.body, feed: "dns").get().map(\.title) == ["Orion Shipping customer DB"])
+        request.refuseInternal = true
+        guard case .failure(let error) = await Fetcher().fetch(request) else {
+            Issue.record("a name resolving to 127.0.0.1 must be refused")
+            return
+        }
+        #expect(error.kind == .internalAddress)
+        #expect(error.description.contains("refused to connect to internal address 127.0.0.1 (at http://feeds.example.com:\(server.port)/ok.xml)"),
+                "\(error)")
+    }
+
+    /// A first hop taken as public that redirects to an internal address: refused at the
+    /// second hop, where the connection is made.
+    @Test func theSSRFGuardRefusesARedirectToAnInternalAddress() async throws {
+        let server = try Self.server.get()
+        let inside = try ServerProcess.hostile()
+        var request = FetchRequest(feed: "redirect", url: "http://feeds.example.com:\(server.port)/to-port/\(inside.port)/ok.xml")
+        request.testHooks.resolve = ["feeds.example.com:\(server.port):127.0.0.1"]
+        request.testHooks.publicPeers = ["127.0.0.1:\(server.port)", "127.0.0.1:\(inside.port)"]
+        request.refuseInternal = true
+        let followed = try await Fetcher().fetch(request).get()  // with both hops taken as public, the redirect is followed
+        #expect(try XMLFeedReader.parse(followed.body, feed: "redirect").get().map(\.title) == ["Orion Shipping customer DB"])
+        request.testHooks.publicPeers = ["127.0.0.1:\(server.port)"]
+        guard case .failure(let error) = await Fetcher().fetch(request) else {
+            Issue.record("the redirect to 127.0.0.1:\(inside.port) must be refused")
+            return
+        }
+        #expect(error.kind == .internalAddress)
+        #expect(error.description.contains("refused to connect to internal address 127.0.0.1 (at http://127.0.0.1:\(inside.port)/ok.xml)"),
+                "\(error)")
+        withExtendedLifetime(inside) {}
+    }
+
+    /// Fail closed at the C boundary: an option this libcurl lacks (here the guard's
+    /// connect-time check, as before libcurl 7.80) fails the fetch with the option's name;
+    /// the transfer never runs with the protection off.
+    @Test func anOptionLibcurlLacksFailsTheFetchWithItsName() async throws {
+        let server = try Self.server.get()
+        var request = FetchRequest(feed: "guarded", url: "http://feeds.example.com:\(server.port)/ok.xml")
+        request.testHooks.resolve = ["feeds.example.com:\(server.port):127.0.0.1"]
+        request.refuseInternal = true
+        request.testHooks.unsupportedOption = CURLOPT_PREREQFUNCTION
+        guard case .failure(let error) = await Fetcher().fetch(request) else {
+            Issue.record("the fetch must fail when the guard cannot be set")
+            return
+        }
+        #expect(error.description.hasPrefix("feed guarded (http://feeds.example.com:\(server.port)/ok.xml): libcurl "), "\(error)")
+        #expect(error.description.contains("refused CURLOPT_PREREQFUNCTION (curl error 48: "), "\(error)")
+        #expect(error.description.contains("upgrade libcurl"), "\(error)")
+    }
+
+    /// A value libcurl itself refuses (a redirect limit below -1) fails the fetch, naming the option.
+    @Test func aValueLibcurlRefusesFailsTheFetchWithTheOptionsName() async throws {
+        let server = try Self.server.get()
+        var request = FetchRequest(feed: "limits", url: "http://127.0.0.1:\(server.port)/ok.xml")
+        request.maxRedirects = -2
+        guard case .failure(let error) = await Fetcher().fetch(request) else {
+            Issue.record("a refused option must fail the fetch")
+            return
+        }
+        #expect(error.description.contains("refused CURLOPT_MAXREDIRS (curl error 43: "), "\(error)")
+        #expect(error.description.contains("check the setting it comes from"), "\(error)")
     }
 
     @Test func cancellingAFetchStopsAHangingTransferPromptly() async throws {
