@@ -12,6 +12,8 @@ python3-feedparser). Not a test: the numbers depend on the machine.
    (Tests/Support/http_server.py: ETag, 304), through `watchlistd-bench cycle`: fetch,
    decode, parse, deduplicate, match against the example watchlists, store in SQLite.
    Then a second cycle in which every feed answers 304. Peak RSS of the process.
+1b. Hostile documents (100,000 nested elements; a 100 KB entity referenced 20,000 times):
+   their parse time, which the tests do not assert (they check the outcome only).
    --watchlists DIR matches against other watchlists (e.g. a corpus of
    ../shared/bench/gen_corpus.py with 20,000 entities).
 """
@@ -61,6 +63,18 @@ def atom(rng, count, feed):
     return f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>{feed}</title>\n{entries}</feed>\n'
 
 
+def bench_parse(folder, files, repeat, binary=BENCH_BIN):
+    """Writes `files` (name: bytes) to `folder`; `watchlistd-bench parse` on them: (paths, results)."""
+    paths = []
+    for name, data in files.items():
+        path = os.path.join(folder, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        paths.append(path)
+    ours = subprocess.run([binary, "parse", str(repeat)] + paths, check=True, capture_output=True, text=True).stdout
+    return paths, [json.loads(line) for line in ours.splitlines()]
+
+
 def parse_bench(out, repeat):
     import feedparser
     rng = random.Random(7)
@@ -70,14 +84,8 @@ def parse_bench(out, repeat):
     files["rss-5000.xml"] = rss(rng, 5000, "big").encode("utf-8")
     files["atom-5000.xml"] = atom(rng, 5000, "big").encode("utf-8")
     files["rss-5000-gb18030.xml"] = rss(rng, 5000, "big").replace('encoding="UTF-8"', 'encoding="GB18030"').encode("gb18030")
-    paths = []
-    for name, data in files.items():
-        path = os.path.join(folder, name)
-        with open(path, "wb") as f:
-            f.write(data)
-        paths.append(path)
-    ours = subprocess.run([BENCH_BIN, "parse", str(repeat)] + paths, check=True, capture_output=True, text=True).stdout
-    ours = {r["file"]: r for r in map(json.loads, ours.splitlines())}
+    paths, ours = bench_parse(folder, files, repeat)
+    ours = {r["file"]: r for r in ours}
     print("parse throughput (best of %d, in-process)" % repeat)
     print(f"  {'file':24} {'MB':>6} {'items':>6} {'watchlistd s':>13} {'feedparser s':>13} {'speed-up':>9}")
     for path in paths:
@@ -93,6 +101,25 @@ def parse_bench(out, repeat):
         print(f"  {os.path.basename(path):24} {len(data) / 1e6:6.2f} {mine['items']:6} {mine['best']:13.3f} {peer:13.3f} "
               f"{peer / mine['best']:8.1f}x   (feedparser found {entries} entries; watchlistd "
               f"{len(data) / 1e6 / mine['best']:.0f} MB/s)")
+
+
+def hostile_bench(out, repeat, binary=BENCH_BIN):
+    """Parse time of the hostile documents the tests check only for their outcome (refused,
+    or read without expanding anything): the time limits the tests no longer assert."""
+    folder = os.path.join(out, "hostile")
+    os.makedirs(folder, exist_ok=True)
+    depth = 100_000
+    entity = "a" * 100_000
+    files = {
+        "deep-100000.xml": ("<rss><channel><item><title>" + "<b>" * depth + "x" + "</b>" * depth
+                            + "</title></item></channel></rss>"),
+        "quadratic-20000.xml": (f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY big "{entity}">]><rss><channel><item><title>'
+                                + "&big;" * 20_000 + "</title></item></channel></rss>"),
+    }
+    _, ours = bench_parse(folder, {name: text.encode() for name, text in files.items()}, repeat, binary)
+    print("hostile documents (best of %d, in-process; items -1: refused)" % repeat)
+    for r in ours:
+        print(f"  {os.path.basename(r['file']):24} {r['bytes'] / 1e6:6.2f} MB {r['items']:6} items {r['best']:8.3f} s")
 
 
 def cycle_bench(out, feeds, items, watchlists):
@@ -142,6 +169,7 @@ def main():
         sys.exit(f"bench-feeds: {BENCH_BIN} missing; run `make bench-feeds` (it builds it)")
     if not args.skip_parse:
         parse_bench(args.out, args.repeat)
+        hostile_bench(args.out, args.repeat)
     cycle_bench(args.out, args.feeds, args.items, args.watchlists)
 
 

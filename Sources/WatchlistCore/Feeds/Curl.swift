@@ -9,6 +9,9 @@ final class CurlEasy {
     private let handle: UnsafeMutableRawPointer
     private var lists: [UnsafeMutablePointer<curl_slist>] = []
     private let sink = Sink()
+    /// CURLOPT_ERRORBUFFER: curl's own account of a failure ("Operation too slow. Less than
+    /// 100 bytes/sec transferred the last 2 seconds"), more than curl_easy_strerror says.
+    private let errorBuffer: UnsafeMutablePointer<CChar>
 
     /// Collects what curl hands to the callbacks; reached through an unmanaged pointer.
     final class Sink {
@@ -43,12 +46,16 @@ final class CurlEasy {
     init() {
         _ = Self.globalInit
         handle = curl_easy_init()
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         // Never let curl raise signals in a threaded process (DNS time-outs use SIGALRM otherwise).
         set(CURLOPT_NOSIGNAL, 1)
+        set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
     }
 
     deinit {
         curl_easy_cleanup(handle)
+        errorBuffer.deallocate()
         for list in lists { curl_slist_free_all(list) }
     }
 
@@ -110,7 +117,9 @@ final class CurlEasy {
     /// curl's error.
     func failureDetail(_ code: CURLcode) -> String {
         guard let (option, refused) = refusedOption.map({ ($0.option, $0.code) }) else {
-            return "curl error \(code.rawValue): \(Self.describe(code))"
+            let reason = Self.describe(code)
+            let account = String(cString: errorBuffer).trimmingCharacters(in: .whitespacesAndNewlines)
+            return "curl error \(code.rawValue): \(reason)" + (account.isEmpty || account == reason ? "" : " (\(account))")
         }
         let advice: String
         switch refused {

@@ -164,7 +164,9 @@ public struct Fetcher: Sendable {
             return failure(.other(detail), detail)
         }
         if curl.aborted {
-            return failure(.cancelled, "transfer stopped at shutdown")
+            // Stopped by the progress callback; a transfer that ended otherwise meanwhile says how.
+            return failure(.cancelled, code == CURLE_ABORTED_BY_CALLBACK ? "transfer stopped at shutdown"
+                                                                           : "transfer ended at shutdown: \(curl.failureDetail(code))")
         }
         if let address = curl.refusedAddress {
             return failure(.internalAddress, "refused to connect to internal address \(address) (at \(curl.effectiveURL ?? request.url))")

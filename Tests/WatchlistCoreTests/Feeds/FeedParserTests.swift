@@ -71,13 +71,8 @@ struct FeedParserTests {
     }
 
     @Test func externalEntitiesAreNeverLoaded() throws {
-        let hostname = (try? String(contentsOfFile: "/etc/hostname", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        switch try parse("xxe.xml", feed("xxe")) {
-        case .success(let items):
-            for item in items where !hostname.isEmpty { #expect(!item.title.contains(hostname)) }
-        case .failure:
-            break  // refusing the document is fine too
-        }
+        // The DOCTYPE is dropped: the reference to /etc/hostname stays text, nothing is read.
+        #expect(try parse("xxe.xml", feed("xxe")).get().map(\.title) == ["leak &secret; end"])
     }
 
     @Test(arguments: [
@@ -108,13 +103,11 @@ struct FeedParserTests {
         #expect(HTMLText.plain(html) == text)
     }
 
-    @Test func deepNestingIsRefusedInBoundedTime() {
+    @Test func deepNestingIsRefused() {
         let depth = 100_000
         let xml = "<rss><channel><item><title>" + String(repeating: "<b>", count: depth) + "x" + String(repeating: "</b>", count: depth)
             + "</title></item></channel></rss>"
-        let started = Date()
         let result = FeedParser.parse(Data(xml.utf8), feed: feed("deep"))
-        #expect(Date().timeIntervalSince(started) < 5)
         guard case .failure(let error) = result else {
             Issue.record("100,000 levels must be refused (libxml2's depth limit)")
             return
@@ -122,16 +115,12 @@ struct FeedParserTests {
         #expect(error.description.contains("malformed XML"), "\(error)")
     }
 
-    @Test func quadraticBlowUpIsBounded() {
+    @Test func quadraticBlowUpIsBounded() throws {
         // A 100 KB internal entity referenced 20,000 times: 2 GB if expanded.
         let entity = String(repeating: "a", count: 100_000)
         let xml = "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY big \"\(entity)\">]><rss><channel><item><title>"
             + String(repeating: "&big;", count: 20_000) + "</title></item></channel></rss>"
-        let started = Date()
-        let result = FeedParser.parse(Data(xml.utf8), feed: feed("quadratic"))
-        #expect(Date().timeIntervalSince(started) < 10)
-        if case .success(let items) = result {
-            #expect(items.allSatisfy { $0.title.utf8.count < 1_000_000 }, "never expanded")
-        }
+        // Never expanded (the DOCTYPE is dropped); its time is in `make bench-feeds`, not here.
+        #expect(try FeedParser.parse(Data(xml.utf8), feed: feed("quadratic")).get().map(\.title) == [String(repeating: "&big;", count: 20_000)])
     }
 }
