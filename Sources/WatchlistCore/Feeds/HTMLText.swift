@@ -98,27 +98,6 @@ public enum HTMLText {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Decodes entities only (for text that is not HTML but arrives escaped).
-    public static func decodeEntities(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
-        var text = text
-        return text.withUTF8 { input in
-            var out = [UInt8]()
-            out.reserveCapacity(input.count)
-            var i = 0
-            while i < input.count {
-                if input[i] == UInt8(ascii: "&"), let (decoded, next) = entity(input, i) {
-                    out.append(contentsOf: decoded)
-                    i = next
-                } else {
-                    out.append(input[i])
-                    i += 1
-                }
-            }
-            return String(decoding: out, as: UTF8.self)
-        }
-    }
-
     /// Elements that run inside a line of text: no word break at their edges.
     static let inline: Set<String> = ["b", "i", "em", "strong", "span", "a", "u", "small", "font", "sup", "sub", "mark", "blink", "abbr", "code", "q", "s", "tt"]
     static let inlineBytes: Set<[UInt8]> = Set(inline.map { Array($0.utf8) })

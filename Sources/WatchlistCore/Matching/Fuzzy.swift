@@ -166,7 +166,7 @@ enum Fuzzy {
                         if j > 0 {
                             // Letters written past the end of the name make another word
                             // ("unileveria", "agreement"): they cost more.
-                            let c = at(i, j - 1) + (i == m || i == 0 ? 3 : Confusions.insertion(window, j - 1, pattern, i, strict: strict))
+                            let c = at(i, j - 1) + (i == m || i == 0 ? 3 : Confusions.insertion(window, j - 1, strict: strict))
                             if c < best { best = c; move = moveInsert }
                         }
                         if i > 1, j > 1, pattern[i - 1] == window[j - 2], pattern[i - 2] == window[j - 1],
@@ -316,8 +316,7 @@ enum Confusions {
     }
 
     /// `window[j]` written although the name has no letter there (before the name's letter `i`).
-    @inline(__always) static func insertion(_ window: [UInt32], _ j: Int, _ pattern: [UInt32], _ i: Int,
-                                            strict: Bool = false) -> Int32 {
+    @inline(__always) static func insertion(_ window: [UInt32], _ j: Int, strict: Bool = false) -> Int32 {
         let extra = window[j]
         if isVowel(extra) { return 2 }
         if j >= 1 {

@@ -29,14 +29,6 @@ public enum Field: String, Sendable, Codable {
     case title, body
 }
 
-/// The matching interface the daemon and the CLI use. The engine behind it may change;
-/// its callers do not.
-public protocol ListingMatcher: Sendable {
-    /// Every hit in `text`, at most one per (customer, entity, name): the best-scoring one.
-    /// Hits below `threshold` are dropped.
-    func match(_ text: String, threshold: Double) -> [MatchHit]
-}
-
 /// The matching engine.
 ///
 /// At load, every watched name is folded (`Normalizer`) and goes into one Aho–Corasick
@@ -75,7 +67,7 @@ public protocol ListingMatcher: Sendable {
 ///
 /// Domains score 1.0 for the domain itself and 0.98 for a subdomain or an e-mail address.
 /// The default threshold, 0.8, keeps everything but boundary-straddling CJK.
-public final class Matcher: ListingMatcher, Sendable {
+public final class Matcher: Sendable {
     enum OwnerKind: UInt8, Sendable { case name, nameCore, exclude, fuzzyPiece }
 
     struct Owner: Sendable {
@@ -318,7 +310,7 @@ public final class Matcher: ListingMatcher, Sendable {
         var pieces: [[ScalarKey]]
     }
 
-    static func prepare(_ folded: NormalizedText, table: FoldTable) -> Prepared {
+    static func prepare(_ folded: NormalizedText) -> Prepared {
         var item = Prepared()
         guard !folded.scalars.isEmpty else { return item }
         func wordCount(_ range: Range<Int>) -> Int {
@@ -410,7 +402,7 @@ public final class Matcher: ListingMatcher, Sendable {
 
     static func foldAll(_ texts: [String], _ normalizer: Normalizer) -> [Prepared] {
         _ = normalizer.table  // build the fold table once, before the workers start
-        return parallelMap(texts.count, chunk: 2048) { prepare(normalizer.normalize(texts[$0]), table: normalizer.table) }
+        return parallelMap(texts.count, chunk: 2048) { prepare(normalizer.normalize(texts[$0])) }
     }
 
     /// Total number of watched names (for logs and `check`).
@@ -487,7 +479,7 @@ public final class Matcher: ListingMatcher, Sendable {
                 case .fuzzyPiece:
                     if owner.piece == 0 && !folded.isWordStart(start) { continue }
                     if owner.lastPiece && !folded.isWordEnd(end) { continue }
-                    if !Self.piecePlausible(owner, start: start, end: end, folded) { continue }
+                    if !Self.piecePlausible(owner, start: start, folded) { continue }
                     if let last = pieces.last, last.key == owner.fuzzyKey, last.piece == owner.piece, last.set == owner.pieceSet,
                        last.start == start { continue }
                     pieces.append((owner.fuzzyKey, owner.piece, owner.pieceSet, start, end))
@@ -745,7 +737,7 @@ public final class Matcher: ListingMatcher, Sendable {
     /// must stand on a word start where the name would begin, give or take its edit
     /// allowance, and the text must be long enough to hold it.
     @inline(__always)
-    static func piecePlausible(_ owner: Owner, start: Int, end: Int, _ text: NormalizedText) -> Bool {
+    static func piecePlausible(_ owner: Owner, start: Int, _ text: NormalizedText) -> Bool {
         let k = Int(owner.keyEdits), m = Int(owner.keyLength)
         let implied = start - Int(owner.pieceOffset)
         let n = text.count
@@ -1034,7 +1026,7 @@ public final class Matcher: ListingMatcher, Sendable {
     /// "Gree Daikin Precision Mold", 格力电器 inside 珠海格力电器, 株式会社東芝 (legal form left
     /// out) beside 東芝 on the same "東芝". Each mention is then reported once, by its most
     /// specific name.
-    func reportable(_ raws: [Raw], threshold: Double = 0) -> [Raw] {
+    func reportable(_ raws: [Raw]) -> [Raw] {
         var keep = [Bool](repeating: true, count: raws.count)
         for i in raws.indices {
             let a = raws[i]

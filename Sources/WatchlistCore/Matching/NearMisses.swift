@@ -57,7 +57,7 @@ extension Matcher {
                             let id = "\(watchlist.customer)\u{0}\(entity.name)\u{0}\(name.value)"
                             if let current = found[id], current.distance <= distance { continue }
                             let reason = refusal(key: key, keyWords: keyWords, written: written, window: window, isCore: isCore,
-                                                 folded: folded, watchlist: watchlist, name: n, range: range)
+                                                 folded: folded, name: n, range: range)
                             found[id] = NearMiss(customer: watchlist.customer, entity: entity.name, name: name.value,
                                                  file: watchlist.file, line: name.line,
                                                  text: folded.original(window.start..<window.end), distance: distance,
@@ -73,7 +73,7 @@ extension Matcher {
 
     /// The first rule, in the order the engine applies them, that refuses `written` as `key`.
     func refusal(key: [UInt32], keyWords: Int, written: [UInt32], window: (start: Int, end: Int, words: Int), isCore: Bool,
-                 folded: NormalizedText, watchlist: Watchlist, name: NormalizedText, range: Range<Int>) -> String {
+                 folded: NormalizedText, name: NormalizedText, range: Range<Int>) -> String {
         let what = isCore ? "its core (without the legal form)" : "the name"
         if Self.isWeak(name, range) {
             return "\(what) is an everyday word or a short acronym: no misspellings are looked for"
@@ -138,7 +138,7 @@ extension Matcher {
                 var best = big
                 if i > 0, j > 0 { best = d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : Int(Confusions.substitution(a[i - 1], b[j - 1]))) }
                 if i > 0 { best = min(best, d[i - 1][j] + 2) }
-                if j > 0 { best = min(best, d[i][j - 1] + (i == a.count || i == 0 ? 3 : Int(Confusions.insertion(b, j - 1, a, i)))) }
+                if j > 0 { best = min(best, d[i][j - 1] + (i == a.count || i == 0 ? 3 : Int(Confusions.insertion(b, j - 1)))) }
                 if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { best = min(best, d[i - 2][j - 2] + 2) }
                 if i > 0, j > 1 {
                     let u = Int(Confusions.oneForTwo(a[i - 1], b[j - 2], b[j - 1], forward: true))
