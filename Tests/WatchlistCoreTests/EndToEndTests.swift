@@ -106,6 +106,19 @@ func decodeEncodedWords(_ header: String) -> String {
     return String(decoding: bytes, as: UTF8.self)
 }
 
+/// JSON Lines that diff cleanly: each line's keys in sorted order, and the same bytes
+/// from a second run.
+func expectStableJSONLines(_ first: String, _ second: String, keys: [String]) {
+    #expect(first == second, "two runs differ:\n\(first)\n\(second)")
+    let lines = first.split(separator: "\n")
+    #expect(!lines.isEmpty)
+    for line in lines {
+        let positions = keys.map { line.range(of: "\"\($0)\":")?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil } && positions.compactMap { $0 } == positions.compactMap { $0 }.sorted(),
+                "keys not in the order \(keys): \(line)")
+    }
+}
+
 @Suite("End to end", .serialized)
 struct EndToEndTests {
     @Test func runOnceFetchesMatchesStoresAndAlertsEachCustomerOnce() throws {
@@ -189,6 +202,9 @@ struct EndToEndTests {
             #expect(objects.allSatisfy { $0.keys.contains(key) }, "missing \(key)")
         }
         #expect(Set(objects.compactMap { $0["feed"] as? String }) == ["rss", "atom", "rdf", "jsonfeed", "api"])
+        expectStableJSONLines(hits.stdout, try runBinary(["hits", "--config", config, "--json"]).stdout,
+                              keys: ["customer", "entity", "feed", "field", "item", "link", "matched", "name", "relation", "score", "seen",
+                                     "title", "watchlist"])
         let filtered = try runBinary(["hits", "--config", config, "--json", "--customer", "Kestrel Bank", "--since", "1h"])
         #expect(filtered.stdout.split(separator: "\n").count == 2)
 
@@ -236,6 +252,8 @@ struct EndToEndTests {
         #expect(lines[2]["customer"] as? String == "Lumen Pharma")
         #expect(lines[2]["entity"] as? String == "Lumen Pharma")
         #expect(lines[2]["score"] as? Double == 1.0)
+        expectStableJSONLines(result.stdout, try runBinary(["match", "--watchlists", Repo.fixtures.path + "/watchlists"], stdin: input).stdout,
+                              keys: ["customer", "entity", "field", "id", "matched", "name", "relation", "score"])
 
         let bad = try runBinary(["match", "--watchlists", Repo.fixtures.path + "/watchlists"], stdin: "not json\n")
         #expect(bad.status == 65)
