@@ -12,7 +12,7 @@ BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev libopencc-dev libicu-dev libxm
 TEST_DEPS := python3 python3-aiosmtpd python3-seccomp openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps swift man build demo test bench bench-feeds longrun conformance clean release install deb check-unit check-deb
+.PHONY: all deps test-deps swift man build demo test format lint bench bench-feeds longrun conformance clean release install deb check-unit check-deb
 
 all: build
 
@@ -68,6 +68,22 @@ demo: build
 test: swift test-deps
 	$(SWIFT) build
 	$(SWIFT) test
+
+# Code style: .swift-format (swift-service-lifecycle's settings: 4 spaces, lines of 120).
+# `make format` rewrites the sources in place and moves the end-of-line comments the
+# formatter cannot fit onto their own line above; `make lint` fails on anything left.
+# The generated word lists (Matching/Data) stay as their scripts write them.
+FORMAT_FILES = Package.swift $(shell find Sources Tests -name '*.swift' -not -path '*/Matching/Data/*' | sort)
+format: swift
+	@$(MAKE) --no-print-directory deps EXTRA_DEPS=python3
+	@echo "$(SWIFT) format format --in-place: $(words $(FORMAT_FILES)) files"
+	@$(SWIFT) format format --in-place --parallel $(FORMAT_FILES)
+	@$(SWIFT) format lint --parallel $(FORMAT_FILES) 2>&1 | python3 scripts/move-long-comments.py
+	@$(SWIFT) format format --in-place --parallel $(FORMAT_FILES)
+
+lint: swift
+	@echo "$(SWIFT) format lint --strict: $(words $(FORMAT_FILES)) files"
+	@$(SWIFT) format lint --strict --parallel $(FORMAT_FILES)
 
 # Matcher speed and quality beside the Python peer (needs ../shared; not a test).
 bench: swift deps

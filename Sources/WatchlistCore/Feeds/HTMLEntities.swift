@@ -95,7 +95,10 @@ enum XMLRepair {
         }
     }
 
-    enum Action: Equatable { case keep, numeric(UInt32), escape }
+    enum Action: Equatable {
+        case keep, escape
+        case numeric(UInt32)
+    }
 
     /// What to do with the `&` at `amp`, and where its reference (or the `&` alone) ends.
     static func classify(_ bytes: UnsafeBufferPointer<UInt8>, _ amp: Int) -> (Int, Action) {
