@@ -30,8 +30,8 @@ extension Watchlistd {
                 let feeds = try store.feedStates().filter { state in parsed.feeds.contains { $0.name == state.name } }
                 let failing = feeds.filter { $0.errorCount > 0 }
                 let lastCycle = feeds.compactMap { [$0.lastSuccess, $0.lastErrorAt].compactMap { $0 }.max() }.max()
-                let today = try store.hits(since: Calendar.current.startOfDay(for: Date())).count
-                let total = try store.hits().count
+                let today = try store.hitCount(since: Calendar.current.startOfDay(for: Date()))
+                let total = try store.hitCount()
                 let outbox = try store.outboxCounts()
                 print("feeds:      \(parsed.feeds.count) configured, \(feeds.count - failing.count) ok, \(failing.count) failing, \(parsed.feeds.count - feeds.count) never fetched")
                 for feed in failing { print("            failing: \(feed.name) (\(feed.errorCount) in a row)") }

@@ -76,17 +76,18 @@ public struct DeliveryContext: Sendable {
     public var logger: Logger
 
     /// Records the outcome of `ids`: the only way a channel changes its rows.
-    public func record(_ outcome: DeliveryOutcome, for ids: [Int64]) throws {
+    /// Carried through even when the task is cancelled (`Store.writeToEnd`).
+    public func record(_ outcome: DeliveryOutcome, for ids: [Int64]) async throws {
         guard !ids.isEmpty else { return }
         switch outcome {
         case .delivered(let messageID, let customer):
-            try store.markSent(ids, at: now, messageID: messageID, customer: customer)
+            try await store.markSent(ids, at: now, messageID: messageID, customer: customer)
         case .retry(let reason, let at):
-            try store.markFailed(ids, error: reason, retryAt: at)
+            try await store.markFailed(ids, error: reason, retryAt: at)
         case .parked(let reason):
-            try store.markFailed(ids, error: reason, retryAt: nil)
+            try await store.markFailed(ids, error: reason, retryAt: nil)
         case .perRecipient(let results, let retryAt, let messageID, let customer):
-            try store.recordDelivery(ids, results: results, retryAt: retryAt, at: now, messageID: messageID, customer: customer)
+            try await store.recordDelivery(ids, results: results, retryAt: retryAt, at: now, messageID: messageID, customer: customer)
         }
     }
 

@@ -82,7 +82,7 @@ public struct AlertDispatcher: Sendable {
         var report = DispatchReport()
         let context = DeliveryContext(store: store, now: now, holdBack: holdBack, logger: logger)
         for channel in channels {
-            let due = try store.dueOutbox(channel: channel.name, at: now)
+            let due = try await store.dueOutbox(channel: channel.name, at: now)
             guard !due.isEmpty else { continue }
             report[channel.name] = try await channel.deliver(due, context: context)
         }

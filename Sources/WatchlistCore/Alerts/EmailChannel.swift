@@ -79,7 +79,7 @@ public struct EmailChannel: AlertChannel {
     /// holds hits until the oldest is old enough, and the hourly cap holds them once
     /// reached (they go out folded into the next message); without it (`run --once`),
     /// everything due goes now.
-    func batches(_ entries: [OutboxEntry], customer: String, context: DeliveryContext) throws -> [[OutboxEntry]] {
+    func batches(_ entries: [OutboxEntry], customer: String, context: DeliveryContext) async throws -> [[OutboxEntry]] {
         let (now, logger) = (context.now, context.logger)
         if context.holdBack, case .window(let window) = grouping,
            let oldest = entries.map(\.hit.seen).min(), now.timeIntervalSince(oldest) < window {
@@ -87,7 +87,7 @@ public struct EmailChannel: AlertChannel {
         }
         var allowed = Int.max
         if context.holdBack {
-            allowed = maxPerHour - (try context.store.messagesSent(customer: customer, since: now.addingTimeInterval(-3600)))
+            allowed = maxPerHour - (try await context.store.messagesSent(customer: customer, since: now.addingTimeInterval(-3600)))
             if allowed <= 0 {
                 if capped.begin(customer) {
                     logger.notice("hourly alert cap reached; hits wait for the next message (logged again when the cap ends)",
@@ -132,7 +132,7 @@ public struct EmailChannel: AlertChannel {
             let entries = byCustomer[customer]!
             guard let watchlist = watchlists.first(where: { $0.customer == customer }), !watchlist.emails.isEmpty else {
                 let reason = "customer \(customer) has no `email:` recipients in its watchlist; add them, then `watchlistd alerts --requeue`"
-                try context.record(.parked(reason), for: entries.map(\.id))
+                try await context.record(.parked(reason), for: entries.map(\.id))
                 report.failures.append(reason)
                 logger.error("alert not sent", metadata: ["customer": "\(customer)", "reason": "\(reason)"])
                 continue
@@ -143,7 +143,7 @@ public struct EmailChannel: AlertChannel {
             for entry in entries { groups[entry.owed, default: []].append(entry) }
             groupLoop: for owed in groups.keys.sorted(by: { $0.joined(separator: ",") < $1.joined(separator: ",") }) {
                 let envelope = owed.isEmpty ? watchlist.emails + transport.extraRecipients : owed
-                let batched = try batches(groups[owed]!, customer: customer, context: context)
+                let batched = try await batches(groups[owed]!, customer: customer, context: context)
                 if !batched.isEmpty, limit == nil { limit = min(maxMessageSize, await transport.advertisedSizeLimit() ?? .max) }
                 var queue = batched.flatMap {
                     fitting($0, customer: customer, recipients: watchlist.emails, limit: limit ?? maxMessageSize, now: now)
@@ -166,7 +166,7 @@ public struct EmailChannel: AlertChannel {
                     }
                     if refused.count < results.count { FaultInjection.crashPoint(.afterMailAccepted) }
                     let attempts = batch.map(\.attempts).max() ?? 0
-                    try context.record(.perRecipient(results.map {
+                    try await context.record(.perRecipient(results.map {
                         RecipientResult(address: $0.address, error: $0.error?.description, permanent: $0.error?.permanent ?? false)
                     }, retryAt: context.retryAt(attempts: attempts), messageID: message.messageID, customer: customer), for: ids)
                     var reasons: [String] = []  // recipients sharing one reason (a failed transaction) count once

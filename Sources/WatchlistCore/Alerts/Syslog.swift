@@ -244,6 +244,15 @@ enum SocketProbe {
         return whenReadable()
     }
 
+    /// Waits until `fd` takes more bytes (poll for POLLOUT), at most `milliseconds`;
+    /// false on a timeout or an error.
+    static func waitWritable(_ fd: Int32, milliseconds: Int32) -> Bool {
+        var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        var ready = poll(&entry, 1, milliseconds)
+        while ready < 0 && errno == EINTR { ready = poll(&entry, 1, milliseconds) }
+        return ready > 0 && entry.revents & Int16(POLLOUT) != 0
+    }
+
     /// `recv(MSG_PEEK)`: 0 is the peer's FIN; bytes (or nothing yet) mean it is still there.
     static func peekFindsData(_ fd: Int32) -> Bool {
         var byte: UInt8 = 0

@@ -24,16 +24,17 @@ public struct SyslogChannel: AlertChannel {
 
     public func deliver(_ due: [OutboxEntry], context: DeliveryContext) async throws -> ChannelReport {
         var report = ChannelReport()
+        let (sender, now) = (self.sender, context.now)
         for entry in due {
-            do throws(DeliveryError) {
-                try sender.send(entry.hit, at: context.now)
-            } catch {
-                try context.record(.retry(error.description, at: context.retryAt(attempts: entry.attempts)), for: [entry.id])
+            do {
+                try await Work.run { try sender.send(entry.hit, at: now) }  // sockets and TLS block: not on the cooperative pool
+            } catch let error as DeliveryError {
+                try await context.record(.retry(error.description, at: context.retryAt(attempts: entry.attempts)), for: [entry.id])
                 report.failures.append(error.description)
                 context.logger.error("syslog record failed", metadata: ["error": "\(error.description)"])
                 break  // the collector is down: the rest waits for the retry
             }
-            try context.record(.delivered(), for: [entry.id])
+            try await context.record(.delivered(), for: [entry.id])
             report.messages += 1
             report.hits += 1
         }

@@ -40,20 +40,20 @@ final class TLSStream {
         }
     }
 
-    func send(_ bytes: [UInt8]) throws(DeliveryError) {
+    /// Writes every byte; when the socket is full, waits for it to drain (poll), up to
+    /// `stallLimit` seconds without progress.
+    func send(_ bytes: [UInt8], stallLimit: Int32 = 10) throws(DeliveryError) {
         var offset = 0
-        var waits = 0
         while offset < bytes.count {
             var sent = 0
             let code = bytes.withUnsafeBytes { raw in
                 curl.sendRaw(raw.baseAddress! + offset, raw.count - offset, &sent)
             }
             if code == CURLE_AGAIN {
-                waits += 1
-                guard waits < 1000 else {
-                    throw DeliveryError(channel: "syslog", target: target, detail: "TLS send timed out", permanent: false)
+                guard SocketProbe.waitWritable(curl.activeSocket, milliseconds: stallLimit * 1000) else {
+                    throw DeliveryError(channel: "syslog", target: target,
+                                        detail: "TLS send timed out: the collector took nothing for \(stallLimit) s", permanent: false)
                 }
-                usleep(10_000)
                 continue
             }
             guard code == CURLE_OK else {

@@ -62,7 +62,15 @@ public struct Pipeline: Sendable {
     /// A feed is its URL: a renamed feed keeps its stored items (they are not new). Done
     /// when a configuration is loaded and again at every cycle.
     func adoptRenamedFeeds() throws {
-        for rename in try store.adoptRenamedFeeds(config.feeds.map { ($0.name, $0.url) }) {
+        logRenames(try store.adoptRenamedFeeds(config.feeds.map { ($0.name, $0.url) }))
+    }
+
+    func adoptRenamedFeeds() async throws {
+        logRenames(try await store.adoptRenamedFeeds(config.feeds.map { ($0.name, $0.url) }))
+    }
+
+    func logRenames(_ renames: [(from: String, to: String)]) {
+        for rename in renames {
             logger.notice("feed renamed; its listings are not new", metadata: ["feed.old": "\(rename.from)", "feed.name": "\(rename.to)"])
         }
     }
@@ -80,7 +88,7 @@ public struct Pipeline: Sendable {
     public func runCycle(all: Bool, dispatch: Bool = true, now: Date = Date()) async throws -> CycleReport {
         var report = CycleReport()
         (report.recovered, report.newHits) = try await recoverUnmatched()
-        let due = try await Work.run { try self.dueFeeds(all: all, now: now, adoptRenames: true) }
+        let due = try await dueFeeds(all: all, now: now, adoptRenames: true)
         try await withThrowingTaskGroup(of: FeedOutcome.self) { group in
             var next = 0
             func startNext() {
@@ -104,10 +112,8 @@ public struct Pipeline: Sendable {
     /// Items stored by a poll that died before matching them (kill -9, power loss),
     /// matched now. Returns how many items, and the hits they gave.
     public func recoverUnmatched() async throws -> (items: Int, hits: Int) {
-        let (leftOver, hits) = try await Work.run { () -> (Int, Int) in
-            let items = try self.store.unmatchedItems()
-            return (items.count, try self.matchAndRecord(items))
-        }
+        let items = try await store.unmatchedItems()
+        let (leftOver, hits) = (items.count, try await matchAndRecord(items))
         if leftOver > 0 {
             logger.notice("matched items an interrupted cycle had left", metadata: ["items": "\(leftOver)"])
         }
@@ -120,18 +126,20 @@ public struct Pipeline: Sendable {
     /// is its URL; `build` does it too, so the daemon's poller need not). Reads every
     /// feed's state once; writes only for the due ones.
     func dueFeeds(all: Bool, now: Date, busy: Set<String> = [], limit: Int = .max,
-                  adoptRenames: Bool = false) throws -> [(FeedConfig, FeedState)] {
-        if adoptRenames { try adoptRenamedFeeds() }
-        let stored = Dictionary(try store.feedStates().map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+                  adoptRenames: Bool = false) async throws -> [(FeedConfig, FeedState)] {
+        if adoptRenames { try await adoptRenamedFeeds() }
+        let stored = Dictionary(try await store.feedStates().map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let candidates = config.feeds.filter { feed in
             guard !busy.contains(feed.name) else { return false }
             return all || (stored[feed.name]?.nextDue ?? .distantPast) <= now
         }.sorted { (stored[$0.name]?.nextDue ?? .distantPast) < (stored[$1.name]?.nextDue ?? .distantPast) }
-        return try candidates.prefix(limit).map { feed in
-            let state = try store.feedState(name: feed.name, url: feed.url)
+        var due: [(FeedConfig, FeedState)] = []
+        for feed in candidates.prefix(limit) {
+            let state = try await store.feedState(name: feed.name, url: feed.url)
             warnAboutNextDue(state, feed: feed)
-            return (feed, state)
+            due.append((feed, state))
         }
+        return due
     }
 
     /// Logs a stored next-due date that could not be used (the feed is fetched now, and
@@ -143,11 +151,17 @@ public struct Pipeline: Sendable {
     }
 
     /// Matches stored items and records their hits, marking them matched, in one transaction.
-    func matchAndRecord(_ items: [StoredItem]) throws -> Int {
+    /// Matching runs on `Work`, the recording on GRDB's writer.
+    func matchAndRecord(_ items: [StoredItem]) async throws -> Int {
         guard !items.isEmpty else { return 0 }
-        let results = items.map { (item: $0.id, hits: matcher.match(title: $0.item.title, body: $0.item.body, threshold: config.threshold)) }
+        let (matcher, threshold) = (self.matcher, config.threshold)
+        let results = try await Work.run {
+            items.map { (item: $0.id, hits: matcher.match(title: $0.item.title, body: $0.item.body, threshold: threshold)) }
+        }
         let now = Date()
-        return try store.recordMatches(results, channels: channels(for:), at: now, repeatsSince: repeatWindowStart(now))
+        let dispatcher = self.dispatcher
+        return try await store.recordMatches(results, channels: { dispatcher.channels(for: $0) }, at: now,
+                                             repeatsSince: repeatWindowStart(now))
     }
 
     /// A listing already alerted to a customer since then is not alerted again
@@ -205,44 +219,44 @@ public struct Pipeline: Sendable {
         let interval = TimeInterval(feed.interval.components.seconds) * Double.random(in: 0.9...1.1)
         let request = Self.request(for: feed, etag: state.etag, lastModified: state.lastModified)
         let result = await fetcher.fetch(request)
-        // Parsing, SQLite (GRDB blocks) and matching run on the work queue, not on the
-        // cooperative pool, which stays free for signals, notifications and timers.
-        let logger = log
-        return try await Work.run { try self.process(result, feed: feed, state: state, started: started, interval: interval, log: logger) }
+        return try await process(result, feed: feed, state: state, started: started, interval: interval, log: log)
     }
 
+    /// Parsing and matching run on `Work`, SQLite on GRDB's queues: none of it on the
+    /// cooperative pool, which stays free for signals, notifications and timers.
     func process(_ result: Result<FetchResponse, FetchError>, feed: FeedConfig, state: FeedState, started: Date,
-                 interval: TimeInterval, log: Logger) throws -> FeedOutcome {
+                 interval: TimeInterval, log: Logger) async throws -> FeedOutcome {
         switch result {
         case .failure(let error) where error.kind == .cancelled:
             log.info("fetch stopped: shutting down")
             return .cancelled
         case .failure(let error):
             let wait = max(Double(error.retryAfter ?? 0), Self.backoff(interval: feed.interval, errors: state.errorCount))
-            try store.recordFetchError(feed: state.id, message: error.description, at: started, nextDue: started.addingTimeInterval(wait))
+            try await store.recordFetchError(feed: state.id, message: error.description, at: started, nextDue: started.addingTimeInterval(wait))
             logFailure(error.description, state: state, wait: wait, log: log)
             return .failed(error.description)
         case .success(let response):
             let nextDue = started.addingTimeInterval(interval)
             if response.notModified {
-                try store.recordFetchSuccess(feed: state.id, etag: response.etag ?? state.etag,
+                try await store.recordFetchSuccess(feed: state.id, etag: response.etag ?? state.etag,
                                              lastModified: response.lastModified ?? state.lastModified, at: started, nextDue: nextDue)
                 logRecovery(state: state, log: log)
                 log.debug("not modified")
                 return .notModified
             }
-            switch FeedParser.parse(response.body, feed: feed, contentType: response.contentType) {
+            let parsed = try await Work.run { FeedParser.parse(response.body, feed: feed, contentType: response.contentType) }
+            switch parsed {
             case .failure(let error):
                 let wait = Self.backoff(interval: feed.interval, errors: state.errorCount)
-                try store.recordFetchError(feed: state.id, message: error.description, at: started, nextDue: started.addingTimeInterval(wait))
+                try await store.recordFetchError(feed: state.id, message: error.description, at: started, nextDue: started.addingTimeInterval(wait))
                 logFailure(error.description, state: state, wait: wait, log: log)
                 return .failed(error.description)
             case .success(let items):
-                let fresh = try store.storeItems(feed: state, items: items, at: started)
+                let fresh = try await store.storeItems(feed: state, items: items, at: started)
                 FaultInjection.crashPoint(.afterStoreItems)
-                let hits = try matchAndRecord(fresh)
+                let hits = try await matchAndRecord(fresh)
                 FaultInjection.crashPoint(.afterRecordHits)
-                try store.recordFetchSuccess(feed: state.id, etag: response.etag, lastModified: response.lastModified,
+                try await store.recordFetchSuccess(feed: state.id, etag: response.etag, lastModified: response.lastModified,
                                              at: started, nextDue: nextDue)
                 logRecovery(state: state, log: log)
                 log.debug("fetched", metadata: ["items": "\(items.count)", "items.new": "\(fresh.count)", "hits.new": "\(hits)"])
@@ -266,17 +280,5 @@ public struct Pipeline: Sendable {
     func logRecovery(state: FeedState, log: Logger) {
         guard state.errorCount > 0 else { return }
         log.notice("feed recovered", metadata: ["failures": "\(state.errorCount)", "last.error": "\(state.lastError ?? "")"])
-    }
-}
-
-/// Blocking work (SQLite through GRDB, parsing, matching) off Swift's cooperative thread
-/// pool, which has one thread per core: blocked there, it would stall every task.
-public enum Work {
-    static let queue = DispatchQueue(label: "watchlistd.work", attributes: .concurrent)
-
-    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try body() }) }
-        }
     }
 }

@@ -137,13 +137,14 @@ public final class DaemonState: @unchecked Sendable {
     }
 
     /// `reload()` between RELOADING=1 and READY=1, as systemd expects around a reload.
-    public func reloadTellingSystemd() {
+    /// The reload (loading names, backfill) blocks: it runs on `Work`.
+    public func reloadTellingSystemd() async {
         notifier.notify("RELOADING=1\nMONOTONIC_USEC=\(DispatchTime.now().uptimeNanoseconds / 1000)")
-        reload()
+        _ = try? await Work.run { self.reload() }
         // The replaced pipeline (automaton, fold tables, watchlists) is freed by now; glibc
         // keeps freed memory in its arenas unless asked to give it back.
         Self.giveBackFreedMemory()
-        notifier.notify("READY=1\nSTATUS=\(status())")
+        notifier.notify("READY=1\nSTATUS=\(await status())")
     }
 
     /// glibc's malloc_trim(0) (in malloc.h, which Glibc's module does not export): returns
@@ -155,12 +156,12 @@ public final class DaemonState: @unchecked Sendable {
     }
 
     /// The one-line STATUS= summary systemd shows.
-    func status() -> String {
+    func status() async -> String {
         let pipeline = current
-        let feeds = (try? pipeline.store.feedStates()) ?? []
+        let feeds = (try? await pipeline.store.feedStates()) ?? []
         let failing = feeds.filter { $0.errorCount > 0 }.count
-        let today = (try? pipeline.store.hits(since: Calendar.current.startOfDay(for: Date())).count) ?? 0
-        let pending = ((try? pipeline.store.outboxCounts()) ?? [:]).filter { $0.key.hasSuffix("/pending") }.values.reduce(0, +)
+        let today = (try? await pipeline.store.hitCount(since: Calendar.current.startOfDay(for: Date()))) ?? 0
+        let pending = ((try? await pipeline.store.outboxCounts()) ?? [:]).filter { $0.key.hasSuffix("/pending") }.values.reduce(0, +)
         let summary = "\(pipeline.config.feeds.count - failing) feeds ok, \(failing) failing; \(today) hits today; \(pending) alerts pending"
         return (lock.withLock { storeProblem }.map { $0 + "; " } ?? "") + summary
     }
@@ -266,7 +267,7 @@ public struct PollerService: Service {
     public func run() async throws {
         let logger = state.current.logger
         logger.info("watchlistd running", metadata: ["feeds": "\(state.current.config.feeds.count)"])
-        state.notifier.notify("READY=1\nSTATUS=\(state.status())")
+        state.notifier.notify("READY=1\nSTATUS=\(await state.status())")
         let pingEvery = Self.watchdogInterval()
         // Graceful shutdown cancels the heartbeat and the fetches; that is a normal stop, not an error.
         await cancelWhenGracefulShutdown {
@@ -290,7 +291,7 @@ public struct PollerService: Service {
                         }
                         if now.timeIntervalSince(lastPrune) >= 86400 {  // retention: at start, then daily
                             lastPrune = now
-                            do { try await Work.run { try pipeline.prune() } } catch {
+                            do { _ = try await Work.run { try pipeline.prune() } } catch {
                                 logger.error("retention failed; it is tried again tomorrow", metadata: ["error": "\(error)"])
                             }
                         }
@@ -299,7 +300,7 @@ public struct PollerService: Service {
                     if free > 0, now >= storePausedUntil {
                         let busy = inFlight
                         do {
-                            let due = try await Work.run { try pipeline.dueFeeds(all: false, now: now, busy: busy, limit: free) }
+                            let due = try await pipeline.dueFeeds(all: false, now: now, busy: busy, limit: free)
                             for (feed, feedState) in due where !Task.isCancelled {
                                 inFlight.insert(feed.name)
                                 if roundStarted == nil {
@@ -309,6 +310,8 @@ public struct PollerService: Service {
                                 group.addTask {
                                     do {
                                         return .polled(feed: feed.name, outcome: try await pipeline.poll(feed, state: feedState))
+                                    } catch is CancellationError {  // stopping: GRDB gave up waiting, nothing was half-written
+                                        return .polled(feed: feed.name, outcome: .cancelled)
                                     } catch {
                                         return .storeFailed(feed: feed.name, url: feed.url, error: "\(error)")
                                     }
@@ -353,7 +356,7 @@ public struct PollerService: Service {
                     }
                     let end = Date()
                     if let started = roundStarted, inFlight.isEmpty || end.timeIntervalSince(started) >= 60 {
-                        finish(round, seconds: end.timeIntervalSince(started))
+                        await finish(round, seconds: end.timeIntervalSince(started))
                         round = CycleReport()
                         roundStarted = inFlight.isEmpty ? nil : end
                         state.cycleInProgressSince = roundStarted
@@ -376,12 +379,12 @@ public struct PollerService: Service {
 
     /// A round is over: alerts asked for, metrics and the activity summary updated, the
     /// watchdog pinged with a fresh STATUS.
-    func finish(_ report: CycleReport, seconds: Double) {
+    func finish(_ report: CycleReport, seconds: Double) async {
         if report.newHits > 0 { state.requestDispatch() }
         if report.feedsFetched + report.feedsNotModified + report.feedsFailed.count > 0 {
             state.metrics?.record(cycle: report, seconds: seconds)
             state.note(cycle: report)
-            state.writeMetrics()
+            _ = try? await Work.run { state.writeMetrics() }  // reads the store, writes a file: blocking
         }
         if report.feedsFetched + report.feedsFailed.count > 0 {
             state.current.logger.debug("cycle done", metadata: [
@@ -398,7 +401,7 @@ public struct PollerService: Service {
                 state.trimmedAt = Date()
                 DaemonState.giveBackFreedMemory()
             }
-            state.notifier.notify("WATCHDOG=1\nSTATUS=\(state.status())")
+            state.notifier.notify("WATCHDOG=1\nSTATUS=\(await state.status())")
         } else {
             state.notifier.notify("WATCHDOG=1")
         }
@@ -432,9 +435,10 @@ public struct AlertService: Service {
                     if report.delivered + report.failures.count > 0 {
                         state.metrics?.record(dispatch: report)
                         state.note(dispatch: report)
-                        state.writeMetrics()
+                        _ = try? await Work.run { state.writeMetrics() }
                         pipeline.logger.debug("alerts delivered", metadata: report.logMetadata)
                     }
+                } catch is CancellationError {  // stopping: what was accepted is recorded, the rest stays pending
                 } catch {
                     pipeline.logger.error("alert delivery failed; the outbox keeps them for the next try", metadata: ["error": "\(error)"])
                 }
@@ -456,7 +460,7 @@ public struct ReloadService: Service {
         await cancelWhenGracefulShutdown {
             for await reason in state.reloads.stream {
                 state.current.logger.info("reloading", metadata: ["reason": "\(reason)"])
-                try? await Work.run { state.reloadTellingSystemd() }  // loading names and backfill block: off the pool
+                await state.reloadTellingSystemd()
             }
         }
     }

@@ -225,18 +225,32 @@ public final class Store: Sendable {
 
     /// The stored state of a configured feed, creating its row on first sight.
     public func feedState(name: String, url: String) throws -> FeedState {
-        try write { db in
-            try db.execute(sql: """
-                INSERT INTO feed (name, url) VALUES (?, ?)
-                ON CONFLICT(name) DO UPDATE SET url = excluded.url
-                """, arguments: [name, url])
-            let row = try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE name = ?", arguments: [name])!
-            return Self.feedState(row)
-        }
+        try write { db in try Self.feedState(db, name: name, url: url) }
+    }
+
+    public func feedState(name: String, url: String) async throws -> FeedState {
+        try await write { db in try Self.feedState(db, name: name, url: url) }
+    }
+
+    static func feedState(_ db: Database, name: String, url: String) throws -> FeedState {
+        try db.execute(sql: """
+            INSERT INTO feed (name, url) VALUES (?, ?)
+            ON CONFLICT(name) DO UPDATE SET url = excluded.url
+            """, arguments: [name, url])
+        let row = try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE name = ?", arguments: [name])!
+        return Self.feedState(row)
     }
 
     public func feedStates() throws -> [FeedState] {
-        try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM feed ORDER BY name").map(Self.feedState) }
+        try read(Self.feedStates)
+    }
+
+    public func feedStates() async throws -> [FeedState] {
+        try await read(Self.feedStates)
+    }
+
+    static func feedStates(_ db: Database) throws -> [FeedState] {
+        try Row.fetchAll(db, sql: "SELECT * FROM feed ORDER BY name").map(Self.feedState)
     }
 
     /// The furthest ahead a next-due date can legitimately be: the longest interval
@@ -265,8 +279,8 @@ public final class Store: Sendable {
         Date.fromDatabaseValue(row[column] as DatabaseValue)
     }
 
-    public func recordFetchSuccess(feed: Int64, etag: String?, lastModified: String?, at now: Date, nextDue: Date) throws {
-        try write { db in
+    public func recordFetchSuccess(feed: Int64, etag: String?, lastModified: String?, at now: Date, nextDue: Date) async throws {
+        try await write { db in
             try db.execute(sql: """
                 UPDATE feed SET etag = ?, last_modified = ?, last_success_at = ?, error_count = 0,
                        next_due_at = ? WHERE id = ?
@@ -274,8 +288,8 @@ public final class Store: Sendable {
         }
     }
 
-    public func recordFetchError(feed: Int64, message: String, at now: Date, nextDue: Date) throws {
-        try write { db in
+    public func recordFetchError(feed: Int64, message: String, at now: Date, nextDue: Date) async throws {
+        try await write { db in
             try db.execute(sql: """
                 UPDATE feed SET last_error = ?, last_error_at = ?, error_count = error_count + 1, next_due_at = ?
                 WHERE id = ?
@@ -290,54 +304,66 @@ public final class Store: Sendable {
     /// and known ones a crash left unmatched. Every item in the document is marked seen
     /// now, and so is the feed's content (retention never prunes what a feed still holds).
     public func storeItems(feed: FeedState, items: [FeedItem], at now: Date) throws -> [StoredItem] {
-        try write { db in
-            var result: [StoredItem] = []
-            var seenKeys = Set<String>()
-            // Statements compiled once per transaction, the time encoded once (GRDB formats
-            // a Date with a DateFormatter on every bind): a 1,000-feed cycle spent a third
-            // of its time there.
-            let stamp = now.databaseValue
-            let find = try db.cachedStatement(sql: "SELECT id, title, body, matched FROM item WHERE feed_id = ? AND key = ?")
-            let update = try db.cachedStatement(sql: "UPDATE item SET title = ?, body = ?, updated_at = ?, last_seen_at = ?, matched = 0, content_key = ? WHERE id = ?")
-            let touch = try db.cachedStatement(sql: "UPDATE item SET last_seen_at = ? WHERE id = ?")
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO item (feed_id, key, guid, link, title, body, published_at, first_seen_at, updated_at, last_seen_at, matched, content_key)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
-                """)
-            for item in items {
-                let key = item.dedupKey
-                guard seenKeys.insert(key).inserted else { continue }  // a feed repeating an item in one document
-                if let row = try Row.fetchOne(find, arguments: [feed.id, key]) {
-                    let id: Int64 = row["id"]
-                    if row["title"] != item.title || row["body"] != item.body {
-                        try update.execute(arguments: [item.title, item.body, stamp, stamp, ListingIdentity.key(title: item.title, link: item.link), id])
-                        result.append(StoredItem(id: id, feed: feed.name, item: item))
-                    } else {
-                        try touch.execute(arguments: [stamp, id])
-                        if row["matched"] == false { result.append(StoredItem(id: id, feed: feed.name, item: item)) }
-                    }
-                    continue
+        try write { db in try Self.storeItems(db, feed: feed, items: items, at: now) }
+    }
+
+    public func storeItems(feed: FeedState, items: [FeedItem], at now: Date) async throws -> [StoredItem] {
+        try await write { db in try Self.storeItems(db, feed: feed, items: items, at: now) }
+    }
+
+    static func storeItems(_ db: Database, feed: FeedState, items: [FeedItem], at now: Date) throws -> [StoredItem] {
+        var result: [StoredItem] = []
+        var seenKeys = Set<String>()
+        // Statements compiled once per transaction, the time encoded once (GRDB formats
+        // a Date with a DateFormatter on every bind): a 1,000-feed cycle spent a third
+        // of its time there.
+        let stamp = now.databaseValue
+        let find = try db.cachedStatement(sql: "SELECT id, title, body, matched FROM item WHERE feed_id = ? AND key = ?")
+        let update = try db.cachedStatement(sql: "UPDATE item SET title = ?, body = ?, updated_at = ?, last_seen_at = ?, matched = 0, content_key = ? WHERE id = ?")
+        let touch = try db.cachedStatement(sql: "UPDATE item SET last_seen_at = ? WHERE id = ?")
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO item (feed_id, key, guid, link, title, body, published_at, first_seen_at, updated_at, last_seen_at, matched, content_key)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+            """)
+        for item in items {
+            let key = item.dedupKey
+            guard seenKeys.insert(key).inserted else { continue }  // a feed repeating an item in one document
+            if let row = try Row.fetchOne(find, arguments: [feed.id, key]) {
+                let id: Int64 = row["id"]
+                if row["title"] != item.title || row["body"] != item.body {
+                    try update.execute(arguments: [item.title, item.body, stamp, stamp, ListingIdentity.key(title: item.title, link: item.link), id])
+                    result.append(StoredItem(id: id, feed: feed.name, item: item))
+                } else {
+                    try touch.execute(arguments: [stamp, id])
+                    if row["matched"] == false { result.append(StoredItem(id: id, feed: feed.name, item: item)) }
                 }
-                try insert.execute(arguments: [feed.id, key, item.guid, item.link, item.title, item.body,
-                                               item.published?.databaseValue, stamp, stamp, stamp,
-                                               ListingIdentity.key(title: item.title, link: item.link)])
-                result.append(StoredItem(id: db.lastInsertedRowID, feed: feed.name, item: item))
+                continue
             }
-            try db.execute(sql: """
-                UPDATE feed SET items_seen = (SELECT COUNT(*) FROM item WHERE feed_id = ?), last_content_at = ? WHERE id = ?
-                """, arguments: [feed.id, stamp, feed.id])
-            return result
+            try insert.execute(arguments: [feed.id, key, item.guid, item.link, item.title, item.body,
+                                           item.published?.databaseValue, stamp, stamp, stamp,
+                                           ListingIdentity.key(title: item.title, link: item.link)])
+            result.append(StoredItem(id: db.lastInsertedRowID, feed: feed.name, item: item))
         }
+        try db.execute(sql: """
+            UPDATE feed SET items_seen = (SELECT COUNT(*) FROM item WHERE feed_id = ?), last_content_at = ? WHERE id = ?
+            """, arguments: [feed.id, stamp, feed.id])
+        return result
     }
 
     /// Items stored but not yet matched: what a crash between storing and matching left.
     public func unmatchedItems() throws -> [StoredItem] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT item.id, feed.name AS feed_name, item.guid, item.link, item.title, item.body, item.published_at
-                FROM item JOIN feed ON feed.id = item.feed_id WHERE item.matched = 0 ORDER BY item.id
-                """).map(Self.storedItem)
-        }
+        try read { db in try Self.unmatchedItems(db) }
+    }
+
+    public func unmatchedItems() async throws -> [StoredItem] {
+        try await read { db in try Self.unmatchedItems(db) }
+    }
+
+    static func unmatchedItems(_ db: Database) throws -> [StoredItem] {
+        try Row.fetchAll(db, sql: """
+            SELECT item.id, feed.name AS feed_name, item.guid, item.link, item.title, item.body, item.published_at
+            FROM item JOIN feed ON feed.id = item.feed_id WHERE item.matched = 0 ORDER BY item.id
+            """).map(Self.storedItem)
     }
 
     static func storedItem(_ row: Row) -> StoredItem {
@@ -375,18 +401,25 @@ public final class Store: Sendable {
     /// unmatched, and the next cycle matches them again). Returns the number of new hits.
     public func recordMatches(_ results: [(item: Int64, hits: [MatchHit])], channels: (MatchHit) -> [ChannelName],
                               at now: Date, repeatsSince: Date? = nil) throws -> Int {
-        try write { db in
-            var inserted = 0
-            let matched = try db.cachedStatement(sql: "UPDATE item SET matched = 1 WHERE id = ?")
-            for result in results {
-                if !result.hits.isEmpty {
-                    inserted += try Self.insertHits(db, item: result.item, hits: result.hits, channels: channels, at: now,
-                                                    repeatsSince: repeatsSince)
-                }
-                try matched.execute(arguments: [result.item])
+        try write { db in try Self.recordMatches(db, results: results, channels: channels, at: now, repeatsSince: repeatsSince) }
+    }
+
+    public func recordMatches(_ results: [(item: Int64, hits: [MatchHit])], channels: @Sendable (MatchHit) -> [ChannelName],
+                              at now: Date, repeatsSince: Date? = nil) async throws -> Int {
+        try await write { db in try Self.recordMatches(db, results: results, channels: channels, at: now, repeatsSince: repeatsSince) }
+    }
+
+    static func recordMatches(_ db: Database, results: [(item: Int64, hits: [MatchHit])], channels: (MatchHit) -> [ChannelName], at now: Date, repeatsSince: Date?) throws -> Int {
+        var inserted = 0
+        let matched = try db.cachedStatement(sql: "UPDATE item SET matched = 1 WHERE id = ?")
+        for result in results {
+            if !result.hits.isEmpty {
+                inserted += try Self.insertHits(db, item: result.item, hits: result.hits, channels: channels, at: now,
+                                                repeatsSince: repeatsSince)
             }
-            return inserted
+            try matched.execute(arguments: [result.item])
         }
+        return inserted
     }
 
     static func insertHits(_ db: Database, item: Int64, hits: [MatchHit], channels: (MatchHit) -> [ChannelName],
@@ -475,21 +508,41 @@ public final class Store: Sendable {
         }
     }
 
+    /// How many hits are stored (since `since`, when given): counted by SQLite, not loaded.
+    public func hitCount(since: Date? = nil) throws -> Int {
+        try read { db in try Self.hitCount(db, since: since) }
+    }
+
+    public func hitCount(since: Date? = nil) async throws -> Int {
+        try await read { db in try Self.hitCount(db, since: since) }
+    }
+
+    static func hitCount(_ db: Database, since: Date?) throws -> Int {
+        guard let since else { return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM hit") ?? 0 }
+        return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM hit WHERE seen_at >= ?", arguments: [since]) ?? 0
+    }
+
     /// Outbox rows of `channel` that are due, oldest first.
     public func dueOutbox(channel: ChannelName, at now: Date) throws -> [OutboxEntry] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT outbox.id AS outbox_id, outbox.channel, outbox.attempts, \(Self.hitColumns) FROM outbox
-                JOIN hit ON hit.id = outbox.hit_id JOIN item ON item.id = hit.item_id JOIN feed ON feed.id = item.feed_id
-                WHERE outbox.channel = ? AND outbox.state = 'pending' AND outbox.next_attempt_at <= ?
-                ORDER BY outbox.id
-                """, arguments: [channel.rawValue, now]).map { row in
-                var entry = OutboxEntry(id: row["outbox_id"], channel: ChannelName(rawValue: row["channel"]), attempts: row["attempts"], hit: Self.storedHit(row))
-                entry.owed = try String.fetchAll(db, sql: """
-                    SELECT address FROM outbox_recipient WHERE outbox_id = ? AND state = 'pending' ORDER BY address
-                    """, arguments: [entry.id])
-                return entry
-            }
+        try read { db in try Self.dueOutbox(db, channel: channel, at: now) }
+    }
+
+    public func dueOutbox(channel: ChannelName, at now: Date) async throws -> [OutboxEntry] {
+        try await read { db in try Self.dueOutbox(db, channel: channel, at: now) }
+    }
+
+    static func dueOutbox(_ db: Database, channel: ChannelName, at now: Date) throws -> [OutboxEntry] {
+        try Row.fetchAll(db, sql: """
+            SELECT outbox.id AS outbox_id, outbox.channel, outbox.attempts, \(Self.hitColumns) FROM outbox
+            JOIN hit ON hit.id = outbox.hit_id JOIN item ON item.id = hit.item_id JOIN feed ON feed.id = item.feed_id
+            WHERE outbox.channel = ? AND outbox.state = 'pending' AND outbox.next_attempt_at <= ?
+            ORDER BY outbox.id
+            """, arguments: [channel.rawValue, now]).map { row in
+            var entry = OutboxEntry(id: row["outbox_id"], channel: ChannelName(rawValue: row["channel"]), attempts: row["attempts"], hit: Self.storedHit(row))
+            entry.owed = try String.fetchAll(db, sql: """
+                SELECT address FROM outbox_recipient WHERE outbox_id = ? AND state = 'pending' ORDER BY address
+                """, arguments: [entry.id])
+            return entry
         }
     }
 
@@ -501,14 +554,14 @@ public final class Store: Sendable {
     /// pending (retried) for a transient refusal, failed (parked until requeued) for a
     /// permanent one; the row is pending while one is pending, else failed.
     public func recordDelivery(_ ids: [Int64], results: [RecipientResult], retryAt: Date, at now: Date,
-                               messageID: String? = nil, customer: String? = nil) throws {
+                               messageID: String? = nil, customer: String? = nil) async throws {
         let accepted = results.filter { $0.error == nil }
         let refused = results.filter { $0.error != nil }
-        if refused.isEmpty { return try markSent(ids, at: now, messageID: messageID, customer: customer) }
+        if refused.isEmpty { return try await markSent(ids, at: now, messageID: messageID, customer: customer) }
         var reasons: [String] = []  // each names its recipients; several sharing one reason say it once
         for case let reason? in refused.map(\.error) where !reasons.contains(reason) { reasons.append(reason) }
         let summary = reasons.joined(separator: "; ")
-        try write { db in
+        try await writeToEnd { db in
             if !accepted.isEmpty, let messageID, let customer {
                 try db.execute(sql: "INSERT INTO sent_message (customer, message_id, hits, sent_at) VALUES (?, ?, ?, ?)",
                                arguments: [customer, messageID, ids.count, now])
@@ -566,16 +619,22 @@ public final class Store: Sendable {
     /// Marks rows delivered: called only after the server accepted them. With a
     /// Message-ID, the message is recorded too (for the hourly cap).
     public func markSent(_ ids: [Int64], at now: Date, messageID: String? = nil, customer: String? = nil) throws {
-        try write { db in
-            if let messageID, let customer {
-                try db.execute(sql: "INSERT INTO sent_message (customer, message_id, hits, sent_at) VALUES (?, ?, ?, ?)",
-                               arguments: [customer, messageID, ids.count, now])
-            }
-            for id in ids {
-                try db.execute(sql: "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
-                               arguments: [now, id])
-                try db.execute(sql: "DELETE FROM outbox_recipient WHERE outbox_id = ?", arguments: [id])
-            }
+        try write { db in try Self.markSent(db, ids: ids, at: now, messageID: messageID, customer: customer) }
+    }
+
+    public func markSent(_ ids: [Int64], at now: Date, messageID: String? = nil, customer: String? = nil) async throws {
+        try await writeToEnd { db in try Self.markSent(db, ids: ids, at: now, messageID: messageID, customer: customer) }
+    }
+
+    static func markSent(_ db: Database, ids: [Int64], at now: Date, messageID: String?, customer: String?) throws {
+        if let messageID, let customer {
+            try db.execute(sql: "INSERT INTO sent_message (customer, message_id, hits, sent_at) VALUES (?, ?, ?, ?)",
+                           arguments: [customer, messageID, ids.count, now])
+        }
+        for id in ids {
+            try db.execute(sql: "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                           arguments: [now, id])
+            try db.execute(sql: "DELETE FROM outbox_recipient WHERE outbox_id = ?", arguments: [id])
         }
     }
 
@@ -598,23 +657,31 @@ public final class Store: Sendable {
     }
 
     /// How many alert messages `customer` was sent since `since`.
-    public func messagesSent(customer: String, since: Date) throws -> Int {
-        try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sent_message WHERE customer = ? AND sent_at >= ?",
-                             arguments: [customer, since]) ?? 0
-        }
+    public func messagesSent(customer: String, since: Date) async throws -> Int {
+        try await read { db in try Self.messagesSent(db, customer: customer, since: since) }
+    }
+
+    static func messagesSent(_ db: Database, customer: String, since: Date) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sent_message WHERE customer = ? AND sent_at >= ?",
+                         arguments: [customer, since]) ?? 0
     }
 
     /// Records a failed delivery: retried at `retryAt`, or parked as failed when nil.
     public func markFailed(_ ids: [Int64], error: String, retryAt: Date?) throws {
-        try write { db in
-            for id in ids {
-                try db.execute(sql: """
-                    UPDATE outbox SET attempts = attempts + 1, last_error = ?,
-                           state = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END,
-                           next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?
-                    """, arguments: [error, retryAt, retryAt, id])
-            }
+        try write { db in try Self.markFailed(db, ids: ids, error: error, retryAt: retryAt) }
+    }
+
+    public func markFailed(_ ids: [Int64], error: String, retryAt: Date?) async throws {
+        try await writeToEnd { db in try Self.markFailed(db, ids: ids, error: error, retryAt: retryAt) }
+    }
+
+    static func markFailed(_ db: Database, ids: [Int64], error: String, retryAt: Date?) throws {
+        for id in ids {
+            try db.execute(sql: """
+                UPDATE outbox SET attempts = attempts + 1, last_error = ?,
+                       state = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END,
+                       next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?
+                """, arguments: [error, retryAt, retryAt, id])
         }
     }
 
@@ -660,13 +727,19 @@ public final class Store: Sendable {
 
     /// Outbox counts per channel and state (pending, sent, failed, suppressed), for `status` and the tests.
     public func outboxCounts() throws -> [String: Int] {
-        try pool.read { db in
-            var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT channel, \(Self.shownState) AS state, COUNT(*) AS n FROM outbox GROUP BY 1, 2") {
-                counts["\(row["channel"] as String)/\(row["state"] as String)"] = row["n"]
-            }
-            return counts
+        try read { db in try Self.outboxCounts(db) }
+    }
+
+    public func outboxCounts() async throws -> [String: Int] {
+        try await read { db in try Self.outboxCounts(db) }
+    }
+
+    static func outboxCounts(_ db: Database) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT channel, \(Self.shownState) AS state, COUNT(*) AS n FROM outbox GROUP BY 1, 2") {
+            counts["\(row["channel"] as String)/\(row["state"] as String)"] = row["n"]
         }
+        return counts
     }
 
     // MARK: Renames (a rename is not news; see `Renames`)
@@ -676,23 +749,39 @@ public final class Store: Sendable {
     /// its own. Returns the renames.
     @discardableResult
     public func adoptRenamedFeeds(_ configured: [(name: String, url: String)]) throws -> [(from: String, to: String)] {
-        let stored = try pool.read { db in try Row.fetchAll(db, sql: "SELECT name, url FROM feed").map { ($0["name"] as String, $0["url"] as String) } }
+        let renames = Self.renames(stored: try read(Self.storedFeeds), configured: configured)
+        if !renames.isEmpty { try write { db in try Self.rename(db, feeds: renames) } }
+        return renames
+    }
+
+    @discardableResult
+    public func adoptRenamedFeeds(_ configured: [(name: String, url: String)]) async throws -> [(from: String, to: String)] {
+        let renames = Self.renames(stored: try await read(Self.storedFeeds), configured: configured)
+        if !renames.isEmpty { try await write { db in try Self.rename(db, feeds: renames) } }
+        return renames
+    }
+
+    static func storedFeeds(_ db: Database) throws -> [(name: String, url: String)] {
+        try Row.fetchAll(db, sql: "SELECT name, url FROM feed").map { ($0["name"] as String, $0["url"] as String) }
+    }
+
+    static func renames(stored: [(name: String, url: String)], configured: [(name: String, url: String)]) -> [(from: String, to: String)] {
         let names = Set(configured.map(\.name))
-        let storedNames = Set(stored.map(\.0))
-        var orphans = stored.filter { !names.contains($0.0) }
+        let storedNames = Set(stored.map(\.name))
+        var orphans = stored.filter { !names.contains($0.name) }
         var renames: [(from: String, to: String)] = []
         for feed in configured where !storedNames.contains(feed.name) {
-            guard let index = orphans.firstIndex(where: { $0.1 == feed.url }) else { continue }
-            renames.append((orphans[index].0, feed.name))
+            guard let index = orphans.firstIndex(where: { $0.url == feed.url }) else { continue }
+            renames.append((orphans[index].name, feed.name))
             orphans.remove(at: index)
         }
-        guard !renames.isEmpty else { return [] }
-        try write { db in
-            for rename in renames {
-                try db.execute(sql: "UPDATE feed SET name = ? WHERE name = ?", arguments: [rename.to, rename.from])
-            }
-        }
         return renames
+    }
+
+    static func rename(_ db: Database, feeds renames: [(from: String, to: String)]) throws {
+        for rename in renames {
+            try db.execute(sql: "UPDATE feed SET name = ? WHERE name = ?", arguments: [rename.to, rename.from])
+        }
     }
 
     /// The customers hits were recorded for, with the watchlist file they came from.
@@ -881,6 +970,23 @@ public final class Store: Sendable {
         }
     }
 
+    // MARK: Access
+    //
+    // Each query is written once, as a static function of a `Database`; a public method
+    // reaches it synchronously (commands, tests, and work already on `Work`: backfill,
+    // reloads) or asynchronously (the daemon's tasks). The async forms run on GRDB's own
+    // queues (a reader of the pool, or its writer) and suspend the task instead of
+    // blocking a thread of Swift's cooperative pool.
+
+    /// Runs `body` in a read transaction, wrapping SQLite errors with the database path.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw StoreError(path: path, underlying: error)
+        }
+    }
+
     /// Runs `body` in a write transaction, wrapping SQLite errors with the database path.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
@@ -888,6 +994,41 @@ public final class Store: Sendable {
         } catch {
             throw StoreError(path: path, underlying: error)
         }
+    }
+
+    /// `read` from async code, on one of GRDB's reader queues. A cancelled task stops
+    /// waiting (GRDB interrupts the read and throws `CancellationError`).
+    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw Self.wrapped(error, path: path)
+        }
+    }
+
+    /// `write` from async code, on GRDB's writer queue. A cancelled task stops waiting
+    /// and the transaction rolls back (GRDB interrupts it): for the cycle's writes, each
+    /// a unit the next cycle redoes (items stay unmatched, a feed stays due).
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch {
+            throw Self.wrapped(error, path: path)
+        }
+    }
+
+    /// A write from async code that is carried through even when the task is cancelled:
+    /// what a receiver accepted must be recorded (a delivery not marked sent goes out twice).
+    func writeToEnd<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let path = self.path
+        return try await withCheckedThrowingContinuation { continuation in
+            pool.asyncWrite(body) { _, result in continuation.resume(with: result.mapError { Self.wrapped($0, path: path) }) }
+        }
+    }
+
+    /// SQLite errors with the database path; a cancellation stays what it is.
+    static func wrapped(_ error: any Error, path: String) -> any Error {
+        error is CancellationError ? error : StoreError(path: path, underlying: error)
     }
 }
 

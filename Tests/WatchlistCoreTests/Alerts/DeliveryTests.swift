@@ -130,7 +130,7 @@ struct DeliveryTests {
         #expect(row.error?.contains("550") == true)
         #expect(row.error?.contains("parked") == true)
         // A parked row is not sent again.
-        #expect(try store.dueOutbox(channel: .email, at: Date().addingTimeInterval(86400)).isEmpty)
+        #expect(try await store.dueOutbox(channel: .email, at: Date().addingTimeInterval(86400)).isEmpty)
         withExtendedLifetime(smtp) {}
     }
 
@@ -155,9 +155,9 @@ struct DeliveryTests {
     @Test func aMatchInTheBodyIsShownInAnExcerpt() async throws {
         let dir = try TempDir()
         let store = try Store(path: dir.path + "/db.sqlite")
-        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
+        let feed = try await store.feedState(name: "f", url: "http://127.0.0.1/")
         let body = String(repeating: "filler ", count: 40) + "the <victim> is Gree Electric, 40 GB " + String(repeating: "more ", count: 40)
-        let item = try #require(try store.storeItems(feed: feed, items: [FeedItem(guid: "1", title: "New dump", body: body)], at: Date()).first)
+        let item = try #require(try await store.storeItems(feed: feed, items: [FeedItem(guid: "1", title: "New dump", body: body)], at: Date()).first)
         try store.recordHits(item: item.id, hits: Matcher(watchlists: [acme]).match(item.item.matchText, threshold: 0.8),
                              channels: { _ in [.email] }, at: Date())
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
@@ -317,10 +317,10 @@ struct GroupingTests {
         _ = more
         let held = try await d.dispatch(now: now.addingTimeInterval(60))
         #expect(held[.email].messages == 0)
-        #expect(try s.outboxCounts()["email/pending"] == 2)
+        #expect(try await s.outboxCounts()["email/pending"] == 2)
         let later = try await d.dispatch(now: now.addingTimeInterval(3700))
         #expect(later[.email].hits == 2)
-        #expect(try s.outboxCounts()["email/pending"] == nil)
+        #expect(try await s.outboxCounts()["email/pending"] == nil)
     }
 
     @Test func theHourlyCapIsLoggedWhenReachedAndWhenOverNotEveryCycle() async throws {

@@ -58,7 +58,7 @@ struct PartialDeliveryTests {
         let again = try await dispatcher(store, port: fixed.port, bcc: ["ops@mssp.example"]).dispatch()
         #expect(again[.email].messages == 1)
         #expect(try ReceivedMail.all(in: dir.path + "/fixed").map(\.recipients) == [["gone@acme.example"]])
-        #expect(try store.outboxCounts() == ["email/sent": 1])
+        #expect(try await store.outboxCounts() == ["email/sent": 1])
         #expect(try store.requeue(AlertSelection(), at: Date()).isEmpty, "nothing failed is left")
         withExtendedLifetime((smtp, fixed)) {}
     }
@@ -83,7 +83,7 @@ struct PartialDeliveryTests {
         #expect(report.failures.isEmpty, "\(report.failures)")
         #expect(report[.email].hits == 60)
         #expect(report[.email].messages >= 2)
-        #expect(try store.outboxCounts() == ["email/sent": 60])
+        #expect(try await store.outboxCounts() == ["email/sent": 60])
         let sizes = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/mail").filter { $0.hasSuffix(".eml") }
             .map { try Data(contentsOf: URL(fileURLWithPath: dir.path + "/mail/" + $0)).count }
         #expect(sizes.count == report[.email].messages)

@@ -13,14 +13,14 @@ struct BackfillTests {
         let pipeline = try Pipeline.build(config: config, logger: Logger(label: "test"))
         let store = pipeline.store
         #expect(try Backfill.catchUp(pipeline: pipeline) == 0, "a first start: the names are the baseline")
-        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
+        let feed = try await store.feedState(name: "f", url: "http://127.0.0.1/")
         let now = Date()
         // Listings stored days ago: one names Orion (already watched), two name Kestrel.
-        let recent = try store.storeItems(feed: feed, items: [
+        let recent = try await store.storeItems(feed: feed, items: [
             FeedItem(guid: "1", title: "Orion Shipping and Kestrel Bank dumps"),
             FeedItem(guid: "2", title: "Kestrel Bank wire logs"),
         ], at: now.addingTimeInterval(-3 * 86400))
-        let old = try store.storeItems(feed: feed, items: [FeedItem(guid: "3", title: "Kestrel Bank 2019 archive")],
+        let old = try await store.storeItems(feed: feed, items: [FeedItem(guid: "3", title: "Kestrel Bank 2019 archive")],
                                        at: now.addingTimeInterval(-40 * 86400))
         #expect(recent.count == 2 && old.count == 1)
         for item in recent + old {
@@ -36,7 +36,7 @@ struct BackfillTests {
         let hits = try store.hits()
         #expect(hits.filter { $0.entity == "Kestrel Bank" }.count == 2, "both recent listings, not the 40-day-old one")
         #expect(hits.filter { $0.entity == "Orion Shipping" }.count == 1, "nothing already known is recorded again")
-        #expect(try store.outboxCounts()["email/pending"] == 3)
+        #expect(try await store.outboxCounts()["email/pending"] == 3)
 
         // Reloading without a change adds nothing; the alerts go out once.
         #expect(state.reload())

@@ -144,19 +144,19 @@ struct OperatorTests {
         #expect(!error.description.contains("use a socks5h:// proxy"), "\(error)")
     }
 
-    @Test func aFailingFeedIsLoggedWhenItStartsAndWhenItRecoversNotEveryFetch() throws {
+    @Test func aFailingFeedIsLoggedWhenItStartsAndWhenItRecoversNotEveryFetch() async throws {
         let dir = try TempDir()
         let log = LogLines()
         let pipeline = try Pipeline.build(config: try ConfigParser.load(try config(dir)), logger: log.logger())
         let feed = pipeline.config.feeds[0]
         let down = FetchError(kind: .http(503), feed: feed.name, url: feed.url, detail: "HTTP status 503")
         for attempt in 0..<10 {
-            let state = try pipeline.store.feedState(name: feed.name, url: feed.url)
-            _ = try pipeline.process(.failure(down), feed: feed, state: state, started: Date(), interval: 600, log: log.logger())
-            #expect(try pipeline.store.feedState(name: feed.name, url: feed.url).errorCount == attempt + 1)
+            let state = try await pipeline.store.feedState(name: feed.name, url: feed.url)
+            _ = try await pipeline.process(.failure(down), feed: feed, state: state, started: Date(), interval: 600, log: log.logger())
+            #expect(try await pipeline.store.feedState(name: feed.name, url: feed.url).errorCount == attempt + 1)
         }
-        let state = try pipeline.store.feedState(name: feed.name, url: feed.url)
-        _ = try pipeline.process(.success(FetchResponse(status: 304, body: Data())), feed: feed, state: state, started: Date(),
+        let state = try await pipeline.store.feedState(name: feed.name, url: feed.url)
+        _ = try await pipeline.process(.success(FetchResponse(status: 304, body: Data())), feed: feed, state: state, started: Date(),
                                  interval: 600, log: log.logger())
         let errors = log.all.filter { $0.hasPrefix("<3>") }
         #expect(errors.count == 1 && errors[0].hasPrefix("<3>feed failing;"), "\(log.all)")

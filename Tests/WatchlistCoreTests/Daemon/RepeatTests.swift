@@ -49,7 +49,7 @@ struct RepeatTests {
         // The repeats are stored (the listing was seen again), not alerted.
         let store = try Store(path: dir.path + "/db.sqlite")
         #expect(try store.hits().count == 5)
-        #expect(try store.outboxCounts() == ["email/sent": 3])
+        #expect(try await store.outboxCounts() == ["email/sent": 3])
         withExtendedLifetime((http, smtp)) {}
     }
 

@@ -27,7 +27,7 @@ struct RunOnceTests {
         #expect(failed.status == 75, "\(failed.stderr)")
         #expect(failed.stderr.contains("every alert delivery failed"), "\(failed.stderr)")
         #expect(failed.stderr.contains("451"))
-        #expect(try Store(path: dir.path + "/db.sqlite").outboxCounts() == ["email/pending": 2])
+        #expect(try await Store(path: dir.path + "/db.sqlite").outboxCounts() == ["email/pending": 2])
 
         // The relay is fixed: the queued alerts go out, exit 0.
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
@@ -36,7 +36,7 @@ struct RunOnceTests {
         #expect(try store.requeue(AlertSelection(states: [.pending]), at: Date()).count == 2)  // due now, not after the backoff
         let ok = try await runBinaryOffPool(["run", "--once", "--config", config])
         #expect(ok.status == 0, "\(ok.stderr)")
-        #expect(try Store(path: dir.path + "/db.sqlite").outboxCounts() == ["email/sent": 2], "\(ok.stderr)")
+        #expect(try await Store(path: dir.path + "/db.sqlite").outboxCounts() == ["email/sent": 2], "\(ok.stderr)")
         #expect(try ReceivedMail.all(in: dir.path + "/mail").count == 2)  // Orion's and Kestrel's
         // Nothing to deliver is not a failure either.
         #expect(try await runBinaryOffPool(["run", "--once", "--config", config]).status == 0)
@@ -53,7 +53,7 @@ struct RunOnceTests {
         #expect(first.status == 0, "\(first.stderr)")
         let store = try Store(path: dir.path + "/db.sqlite")
         #expect(try store.hits().count == 2)
-        #expect(try store.outboxCounts() == ["email/suppressed": 2])
+        #expect(try await store.outboxCounts() == ["email/suppressed": 2])
         #expect(try ReceivedMail.all(in: dir.path + "/mail").isEmpty)
         let alerts = try await runBinaryOffPool(["alerts", "--config", config, "--state", "suppressed"])
         #expect(alerts.stdout.contains("email: pending 0, sent 0, failed 0, suppressed 2"), "\(alerts.stdout)")

@@ -105,7 +105,7 @@ struct HostileFeedTests {
         #expect(report.feedsFetched == 2)  // ok.xml, and laughs read without expansion
         #expect(report.feedsFailed.count == 7)
         #expect(report.newHits == 1)
-        let states = try pipeline.store.feedStates()
+        let states = try await pipeline.store.feedStates()
         #expect(states.first { $0.name == "429" }.map { $0.nextDue! > Date().addingTimeInterval(100) } == true, "Retry-After respected")
         #expect(states.filter { $0.errorCount == 1 }.count == 7)
     }

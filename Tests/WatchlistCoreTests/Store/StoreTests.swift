@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import Testing
 @testable import WatchlistCore
 
@@ -144,5 +145,40 @@ struct StoreTests {
         #expect(check == "ok")
         // Nothing old enough is left: a second pass removes nothing and does not vacuum again.
         #expect(try store.prune(before: Date().addingTimeInterval(-365 * day)) == Store.PruneReport())
+    }
+
+    /// `status` and STATUS= count hits in SQL (`hitCount`), not by loading every hit.
+    @Test func hitsAreCountedBySQLite() throws {
+        let dir = try TempDir()
+        let store = try Store(path: dir.path + "/db.sqlite")
+        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
+        let items = try store.storeItems(feed: feed, items: (1...3).map { FeedItem(guid: "\($0)", title: "t\($0)") }, at: Date())
+        let yesterday = Date().addingTimeInterval(-86400)
+        try store.recordHits(item: items[0].id, hits: [hit("A", "X")], channels: { _ in [] }, at: yesterday)
+        try store.recordHits(item: items[1].id, hits: [hit("A", "X"), hit("B", "Y")], channels: { _ in [] }, at: Date())
+        #expect(try store.hitCount() == 3)
+        #expect(try store.hitCount(since: Date().addingTimeInterval(-3600)) == 2)
+        #expect(try store.hitCount(since: Date().addingTimeInterval(60)) == 0)
+    }
+
+    /// What a receiver accepted is recorded even when the task delivering it is cancelled
+    /// (SIGTERM during a send): a row left pending would be sent twice.
+    @Test func aDeliveryIsRecordedEvenWhenItsTaskIsCancelled() async throws {
+        let dir = try TempDir()
+        let store = try Store(path: dir.path + "/db.sqlite")
+        let feed = try await store.feedState(name: "f", url: "http://127.0.0.1/")
+        let item = try #require(try await store.storeItems(feed: feed, items: [FeedItem(guid: "1", title: "t")], at: Date()).first)
+        try store.recordHits(item: item.id, hits: [hit("A", "X"), hit("B", "Y")], channels: { _ in [.email] }, at: Date())
+        let due = try await store.dueOutbox(channel: .email, at: Date())
+        #expect(due.count == 2)
+        let context = DeliveryContext(store: store, now: Date(), holdBack: true, logger: Logger(label: "test"))
+        let delivery = Task {
+            withUnsafeCurrentTask { $0?.cancel() }  // cancelled after the receiver answered, before the outcome is recorded
+            try await context.record(.delivered(), for: [due[0].id])
+            try await context.record(.retry("421 try later", at: Date().addingTimeInterval(60)), for: [due[1].id])
+        }
+        try await delivery.value
+        #expect(try await store.outboxCounts() == ["email/sent": 1, "email/pending": 1])
+        #expect(try await store.dueOutbox(channel: .email, at: Date().addingTimeInterval(120)).map(\.attempts) == [1])
     }
 }
