@@ -107,7 +107,7 @@ release: swift deps
 	$(SWIFT) build -c release --static-swift-stdlib --build-path .build-static
 
 # make install [PREFIX=/usr/local] [DESTDIR=staging]: binary, unit, example config (kept
-# if one is already there), example watchlists, man pages (gzipped). Enables and starts nothing.
+# if one is already there), example watchlists and sources, man pages (gzipped). Enables and starts nothing.
 install: release
 	install -D -m 0755 $(RELEASE_BIN) $(DESTDIR)$(BINDIR)/watchlistd
 	install -d -m 0755 $(DESTDIR)$(UNITDIR)
@@ -122,6 +122,8 @@ install: release
 	install -m 0644 README.md docs/ARCHITECTURE.md docs/matching.md docs/interfaces.md $(DESTDIR)$(DOCDIR)/
 	install -m 0644 systemd/watchlistd.conf $(DESTDIR)$(DOCDIR)/examples/
 	install -m 0644 watchlists/*.watch $(DESTDIR)$(DOCDIR)/examples/watchlists/
+	install -d -m 0755 $(DESTDIR)$(DOCDIR)/examples/sources
+	install -m 0644 examples/sources/* $(DESTDIR)$(DOCDIR)/examples/sources/
 	install -d -m 0755 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	for page in man/*.[58]; do \
 	  gzip -9n -c $$page > $(DESTDIR)$(MANDIR)/man$${page##*.}/$$(basename $$page).gz; \
@@ -188,9 +190,10 @@ longrun: build
 	@$(MAKE) --no-print-directory deps EXTRA_DEPS=python3
 	/usr/bin/python3 scripts/longrun.py --bin $(BIN) $(LONGRUN_ARGS)
 
-# Feed parsing beside Python feedparser, and a 1,000-feed cycle from a local server.
+# Feed parsing beside Python feedparser, an HTML source beside Python lxml, and a
+# 1,000-feed cycle from a local server.
 bench-feeds: swift deps
-	@$(MAKE) --no-print-directory deps EXTRA_DEPS="python3 python3-feedparser"
+	@$(MAKE) --no-print-directory deps EXTRA_DEPS="python3 python3-feedparser python3-lxml"
 	$(SWIFT) build -c release --product watchlistd-bench
 	/usr/bin/python3 scripts/bench-feeds.py $(BENCH_ARGS)
 

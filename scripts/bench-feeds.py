@@ -8,12 +8,16 @@ python3-feedparser). Not a test: the numbers depend on the machine.
    Chinese and Japanese text with HTML descriptions; one GB18030 copy) and times
    `watchlistd-bench parse` and feedparser.parse on the same bytes (best of --repeat,
    both in-process, file already in memory).
-2. A whole cycle: --feeds RSS feeds of --items items each from a local HTTP server
+1b. Hostile documents (100,000 nested elements; a 100 KB entity referenced 20,000 times):
+   their parse time, which the tests do not assert (they check the outcome only).
+2. An HTML source (`format: html`): a 1 MB leak-site page of 500 cards, read with the
+   same XPath expressions by `watchlistd-bench html` and by Python lxml
+   (scripts/html-xpath-lxml.py), whole process each (start-up, import, read, parse,
+   select, extract), best and median of --repeat runs.
+3. A whole cycle: --feeds RSS feeds of --items items each from a local HTTP server
    (Tests/Support/http_server.py: ETag, 304), through `watchlistd-bench cycle`: fetch,
    decode, parse, deduplicate, match against the example watchlists, store in SQLite.
    Then a second cycle in which every feed answers 304. Peak RSS of the process.
-1b. Hostile documents (100,000 nested elements; a 100 KB entity referenced 20,000 times):
-   their parse time, which the tests do not assert (they check the outcome only).
    --watchlists DIR matches against other watchlists (e.g. a corpus of
    ../shared/bench/gen_corpus.py with 20,000 entities).
 """
@@ -122,6 +126,56 @@ def hostile_bench(out, repeat, binary=BENCH_BIN):
         print(f"  {os.path.basename(r['file']):24} {r['bytes'] / 1e6:6.2f} MB {r['items']:6} items {r['best']:8.3f} s")
 
 
+HTML_EXPRESSIONS = ['//div[@class="card"]', 'normalize-space(.//h3)', './/a[@class="more"]/@href',
+                    './/span[@class="date"]', './/p[@class="desc"] | .//div[@class="timer"]']
+
+
+def leak_page(rng, cards):
+    """A leak-site page: navigation, a script, then `cards` cards of about 2 KB each."""
+    parts = ['<!DOCTYPE html><html><head><meta charset="utf-8"><title>leaks</title>',
+             '<style>' + ".card{border:1px solid #333;padding:4px}" * 40 + '</style>',
+             '<script>' + "var x = [1,2,3].map(function (n) { return n * 2; });" * 40 + '</script></head><body>',
+             '<nav>' + "".join(f'<a href="/p/{i}">page {i}</a> ' for i in range(30)) + '</nav><div class="grid">']
+    for i in range(cards):
+        name = f"{rng.choice(NAMES)} {rng.choice(WORDS).title()} {i}"
+        desc = " ".join(rng.choice(WORDS + CJK) for _ in range(150))
+        parts.append(f'<div class="card"><h3 class="title">  {escape(name)} </h3><a class="more" href="/post/{i}">read more</a>'
+                     f'<div class="meta"><span class="date">2024-03-{1 + i % 28:02d} 10:{i % 60:02d}</span> '
+                     f'<span class="views">Views: {rng.randint(1, 99999)}</span></div>'
+                     f'<p class="desc">{escape(desc)}<br>sample &amp; proof</p><div class="timer">{i % 9}d {i % 24:02d}h</div></div>\n')
+    parts.append('</div><footer>contact: tox only</footer></body></html>\n')
+    return "".join(parts)
+
+
+def html_bench(out, repeat):
+    rng = random.Random(13)
+    folder = os.path.join(out, "html")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "leak-500.html")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(leak_page(rng, 500))
+    runs = {"watchlistd": [BENCH_BIN, "html", path] + HTML_EXPRESSIONS,
+            "lxml": ["/usr/bin/python3", os.path.join(ROOT, "scripts", "html-xpath-lxml.py"), path] + HTML_EXPRESSIONS}
+    times = {name: [] for name in runs}
+    results = {}
+    for _ in range(repeat):
+        for name, command in runs.items():  # interleaved, so both see the same machine load
+            start = time.perf_counter()
+            results[name] = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+            times[name].append(time.perf_counter() - start)
+    size = os.path.getsize(path)
+    print(f"html source: {size / 1e6:.2f} MB page, {results['watchlistd']['items']} cards; whole process, best / median of {repeat}")
+    for name in runs:
+        t = sorted(times[name])
+        print(f"  {name:11} {t[0]:7.3f} s / {t[len(t) // 2]:7.3f} s   ({results[name]['items']} items, "
+              f"{results[name]['seconds']:.3f} s inside the process)")
+    best = min(times["lxml"]) / min(times["watchlistd"])
+    print(f"  watchlistd is {best:.1f}x lxml's speed (best against best)")
+    if results["watchlistd"]["items"] != results["lxml"]["items"] or \
+            results["watchlistd"]["first_title"] != results["lxml"]["first_title"]:
+        print(f"  WARNING: the two read different items: {results['watchlistd']} vs {results['lxml']}")
+
+
 def cycle_bench(out, feeds, items, watchlists):
     rng = random.Random(11)
     folder = os.path.join(out, f"cycle-{feeds}x{items}")
@@ -162,14 +216,19 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", default="/tmp/watchlistd-bench-feeds")
     parser.add_argument("--skip-parse", action="store_true")
+    parser.add_argument("--only-html", action="store_true", help="only the HTML source line")
     parser.add_argument("--watchlists", default=os.path.join(ROOT, "Tests", "Fixtures", "watchlists"),
                         help="the watchlists to match against (default: the tests' three small ones)")
     args = parser.parse_args()
     if not os.path.exists(BENCH_BIN):
         sys.exit(f"bench-feeds: {BENCH_BIN} missing; run `make bench-feeds` (it builds it)")
+    if args.only_html:
+        html_bench(args.out, args.repeat)
+        return
     if not args.skip_parse:
         parse_bench(args.out, args.repeat)
         hostile_bench(args.out, args.repeat)
+    html_bench(args.out, args.repeat)
     cycle_bench(args.out, args.feeds, args.items, args.watchlists)
 
 

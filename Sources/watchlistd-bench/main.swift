@@ -3,6 +3,10 @@
 //   watchlistd-bench parse REPEAT FILE...
 //       parses each file REPEAT times (decode + XML/JSON + HTML to text); prints one JSON
 //       line per file: bytes, items, best and median seconds per parse
+//   watchlistd-bench html FILE ITEMS TITLE LINK DATE BODY
+//       reads FILE once as a `format: html` page with these XPath expressions (decode,
+//       parse, select, extract; what a fetch does after the transfer); prints JSON: items,
+//       seconds in-process. scripts/bench-feeds.py times the whole process beside lxml.
 //   watchlistd-bench cycle CONFIG
 //       one full cycle over CONFIG's feeds (fetch, parse, dedup, match, store), then a
 //       second one (every feed answers 304); prints JSON: seconds for each, items, hits,
@@ -42,6 +46,21 @@ case "parse":
         times.sort()
         json(["file": file, "bytes": data.count, "items": items, "best": times[0], "median": times[times.count / 2]])
     }
+case "html":
+    guard arguments.count == 7 else { fatalError("usage: watchlistd-bench html FILE ITEMS TITLE LINK DATE BODY") }
+    let start = DispatchTime.now().uptimeNanoseconds
+    let data = try Data(contentsOf: URL(fileURLWithPath: arguments[1]))
+    let text = "watchlists: /\ndatabase: /bench.sqlite\nfeed: https://leaks.example/\n  name: bench\n  format: html\n"
+        + zip(["items", "title", "link", "date", "body"], arguments[2...]).map { "  \($0): \($1)\n" }.joined()
+    let feed = try ConfigParser.parse(Data(text.utf8), file: "bench.conf").feeds[0]
+    switch FeedParser.parseDocument(data, feed: feed) {
+    case .success(let parsed):
+        json(["items": parsed.items.count, "seconds": Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
+              "first_title": parsed.items.first?.title ?? "", "last_link": parsed.items.last?.link ?? ""])
+    case .failure(let error):
+        FileHandle.standardError.write(Data("watchlistd-bench: \(error.description)\n".utf8))
+        exit(65)
+    }
 case "cycle":
     guard arguments.count == 2 else { fatalError("usage: watchlistd-bench cycle CONFIG") }
     LoggingSystem.bootstrap { label in
@@ -63,6 +82,6 @@ case "cycle":
           "second_seconds": secondSeconds, "second_not_modified": second.feedsNotModified, "second_fetched": second.feedsFetched,
           "peak_rss_mb": peakRSSMegabytes(), "concurrency": pipeline.concurrency])
 default:
-    FileHandle.standardError.write(Data("usage: watchlistd-bench parse REPEAT FILE... | cycle CONFIG\n".utf8))
+    FileHandle.standardError.write(Data("usage: watchlistd-bench parse REPEAT FILE... | html FILE ITEMS TITLE LINK DATE BODY | cycle CONFIG\n".utf8))
     exit(64)
 }

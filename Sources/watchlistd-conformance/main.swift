@@ -7,7 +7,12 @@
 //                       the encoding must match where our model has the field
 //   feed-rs-fixtures/   real feeds with feed-rs's expected parse: item counts and titles
 //   chardet-tests/      real feeds filed by their true encoding: decoded text must equal
-//                       the text read with the true encoding
+//                       the text read with the true encoding. Its real-world web pages
+//                       (those with HTML markup) also go through the HTML reader
+//                       (`format: html`): each must be read, and the page's text must
+//                       equal the text read from the bytes decoded with the true encoding
+//   ransomwatch/, ransomlook/  aggregators' posts.json read with the block of
+//                       examples/sources/ransomwatch-posts.conf: items and dates
 //
 // Usage: watchlistd-conformance [DATA_DIR] [--verbose]   (make conformance)
 import Foundation
@@ -295,6 +300,63 @@ func runChardet() -> (total: Tally, perEncoding: [String: Tally]) {
     return (total, per)
 }
 
+// MARK: HTML reader over chardet-tests' web pages
+
+/// A `format: html` feed reading the whole page's text as one item.
+func pageFeed() -> FeedConfig {
+    let text = "watchlists: /\ndatabase: /c.sqlite\nfeed: https://conformance.example/\n  name: page\n  format: html\n  items: /html\n  title: .\n  link: (//a/@href)[1]\n"
+    return try! ConfigParser.parse(Data(text.utf8), file: "conformance.conf").feeds[0]
+}
+
+func runHTMLPages() -> (read: Tally, same: Tally) {
+    let root = dataDirectory + "/chardet-tests/tests"
+    let feed = pageFeed()
+    var read = Tally(), same = Tally()
+    let markup = try! NSRegularExpression(pattern: "<(html|body|p|div|td|a href)[ >]", options: [.caseInsensitive])
+    for path in files(under: root) where path.contains("/") {
+        guard let data = FileManager.default.contents(atPath: root + "/" + path) else { continue }
+        let ascii = String(decoding: data.prefix(65536).map { $0 < 0x80 && $0 != 0 ? $0 : 0x20 }, as: UTF8.self)
+        guard markup.firstMatch(in: ascii, range: NSRange(ascii.startIndex..., in: ascii)) != nil else { continue }
+        let directory = String(path.split(separator: "/")[0])
+        var reference = trueEncoding(directory)
+        if reference == "utf-16" || reference == "utf-32" { reference += data.starts(with: [0xFF, 0xFE]) ? "le" : "be" }
+        let ours = FeedParser.parseDocument(data, feed: feed)
+        let title = (try? ours.get())?.items.first?.title
+        read.record(title != nil)
+        if title == nil { note("HTML FAIL \(path): \((ours.failureText) ?? "no text")") }
+        var bytes = data
+        for bom in [[0xEF, 0xBB, 0xBF], [0xFF, 0xFE, 0, 0], [0, 0, 0xFE, 0xFF], [0xFF, 0xFE], [0xFE, 0xFF]] as [[UInt8]]
+        where bytes.starts(with: bom) { bytes = bytes.dropFirst(bom.count); break }
+        guard let expected = Charset.decode(Data(bytes), as: reference),
+              let truth = try? HTMLSource.read(Data(expected.text.utf8), feed: feed, base: nil).get().items.first?.title else {
+            same.record(false)
+            continue
+        }
+        same.record(title == truth)
+        if title != truth { note("HTML DIFF \(path): text differs from the true encoding's (\(reference))") }
+    }
+    return (read, same)
+}
+
+extension Result where Failure == ParseError {
+    var failureText: String? { if case .failure(let error) = self { return error.description } else { return nil } }
+}
+
+// MARK: Aggregators' posts.json with the example block
+
+func runAggregators() -> [(String, Int, Int)] {
+    let block = (try? String(contentsOfFile: FileManager.default.currentDirectoryPath + "/examples/sources/ransomwatch-posts.conf", encoding: .utf8))
+        ?? "feed: https://x.example/\n  format: json\n  items: $\n  title: post_title\n  date: discovered\n  body: group_name\n"
+    let feed = try! ConfigParser.parse(Data(("watchlists: /\ndatabase: /c.sqlite\n" + block).utf8), file: "ransomwatch-posts.conf").feeds[0]
+    var results: [(String, Int, Int)] = []
+    for file in ["ransomwatch/posts.json", "ransomlook/posts.json.sample"] {
+        guard let data = FileManager.default.contents(atPath: dataDirectory + "/" + file) else { continue }
+        let items = (try? FeedParser.parse(data, feed: feed).get()) ?? []
+        results.append((file, items.count, items.filter { $0.published != nil }.count))
+    }
+    return results
+}
+
 // MARK: Report
 
 let started = Date()
@@ -316,5 +378,13 @@ let cd = runChardet()
 print("  decoded to the right text:           \(cd.total.text)")
 for (directory, tally) in cd.perEncoding.sorted(by: { $0.key < $1.key }) where tally.passed < tally.total {
     print("    \(directory): \(tally.text)")
+}
+print("chardet-tests' web pages through the HTML reader (format: html)")
+let pages = runHTMLPages()
+print("  pages read:                          \(pages.read.text)")
+print("  same text as with the true encoding: \(pages.same.text)")
+print("aggregators' posts.json with examples/sources/ransomwatch-posts.conf")
+for (file, items, dated) in runAggregators() {
+    print("  \(file.padding(toLength: 36, withPad: " ", startingAt: 0)) \(items) items, \(dated) dated")
 }
 print(String(format: "(%.1f s)", Date().timeIntervalSince(started)))

@@ -9,6 +9,8 @@ extension Watchlistd {
             discussion: """
                 Uses the feed's block as the daemon does (proxy, headers, CA, SSRF guard), then prints the \
                 format, the encoding and where it came from, every item, and the hits each would give. \
+                For `format: html`: each item's fields as the expressions read them, and when `items:` \
+                selects nothing, the page's most repeated elements to try. \
                 Exit 69 when the fetch fails, 65 when the document cannot be read.
                 """)
 
