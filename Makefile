@@ -8,7 +8,7 @@ ROOT := $(CURDIR)
 DEMO := $(ROOT)/demo-state
 BIN := $(ROOT)/.build/debug/watchlistd
 # Debian packages the build and the tests need (python3-aiosmtpd is the tests' real SMTP server).
-BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev libopencc-dev libicu-dev libxml2-dev pkg-config
+BUILD_DEPS := libcurl4-openssl-dev libssl-dev libsqlite3-dev libopencc-dev libicu-dev libxml2-dev pkg-config
 TEST_DEPS := python3 python3-aiosmtpd python3-seccomp openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -52,15 +52,22 @@ man: swift
 demo: build
 	@$(MAKE) --no-print-directory deps EXTRA_DEPS=python3
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
-	@sed "s|@ROOT@|$(ROOT)|g" samples/demo.conf.in > $(DEMO)/watchlistd.conf
+	@port=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	  sed -e "s|@ROOT@|$(ROOT)|g" -e "s|@WEBHOOK_PORT@|$$port|g" samples/demo.conf.in > $(DEMO)/watchlistd.conf; \
+	  echo $$port > $(DEMO)/webhook.port
 	@echo "== watchlistd check --config demo-state/watchlistd.conf"
 	@$(BIN) check --config $(DEMO)/watchlistd.conf
 	@echo; echo "== watchlistd run --once (4 sample feeds: English RSS, Chinese Atom, Japanese RSS, a JSON API)"
-	@$(BIN) run --once --config $(DEMO)/watchlistd.conf --log-level notice
+	@python3 Tests/Support/webhook_receiver.py $(DEMO)/webhook --port $$(cat $(DEMO)/webhook.port) \
+	    --secret samples/demo-webhook.key > $(DEMO)/webhook.ready & receiver=$$!; \
+	  while [ ! -s $(DEMO)/webhook.ready ]; do sleep 0.1; done; \
+	  $(BIN) run --once --config $(DEMO)/watchlistd.conf --log-level notice; status=$$?; kill $$receiver; exit $$status
 	@echo; echo "== watchlistd hits"
 	@$(BIN) hits --config $(DEMO)/watchlistd.conf
 	@echo; echo "== alert e-mails it would send (written to demo-state/outbox/)"
 	@python3 scripts/show-mail.py $(DEMO)/outbox/*.eml
+	@echo; echo "== webhook POSTs it made (to a receiver the demo started on 127.0.0.1, which checked each signature)"
+	@python3 scripts/show-webhook.py $(DEMO)/webhook
 	@echo; echo "== a second run --once sends nothing new"
 	@$(BIN) run --once --config $(DEMO)/watchlistd.conf --log-level notice
 	@ls $(DEMO)/outbox | wc -l | xargs echo "e-mails in outbox:"

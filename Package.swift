@@ -20,6 +20,11 @@ let package = Package(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        // HMAC-SHA256 for webhook signatures, from OpenSSL's libcrypto (libssl-dev), behind plain C types.
+        .target(
+            name: "CHMAC",
+            linkerSettings: [.linkedLibrary("crypto")]
+        ),
         // syslog(3) with a fixed "%s" format, so feed text is never a format string.
         .target(name: "CPosix"),
         // ICU's dictionary word breaks (system libicu), behind a plain-C header.
@@ -38,7 +43,7 @@ let package = Package(
         .target(
             name: "WatchlistCore",
             dependencies: [
-                "CCurl", "CPosix", "COpenCC", "CICUWords", "CFeedXML",
+                "CCurl", "CHMAC", "CPosix", "COpenCC", "CICUWords", "CFeedXML",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

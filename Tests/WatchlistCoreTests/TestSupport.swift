@@ -191,6 +191,46 @@ final class ServerProcess: @unchecked Sendable {
     }
 }
 
+extension ServerProcess {
+    /// Tests/Support/webhook_receiver.py storing POSTs in `directory` (see `ReceivedPost`):
+    /// `secret`, a file whose key the signature must verify with (401 otherwise);
+    /// `answers`, the statuses of the first requests in turn (then 200).
+    static func webhook(storingIn directory: String, secret: String? = nil, answers: [Int] = [],
+                        retryAfter: Int? = nil) throws -> ServerProcess {
+        var arguments = [Repo.support.appendingPathComponent("webhook_receiver.py").path, directory]
+        if let secret { arguments += ["--secret", secret] }
+        if !answers.isEmpty { arguments += ["--answers", answers.map(String.init).joined(separator: ",")] }
+        if let retryAfter { arguments += ["--retry-after", String(retryAfter)] }
+        return try ServerProcess("/usr/bin/python3", arguments)
+    }
+}
+
+/// A POST as Tests/Support/webhook_receiver.py stored it, in arrival order.
+struct ReceivedPost {
+    var path: String
+    /// What the receiver answered.
+    var status: Int
+    /// Whether the signature verified (nil: the receiver had no secret).
+    var signature: Bool?
+    var contentType: String?
+    var body: Data
+    /// The document's hits.
+    var hits: [[String: Any]] {
+        ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?["hits"] as? [[String: Any]] ?? []
+    }
+
+    static func all(in directory: String) throws -> [ReceivedPost] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let numbers = names.compactMap { $0.hasSuffix(".json") ? Int($0.dropLast(5)) : nil }.sorted()
+        return try numbers.map { number in
+            let base = (directory as NSString).appendingPathComponent(String(number))
+            let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: base + ".json"))) as! [String: Any]
+            return ReceivedPost(path: meta["path"] as! String, status: meta["status"] as! Int, signature: meta["signature"] as? Bool,
+                                contentType: meta["content_type"] as? String, body: try Data(contentsOf: URL(fileURLWithPath: base + ".body")))
+        }
+    }
+}
+
 /// A TCP port on 127.0.0.1 that nothing listens on: bound, read, closed.
 func closedTCPPort() -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -37,7 +37,7 @@ extension AlertChannel {
 /// Every kind of channel, in the order `alerts`, `status` and the metrics list them.
 /// A new channel adds its type here.
 public enum AlertChannels {
-    public static let kinds: [any AlertChannel.Type] = [EmailChannel.self, SyslogChannel.self]
+    public static let kinds: [any AlertChannel.Type] = [EmailChannel.self, SyslogChannel.self, WebhookChannel.self]
 
     public static var names: [ChannelName] { kinds.map { $0.name } }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `watchlistd.conf`, parsed and checked: the file-level keys (their defaults are the
-/// initialisers below) and the blocks (`FeedConfig`, `SMTPConfig`, `SyslogConfig`).
+/// initialisers below) and the blocks (`FeedConfig`, `SMTPConfig`, `SyslogConfig`, `WebhookConfig`).
 /// Paths are absolute (relative ones are taken from the configuration file's folder).
 public struct DaemonConfig: Sendable {
     public var file: String
@@ -16,6 +16,9 @@ public struct DaemonConfig: Sendable {
     /// `email-dir:` — write each alert e-mail as an .eml file here instead of (or as well as) SMTP.
     public var emailDirectory: String?
     public var syslog: SyslogConfig?
+    /// `webhook:` — every customer's hits POSTed as JSON (a `.watch` file's own `webhook:`
+    /// gets that customer's).
+    public var webhook: WebhookConfig?
     /// `threshold:` — hits scoring below it are not recorded.
     public var threshold = 0.8
     /// `backfill:` — when names are added or changed, stored listings this far back are
@@ -62,6 +65,13 @@ extension DaemonConfig: ConfigFile {
                     context.problem(line: syslog.line, "`syslog:` given twice (first at line \(first))")
                 } else {
                     config.syslog = syslog
+                }
+            },
+            BlockSlot(WebhookConfig.self) { webhook, config, context in
+                if let first = context.firstLine(of: WebhookConfig.key, at: webhook.line) {
+                    context.problem(line: webhook.line, "`webhook:` given twice (first at line \(first)); a customer's own webhook goes in its .watch file")
+                } else {
+                    config.webhook = webhook
                 }
             },
         ]
@@ -175,6 +185,15 @@ public enum ConfigParser {
         let (total, overflow) = count.multipliedReportingOverflow(by: unit)
         guard !overflow, total <= maxDurationSeconds else { return nil }
         return .seconds(total)
+    }
+
+    /// A `timeout:` line (SMTP, webhook): seconds from 1 s to 10 min; nil (and a problem) otherwise.
+    static func parseTimeout(_ line: LineGrammar.Line, example: String, context: inout ConfigContext) -> Int? {
+        if let duration = parseDuration(line.value), duration >= .seconds(1), duration <= .seconds(600) {
+            return Int(duration.components.seconds)
+        }
+        context.problem(line, "`timeout:` must be a duration from 1s to 10m, like \(example)")
+        return nil
     }
 
     /// The longest duration any key accepts at all: 100 years.

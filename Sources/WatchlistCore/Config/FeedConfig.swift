@@ -9,7 +9,8 @@ public struct FeedConfig: Sendable, Equatable {
     /// `name:` — what logs, hits and metrics call the feed (default: the URL's host).
     public var name: String
     public var interval: Duration = .seconds(600)
-    public var proxy: String?
+    /// `proxy:`, `proxy-credentials:`, `ca-file:`, `tls-verify:`, `allow-internal:` (read as a webhook's are).
+    public var transfer = TransferOptions()
     public var format: Format = .auto
     /// Field paths for `format: json` (dotted keys; `$` is the document itself; `body: a | b`
     /// joins values), XPath 1.0 expressions for `format: html`.
@@ -24,17 +25,30 @@ public struct FeedConfig: Sendable, Equatable {
     /// `header:` lines, `Name: value` (a value `file:PATH` is read from that file).
     public var headers: [String] = []
     public var userAgent: String?
-    /// `proxy-credentials:` — `user:password` read from this file's first line.
-    public var proxyCredentials: String?
-    /// `ca-file:` — verify the server against this CA bundle instead of the system's.
-    public var caFile: String?
-    /// `tls-verify: no` — the feed's explicit opt-out of certificate checks.
-    public var verifyTLS = true
-    /// `allow-internal: yes` — the SSRF guard does not apply. A feed whose URL itself
-    /// names an internal host (127.0.0.1, 10.x, localhost, *.internal) is local already.
-    public var allowInternal = false
+    public var proxy: String? {
+        get { transfer.proxy }
+        set { transfer.proxy = newValue }
+    }
+    public var proxyCredentials: String? {
+        get { transfer.proxyCredentials }
+        set { transfer.proxyCredentials = newValue }
+    }
+    public var caFile: String? {
+        get { transfer.caFile }
+        set { transfer.caFile = newValue }
+    }
+    public var verifyTLS: Bool {
+        get { transfer.verifyTLS }
+        set { transfer.verifyTLS = newValue }
+    }
+    /// A feed whose URL itself names an internal host (127.0.0.1, 10.x, localhost,
+    /// *.internal) is local already: the SSRF guard does not apply to it either.
+    public var allowInternal: Bool {
+        get { transfer.allowInternal }
+        set { transfer.allowInternal = newValue }
+    }
     /// The `proxy:` line (for `check`'s messages).
-    public var proxyLine = 0
+    public var proxyLine: Int { transfer.proxyLine }
     /// The configuration file, and the line of each field key given in the block
     /// (`items`, `title`, `link`, `id`, `date`, `body`): `format: html` errors name them.
     public var file = ""
@@ -70,10 +84,9 @@ public struct FeedConfig: Sendable, Equatable {
 
 extension FeedConfig: ConfigBlock {
     static let key = "feed"
-    static let keys: Set<String> = [
-        "name", "interval", "proxy", "format", "items", "title", "link", "id", "date", "body",
-        "header", "user-agent", "proxy-credentials", "ca-file", "tls-verify", "allow-internal",
-    ]
+    static let keys: Set<String> = TransferOptions.keys.union([
+        "name", "interval", "format", "items", "title", "link", "id", "date", "body", "header", "user-agent",
+    ])
 
     init(start: LineGrammar.Line, context: inout ConfigContext) {
         let url = start.value
@@ -97,14 +110,8 @@ extension FeedConfig: ConfigBlock {
             } else {
                 context.problem(line, "`interval:` must be a duration from 10s to 7d, like 90s, 10m, 1h or 1d")
             }
-        case "proxy":
-            let lower = line.value.lowercased()
-            if ["socks5h://", "socks5://", "http://", "https://"].contains(where: lower.hasPrefix) {
-                proxy = line.value
-                proxyLine = line.number
-            } else {
-                context.problem(line, "`proxy:` must start with socks5h://, socks5:// or http:// (socks5h:// lets Tor resolve .onion names)")
-            }
+        case let key where TransferOptions.keys.contains(key):
+            transfer.read(line, what: "feed", unverified: "anyone on the path can feed it listings", context: &context)
         case "format":
             if let value = Format(rawValue: line.value.lowercased()) { format = value } else {
                 context.problem(line, "`format:` must be `auto`, `json`, `jsonl` or `html`")
@@ -116,32 +123,6 @@ extension FeedConfig: ConfigBlock {
         case "user-agent":
             if line.value.unicodeScalars.allSatisfy({ (0x20..<0x7f).contains($0.value) }) { userAgent = line.value } else {
                 context.problem(line, "`user-agent:` must be printable ASCII")
-            }
-        case "proxy-credentials":
-            let path = context.absolute(line.value)
-            if let text = try? String(contentsOfFile: path, encoding: .utf8),
-               let first = text.split(whereSeparator: \.isNewline).first, first.contains(":") {
-                proxyCredentials = String(first)
-            } else {
-                context.problem(line, "`proxy-credentials:` file \(path) must be readable and hold `user:password` on its first line")
-            }
-        case "ca-file":
-            let path = context.absolute(line.value)
-            if FileManager.default.isReadableFile(atPath: path) { caFile = path } else {
-                context.problem(line, "`ca-file:` \(path) is not readable; give a PEM CA bundle")
-            }
-        case "tls-verify":
-            if let yes = ConfigParser.parseYesNo(line.value) {
-                verifyTLS = yes
-                if !yes {
-                    context.warning(line, "`tls-verify: no`: this feed's server certificate is not checked; anyone on the path can feed it listings")
-                }
-            } else {
-                context.problem(line, "`tls-verify:` must be `yes` or `no`")
-            }
-        case "allow-internal":
-            if let yes = ConfigParser.parseYesNo(line.value) { allowInternal = yes } else {
-                context.problem(line, "`allow-internal:` must be `yes` or `no`")
             }
         case "items", "title", "link", "id", "date", "body":
             keyLines[line.key] = line.number

@@ -89,12 +89,7 @@ extension SMTPConfig: ConfigBlock {
             if DomainName.isValid(line.value.lowercased()) || line.value.lowercased() == "localhost" { helo = line.value } else {
                 context.problem(line, "`helo:` must be a host name like mail.example.org")
             }
-        case "timeout":
-            if let duration = ConfigParser.parseDuration(line.value), duration >= .seconds(1), duration <= .seconds(600) {
-                timeout = Int(duration.components.seconds)
-            } else {
-                context.problem(line, "`timeout:` must be a duration from 1s to 10m, like 60s")
-            }
+        case "timeout": timeout = ConfigParser.parseTimeout(line, example: "60s", context: &context) ?? timeout
         case "starttls":
             if let mode = StartTLS(rawValue: line.value.lowercased()) { startTLS = mode } else {
                 context.problem(line, "`starttls:` must be `require`, `try` or `off` (clear text: only for a relay you trust)")

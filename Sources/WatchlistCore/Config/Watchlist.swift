@@ -60,6 +60,8 @@ public struct Watchlist: Sendable, Equatable {
     public var customer = ""
     /// `email:` — alert recipients.
     public var emails: [String] = []
+    /// `webhook:` — this customer's hits POSTed as JSON (besides the configuration's webhook).
+    public var webhook: WebhookConfig?
     public var entities: [Entity] = []
 }
 
@@ -73,6 +75,13 @@ extension Watchlist: ConfigFile {
                     context.problem(line: entity.line, "duplicate entity `\(entity.name)` (first at line \(first)); merge the two blocks")
                 }
                 watchlist.entities.append(entity)
+            },
+            BlockSlot(WebhookConfig.self) { webhook, watchlist, context in
+                if let first = context.firstLine(of: WebhookConfig.key, at: webhook.line) {
+                    context.problem(line: webhook.line, "`webhook:` given twice (first at line \(first)); one webhook per customer")
+                } else {
+                    watchlist.webhook = webhook
+                }
             },
         ]
     }
@@ -113,6 +122,7 @@ extension Watchlist: ConfigFile {
 ///
 ///     customer: NAME            once, before any entity
 ///     email: A, B               file level, comma-separated alert recipients
+///     webhook: URL              a block (`WebhookConfig`): this customer's hits POSTed as JSON
 ///     entity: NAME              starts a block; the name is matched too
 ///       alias: / subsidiary: / jv: / domain: / exclude:   inside an entity
 public enum WatchlistParser {

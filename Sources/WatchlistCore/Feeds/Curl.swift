@@ -166,6 +166,13 @@ final class CurlEasy {
         set(CURLOPT_HEADERDATA, pointer: pointer)
     }
 
+    /// Sends `body` as an HTTP POST (a webhook's JSON document): exactly its UTF-8 bytes,
+    /// copied by curl.
+    func post(_ body: String) {
+        set(CURLOPT_POSTFIELDSIZE, body.utf8.count)
+        set(CURLOPT_COPYPOSTFIELDS, body)
+    }
+
     /// Sends `data` as the upload (the SMTP message).
     func upload(_ data: Data) {
         sink.upload = data

@@ -41,6 +41,10 @@ public struct FetchRequest: Sendable {
         var unsupportedOption: CURLoption?
     }
 
+    /// A POST of this body (a webhook's JSON document; `headers` carry its type) instead of
+    /// a GET: no redirect is followed and no conditional or Accept header is sent.
+    public var postBody: String?
+
     public init(feed: String, url: String, proxy: String? = nil, etag: String? = nil, lastModified: String? = nil) {
         self.feed = feed
         self.url = url
@@ -129,7 +133,7 @@ public struct Fetcher: Sendable {
         curl.set(CURLOPT_URL, request.url)
         curl.set(CURLOPT_PROTOCOLS_STR, isFile ? "file" : "http,https")
         curl.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        curl.set(CURLOPT_FOLLOWLOCATION, isFile ? 0 : 1)
+        curl.set(CURLOPT_FOLLOWLOCATION, isFile || request.postBody != nil ? 0 : 1)
         curl.set(CURLOPT_MAXREDIRS, request.maxRedirects)
         curl.set(CURLOPT_CONNECTTIMEOUT, request.connectTimeout)
         curl.set(CURLOPT_TIMEOUT, request.totalTimeout)
@@ -148,11 +152,16 @@ public struct Fetcher: Sendable {
             curl.refuseInternalAddresses(publicForTesting: request.testHooks.publicPeers)
         }
         if !request.testHooks.resolve.isEmpty { curl.set(CURLOPT_RESOLVE, list: request.testHooks.resolve) }
-        var headers = ["Accept: application/rss+xml, application/atom+xml, application/feed+json, application/json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"]
-        headers += request.headers
-        if let etag = request.etag { headers.append("If-None-Match: " + etag) }
-        if let lastModified = request.lastModified { headers.append("If-Modified-Since: " + lastModified) }
-        curl.set(CURLOPT_HTTPHEADER, list: headers)
+        if let body = request.postBody {
+            curl.post(body)
+            curl.set(CURLOPT_HTTPHEADER, list: request.headers)
+        } else {
+            var headers = ["Accept: application/rss+xml, application/atom+xml, application/feed+json, application/json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"]
+            headers += request.headers
+            if let etag = request.etag { headers.append("If-None-Match: " + etag) }
+            if let lastModified = request.lastModified { headers.append("If-Modified-Since: " + lastModified) }
+            curl.set(CURLOPT_HTTPHEADER, list: headers)
+        }
         curl.collectBody(maxBytes: request.maxBytes)
 
         let code = curl.perform()
@@ -195,6 +204,13 @@ public struct Fetcher: Sendable {
         let status = isFile ? 200 : curl.responseCode
         if status != 200 && status != 304 && !(200..<300).contains(status) {
             var error = FetchError(kind: .http(status), feed: request.feed, url: request.url, detail: "HTTP status \(status)")
+            if request.postBody != nil, !curl.body.isEmpty {
+                // A receiver's refusal says why in its body: its first line, control characters dropped.
+                let reason = String(decoding: curl.body.prefix(300), as: UTF8.self).split(whereSeparator: \.isNewline).first ?? ""
+                error.detail += ": " + String(String.UnicodeScalarView(reason.unicodeScalars.filter {
+                    $0.properties.generalCategory != .control && $0.value != 0x2028 && $0.value != 0x2029
+                }))
+            }
             if let retry = curl.header("retry-after") { error.retryAfter = RetryAfter.seconds(retry) }
             return .failure(error)
         }

@@ -17,6 +17,8 @@ public enum FaultInjection {
         case afterRecordHits = "after-record-hits"
         /// The mail server accepted a message; the outbox rows are not yet marked sent.
         case afterMailAccepted = "after-mail-accepted"
+        /// A webhook receiver answered 2xx; the outbox rows are not yet marked sent.
+        case afterWebhookAccepted = "after-webhook-accepted"
     }
 
     static let target: (point: String, count: Int)? = {

@@ -22,10 +22,13 @@ struct CrashSafetyTests {
         }
     }
 
-    static func config(_ dir: TempDir, port: Int, smtp: Int, database: String, feedSuffix: (Int) -> String = { _ in "" }) throws -> String {
+    /// `smtp`: the mail server's port (nil: no e-mail); `alerts`: more alert blocks.
+    static func config(_ dir: TempDir, port: Int, smtp: Int?, database: String, alerts: String = "",
+                       feedSuffix: (Int) -> String = { _ in "" }) throws -> String {
         var text = "watchlists: \(Repo.fixtures.path)/watchlists\ndatabase: \(database)\n"
         for feed in 0..<16 { text += "feed: http://127.0.0.1:\(port)/f\(feed).xml\(feedSuffix(feed))\n  name: f\(feed)\n  interval: 10s\n" }
-        text += "smtp: smtp://127.0.0.1:\(smtp)\n  from: watchlistd@test.example\n  grouping: hit\n  max-per-hour: 1000\n"
+        if let smtp { text += "smtp: smtp://127.0.0.1:\(smtp)\n  from: watchlistd@test.example\n  grouping: hit\n  max-per-hour: 1000\n" }
+        text += alerts
         let name = (database as NSString).lastPathComponent + ".conf"
         try dir.write(name, text)
         return dir.path + "/" + name
@@ -38,6 +41,32 @@ struct CrashSafetyTests {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
             return "\(object["feed"]!)|\(object["item"]!)|\(object["customer"]!)|\(object["entity"]!)"
         })
+    }
+
+    /// `run --once` killed at each crash point (`FaultInjection`), which must be reached.
+    static func runOnceKilled(_ config: String, at points: [String]) throws {
+        for point in points {
+            let child = try Child(Repo.binary.path, ["run", "--once", "--config", config, "--log-level", "error"],
+                                  environment: ProcessInfo.processInfo.environment.merging(["WATCHLISTD_TEST_CRASH_AT": point]) { $1 })
+            close(child.stdinFD)
+            #expect(child.wait() == 128 + SIGKILL, "\(point) is reached")
+        }
+    }
+
+    /// `run --once` killed `times` times at a random moment within `seconds`; returns the delays (ms).
+    static func runOnceKilledAtRandom(_ config: String, times: Int, within seconds: TimeInterval) throws -> [Int] {
+        var generator = SystemRandomNumberGenerator()
+        var delays: [Int] = []
+        for _ in 0..<times {
+            let delay = Int.random(in: 0...max(1, Int(seconds * 1000)), using: &generator)
+            delays.append(delay)
+            let child = try Child(Repo.binary.path, ["run", "--once", "--config", config, "--log-level", "error"])
+            close(child.stdinFD)
+            usleep(useconds_t(delay) * 1000)
+            kill(child.pid, SIGKILL)
+            child.wait()
+        }
+        return delays
     }
 
     @Test func killMinus9AtRandomPointsThenRestartLosesNoHitAndNoAlert() throws {
@@ -58,24 +87,9 @@ struct CrashSafetyTests {
         // Runs that die at the boundaries between transactions (where random kills rarely
         // land), then 20 killed at random points of their cycle, then one allowed to finish.
         let crashing = try Self.config(dir, port: http.port, smtp: crashMail.port, database: "crash.sqlite")
-        for point in ["after-store-items:1", "after-store-items:4", "after-record-hits:2", "after-store-items:3", "after-mail-accepted:1",
-                      "after-mail-accepted:30"] {
-            let child = try Child(Repo.binary.path, ["run", "--once", "--config", crashing, "--log-level", "error"],
-                                  environment: ProcessInfo.processInfo.environment.merging(["WATCHLISTD_TEST_CRASH_AT": point]) { $1 })
-            close(child.stdinFD)
-            #expect(child.wait() == 128 + SIGKILL, "\(point) is reached")
-        }
-        var generator = SystemRandomNumberGenerator()
-        var delays: [Int] = []
-        for _ in 0..<20 {
-            let delay = Int.random(in: 0...Int(cycle * 1000), using: &generator)
-            delays.append(delay)
-            let child = try Child(Repo.binary.path, ["run", "--once", "--config", crashing, "--log-level", "error"])
-            close(child.stdinFD)
-            usleep(useconds_t(delay) * 1000)
-            kill(child.pid, SIGKILL)
-            child.wait()
-        }
+        try Self.runOnceKilled(crashing, at: ["after-store-items:1", "after-store-items:4", "after-record-hits:2", "after-store-items:3",
+                                              "after-mail-accepted:1", "after-mail-accepted:30"])
+        let delays = try Self.runOnceKilledAtRandom(crashing, times: 20, within: cycle)
         let last = try runBinary(["run", "--once", "--config", crashing, "--log-level", "warning"])
         #expect(last.status == 0, "\(last.stderr)")
 
@@ -95,6 +109,34 @@ struct CrashSafetyTests {
         }
         #expect(mails.count >= 128)
         withExtendedLifetime((http, referenceMail, crashMail)) {}
+    }
+
+    @Test func killMinus9MidWebhookDeliveryThenRestartDeliversEveryHitAtLeastOnce() throws {
+        let dir = try TempDir()
+        try Self.writeFeeds(in: dir)
+        let http = try ServerProcess.http(serving: dir.path + "/feeds")
+        let receiver = try ServerProcess.webhook(storingIn: dir.path + "/posts")
+        let config = try Self.config(dir, port: http.port, smtp: nil, database: "hook.sqlite",
+                                     alerts: "webhook: http://127.0.0.1:\(receiver.port)/hook\n  grouping: hit\n  allow-internal: yes\n")
+        // Killed right after the receiver accepted a POST (before the rows are marked sent),
+        // then at random points of a cycle, then one run allowed to finish.
+        let started = Date()
+        try Self.runOnceKilled(config, at: ["after-webhook-accepted:1", "after-webhook-accepted:40", "after-webhook-accepted:60"])
+        let delays = try Self.runOnceKilledAtRandom(config, times: 6, within: Date().timeIntervalSince(started) / 3)
+        let last = try runBinary(["run", "--once", "--config", config, "--log-level", "warning"])
+        #expect(last.status == 0, "\(last.stderr)")
+
+        let expected = try Self.hitKeys(config)
+        #expect(expected.count == 128, "16 feeds × 8 naming items")
+        let store = try Store(path: dir.path + "/hook.sqlite")
+        #expect(try store.outboxCounts() == ["webhook/sent": 128], "kill points (ms): \(delays)")
+        // Every hit reached the receiver at least once (a kill between its 2xx and the
+        // commit that marks the row sent means it is posted again: at least once, never zero).
+        let posts = try ReceivedPost.all(in: dir.path + "/posts")
+        let delivered = Set(posts.flatMap(\.hits).map { "\($0["feed"]!)|\($0["item"]!)|\($0["customer"]!)|\($0["entity"]!)" })
+        #expect(delivered == expected, "missing: \(expected.subtracting(delivered).sorted().prefix(5)); kill points (ms): \(delays)")
+        #expect(posts.count >= 128 + 1, "the POSTs accepted just before the crash points were posted again")
+        withExtendedLifetime((http, receiver)) {}
     }
 
     @Test func sigtermMidCycleExitsPromptlyWithAnIntactDatabase() throws {
