@@ -224,10 +224,6 @@ public final class Store: Sendable {
     // MARK: Feeds
 
     /// The stored state of a configured feed, creating its row on first sight.
-    public func feedState(name: String, url: String) throws -> FeedState {
-        try write { db in try Self.feedState(db, name: name, url: url) }
-    }
-
     public func feedState(name: String, url: String) async throws -> FeedState {
         try await write { db in try Self.feedState(db, name: name, url: url) }
     }
@@ -303,10 +299,6 @@ public final class Store: Sendable {
     /// ones, known ones whose title or body changed (updated in place, never duplicated),
     /// and known ones a crash left unmatched. Every item in the document is marked seen
     /// now, and so is the feed's content (retention never prunes what a feed still holds).
-    public func storeItems(feed: FeedState, items: [FeedItem], at now: Date) throws -> [StoredItem] {
-        try write { db in try Self.storeItems(db, feed: feed, items: items, at: now) }
-    }
-
     public func storeItems(feed: FeedState, items: [FeedItem], at now: Date) async throws -> [StoredItem] {
         try await write { db in try Self.storeItems(db, feed: feed, items: items, at: now) }
     }
@@ -351,10 +343,6 @@ public final class Store: Sendable {
     }
 
     /// Items stored but not yet matched: what a crash between storing and matching left.
-    public func unmatchedItems() throws -> [StoredItem] {
-        try read { db in try Self.unmatchedItems(db) }
-    }
-
     public func unmatchedItems() async throws -> [StoredItem] {
         try await read { db in try Self.unmatchedItems(db) }
     }
@@ -399,11 +387,6 @@ public final class Store: Sendable {
     /// Records the matching of a batch of items in one transaction: their hits and outbox
     /// rows, and each item marked matched (so a crash before this commits leaves the items
     /// unmatched, and the next cycle matches them again). Returns the number of new hits.
-    public func recordMatches(_ results: [(item: Int64, hits: [MatchHit])], channels: (MatchHit) -> [ChannelName],
-                              at now: Date, repeatsSince: Date? = nil) throws -> Int {
-        try write { db in try Self.recordMatches(db, results: results, channels: channels, at: now, repeatsSince: repeatsSince) }
-    }
-
     public func recordMatches(_ results: [(item: Int64, hits: [MatchHit])], channels: @Sendable (MatchHit) -> [ChannelName],
                               at now: Date, repeatsSince: Date? = nil) async throws -> Int {
         try await write { db in try Self.recordMatches(db, results: results, channels: channels, at: now, repeatsSince: repeatsSince) }
@@ -523,10 +506,6 @@ public final class Store: Sendable {
     }
 
     /// Outbox rows of `channel` that are due, oldest first.
-    public func dueOutbox(channel: ChannelName, at now: Date) throws -> [OutboxEntry] {
-        try read { db in try Self.dueOutbox(db, channel: channel, at: now) }
-    }
-
     public func dueOutbox(channel: ChannelName, at now: Date) async throws -> [OutboxEntry] {
         try await read { db in try Self.dueOutbox(db, channel: channel, at: now) }
     }
@@ -618,10 +597,6 @@ public final class Store: Sendable {
 
     /// Marks rows delivered: called only after the server accepted them. With a
     /// Message-ID, the message is recorded too (for the hourly cap).
-    public func markSent(_ ids: [Int64], at now: Date, messageID: String? = nil, customer: String? = nil) throws {
-        try write { db in try Self.markSent(db, ids: ids, at: now, messageID: messageID, customer: customer) }
-    }
-
     public func markSent(_ ids: [Int64], at now: Date, messageID: String? = nil, customer: String? = nil) async throws {
         try await writeToEnd { db in try Self.markSent(db, ids: ids, at: now, messageID: messageID, customer: customer) }
     }
@@ -667,10 +642,6 @@ public final class Store: Sendable {
     }
 
     /// Records a failed delivery: retried at `retryAt`, or parked as failed when nil.
-    public func markFailed(_ ids: [Int64], error: String, retryAt: Date?) throws {
-        try write { db in try Self.markFailed(db, ids: ids, error: error, retryAt: retryAt) }
-    }
-
     public func markFailed(_ ids: [Int64], error: String, retryAt: Date?) async throws {
         try await writeToEnd { db in try Self.markFailed(db, ids: ids, error: error, retryAt: retryAt) }
     }

@@ -15,10 +15,10 @@ struct DeliveryTests {
     let acme = try! watchlist("customer: Acme\nemail: soc@acme.example\nentity: Gree Electric\n", file: "acme.watch")
 
     /// A store holding one hit for Acme, queued for e-mail, with the given listing title.
-    func storeWithHit(_ dir: TempDir, title: String = "Gree Electric customer data") throws -> Store {
+    func storeWithHit(_ dir: TempDir, title: String = "Gree Electric customer data") async throws -> Store {
         let store = try Store(path: dir.path + "/db.sqlite")
-        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
-        let item = try #require(try store.storeItems(feed: feed, items: [FeedItem(guid: "1", link: "http://127.0.0.1/1", title: title)], at: Date()).first)
+        let feed = try await store.feedState(name: "f", url: "http://127.0.0.1/")
+        let item = try await #require(try store.storeItems(feed: feed, items: [FeedItem(guid: "1", link: "http://127.0.0.1/1", title: title)], at: Date()).first)
         let hits = Matcher(watchlists: [acme]).match(item.item.matchText, threshold: 0.8)
         #expect(hits.count == 1)
         try store.recordHits(item: item.id, hits: hits, channels: { _ in [.email] }, at: Date())
@@ -35,7 +35,7 @@ struct DeliveryTests {
 
     @Test func startTLSRequiredButNotOfferedIsRefusedAndKept() async throws {
         let dir = try TempDir()
-        let store = try storeWithHit(dir)
+        let store = try await storeWithHit(dir)
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
         let report = try await dispatcher(store, port: smtp.port) { $0.startTLS = .require }.dispatch()
         #expect(report[.email].messages == 0)
@@ -50,7 +50,7 @@ struct DeliveryTests {
     /// the delivery with the option's name; nothing reaches the server, the hit stays queued.
     @Test func anOptionLibcurlRefusesFailsTheDeliveryWithItsName() async throws {
         let dir = try TempDir()
-        let store = try storeWithHit(dir)
+        let store = try await storeWithHit(dir)
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
         let report = try await dispatcher(store, port: smtp.port) { $0.timeout = -1 }.dispatch()
         #expect(report[.email].messages == 0)
@@ -63,7 +63,7 @@ struct DeliveryTests {
 
     @Test func operatorCopyLoginAndHeloName() async throws {
         let dir = try TempDir()
-        let store = try storeWithHit(dir)
+        let store = try await storeWithHit(dir)
         try dir.write("smtp-password", "s3cret\n")
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", auth: "watchlistd:s3cret")
         let report = try await dispatcher(store, port: smtp.port) {
@@ -84,7 +84,7 @@ struct DeliveryTests {
 
     @Test func wrongPasswordIsParked() async throws {
         let dir = try TempDir()
-        let store = try storeWithHit(dir)
+        let store = try await storeWithHit(dir)
         try dir.write("smtp-password", "wrong\n")
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", auth: "watchlistd:s3cret")
         _ = try await dispatcher(store, port: smtp.port) {
@@ -108,7 +108,7 @@ struct DeliveryTests {
     @Test(arguments: [421, 451])
     func temporaryRefusalIsRetriedLater(_ code: Int) async throws {
         let dir = try TempDir()
-        let store = try storeWithHit(dir)
+        let store = try await storeWithHit(dir)
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", reply: code)
         let report = try await dispatcher(store, port: smtp.port).dispatch()
         #expect(report[.email].messages == 0)
@@ -122,7 +122,7 @@ struct DeliveryTests {
 
     @Test func permanentRefusalIsParkedWithTheReason() async throws {
         let dir = try TempDir()
-        let store = try storeWithHit(dir)
+        let store = try await storeWithHit(dir)
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", reply: 550)
         _ = try await dispatcher(store, port: smtp.port).dispatch()
         let row = try outboxRow(store)
@@ -136,7 +136,7 @@ struct DeliveryTests {
 
     @Test func serverDownThenUpDeliversOnTheRetry() async throws {
         let dir = try TempDir()
-        let store = try storeWithHit(dir)
+        let store = try await storeWithHit(dir)
         let deadPort = closedTCPPort()
         let down = try await dispatcher(store, port: deadPort).dispatch()
         #expect(down[.email].messages == 0)
@@ -173,7 +173,7 @@ struct DeliveryTests {
         let dir = try TempDir()
         let hostile = "Gree Electric dump\r\nBcc: attacker@evil.example\r\nSubject: pwned\u{2028}X-Evil: 1 =?UTF-8?B?cHduZWQ=?= <script>alert(1)</script>"
             + String(repeating: "格力电器数据", count: 350)
-        let store = try storeWithHit(dir, title: hostile)
+        let store = try await storeWithHit(dir, title: hostile)
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
         let report = try await dispatcher(store, port: smtp.port).dispatch()
         #expect(report[.email].messages == 1)
@@ -277,11 +277,11 @@ struct GroupingTests {
         """, file: "acme.watch")
 
     /// A store with one hit per title, all seen at `seen`.
-    func store(_ dir: TempDir, titles: [String], seen: Date) throws -> Store {
+    func store(_ dir: TempDir, titles: [String], seen: Date) async throws -> Store {
         let store = try Store(path: dir.path + "/db.sqlite")
-        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
+        let feed = try await store.feedState(name: "f", url: "http://127.0.0.1/")
         let matcher = Matcher(watchlists: [acme])
-        let items = try store.storeItems(feed: feed, items: titles.enumerated().map { FeedItem(guid: "\($0.offset)", title: $0.element) }, at: seen)
+        let items = try await store.storeItems(feed: feed, items: titles.enumerated().map { FeedItem(guid: "\($0.offset)", title: $0.element) }, at: seen)
         for item in items {
             try store.recordHits(item: item.id, hits: matcher.match(item.item.matchText, threshold: 0.8), channels: { _ in [.email] }, at: seen)
         }
@@ -298,7 +298,7 @@ struct GroupingTests {
     @Test func perHitSendsOneMessageEach() async throws {
         let dir = try TempDir()
         let now = Date()
-        let s = try store(dir, titles: ["Orion Shipping dump", "Kestrel Bank dump", "Lumen Pharma dump"], seen: now)
+        let s = try await store(dir, titles: ["Orion Shipping dump", "Kestrel Bank dump", "Lumen Pharma dump"], seen: now)
         let report = try await dispatcher(s, dir, grouping: .perHit).dispatch(now: now)
         #expect(report[.email].messages == 3)
         #expect(report[.email].hits == 3)
@@ -307,13 +307,13 @@ struct GroupingTests {
     @Test func hourlyCapFoldsTheRestIntoTheNextMessage() async throws {
         let dir = try TempDir()
         let now = Date()
-        let s = try store(dir, titles: ["Orion Shipping dump", "Kestrel Bank dump", "Lumen Pharma dump"], seen: now)
+        let s = try await store(dir, titles: ["Orion Shipping dump", "Kestrel Bank dump", "Lumen Pharma dump"], seen: now)
         let d = dispatcher(s, dir, grouping: .perHit, cap: 2)
         let first = try await d.dispatch(now: now)
         #expect(first[.email].messages == 2)  // one single, then the other two folded into one
         #expect(first[.email].hits == 3)
         // Two more hits within the hour: the cap is reached, they wait.
-        let more = try store(dir, titles: ["Nova Mining dump", "Zephyr Airlines dump"], seen: now)
+        let more = try await store(dir, titles: ["Nova Mining dump", "Zephyr Airlines dump"], seen: now)
         _ = more
         let held = try await d.dispatch(now: now.addingTimeInterval(60))
         #expect(held[.email].messages == 0)
@@ -326,12 +326,12 @@ struct GroupingTests {
     @Test func theHourlyCapIsLoggedWhenReachedAndWhenOverNotEveryCycle() async throws {
         let dir = try TempDir()
         let now = Date()
-        let s = try store(dir, titles: ["Orion Shipping dump"], seen: now)
+        let s = try await store(dir, titles: ["Orion Shipping dump"], seen: now)
         let log = LogLines()
         var d = dispatcher(s, dir, grouping: .perHit, cap: 1)
         d.logger = log.logger()
         #expect(try await d.dispatch(now: now)[.email].messages == 1)
-        _ = try store(dir, titles: ["Kestrel Bank dump"], seen: now)
+        _ = try await store(dir, titles: ["Kestrel Bank dump"], seen: now)
         for minute in 1...30 { _ = try await d.dispatch(now: now.addingTimeInterval(Double(minute) * 60)) }
         #expect(try await d.dispatch(now: now.addingTimeInterval(3700))[.email].messages == 1)
         let notices = log.all.filter { $0.contains("hourly alert cap") }
@@ -343,7 +343,7 @@ struct GroupingTests {
     @Test func digestWindowHoldsHitsUntilTheOldestIsOldEnough() async throws {
         let dir = try TempDir()
         let now = Date()
-        let s = try store(dir, titles: ["Orion Shipping dump", "Kestrel Bank dump"], seen: now)
+        let s = try await store(dir, titles: ["Orion Shipping dump", "Kestrel Bank dump"], seen: now)
         let d = dispatcher(s, dir, grouping: .window(900))
         #expect(try await d.dispatch(now: now.addingTimeInterval(60))[.email].messages == 0)
         let sent = try await d.dispatch(now: now.addingTimeInterval(901))
@@ -354,7 +354,7 @@ struct GroupingTests {
     @Test func runOnceIsNotHeldBack() async throws {
         let dir = try TempDir()
         let now = Date()
-        let s = try store(dir, titles: ["Orion Shipping dump", "Kestrel Bank dump"], seen: now)
+        let s = try await store(dir, titles: ["Orion Shipping dump", "Kestrel Bank dump"], seen: now)
         let d = dispatcher(s, dir, grouping: .window(900), cap: 1)
         #expect(try await d.dispatch(now: now, holdBack: false)[.email].hits == 2)
     }

@@ -15,11 +15,11 @@ struct PartialDeliveryTests {
         """, file: "acme.watch")
 
     /// A store holding `count` hits for Acme, queued for e-mail.
-    func store(_ dir: TempDir, hits count: Int = 1) throws -> Store {
+    func store(_ dir: TempDir, hits count: Int = 1) async throws -> Store {
         let store = try Store(path: dir.path + "/db.sqlite")
-        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
+        let feed = try await store.feedState(name: "f", url: "http://127.0.0.1/")
         let items = (0..<count).map { FeedItem(guid: "\($0)", link: "http://127.0.0.1/\($0)", title: "Gree Electric customer data, part \($0)") }
-        for item in try store.storeItems(feed: feed, items: items, at: Date()) {
+        for item in try await store.storeItems(feed: feed, items: items, at: Date()) {
             try store.recordHits(item: item.id, hits: Matcher(watchlists: [acme]).match(item.item.matchText, threshold: 0.8),
                                  channels: { _ in [.email] }, at: Date())
         }
@@ -36,7 +36,7 @@ struct PartialDeliveryTests {
 
     @Test func oneRefusedRecipientIsParkedAloneAndRequeuedAlone() async throws {
         let dir = try TempDir()
-        let store = try store(dir)
+        let store = try await store(dir)
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", refusing: ["gone@acme.example"])
         let report = try await dispatcher(store, port: smtp.port, bcc: ["ops@mssp.example"]).dispatch()
         #expect(report[.email].messages == 1)
@@ -77,7 +77,7 @@ struct PartialDeliveryTests {
 
     @Test func aBatchLargerThanTheServerTakesIsSplit() async throws {
         let dir = try TempDir()
-        let store = try store(dir, hits: 60)
+        let store = try await store(dir, hits: 60)
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", sizeLimit: 30_000)
         let report = try await dispatcher(store, port: smtp.port).dispatch()
         #expect(report.failures.isEmpty, "\(report.failures)")
@@ -93,7 +93,7 @@ struct PartialDeliveryTests {
 
     @Test func theConfiguredMaximumSplitsToo() async throws {
         let dir = try TempDir()
-        let store = try store(dir, hits: 40)
+        let store = try await store(dir, hits: 40)
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")  // advertises 32 MiB
         let report = try await dispatcher(store, port: smtp.port, maxMessageSize: 15_000).dispatch()
         #expect(report[.email].hits == 40)
@@ -114,7 +114,7 @@ struct PartialDeliveryTests {
 
     @Test func aSingleHitTooLargeSaysSoNotCurlsText() async throws {
         let dir = try TempDir()
-        let store = try store(dir)
+        let store = try await store(dir)
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", sizeLimit: 1_000)
         _ = try await dispatcher(store, port: smtp.port).dispatch()
         let row = try #require(try store.outbox(states: [.failed]).first)

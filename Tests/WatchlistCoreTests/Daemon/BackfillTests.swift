@@ -46,16 +46,16 @@ struct BackfillTests {
         #expect(try await state.current.dispatcher.dispatch(holdBack: false)[.email].hits == 0)
     }
 
-    @Test func namesAddedWhileTheDaemonWasDownAreBackfilledAtStartAndOnlyOnce() throws {
+    @Test func namesAddedWhileTheDaemonWasDownAreBackfilledAtStartAndOnlyOnce() async throws {
         let dir = try TempDir()
         try dir.write("lists/acme.watch", "customer: Acme\nemail: soc@acme.example\nentity: Orion Shipping\n")
         try dir.write("w.conf", "watchlists: lists\ndatabase: db.sqlite\nemail-dir: out\n")
         let first = try Pipeline.build(config: try ConfigParser.load(dir.path + "/w.conf"), logger: Logger(label: "test"))
         try Backfill.catchUp(pipeline: first)
-        let feed = try first.store.feedState(name: "f", url: "http://127.0.0.1/")
-        let items = try first.store.storeItems(feed: feed, items: [FeedItem(guid: "1", title: "Kestrel Bank wire logs")],
+        let feed = try await first.store.feedState(name: "f", url: "http://127.0.0.1/")
+        let items = try await first.store.storeItems(feed: feed, items: [FeedItem(guid: "1", title: "Kestrel Bank wire logs")],
                                                at: Date().addingTimeInterval(-86400))
-        _ = try first.store.recordMatches(items.map { (item: $0.id, hits: first.matcher.match($0.item.matchText, threshold: 0.8)) },
+        _ = try await first.store.recordMatches(items.map { (item: $0.id, hits: first.matcher.match($0.item.matchText, threshold: 0.8)) },
                                           channels: first.channels(for:), at: Date())
         #expect(try first.store.hits().isEmpty)
 
@@ -67,7 +67,7 @@ struct BackfillTests {
         #expect(try Backfill.run(Backfill.unknown(in: second.watchlists, known: second.store.knownNames()), pipeline: second) == 1)
         #expect(try Backfill.catchUp(pipeline: second) == 0)
         #expect(try second.store.hits().map(\.entity) == ["Kestrel Bank"])
-        #expect(try second.store.outboxCounts() == ["email/pending": 1])
+        #expect(try await second.store.outboxCounts() == ["email/pending": 1])
         #expect(try Backfill.catchUp(pipeline: second) == 0, "nothing is owed twice")
         #expect(try second.store.knownNames().count == 2)
     }

@@ -36,7 +36,7 @@ struct RobustnessTests {
     /// A database an older version wrote: a next-due date in year 33715 (unreadable) and
     /// one in year 9000 (readable, absurd). run, status and feeds carry on; the feed is due.
     @Test(arguments: ["33715-07-01 00:00:00.000", "9000-01-01 00:00:00.000", "garbage"])
-    func unreadableNextDueDateMeansDueNow(stored: String) throws {
+    func unreadableNextDueDateMeansDueNow(stored: String) async throws {
         let dir = try TempDir()
         let feeds = dir.url.appendingPathComponent("feeds")
         try FileManager.default.copyItem(at: Repo.fixtures.appendingPathComponent("feeds"), to: feeds)
@@ -44,8 +44,8 @@ struct RobustnessTests {
         let config = try Self.setUp(dir, feeds: "feed: http://127.0.0.1:\(http.port)/rss2.xml\n  name: rss\n")
         do {
             let store = try Store(path: dir.path + "/state/db.sqlite")
-            let state = try store.feedState(name: "rss", url: "http://127.0.0.1:\(http.port)/rss2.xml")
-            try store.pool.write { db in
+            let state = try await store.feedState(name: "rss", url: "http://127.0.0.1:\(http.port)/rss2.xml")
+            try await store.pool.write { db in
                 try db.execute(sql: "UPDATE feed SET next_due_at = ?, last_error_at = ?, error_count = 1 WHERE id = ?",
                                arguments: [stored, stored, state.id])
             }
@@ -62,7 +62,7 @@ struct RobustnessTests {
         #expect(daemon.stop() == 0, "\(daemon.log)")
         #expect(daemon.log.contains("feed rss (http://127.0.0.1:\(http.port)/rss2.xml): stored next-due"), "\(daemon.log)")
         let store = try Store(path: dir.path + "/state/db.sqlite")
-        let state = try #require(try store.feedStates().first)
+        let state = try await #require(try store.feedStates().first)
         #expect(state.nextDueProblem == nil && state.nextDue != nil, "\(state)")
     }
 

@@ -11,10 +11,10 @@ struct StoreTests {
                  file: "t.watch", line: 3, steps: ["exact"], foldedName: name, foldedMatched: name, byteRange: 0..<1)
     }
 
-    @Test func migratesFromEmptyInWALMode() throws {
+    @Test func migratesFromEmptyInWALMode() async throws {
         let dir = try TempDir()
         let store = try Store(path: dir.path + "/sub/db.sqlite")
-        let (mode, tables, applied) = try store.pool.read { db in
+        let (mode, tables, applied) = try await store.pool.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode")!,
              try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%' ORDER BY name"),
              try Migrations.migrator.appliedMigrations(db))
@@ -25,15 +25,15 @@ struct StoreTests {
                             "v5-config-load", "v6-outbox-suppressed", "v7-outbox-recipients", "v8-listing-identity",
                             "v9-watched-name-unwatched", "v10-database-id", "v11-hit-field"])
         // Opening again applies nothing new and keeps the data.
-        _ = try store.feedState(name: "f", url: "http://127.0.0.1/")
+        _ = try await store.feedState(name: "f", url: "http://127.0.0.1/")
         let again = try Store(path: dir.path + "/sub/db.sqlite")
-        #expect(try again.feedStates().map(\.name) == ["f"])
+        #expect(try await again.feedStates().map(\.name) == ["f"])
     }
 
-    @Test func itemsAreDeduplicatedByGuidThenLinkThenHash() throws {
+    @Test func itemsAreDeduplicatedByGuidThenLinkThenHash() async throws {
         let dir = try TempDir()
         let store = try Store(path: dir.path + "/db.sqlite")
-        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
+        let feed = try await store.feedState(name: "f", url: "http://127.0.0.1/")
         let now = Date()
         let first = [
             FeedItem(guid: "g1", link: "http://x/1", title: "one"),
@@ -41,35 +41,35 @@ struct StoreTests {
             FeedItem(guid: nil, link: nil, title: "three", body: "body"),
             FeedItem(guid: "g1", link: "http://x/1", title: "one"),  // repeated in the same document
         ]
-        let stored = try store.storeItems(feed: feed, items: first, at: now)
+        let stored = try await store.storeItems(feed: feed, items: first, at: now)
         #expect(stored.count == 3)
         // Until their matching is recorded, stored items come back for matching (a crash in between loses nothing).
-        #expect(try store.unmatchedItems().map(\.id) == stored.map(\.id))
-        #expect(try store.storeItems(feed: feed, items: first, at: now).count == 3)
-        #expect(try store.recordMatches(stored.map { (item: $0.id, hits: []) }, channels: { _ in [] }, at: now) == 0)
-        #expect(try store.unmatchedItems().isEmpty)
+        #expect(try await store.unmatchedItems().map(\.id) == stored.map(\.id))
+        #expect(try await store.storeItems(feed: feed, items: first, at: now).count == 3)
+        #expect(try await store.recordMatches(stored.map { (item: $0.id, hits: []) }, channels: { _ in [] }, at: now) == 0)
+        #expect(try await store.unmatchedItems().isEmpty)
         // Re-sent, re-ordered, re-dated: nothing new.
         let again = [
             FeedItem(guid: nil, link: nil, title: "three", body: "body"),
             FeedItem(guid: "g1", link: "http://x/other", title: "one", published: Date()),
             FeedItem(guid: nil, link: "http://x/2", title: "two"),
         ]
-        #expect(try store.storeItems(feed: feed, items: again, at: now).isEmpty)
+        #expect(try await store.storeItems(feed: feed, items: again, at: now).isEmpty)
         // A changed title is an update of the same item, returned for matching again.
-        let changed = try store.storeItems(feed: feed, items: [FeedItem(guid: "g1", title: "one, now naming Gree")], at: now)
+        let changed = try await store.storeItems(feed: feed, items: [FeedItem(guid: "g1", title: "one, now naming Gree")], at: now)
         #expect(changed.count == 1)
-        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM item") } == 3)
-        #expect(try store.feedStates().first?.itemsSeen == 3)
+        #expect(try await store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM item") } == 3)
+        #expect(try await store.feedStates().first?.itemsSeen == 3)
         // The same GUID in another feed is another item.
-        let other = try store.feedState(name: "g", url: "http://127.0.0.1/g")
-        #expect(try store.storeItems(feed: other, items: [FeedItem(guid: "g1", title: "one")], at: now).count == 1)
+        let other = try await store.feedState(name: "g", url: "http://127.0.0.1/g")
+        #expect(try await store.storeItems(feed: other, items: [FeedItem(guid: "g1", title: "one")], at: now).count == 1)
     }
 
-    @Test func hitIsUniquePerItemCustomerEntityWithOutboxInTheSameTransaction() throws {
+    @Test func hitIsUniquePerItemCustomerEntityWithOutboxInTheSameTransaction() async throws {
         let dir = try TempDir()
         let store = try Store(path: dir.path + "/db.sqlite")
-        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
-        let item = try #require(try store.storeItems(feed: feed, items: [FeedItem(guid: "1", title: "t")], at: Date()).first)
+        let feed = try await store.feedState(name: "f", url: "http://127.0.0.1/")
+        let item = try await #require(try store.storeItems(feed: feed, items: [FeedItem(guid: "1", title: "t")], at: Date()).first)
         let both: (MatchHit) -> [ChannelName] = { _ in [.email, .syslog] }
         let inserted = try store.recordHits(item: item.id, hits: [
             hit("A", "Gree", score: 0.97, name: "格力电器"), hit("A", "Gree", score: 0.99, name: "Gree"), hit("B", "Gree"),
@@ -80,30 +80,30 @@ struct StoreTests {
         let hits = try store.hits()
         #expect(hits.count == 2)
         #expect(hits.first { $0.customer == "A" }?.name == "Gree")  // the best-scoring name of the entity
-        #expect(try store.outboxCounts() == ["email/pending": 2, "syslog/pending": 2])
+        #expect(try await store.outboxCounts() == ["email/pending": 2, "syslog/pending": 2])
     }
 
-    @Test func outboxSentAndRetriedAndParked() throws {
+    @Test func outboxSentAndRetriedAndParked() async throws {
         let dir = try TempDir()
         let store = try Store(path: dir.path + "/db.sqlite")
-        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
-        let item = try #require(try store.storeItems(feed: feed, items: [FeedItem(guid: "1", title: "t")], at: Date()).first)
+        let feed = try await store.feedState(name: "f", url: "http://127.0.0.1/")
+        let item = try await #require(try store.storeItems(feed: feed, items: [FeedItem(guid: "1", title: "t")], at: Date()).first)
         try store.recordHits(item: item.id, hits: [hit("A", "E1"), hit("A", "E2"), hit("A", "E3")], channels: { _ in [.email] }, at: Date())
-        let due = try store.dueOutbox(channel: .email, at: Date())
+        let due = try await store.dueOutbox(channel: .email, at: Date())
         #expect(due.count == 3)
-        try store.markSent([due[0].id], at: Date())
-        try store.markFailed([due[1].id], error: "451 try later", retryAt: Date().addingTimeInterval(60))
-        try store.markFailed([due[2].id], error: "550 no such user", retryAt: nil)
-        #expect(try store.dueOutbox(channel: .email, at: Date()).isEmpty)
-        #expect(try store.dueOutbox(channel: .email, at: Date().addingTimeInterval(61)).map(\.id) == [due[1].id])
-        #expect(try store.outboxCounts() == ["email/sent": 1, "email/pending": 1, "email/failed": 1])
+        try await store.markSent([due[0].id], at: Date())
+        try await store.markFailed([due[1].id], error: "451 try later", retryAt: Date().addingTimeInterval(60))
+        try await store.markFailed([due[2].id], error: "550 no such user", retryAt: nil)
+        #expect(try await store.dueOutbox(channel: .email, at: Date()).isEmpty)
+        #expect(try await store.dueOutbox(channel: .email, at: Date().addingTimeInterval(61)).map(\.id) == [due[1].id])
+        #expect(try await store.outboxCounts() == ["email/sent": 1, "email/pending": 1, "email/failed": 1])
     }
 
-    @Test func hitsFilterByCustomerAndSince() throws {
+    @Test func hitsFilterByCustomerAndSince() async throws {
         let dir = try TempDir()
         let store = try Store(path: dir.path + "/db.sqlite")
-        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
-        let items = try store.storeItems(feed: feed, items: [FeedItem(guid: "1", title: "a"), FeedItem(guid: "2", title: "b")], at: Date())
+        let feed = try await store.feedState(name: "f", url: "http://127.0.0.1/")
+        let items = try await store.storeItems(feed: feed, items: [FeedItem(guid: "1", title: "a"), FeedItem(guid: "2", title: "b")], at: Date())
         let old = Date().addingTimeInterval(-10 * 86400)
         try store.recordHits(item: items[0].id, hits: [hit("Acme", "E")], channels: { _ in [] }, at: old)
         try store.recordHits(item: items[1].id, hits: [hit("Acme", "E"), hit("Other", "E")], channels: { _ in [] }, at: Date())
@@ -113,52 +113,52 @@ struct StoreTests {
         #expect(try store.hits().first?.itemKey == "2")  // newest first
     }
 
-    @Test func retentionPrunesOnlyOldItemsNoLongerInTheirFeedAndNothingPending() throws {
+    @Test func retentionPrunesOnlyOldItemsNoLongerInTheirFeedAndNothingPending() async throws {
         let dir = try TempDir()
         let store = try Store(path: dir.path + "/db.sqlite")
-        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
+        let feed = try await store.feedState(name: "f", url: "http://127.0.0.1/")
         let day: TimeInterval = 86400
         let longAgo = Date().addingTimeInterval(-400 * day)
         let body = String(repeating: "leaked rows ", count: 400)  // enough pages for VACUUM to matter
         // 400 days ago the feed held items 0..<300; hits on 0 (alert sent), 1 (alert pending) and 2 (no channel).
-        let old = try store.storeItems(feed: feed, items: (0..<300).map { FeedItem(guid: "\($0)", title: "old \($0)", body: body) }, at: longAgo)
-        _ = try store.recordMatches(old.map { item in
+        let old = try await store.storeItems(feed: feed, items: (0..<300).map { FeedItem(guid: "\($0)", title: "old \($0)", body: body) }, at: longAgo)
+        _ = try await store.recordMatches(old.map { item in
             (item: item.id, hits: item.item.guid == "0" || item.item.guid == "1" ? [hit("A", "E")] : [])
         }, channels: { _ in [.email] }, at: longAgo)
-        let due = try store.dueOutbox(channel: .email, at: Date())
-        try store.markSent([due.first { $0.hit.itemKey == "0" }!.id], at: longAgo)
+        let due = try await store.dueOutbox(channel: .email, at: Date())
+        try await store.markSent([due.first { $0.hit.itemKey == "0" }!.id], at: longAgo)
         // Today the feed holds items 299 (still there, seen 400 days ago first) and 300 (new, not yet matched).
-        _ = try store.storeItems(feed: feed, items: [FeedItem(guid: "299", title: "old 299", body: body),
+        _ = try await store.storeItems(feed: feed, items: [FeedItem(guid: "299", title: "old 299", body: body),
                                                      FeedItem(guid: "300", title: "new")], at: Date())
         let sizeBefore = store.fileSize()
 
         let report = try store.prune(before: Date().addingTimeInterval(-365 * day))
-        let left = try store.pool.read { try String.fetchAll($0, sql: "SELECT guid FROM item ORDER BY id") }
+        let left = try await store.pool.read { try String.fetchAll($0, sql: "SELECT guid FROM item ORDER BY id") }
         #expect(left == ["1", "299", "300"])  // pending alert kept; still in the feed; new
         #expect(report.items == 298)
         #expect(report.hits == 1)
         #expect(report.vacuumed)
         #expect(store.fileSize() < sizeBefore / 2, "\(store.fileSize()) vs \(sizeBefore)")
-        #expect(try store.outboxCounts() == ["email/pending": 1])
-        #expect(try store.feedStates().first?.itemsSeen == 3)
-        let check = try store.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }
+        #expect(try await store.outboxCounts() == ["email/pending": 1])
+        #expect(try await store.feedStates().first?.itemsSeen == 3)
+        let check = try await store.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }
         #expect(check == "ok")
         // Nothing old enough is left: a second pass removes nothing and does not vacuum again.
         #expect(try store.prune(before: Date().addingTimeInterval(-365 * day)) == Store.PruneReport())
     }
 
     /// `status` and STATUS= count hits in SQL (`hitCount`), not by loading every hit.
-    @Test func hitsAreCountedBySQLite() throws {
+    @Test func hitsAreCountedBySQLite() async throws {
         let dir = try TempDir()
         let store = try Store(path: dir.path + "/db.sqlite")
-        let feed = try store.feedState(name: "f", url: "http://127.0.0.1/")
-        let items = try store.storeItems(feed: feed, items: (1...3).map { FeedItem(guid: "\($0)", title: "t\($0)") }, at: Date())
+        let feed = try await store.feedState(name: "f", url: "http://127.0.0.1/")
+        let items = try await store.storeItems(feed: feed, items: (1...3).map { FeedItem(guid: "\($0)", title: "t\($0)") }, at: Date())
         let yesterday = Date().addingTimeInterval(-86400)
         try store.recordHits(item: items[0].id, hits: [hit("A", "X")], channels: { _ in [] }, at: yesterday)
         try store.recordHits(item: items[1].id, hits: [hit("A", "X"), hit("B", "Y")], channels: { _ in [] }, at: Date())
-        #expect(try store.hitCount() == 3)
-        #expect(try store.hitCount(since: Date().addingTimeInterval(-3600)) == 2)
-        #expect(try store.hitCount(since: Date().addingTimeInterval(60)) == 0)
+        #expect(try await store.hitCount() == 3)
+        #expect(try await store.hitCount(since: Date().addingTimeInterval(-3600)) == 2)
+        #expect(try await store.hitCount(since: Date().addingTimeInterval(60)) == 0)
     }
 
     /// What a receiver accepted is recorded even when the task delivering it is cancelled
