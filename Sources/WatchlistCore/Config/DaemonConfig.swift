@@ -36,9 +36,6 @@ public struct DaemonConfig: Sendable {
     /// Problems that do not stop the daemon (a feed with TLS checks turned off).
     public var warnings: [Diagnostic] = []
 
-    /// True when alerts by e-mail are configured at all.
-    public var emailConfigured: Bool { smtp != nil || emailDirectory != nil }
-
     public init(file: String) { self.file = file }
 }
 

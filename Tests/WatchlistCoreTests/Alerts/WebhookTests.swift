@@ -39,12 +39,16 @@ struct WebhookTests {
         try dir.write("hook.key", "s3cret-key\n")
         let receiver = try ServerProcess.webhook(storingIn: dir.path + "/posts", secret: dir.path + "/hook.key")
         let config = try Self.config(dir, webhook: """
+            metrics-file: metrics.prom
             webhook: http://127.0.0.1:\(receiver.port)/hooks/watchlistd
               secret-file: hook.key
               allow-internal: yes
             """)
         let run = try runBinary(["run", "--once", "--config", config])
         #expect(run.status == 0, "\(run.stderr)")
+        let metrics = try String(contentsOfFile: dir.path + "/metrics.prom", encoding: .utf8)
+        #expect(metrics.contains("watchlistd_alert_deliveries_total{channel=\"webhook\",result=\"sent\"} 2\n"), "\(metrics)")
+        #expect(metrics.contains("watchlistd_outbox{channel=\"webhook\",state=\"sent\"} 2\n"), "\(metrics)")
         let posts = try ReceivedPost.all(in: dir.path + "/posts")
         // One POST per customer and dispatch, each with that customer's hits only.
         #expect(posts.map { $0.hits.compactMap { $0["customer"] as? String } }.sorted { $0.first ?? "" < $1.first ?? "" }
