@@ -125,7 +125,7 @@ public struct WebhookChannel: AlertChannel {
         request.totalTimeout = endpoint.timeout
         request.connectTimeout = min(20, endpoint.timeout)
         request.maxBytes = 1 << 20
-        let target = "webhook \(endpoint.url) (\(endpoint.origin))"
+        let target = "webhook \(endpoint.shownURL) (\(endpoint.origin))"
         switch await Fetcher().fetch(request) {
         case .success(let response) where (200..<300).contains(response.status):
             return Answer()
@@ -168,7 +168,7 @@ public struct WebhookChannel: AlertChannel {
             var groups: [[String]: [OutboxEntry]] = [:]
             for entry in byCustomer[customer]! { groups[entry.owed, default: []].append(entry) }
             for owed in groups.keys.sorted(by: { $0.joined(separator: " ") < $1.joined(separator: " ") }) {
-                let targets = owed.isEmpty ? configured : configured.filter { owed.contains($0.url) }
+                let targets = owed.isEmpty ? configured : configured.filter { owed.contains($0.shownURL) }
                 let entries = groups[owed]!
                 guard !targets.isEmpty else {
                     let reason = "the webhook \(owed.joined(separator: ", ")) is no longer configured for customer \(customer); "
@@ -185,7 +185,7 @@ public struct WebhookChannel: AlertChannel {
                     var wait = 0
                     for endpoint in targets {
                         let answer = await Self.post(body, to: endpoint)
-                        results.append(RecipientResult(address: endpoint.url, error: answer.error, permanent: answer.permanent))
+                        results.append(RecipientResult(address: endpoint.shownURL, error: answer.error, permanent: answer.permanent))
                         wait = max(wait, answer.retryAfter ?? 0)
                     }
                     let accepted = results.filter { $0.error == nil }.count
@@ -219,7 +219,7 @@ public struct WebhookChannel: AlertChannel {
         let body = Self.document([hit], databaseID: "test", test: true)
         var accepted: [String] = [], refused: [String] = []
         for endpoint in targets {
-            if let error = await Self.post(body, to: endpoint).error { refused.append(error) } else { accepted.append(endpoint.url) }
+            if let error = await Self.post(body, to: endpoint).error { refused.append(error) } else { accepted.append(endpoint.shownURL) }
         }
         let detail = (accepted.isEmpty ? [] : ["accepted by \(accepted.joined(separator: ", "))"]) + refused
         return ChannelTestResult(channel: Self.label, ok: refused.isEmpty, detail: detail.joined(separator: "; "))

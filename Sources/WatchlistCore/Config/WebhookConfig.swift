@@ -33,6 +33,14 @@ public struct WebhookConfig: Sendable, Equatable {
         (self.url, self.file, self.line) = (url, file, line)
     }
 
+    /// The URL as messages, `alerts` and the outbox show it: credentials in it
+    /// (`https://user:password@host/`) replaced by `***`.
+    public var shownURL: String {
+        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].prefix(while: { $0 != "/" }).lastIndex(of: "@")
+        else { return url }
+        return String(url[..<scheme.upperBound]) + "***" + String(url[at...])
+    }
+
     /// Where it was configured, for messages: `FILE:LINE`.
     public var origin: String { "\(file):\(line)" }
 }

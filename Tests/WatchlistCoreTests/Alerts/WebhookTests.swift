@@ -242,5 +242,7 @@ struct WebhookTests {
         #expect(list?.webhook?.timeout == 5)
         #expect(list?.webhook?.transfer.allowInternal == false)
         #expect(list?.entities.map(\.name) == ["Alpha Corp"])
+        #expect(WebhookConfig(url: "https://user:pa@ss@hooks.example/a@b").shownURL == "https://***@hooks.example/a@b")
+        #expect(WebhookConfig(url: "https://hooks.example/a@b").shownURL == "https://hooks.example/a@b")
     }
 }
