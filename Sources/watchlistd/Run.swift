@@ -45,7 +45,7 @@ extension Watchlistd {
             let lastQueued = noSend ? try readStore(parsed, command: "run") { try $0.lastOutboxID() } : 0
             // Names added to the files since the last run are owed their backfill.
             do {
-                try await Work.run { try Backfill.catchUp(pipeline: pipeline) }
+                _ = try await Work.run { try Backfill.catchUp(pipeline: pipeline) }
             } catch {
                 logger.error("backfill failed; it is tried again at the next start or reload", metadata: ["error": "\(error)"])
             }
@@ -56,7 +56,7 @@ extension Watchlistd {
                     if noSend {
                         let suppressed = try pipeline.store.suppress(after: lastQueued, at: Date())
                         logger.notice("hits recorded without alerting (--no-send)", metadata: ["alerts.suppressed": "\(suppressed)"])
-                        report.pruned = try await Work.run { try pipeline.prune() }
+                        report.pruned = try await pipeline.prune()
                     }
                     if let path = parsed.metricsFile {
                         let metrics = Metrics(path: path)

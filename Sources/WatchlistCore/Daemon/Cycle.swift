@@ -105,7 +105,7 @@ public struct Pipeline: Sendable {
         }
         if Task.isCancelled || !dispatch { return report }  // stopping: pending alerts stay in the outbox
         report.dispatch = try await dispatcher.dispatch(now: Date(), holdBack: !all)
-        if all { report.pruned = try await Work.run { try self.prune(now: now) } }
+        if all { report.pruned = try await prune(now: now) }
         return report
     }
 
@@ -172,10 +172,10 @@ public struct Pipeline: Sendable {
 
     /// Applies `retention:` (nothing when it is 0) and logs what was removed.
     @discardableResult
-    public func prune(now: Date = Date()) throws -> Store.PruneReport? {
+    public func prune(now: Date = Date()) async throws -> Store.PruneReport? {
         guard config.retention > 0 else { return nil }
         let before = store.fileSize()
-        let report = try store.prune(before: now.addingTimeInterval(-config.retention))
+        let report = try await store.prune(before: now.addingTimeInterval(-config.retention))
         if report.items > 0 || report.vacuumed {
             logger.notice("retention applied", metadata: [
                 "items.pruned": "\(report.items)", "hits.pruned": "\(report.hits)", "vacuumed": "\(report.vacuumed)",

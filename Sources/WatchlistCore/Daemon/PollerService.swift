@@ -291,7 +291,7 @@ public struct PollerService: Service {
                         }
                         if now.timeIntervalSince(lastPrune) >= 86400 {  // retention: at start, then daily
                             lastPrune = now
-                            do { _ = try await Work.run { try pipeline.prune() } } catch {
+                            do { try await pipeline.prune() } catch {
                                 logger.error("retention failed; it is tried again tomorrow", metadata: ["error": "\(error)"])
                             }
                         }

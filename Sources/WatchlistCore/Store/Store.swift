@@ -901,9 +901,9 @@ public final class Store: Sendable {
     /// pending. Then the WAL is checkpointed, and the file is vacuumed when more than a
     /// quarter of its pages are free (SQLite reuses free pages, so the file otherwise stays
     /// at its high-water mark; VACUUM rewrites it, which is why it is not run every time).
-    public func prune(before cutoff: Date) throws -> PruneReport {
-        var report = PruneReport()
-        try write { db in
+    public func prune(before cutoff: Date) async throws -> PruneReport {
+        var report = try await write { db in
+            var report = PruneReport()
             let doomed = """
                 SELECT item.id FROM item JOIN feed ON feed.id = item.feed_id
                 WHERE item.last_seen_at < ? AND item.matched = 1
@@ -916,20 +916,20 @@ public final class Store: Sendable {
             report.items = db.changesCount
             try db.execute(sql: "DELETE FROM sent_message WHERE sent_at < ?", arguments: [cutoff])
             try db.execute(sql: "UPDATE feed SET items_seen = (SELECT COUNT(*) FROM item WHERE feed_id = feed.id)")
+            return report
         }
         do {
-            try pool.writeWithoutTransaction { db in
+            report.vacuumed = try await pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
                 let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
                 let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
-                if pages > 0, free * 4 > pages {
-                    try db.execute(sql: "VACUUM")
-                    try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
-                    report.vacuumed = true
-                }
+                guard pages > 0, free * 4 > pages else { return false }
+                try db.execute(sql: "VACUUM")
+                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                return true
             }
         } catch {
-            throw StoreError(path: path, underlying: error)
+            throw Self.wrapped(error, path: path)
         }
         return report
     }

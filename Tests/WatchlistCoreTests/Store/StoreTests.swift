@@ -132,7 +132,7 @@ struct StoreTests {
                                                      FeedItem(guid: "300", title: "new")], at: Date())
         let sizeBefore = store.fileSize()
 
-        let report = try store.prune(before: Date().addingTimeInterval(-365 * day))
+        let report = try await store.prune(before: Date().addingTimeInterval(-365 * day))
         let left = try await store.pool.read { try String.fetchAll($0, sql: "SELECT guid FROM item ORDER BY id") }
         #expect(left == ["1", "299", "300"])  // pending alert kept; still in the feed; new
         #expect(report.items == 298)
@@ -144,7 +144,7 @@ struct StoreTests {
         let check = try await store.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }
         #expect(check == "ok")
         // Nothing old enough is left: a second pass removes nothing and does not vacuum again.
-        #expect(try store.prune(before: Date().addingTimeInterval(-365 * day)) == Store.PruneReport())
+        #expect(try await store.prune(before: Date().addingTimeInterval(-365 * day)) == Store.PruneReport())
     }
 
     /// `status` and STATUS= count hits in SQL (`hitCount`), not by loading every hit.
