@@ -237,7 +237,7 @@ struct ActivitySummary {
 /// others' hits) back. Crash safety is unchanged: each feed's items are stored unmatched
 /// and flipped in the transaction that records their hits; items a crash left unmatched
 /// are matched at start and once a minute when nothing is in flight. Graceful shutdown
-/// cancels the fetches in flight; their transactions in progress finish.
+/// cancels the fetches in flight; a transaction in progress rolls back (the next start redoes it).
 public struct PollerService: Service {
     let state: DaemonState
 
