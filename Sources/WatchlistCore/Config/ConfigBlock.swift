@@ -55,6 +55,8 @@ protocol ConfigBlock: Sendable {
     static var key: String { get }
     /// The keys allowed inside the block.
     static var keys: Set<String> { get }
+    /// The line that starts the block (for messages).
+    var line: Int { get }
     /// The block with its defaults, from its first line.
     init(start: LineGrammar.Line, context: inout ConfigContext)
     /// One line inside the block; its key is one of `keys`.
@@ -98,6 +100,21 @@ struct BlockSlot<File> {
             for line in lines { value.read(line, context: &context) }
             value.finish(context: &context)
             add(value, &file, &context)
+        }
+    }
+}
+
+extension BlockSlot {
+    /// A block that stands at most once in its file, stored in `property`: a second one is
+    /// reported ("given twice", then `advice`), its keys still checked, and dropped.
+    static func once<Block: ConfigBlock>(_ block: Block.Type, _ property: WritableKeyPath<File, Block?>,
+                                         advice: String = "") -> BlockSlot {
+        BlockSlot(block) { value, file, context in
+            if let first = context.firstLine(of: Block.key, at: value.line) {
+                context.problem(line: value.line, "`\(Block.key):` given twice (first at line \(first))" + advice)
+            } else {
+                file[keyPath: property] = value
+            }
         }
     }
 }

@@ -50,27 +50,9 @@ extension DaemonConfig: ConfigFile {
                 }
                 config.feeds.append(feed)
             },
-            BlockSlot(SMTPConfig.self) { smtp, config, context in
-                if let first = context.firstLine(of: SMTPConfig.key, at: smtp.line) {
-                    context.problem(line: smtp.line, "`smtp:` given twice (first at line \(first))")
-                } else {
-                    config.smtp = smtp
-                }
-            },
-            BlockSlot(SyslogConfig.self) { syslog, config, context in
-                if let first = context.firstLine(of: SyslogConfig.key, at: syslog.line) {
-                    context.problem(line: syslog.line, "`syslog:` given twice (first at line \(first))")
-                } else {
-                    config.syslog = syslog
-                }
-            },
-            BlockSlot(WebhookConfig.self) { webhook, config, context in
-                if let first = context.firstLine(of: WebhookConfig.key, at: webhook.line) {
-                    context.problem(line: webhook.line, "`webhook:` given twice (first at line \(first)); a customer's own webhook goes in its .watch file")
-                } else {
-                    config.webhook = webhook
-                }
-            },
+            .once(SMTPConfig.self, \.smtp),
+            .once(SyslogConfig.self, \.syslog),
+            .once(WebhookConfig.self, \.webhook, advice: "; a customer's own webhook goes in its .watch file"),
         ]
     }
 

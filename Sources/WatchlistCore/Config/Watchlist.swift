@@ -76,13 +76,7 @@ extension Watchlist: ConfigFile {
                 }
                 watchlist.entities.append(entity)
             },
-            BlockSlot(WebhookConfig.self) { webhook, watchlist, context in
-                if let first = context.firstLine(of: WebhookConfig.key, at: webhook.line) {
-                    context.problem(line: webhook.line, "`webhook:` given twice (first at line \(first)); one webhook per customer")
-                } else {
-                    watchlist.webhook = webhook
-                }
-            },
+            .once(WebhookConfig.self, \.webhook, advice: "; one webhook per customer"),
         ]
     }
 
