@@ -33,7 +33,11 @@ enum EnglishWords {
         return set
     }
 
+    /// Capitalised entries only: places, given names and surnames, brands ("Parker", "Asia", "Sony").
+    static let properNouns: Set<ScalarKey> = load(EnglishWordData.properNouns)
+
     static func isEveryday(_ word: [UInt32]) -> Bool { everyday.contains(ScalarKey(word)) }
+    static func isProperNoun(_ word: [UInt32]) -> Bool { properNouns.contains(ScalarKey(word)) }
     static func isWord(_ word: [UInt32]) -> Bool { all.contains(ScalarKey(word)) }
     static func isWord(_ word: ScalarKey) -> Bool { all.contains(word) }
 }

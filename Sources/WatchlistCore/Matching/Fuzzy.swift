@@ -219,6 +219,8 @@ enum Fuzzy {
         spent.removeAll(keepingCapacity: true)
         spent.append(contentsOf: repeatElement(0, count: budgets.count))
         var i = m, jj = j, edits = 0
+        var lost = 0  // letters of the borrowing word written fewer times (deletions less insertions)
+        var lostWord = -1
         while i > 0 || jj > 0 {
             let cell = i * width + jj
             let move = mv[cell]
@@ -239,13 +241,36 @@ enum Fuzzy {
                 edits += 1
                 let word = wordOf[max(0, min(wordOf.count - 1, i - 1))]
                 spent[word] += units
-                if spent[word] > budgets[word] { return nil }
+                if spent[word] > max(budgets[word], borrowedBudget) { return nil }
+                if move == moveDelete || move == moveTwoForOne || move == moveInsert || move == moveOneForTwo {
+                    if lostWord != word { lostWord = word; lost = 0 }
+                    lost += move == moveDelete || move == moveTwoForOne ? 1 : -1
+                }
             }
             i -= di
             jj -= dj
         }
+        // One word over its own budget: allowed when it is the only word changed and the
+        // others, written exactly, make three letters or more ("EVA Airweyz", "Toho Tuhsin":
+        // two slips in one word of a name whose other words stand as written).
+        var over = -1
+        for w in spent.indices where spent[w] > budgets[w] {
+            guard over < 0, budgets.count >= 2 else { return nil }
+            over = w
+        }
+        if over >= 0 {
+            var lengths = [Int](repeating: 0, count: budgets.count)
+            for w in wordOf { lengths[w] += 1 }
+            // ... a word of six letters or more that keeps all but one of its letters ("AIC Steel"
+            // is not Aichi Steel).
+            guard lengths[over] >= 6, spent.indices.allSatisfy({ $0 == over || spent[$0] == 0 }),
+                  lengths.reduce(0, +) - lengths[over] >= 3, lostWord != over || lost <= 1 else { return nil }
+        }
         return edits
     }
+
+    /// What one word of a name of several may take when every other word is written exactly.
+    static let borrowedBudget = 4
 }
 
 /// Which letters people confuse, and what each confusion costs in half-edit units.

@@ -62,6 +62,60 @@ public enum LegalForms {
         return false
     }
 
+    /// Words that name a group of companies rather than a company's legal form: "ABC Group",
+    /// "Sun Holdings" say there is a firm, not which one.
+    static let groupings: Set<String> = ["holdings", "holding", "group", "groep", "gruppe", "groupe", "grupo", "gruppo",
+                                         "集团", "控股", "ホールディングス", "グループ"]
+    static let foldedGroupings: [NormalizedText] = {
+        let normalizer = Normalizer()
+        return groupings.map { normalizer.normalize($0) }
+    }()
+
+    /// The legal form starting at `position` when it is a grouping word ("Group", "Holdings"):
+    /// its folded text.
+    public static func groupingStarts(at position: Int, in text: NormalizedText) -> String? {
+        for form in foldedGroupings where position + form.count <= text.count {
+            if (0..<form.count).allSatisfy({ text.scalars[position + $0] == form.scalars[$0] }),
+               form.classes[form.count - 1] != .word || text.isWordEnd(position + form.count) {
+                return form.folded
+            }
+        }
+        return nil
+    }
+
+    /// Forms that companies of Japan, Taiwan, China and Korea write in English or their own
+    /// script, one family: a registry's "TCI" whose Chinese name ends 股份有限公司 is "TCI Co., Ltd.",
+    /// not "ATC SA" or "GPM GmbH".
+    static let companyFamily: Set<String> = {
+        let normalizer = Normalizer()
+        return Set(["co., ltd.", "co ltd", "company limited", "co., limited", "limited", "ltd", "inc", "incorporated", "corp",
+                    "corporation", "co", "company", "kabushiki kaisha", "k.k.", "kk", "co., ltd", "株式会社", "有限会社",
+                    "股份有限公司", "有限责任公司", "有限公司", "股份公司", "公司", "(株)", "(有)", "주식회사", "(주)", "유한회사"]
+            .map { normalizer.normalize($0).folded })
+    }()
+
+    /// The family of the legal form of `length` scalars at `position`: "company" for
+    /// `companyFamily`, else the form itself.
+    static func family(at position: Int, length: Int, in text: NormalizedText) -> String {
+        var part = NormalizedText()
+        part.scalars = Array(text.scalars[position..<(position + length)])
+        part.classes = Array(text.classes[position..<(position + length)])
+        part.wordStart = Array(text.wordStart[position..<(position + length)])
+        let form = part.folded
+        return companyFamily.contains(form) ? "company" : form
+    }
+
+    /// The families of the legal forms in a name (at its end or start), empty when it has none.
+    static func families(of name: NormalizedText) -> Set<String> {
+        var found = Set<String>()
+        for start in 0..<name.count where name.isWordStart(start) || name.classes[start] == .cjk {
+            if let length = formLength(at: start, in: name), start + length == name.count || start == 0 {
+                found.insert(family(at: start, length: length, in: name))
+            }
+        }
+        return found
+    }
+
     /// Long legal-form words that sellers misspell ("Corporatoon", "Limted").
     static let longForms: [[UInt32]] = ["corporation", "incorporated", "company", "limited", "holdings", "holding",
                                         "kabushiki", "kaisha", "industries", "industry"].map { $0.unicodeScalars.map(\.value) }

@@ -82,6 +82,17 @@ public final class Matcher: Sendable {
         /// For `name` and `nameCore`: the matched form is an everyday English word or an
         /// acronym of up to 3 letters, which counts only with evidence (see `needsEvidence`).
         var weak = false
+        /// For `name` and `nameCore`: one word that is a word or a proper noun of English but
+        /// not an everyday one ("Collins", "Parker", "Asia", "Sony"): a mention of it counts on
+        /// its own in a title, but not in a body without corroboration, and not where the
+        /// words around it make it part of another name (see `anotherNameAround`).
+        var nameLike = false
+        /// For `name`: its core is one such word ("TECHNOLOGIES, Inc."): with a capitalised word
+        /// before it, the whole name is the end of another firm's ("Hall Technologies Inc").
+        var commonCore = false
+        /// For `name` and `nameCore`: `nameLike`, and a proper noun (a surname, a place, a brand):
+        /// a group company of it needs a country or region after it.
+        var properNoun = false
         /// For `fuzzyPiece`: the fuzzy key and which of its pieces.
         var fuzzyKey: Int32 = -1
         var piece: Int32 = 0
@@ -235,15 +246,20 @@ public final class Matcher: Sendable {
                     nextPrepared += 1
                     guard let full = item.full else { continue }
                     let owner = Owner(watchlist: Int32(w), entity: Int32(e), name: Int32(n), kind: .name,
-                                      words: Int32(item.fullWords), weak: item.fullWeak)
+                                      words: Int32(item.fullWords), weak: item.fullWeak, nameLike: item.fullNameLike,
+                                      commonCore: item.coreOneWord && (item.coreWeak || item.coreNameLike),
+                                      properNoun: item.fullProperNoun)
                     own(pattern(full), owner)
                     for word in item.words { vocabularies[w].insert(word) }
                     // Typos are looked for in the distinctive part of a name: never in its legal form.
                     var fuzzyOwner = owner
+                    fuzzyOwner.commonCore = false
                     if let core = item.core {
                         fuzzyOwner.kind = .nameCore
                         fuzzyOwner.words = Int32(item.coreWords)
                         fuzzyOwner.weak = item.coreWeak
+                        fuzzyOwner.nameLike = item.coreNameLike
+                        fuzzyOwner.properNoun = item.coreProperNoun
                         own(pattern(core), fuzzyOwner)
                     }
                     if let plan = item.fuzzy { addFuzzy(plan, owner: fuzzyOwner) }
@@ -294,6 +310,11 @@ public final class Matcher: Sendable {
         var coreWords = 0
         var fullWeak = false
         var coreWeak = false
+        var fullNameLike = false
+        var coreNameLike = false
+        var coreOneWord = false
+        var fullProperNoun = false
+        var coreProperNoun = false
         /// Its Latin words, for the vocabulary.
         var words: [ScalarKey] = []
         var fuzzy: FuzzyPlan?
@@ -334,8 +355,13 @@ public final class Matcher: Sendable {
             item.core = ScalarKey(Array(folded.scalars[core]))
             item.coreWords = wordCount(core)
             item.coreWeak = isWeak(folded, core)
+            item.coreNameLike = !item.coreWeak && isNameLike(folded, core)
+            item.coreOneWord = item.coreWords == 1
+            item.coreProperNoun = item.coreNameLike && EnglishWords.isProperNoun(Array(folded.scalars[core]))
         }
         item.fullWeak = isWeak(folded, 0..<folded.count)
+        item.fullNameLike = !item.fullWeak && isNameLike(folded, 0..<folded.count)
+        item.fullProperNoun = item.fullNameLike && EnglishWords.isProperNoun(folded.scalars)
         item.fuzzy = fuzzyPlan(folded, core ?? 0..<folded.count)
         return item
     }
@@ -359,6 +385,15 @@ public final class Matcher: Sendable {
             && words.contains { functionWords.contains($0) }
     }
 
+    /// Whether a name (or core) is one word of four letters or more that English has, as a
+    /// word or a proper noun (a surname, a place, a brand): "Collins", "Asia", "Polaris",
+    /// "Sony". Other people, places and firms bear these names too.
+    static func isNameLike(_ folded: NormalizedText, _ range: Range<Int>) -> Bool {
+        guard range.count >= 4, folded.classes[range].allSatisfy({ $0 == .word }) else { return false }
+        for i in range.dropFirst() where folded.wordStart[i] { return false }
+        return EnglishWords.isWord(Array(folded.scalars[range]))
+    }
+
     static let functionWords: Set<[UInt32]> = Set(["the", "a", "as", "we", "can", "all", "about", "one", "my", "your", "our",
                                                    "it", "is", "be", "to", "in", "on", "at", "by", "for", "with", "you", "me",
                                                    "us", "no", "not", "so", "up", "go", "do", "this", "that"]
@@ -378,10 +413,14 @@ public final class Matcher: Sendable {
         }
         if lengths.count == 1, EnglishWords.isEveryday(key) { return nil }
         let budgets = lengths.map { Fuzzy.budget(wordLength: $0) }
-        let units = min(Fuzzy.maxUnits, budgets.reduce(0, +))
+        // A word of five letters or more may borrow when the others stand as written (Fuzzy.withinBudgets).
+        let borrows = lengths.count >= 2 && lengths.contains { $0 >= 5 } && key.count >= 8
+        let units = min(Fuzzy.maxUnits, max(budgets.reduce(0, +), borrows ? Fuzzy.borrowedBudget : 0))
         guard units >= 2 else { return nil }
         // Pieces of three letters or more: shorter ones stand in too many words to verify.
-        let edits = key.count >= 9 && units >= 4 ? 2 : 1
+        // (Pieces are cut for the words' own budgets: a word borrowing is found when the other
+        // piece is intact, which it mostly is; three pieces for all would double the time.)
+        let edits = key.count >= 9 && budgets.reduce(0, +) >= 4 ? 2 : 1
         // With k edits one of k+1 pieces is intact, unless a swap straddles a piece
         // boundary; a second set of pieces with boundaries one letter later covers that.
         // (Two edits from 9 letters: with an 8-letter key's 2-letter piece, verifying the
@@ -441,6 +480,8 @@ public final class Matcher: Sendable {
         /// A weak name's mention not written as in the watchlist: it counts only beside
         /// another mention of the same entity.
         var needsEvidence = false
+        /// An acronym written letter by letter ("N E C"): a deliberate way to write it.
+        var spelled = false
     }
 
     /// Every hit with its score, whatever the threshold (for `--explain` near misses).
@@ -530,9 +571,13 @@ public final class Matcher: Sendable {
             }
             if owner.kind == .nameCore || owner.words == 1, Self.isOneWord(folded, start, end), Self.nextWordIsCapitalized(folded, end),
                !LegalForms.formStarts(at: end, in: folded), !LegalForms.misspeltFormStarts(at: end, in: folded) {
-                if !owner.weak, let group = Self.groupCompany(folded, end) {
+                if !owner.weak, !owner.properNoun || Places.startsWithRegion(at: end, in: folded),
+                   let group = Self.groupCompany(folded, end) {
                     // "<core> <business words> <legal form>": a group company (Omron
-                    // Healthcare Co., Ltd., Makita U.S.A. Inc.), reported as such.
+                    // Healthcare Co., Ltd., Makita U.S.A. Inc.), reported as such. A core that
+                    // is also a surname, a place or a brand names a group company only with a
+                    // country or region after it (Yamaha Canada Music Ltd.): "Parker Appliance
+                    // Company" and "Mitsubishi Chemical Group" are other firms.
                     score = min(score, Self.groupScore)
                     steps.append("a group company: \(matched) \(group)")
                 } else {
@@ -549,6 +594,18 @@ public final class Matcher: Sendable {
                 // "Shiga Sekisui" is not Sekisui Chemical, "Mount Fuji" is not Fuji.
                 score = min(score, Self.boundaryScore)
                 steps.append("preceded by \(before): part of another name")
+            } else if (owner.weak || owner.nameLike) && Self.isOneWord(folded, start, end) || owner.commonCore,
+                      let before = Self.nameWordBefore(folded, start) {
+                // A surname, place or word with another name's word before it: "Kessler Collins",
+                // "TC Capital Asia", "CR ASIA", "Star Shuttle".
+                score = min(score, Self.boundaryScore)
+                steps.append("preceded by \(before): part of another name")
+            } else if owner.weak || owner.nameLike, Self.isOneWord(folded, start, end),
+                      let partner = Self.partnerName(folded, start, end) {
+                // "Smith & Sharp", "Brittan & Ray LLC", "Bieler + Lang", "Collins & Co":
+                // a surname or word joined to another name is a firm of partners.
+                score = min(score, Self.boundaryScore)
+                steps.append("joined to \(partner): part of another name")
             }
             if shortCJKPattern(folded, start, end) {
                 let word: String?
@@ -561,7 +618,8 @@ public final class Matcher: Sendable {
                     steps.append("crosses a word boundary: the text reads \(word)")
                 }
             }
-            raws.append(Raw(owner: owner, start: start, end: end, method: .exact, score: score, steps: steps, byteRange: range))
+            raws.append(Raw(owner: owner, start: start, end: end, method: .exact, score: score, steps: steps, byteRange: range,
+                            spelled: extraWords == -1))
         }
 
         // Misspellings: verify each piece hit against its whole name.
@@ -588,6 +646,17 @@ public final class Matcher: Sendable {
                    !LegalForms.misspeltFormStarts(at: e, in: folded) {
                     score = min(score, Self.boundaryScore)
                     steps.append("followed by another capitalised word: another company's name")
+                } else if let before = Self.nameWordBefore(folded, s) {
+                    score = min(score, Self.boundaryScore)
+                    steps.append("preceded by \(before): part of another name")
+                }
+                // A company writes its own name right, with its own legal form: a one-word near miss
+                // with a legal form the watched name does not have is another company's name
+                // ("Albatros S.r.l.", "Anderco PTE LTD", "ValueMax Group" are not Albatron, Anderson,
+                // VALUENEX JAPAN Inc.).
+                if key.wordBudgets.count == 1, let form = foreignForm(owner, folded, s, e) {
+                    score = min(score, Self.boundaryScore)
+                    steps.append("written with the legal form “\(form)”, which the name does not have: another company")
                 }
                 // Misspellings are looked for in the core; a legal form right after it is the
                 // rest of the name ("Dell Technilobies Inc.").
@@ -622,16 +691,53 @@ public final class Matcher: Sendable {
             let matched = String(decoding: folded.utf8[raw.byteRange], as: UTF8.self)
             let asWritten = Self.writtenAsInWatchlist(matched, name.value, partOfName: raw.owner.kind == .nameCore)
             // With a legal form right after it, the name is written as a company's ("TCI Co., Ltd.",
-            // "SCREEN Holdings").
-            if asWritten, raw.end - raw.start > 2, raw.byteRange.lowerBound < titleBytes, LegalForms.formStarts(at: raw.end, in: folded),
+            // "SCREEN Holdings"), when the form is of the entity's family: "ATC SA", "GPM GmbH" and
+            // "ABC Group" (a grouping word its names do not have) are other firms.
+            if raw.end - raw.start > 2, raw.byteRange.lowerBound < titleBytes, LegalForms.formStarts(at: raw.end, in: folded),
                !Self.insideHostName(folded, raw.start, raw.end) {
-                raws[i].steps.append("an everyday word or short acronym, written with a legal form")
+                let grouping = LegalForms.groupingStarts(at: raw.end, in: folded)
+                if let grouping, !normalizer.normalize(name.value).folded.contains(grouping) {
+                    raws[i].score = min(raw.score, Self.boundaryScore)
+                    raws[i].steps.append("an everyday word or short acronym with a legal form its names do not have: another firm")
+                    continue
+                }
+                if grouping == nil, !formFitsEntity(raw.owner, folded, raw.end) {
+                    raws[i].score = min(raw.score, Self.boundaryScore)
+                    raws[i].steps.append("an everyday word or short acronym with a legal form its names do not have: another firm")
+                    continue
+                }
+                if asWritten, Self.nameWordBefore(folded, raw.start) == nil {
+                    raws[i].steps.append("an everyday word or short acronym, written with a legal form")
+                    continue
+                }
+            }
+            if let joined = Self.hyphenJoined(folded, raw.start, raw.end) {
+                raws[i].score = min(raw.score, Self.boundaryScore)
+                raws[i].steps.append("joined by a hyphen to \(joined): part of another name")
                 continue
             }
+            if asWritten, !caseSaysNothing, Self.introducedAsVictim(folded, raw.start) {
+                raws[i].steps.append("an everyday word or short acronym, introduced as the victim")
+                continue
+            }
+            // A title that is nothing but the word or acronym says nothing of which firm it is ("TSC",
+            // "REGAL"): many bear the name.
             raws[i].needsEvidence = !asWritten || caseSaysNothing || raw.byteRange.lowerBound >= titleBytes
-                || raw.end - raw.start <= 2 || Self.insideHostName(folded, raw.start, raw.end)
+                || raw.end - raw.start <= 2 || Self.bareTitle(folded, raw.start, raw.end, titleBytes: titleBytes)
+                || Self.insideHostName(folded, raw.start, raw.end) || Self.afterArticle(folded, raw.start)
                 || (matched.contains { $0.isLowercase } && Self.atSentenceStart(folded, raw.start))
                 || Self.besideCapitalisedWord(folded, raw.start, raw.end)
+        }
+        // A surname, place or brand in a body ("Asia", "Achilles", "multi-mega pixel") is mostly
+        // someone else's: there it needs the entity mentioned elsewhere in the listing too.
+        // So does any one-word name in a body, unless the body introduces it as the victim
+        // ("Victim: Kestrel.", "the full dump of Kestrel") or writes it with a legal form.
+        for i in raws.indices where raws[i].byteRange.lowerBound >= titleBytes && raws[i].score >= Self.defaultThreshold {
+            let raw = raws[i]
+            if case .domain = raw.method { continue }
+            guard Self.isOneWord(folded, raw.start, raw.end), !Self.introducedAsVictim(folded, raw.start) else { continue }
+            if LegalForms.formStarts(at: raw.end, in: folded), !(raw.owner.nameLike && raw.method == .exact) { continue }
+            raws[i].needsEvidence = true
         }
         for i in raws.indices where raws[i].needsEvidence {
             let raw = raws[i]
@@ -698,8 +804,26 @@ public final class Matcher: Sendable {
     static func partOfHostLabel(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
         guard insideHostName(text, start, end) else { return false }
         let from = Int(text.starts[start])
-        return from > 0 && text.utf8[from - 1] == 0x2D
+        if from > 0 && text.utf8[from - 1] == 0x2D { return true }
+        // A name starting a label is a group's host when the rest is a country or region, a
+        // legal form, a short code or a line of business (kyocera-avx.com, wacoal-america.com,
+        // yorozu-corp.co.jp, fujikura-electronics.co.th); otherwise another name (jean-nouvel,
+        // onyx-fire.com, casa-andina.com).
+        let to = Int(text.ends[end - 1])
+        guard to < text.utf8.count, text.utf8[to] == 0x2D, end < text.count, text.classes[end] == .word else { return false }
+        var e = end + 1
+        while e < text.count, text.classes[e] == .word, !text.wordStart[e] { e += 1 }
+        let rest = String(decoding: text.utf8[Int(text.starts[end])..<Int(text.ends[e - 1])], as: UTF8.self).lowercased()
+        return !(rest.count <= 3 || Places.regions.contains(rest) || LegalForms.formStarts(at: end, in: text)
+                 || lineOfBusiness.contains(rest))
     }
+
+    /// Words for what a group company does, as they follow a group's name in its host names.
+    static let lineOfBusiness: Set<String> = [
+        "electronics", "electric", "tech", "technology", "technologies", "motor", "motors", "chemical", "chemicals",
+        "pharma", "medical", "systems", "industries", "industrial", "engineering", "trading", "logistics", "group",
+        "global", "international", "holdings", "solutions", "software", "semiconductor", "auto", "automotive",
+    ]
 
     /// Whether `start..<end` is the last label of a host name ("asia" in wtpartnership.asia).
     static func isTopLevelDomain(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
@@ -847,17 +971,196 @@ public final class Matcher: Sendable {
         let bytes = text.utf8[Int(text.starts[w])..<Int(text.ends[start - 1])]
         guard let first = bytes.first, first >= 0x41 && first <= 0x5A, bytes.count >= 2,
               bytes.dropFirst().allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return nil }
-        // The start of a sentence or of the text: a capital says nothing.
+        // The start of a sentence or of the text: the capital of an English word says nothing
+        // there ("Photos Fuji took"); a word English does not have is a name anyway ("Kessler
+        // Collins", "Shiga Sekisui").
         var p = Int(text.starts[w]) - 1
         while p >= 0, text.utf8[p] == 0x20 { p -= 1 }
-        if p < 0 || [0x2E, 0x21, 0x3F, 0x3A, 0x0A, 0x7C, 0x5B, 0x5D, 0x28, 0x29, 0x2D, 0x22].contains(text.utf8[p]) { return nil }
+        let atStart = p < 0 || [0x2E, 0x21, 0x3F, 0x3A, 0x0A, 0x7C, 0x5B, 0x5D, 0x28, 0x29, 0x2D, 0x22].contains(text.utf8[p])
         let word = String(decoding: bytes, as: UTF8.self)
         if EnglishWords.isWord(Array(word.lowercased().unicodeScalars.map(\.value))) {
-            guard !mostlyCapitalised(text) else { return nil }
+            guard !atStart, !mostlyCapitalised(text) else { return nil }
         } else if LegalForms.formStarts(at: w, in: text) {
             return nil
         }
         return word
+    }
+
+    /// A capitalised name joined to `start..<end` by "&", "+" or "and" (either side), as
+    /// partners' names are: "Smith & Sharp", "Bieler + Lang", "Collins & Co".
+    static func partnerName(_ text: NormalizedText, _ start: Int, _ end: Int) -> String? {
+        /// The word starting at `w`: its end and its original text.
+        func word(at w: Int) -> (end: Int, text: String) {
+            var e = w + 1
+            while e < text.count, text.classes[e] == .word, !text.wordStart[e] { e += 1 }
+            return (e, String(decoding: text.utf8[Int(text.starts[w])..<Int(text.ends[e - 1])], as: UTF8.self))
+        }
+        func wordStart(before w: Int) -> Int {
+            var s = w - 1
+            while s > 0, text.classes[s - 1] == .word, !text.wordStart[s] { s -= 1 }
+            return s
+        }
+        func spaced(_ a: Int, _ b: Int) -> Bool { Self.gap(text, before: a, after: b).allSatisfy { $0 == 0x20 || $0 == 0x2B } }
+        func isJoiner(_ w: String) -> Bool { w == "&" || w == "and" || w == "And" || w == "AND" }
+        func hasPlus(_ a: Int, _ b: Int) -> Bool { Self.gap(text, before: a, after: b).contains(0x2B) }
+        func capitalised(_ s: String) -> Bool { s.utf8.first.map { $0 >= 0x41 && $0 <= 0x5A } ?? false }
+        // After: "Sharp & Co", "Lang + Partner".
+        if end < text.count, text.classes[end] == .word, spaced(end - 1, end) {
+            let next = word(at: end)
+            if hasPlus(end - 1, end), capitalised(next.text) { return next.text }
+            if isJoiner(next.text), next.end < text.count, text.classes[next.end] == .word, spaced(next.end - 1, next.end) {
+                let partner = word(at: next.end)
+                if capitalised(partner.text) { return partner.text }
+            }
+        }
+        // Before: "Smith & Sharp", "Bieler + Lang".
+        if start > 0, text.classes[start - 1] == .word, spaced(start - 1, start) {
+            let w = wordStart(before: start)
+            let previous = word(at: w)
+            if hasPlus(start - 1, start), capitalised(previous.text) { return previous.text }
+            if isJoiner(previous.text), w > 0, text.classes[w - 1] == .word, spaced(w - 1, w) {
+                let partner = word(at: wordStart(before: w))
+                if capitalised(partner.text) { return partner.text }
+            }
+        }
+        return nil
+    }
+
+    /// The word right before `start` (a space apart) when it starts with a capital and is no
+    /// word a listing puts before a victim's name ("Leak", "Hacked", "New", "Data"…).
+    static func nameWordBefore(_ text: NormalizedText, _ start: Int) -> String? {
+        guard start > 0, text.classes[start - 1] == .word else { return nil }
+        let gap = Self.gap(text, before: start - 1, after: start)
+        guard !gap.isEmpty, gap.allSatisfy({ $0 == 0x20 }) else { return nil }
+        var w = start - 1
+        while w > 0, text.classes[w - 1] == .word, !text.wordStart[w] { w -= 1 }
+        let bytes = text.utf8[Int(text.starts[w])..<Int(text.ends[start - 1])]
+        guard let first = bytes.first, first >= 0x41 && first <= 0x5A, bytes.count >= 2 else { return nil }
+        // A shouted word of four letters or more is mostly the listing's ("FRESH", "SELLING").
+        if bytes.count >= 4, !bytes.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) { return nil }
+        let word = String(decoding: bytes, as: UTF8.self)
+        return listingWords.contains(word.lowercased()) ? nil : word
+    }
+
+    /// Words leak sites write around a victim's name, which are no part of it.
+    static let listingWords: Set<String> = [
+        "leak", "leaks", "leaked", "data", "hacked", "hack", "breach", "breached", "new", "post", "posted", "files", "file",
+        "published", "publish", "full", "dump", "sample", "samples", "update", "updated", "database", "ransomware", "attack",
+        "attacked", "victim", "stolen", "exposed", "documents", "part", "about", "from", "for", "by", "of", "in", "on", "at",
+        "and", "the", "with", "to", "company", "customer", "customers", "client", "clients", "security", "network", "links",
+        "link", "download", "free", "sale", "sell", "selling", "buy", "access", "accounts", "account", "info", "information",
+        "dox", "doxxed", "private", "internal", "confidential", "emails", "email", "mail", "source", "code", "archive",
+        "backup", "backups", "server", "servers", "credentials", "passwords", "users", "user", "employees", "employee",
+        "fresh", "wts", "wtb", "selling", "sold", "initial", "exclusive", "urgent", "hot", "premium", "huge", "massive",
+        "leaking", "publication", "published", "breaking", "alert", "warning", "announcement",
+    ]
+
+    /// The word a hyphen joins to `start..<end` ("SMS-SME", "SRS-Stahl", "GEO-Alpinbau"), outside
+    /// host names, when it is no legal form.
+    static func hyphenJoined(_ text: NormalizedText, _ start: Int, _ end: Int) -> String? {
+        if insideHostName(text, start, end) { return nil }
+        if end < text.count, text.classes[end] == .word, Self.gap(text, before: end - 1, after: end).elementsEqual([0x2D]),
+           !LegalForms.formStarts(at: end, in: text) {
+            var e = end + 1
+            while e < text.count, text.classes[e] == .word, !text.wordStart[e] { e += 1 }
+            return text.original(end..<e)
+        }
+        if start > 0, text.classes[start - 1] == .word, Self.gap(text, before: start - 1, after: start).elementsEqual([0x2D]) {
+            var w = start - 1
+            while w > 0, text.classes[w - 1] == .word, !text.wordStart[w] { w -= 1 }
+            return text.original(w..<start)
+        }
+        return nil
+    }
+
+    /// Whether the title is `start..<end` alone, with punctuation at most (a bare "TSC").
+    static func bareTitle(_ text: NormalizedText, _ start: Int, _ end: Int, titleBytes: Int) -> Bool {
+        let from = Int(text.starts[start]), to = Int(text.ends[end - 1])
+        let limit = min(titleBytes, text.utf8.count)
+        guard to <= limit else { return false }
+        func quiet(_ b: UInt8) -> Bool { !(b >= 0x30 && b <= 0x39 || b >= 0x41 && b <= 0x5A || b >= 0x61 && b <= 0x7A || b >= 0x80) }
+        return text.utf8[0..<from].allSatisfy(quiet) && text.utf8[to..<limit].allSatisfy(quiet)
+    }
+
+    /// Whether the words before `start` introduce a victim: a label ("Victim:", "Company:",
+    /// "受害单位：") or a listing word and "of"/"from" ("the full dump of", "data stolen from").
+    static func introducedAsVictim(_ text: NormalizedText, _ start: Int) -> Bool {
+        var p = Int(text.starts[start]) - 1
+        while p >= 0, text.utf8[p] == 0x20 { p -= 1 }
+        let colon = p >= 0 && text.utf8[p] == 0x3A || p >= 2 && text.utf8[(p - 2)...p].elementsEqual([0xEF, 0xBC, 0x9A])  // ":", "："
+        if colon {
+            // The label before the colon: the text back to the previous sentence or line.
+            var q = p - (text.utf8[p] == 0x3A ? 1 : 3)
+            while q >= 0, text.utf8[q] == 0x20 { q -= 1 }
+            var from = q
+            while from >= 0, ![0x2E, 0x0A, 0x3A, 0x21, 0x3F, 0x7C, 0x28, 0x5B].contains(text.utf8[from]) { from -= 1 }
+            guard q > from else { return false }
+            let label = String(decoding: text.utf8[(from + 1)...q], as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased()
+            return victimLabels.contains(label) || victimLabels.contains(where: { $0.count > 1 && label.hasSuffix($0) && !$0.allSatisfy(\.isASCII) })
+        }
+        func wordBefore(_ i: Int) -> (start: Int, text: String)? {
+            guard i > 0, text.classes[i - 1] == .word else { return nil }
+            var w = i - 1
+            while w > 0, text.classes[w - 1] == .word, !text.wordStart[w] { w -= 1 }
+            return (w, String(decoding: text.utf8[Int(text.starts[w])..<Int(text.ends[i - 1])], as: UTF8.self).lowercased())
+        }
+        guard let joiner = wordBefore(start), joiner.text == "of" || joiner.text == "from",
+              let framing = wordBefore(joiner.start) else { return false }
+        return listingWords.contains(framing.text)
+    }
+
+    /// Whether the legal form at `position` may be the entity's: any, unless all the entity's
+    /// forms are of the company family (Co., Ltd., Inc., 株式会社, 股份有限公司…), which then it must be.
+    func formFitsEntity(_ owner: Owner, _ text: NormalizedText, _ position: Int) -> Bool {
+        guard let length = LegalForms.formLength(at: position, in: text) else { return false }
+        var own = Set<String>()
+        for name in watchlists[Int(owner.watchlist)].entities[Int(owner.entity)].names where name.relation != .domain {
+            own.formUnion(LegalForms.families(of: normalizer.normalize(name.value)))
+        }
+        // Sellers write another form for a firm of forms like S.A. or AG ("JBS LLC"); a firm of
+        // Japan, Taiwan or China written "ATC SA" or "GPM GmbH" is another firm.
+        return own != ["company"] || own.contains(LegalForms.family(at: position, length: length, in: text))
+    }
+
+    /// The legal form right after `start..<end` (or a grouping word right before it: "Grupo
+    /// Galilea") when the owner's name does not have it.
+    func foreignForm(_ owner: Owner, _ text: NormalizedText, _ start: Int, _ end: Int) -> String? {
+        let name = normalizer.normalize(watchlists[Int(owner.watchlist)].entities[Int(owner.entity)].names[Int(owner.name)].value)
+        var form: Range<Int>?
+        var p = end
+        while p < text.count, text.classes[p] != .word { p += 1 }  // "Innotec, Corp.", "PHARMATIS-SAS"
+        if let length = LegalForms.formLength(at: p, in: text) { form = p..<(p + length) }
+        if form == nil, start > 0, text.classes[start - 1] == .word {
+            var w = start - 1
+            while w > 0, text.classes[w - 1] == .word, !text.wordStart[w] { w -= 1 }
+            if LegalForms.groupingStarts(at: w, in: text) != nil { form = w..<start }
+        }
+        guard let form else { return nil }
+        let written = Array(text.scalars[form])
+        let nameScalars = name.scalars
+        guard written.count <= nameScalars.count else { return text.original(form) }
+        for i in 0...(nameScalars.count - written.count) where Array(nameScalars[i..<(i + written.count)]) == written { return nil }
+        return text.original(form)
+    }
+
+    /// Labels that name the victim of a listing, as leak sites and sellers write them.
+    static let victimLabels: Set<String> = [
+        "victim", "company", "target", "organization", "organisation", "name", "company name", "victim name", "client",
+        "initial access", "access",
+        "受害单位", "受害單位", "受害企业", "受害企業", "目标企业", "目標企業", "目标", "目標", "公司", "企业", "企業",
+        "被害企業", "被害組織", "対象", "対象企業", "企業名", "会社名",
+    ]
+
+    /// Whether "the" or "of" stands right before `start`: "Fruit of the Earth", "Government of
+    /// the People", "University of the West": an everyday word used as one.
+    static func afterArticle(_ text: NormalizedText, _ start: Int) -> Bool {
+        guard start > 0, text.classes[start - 1] == .word else { return false }
+        let gap = Self.gap(text, before: start - 1, after: start)
+        guard !gap.isEmpty, gap.allSatisfy({ $0 == 0x20 }) else { return false }
+        var w = start - 1
+        while w > 0, text.classes[w - 1] == .word, !text.wordStart[w] { w -= 1 }
+        let word = String(decoding: text.utf8[Int(text.starts[w])..<Int(text.ends[start - 1])], as: UTF8.self).lowercased()
+        return word == "the" || word == "of"
     }
 
     /// Whether most Latin words of the text start with a capital (a title-cased headline).

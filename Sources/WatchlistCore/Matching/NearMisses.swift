@@ -105,7 +105,21 @@ extension Matcher {
             if i > window.start && folded.wordStart[i] { writtenWords.append([]) }
             writtenWords[writtenWords.count - 1].append(folded.scalars[i])
         }
-        for word in writtenWords {
+        var nameWords: [[UInt32]] = []
+        for i in range {
+            if i == range.lowerBound || name.wordStart[i] { nameWords.append([]) }
+            nameWords[nameWords.count - 1].append(name.scalars[i])
+        }
+        let pairs = writtenWords.count == nameWords.count ? Array(zip(writtenWords, nameWords)) : []
+        for (word, nameWord) in pairs where word != nameWord {
+            let units = Self.weightedDistance(nameWord, word)
+            if units > Fuzzy.budget(wordLength: nameWord.count),
+               pairs.contains(where: { $0.0 != $0.1 && $0.1 != nameWord }) || units > Fuzzy.borrowedBudget || nameWord.count < 5 {
+                return "“\(String(decoding: word, as: Unicode.UTF32.self))” for “\(String(decoding: nameWord, as: Unicode.UTF32.self))” "
+                    + "weighs \(Double(units) / 2) edits, more than one word of \(nameWord.count) letters takes"
+            }
+        }
+        for (word, _) in pairs.filter({ $0.0 != $0.1 }) {
             let k = ScalarKey(word)
             if EnglishWords.registry.contains(k) { return "“\(String(decoding: word, as: Unicode.UTF32.self))” is the name of another registered company" }
             if EnglishWords.isWord(k) { return "“\(String(decoding: word, as: Unicode.UTF32.self))” is an English word or a known name, not a misspelling" }

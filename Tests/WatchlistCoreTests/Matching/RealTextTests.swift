@@ -36,6 +36,8 @@ struct RealTextTests {
         entity: Renesas Electronics
         entity: Nissan Motor Co., Ltd.
           alias: Nissan
+        entity: EVA Airways Corporation
+        entity: Youjie Biotech Co., Ltd.
         """, file: "acme.watch")
 
     /// A registry import: short names and English names as filed.
@@ -55,6 +57,14 @@ struct RealTextTests {
         entity: UK
         entity: ASIA
         entity: MEDIGEN
+        entity: COLLINS
+        entity: PARKER CORPORATION
+        entity: TECHNOLOGIES, Inc.
+        entity: TCI
+          alias: 大江生醫股份有限公司
+        entity: ALBATRON
+        entity: EARTH CORPORATION
+        entity: JEAN
         """, file: "bulk.watch")
 
     static let matcher = Matcher(watchlists: [acme, bulk])
@@ -113,6 +123,31 @@ struct RealTextTests {
         Case(rule: "a name before the core", text: "files from Shiga Sekisui plant", entities: []),
         Case(rule: "a word before the name", text: "photos from Mount Fuji trip", entities: []),
         Case(rule: "a headline's capital", text: "Hacked Fuji servers for sale", entities: ["Fuji Corporation"]),
+        // Surnames, places and brands (English proper nouns) as registry names
+        Case(rule: "a surname as filed", text: "COLLINS data leak", entities: ["COLLINS"]),
+        Case(rule: "a surname after another name", text: "Kessler Collins", entities: []),
+        Case(rule: "partners' names joined by &", text: "Fee, Smith & Collins", entities: []),
+        Case(rule: "partners' names joined by +", text: "Bieler + Collins GmbH", entities: []),
+        Case(rule: "a surname's group company needs a country", text: "Parker Appliance Company", entities: []),
+        Case(rule: "a surname's group company with a country", text: "Parker Canada Ltd. hacked", entities: ["PARKER CORPORATION"]),
+        Case(rule: "a generic name at the end of another", text: "Hall Technologies Inc", entities: []),
+        Case(rule: "a generic name as filed", text: "TECHNOLOGIES, Inc. files", entities: ["TECHNOLOGIES, Inc."]),
+        Case(rule: "an everyday word after “the”", text: "Fruit of the Earth", entities: []),
+        Case(rule: "an everyday word with its legal form", text: "Earth Corporation leak", entities: ["EARTH CORPORATION"]),
+        Case(rule: "a name starting another host's label", text: "jean-nouvel.com", entities: []),
+        Case(rule: "a name starting its group's host label", text: "kyocera-avx.com", entities: ["Kyocera Corporation"]),
+        // Short acronyms: the legal form must be the entity's family, a grouping word its own
+        Case(rule: "an acronym with its family's legal form", text: "TCI Co., Ltd. leak", entities: ["TCI"]),
+        Case(rule: "an acronym with another country's legal form", text: "TCI GmbH leak", entities: []),
+        Case(rule: "an acronym with a grouping its names lack", text: "ABC Group leak", entities: []),
+        Case(rule: "an acronym with its own grouping", text: "ABC Holdings leak", entities: ["ABC Holdings"]),
+        Case(rule: "a bare acronym as the whole title", text: "TCI", entities: []),
+        Case(rule: "an acronym hyphenated to another word", text: "TCI-Stahl price list", entities: []),
+        Case(rule: "an acronym introduced as the victim", text: "Initial access: TCI, Canada", entities: ["TCI"]),
+        // Misspellings on real titles
+        Case(rule: "a near miss with another firm's legal form", text: "Albatros S.r.l.", entities: []),
+        Case(rule: "two slips in one word of a longer name", text: "EVA Airweyz Corporation leak", entities: ["EVA Airways Corporation"]),
+        Case(rule: "a near miss after another name", text: "Selling access to Wuxi Yujia Biotech Corporation", entities: []),
     ]
 
     @Test(arguments: cases)
@@ -136,6 +171,12 @@ struct RealTextTests {
         // An everyday word as filed counts in the title, not in a description.
         #expect(Self.matcher.match(title: "SMART leak", body: "", threshold: 0.8).count == 1)
         #expect(Self.matcher.match(title: "Leak", body: "Clients include SMART and others.", threshold: 0.8).isEmpty)
+        // A one-word name in a description is mostly someone else's, unless introduced as the victim.
+        #expect(Self.matcher.match(title: "Leak", body: "Offices across Asia and Europe.", threshold: 0.8).isEmpty)
+        #expect(Self.matcher.match(title: "Leak", body: "Suppliers: Kyocera and others.", threshold: 0.8).isEmpty)
+        #expect(Self.matcher.match(title: "Leak", body: "Victim: Kyocera. Price on request.", threshold: 0.8).map(\.entity)
+                == ["Kyocera Corporation"])
+        #expect(Self.matcher.match(title: "Leak", body: "This is the full dump of ASIA.", threshold: 0.8).map(\.entity) == ["ASIA"])
     }
 
     @Test func nearMissOfAWeakNameExplainsWhy() throws {
