@@ -10,7 +10,7 @@ public enum LegalForms {
         // English and international
         "co., ltd.", "co ltd", "company limited", "co., limited", "limited", "ltd", "inc", "incorporated",
         "corp", "corporation", "co", "company", "llc", "l.l.c.", "plc", "lp", "llp", "pty ltd", "pty",
-        "pte ltd", "pte", "sdn bhd", "bhd", "tbk", "holdings", "holding", "group", "groep", "gruppe", "groupe",
+        "pte ltd", "pte", "sdn bhd", "bhd", "tbk", "holdings", "holding", "hldgs", "hldg", "group", "groep", "gruppe", "groupe",
         "grupo", "gruppo",
         // European
         "gmbh", "gmbh & co. kg", "ag", "kg", "se", "sa", "s.a.", "sas", "sarl", "s.a.r.l.", "srl", "s.r.l.",

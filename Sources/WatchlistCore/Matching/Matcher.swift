@@ -68,7 +68,7 @@ public enum Field: String, Sendable, Codable {
 /// Domains score 1.0 for the domain itself and 0.98 for a subdomain or an e-mail address.
 /// The default threshold, 0.8, keeps everything but boundary-straddling CJK.
 public final class Matcher: Sendable {
-    enum OwnerKind: UInt8, Sendable { case name, nameCore, exclude, fuzzyPiece }
+    enum OwnerKind: UInt8, Sendable { case name, nameCore, exclude, fuzzyPiece, variant }
 
     struct Owner: Sendable {
         var watchlist: Int32
@@ -93,6 +93,8 @@ public final class Matcher: Sendable {
         /// For `name` and `nameCore`: `nameLike`, and a proper noun (a surname, a place, a brand):
         /// a group company of it needs a country or region after it.
         var properNoun = false
+        /// For `variant`: its index in `variantSteps` / `variantScores` (Variants.swift).
+        var variant: Int32 = -1
         /// For `fuzzyPiece`: the fuzzy key and which of its pieces.
         var fuzzyKey: Int32 = -1
         var piece: Int32 = 0
@@ -167,6 +169,9 @@ public final class Matcher: Sendable {
     /// spells one of them is that word. Per customer, so that one customer's names never
     /// change another's hits.
     let vocabularies: [Set<ScalarKey>]
+    /// Steps and scores of the `variant` owners.
+    let variantSteps: [String]
+    let variantScores: [Double]
     /// Lower-cased domain → owners.
     let domains: [String: [DomainOwner]]
 
@@ -188,6 +193,8 @@ public final class Matcher: Sendable {
         var domains: [String: [DomainOwner]] = [:]
 
         var vocabularies = [Set<ScalarKey>](repeating: [], count: watchlists.count)
+        var variantSteps: [String] = []
+        var variantScores: [Double] = []
         func pattern(_ key: [UInt32]) -> Int { pattern(ScalarKey(key)) }
         func pattern(_ hashed: ScalarKey) -> Int {
             if let id = patternIndex[hashed] { return id }
@@ -263,6 +270,14 @@ public final class Matcher: Sendable {
                         own(pattern(core), fuzzyOwner)
                     }
                     if let plan = item.fuzzy { addFuzzy(plan, owner: fuzzyOwner) }
+                    for variant in item.variants {
+                        var variantOwner = Owner(watchlist: Int32(w), entity: Int32(e), name: Int32(n), kind: .variant,
+                                                 words: Int32(variant.words))
+                        variantOwner.variant = Int32(variantSteps.count)
+                        variantSteps.append(variant.step)
+                        variantScores.append(variant.score)
+                        own(pattern(variant.key), variantOwner)
+                    }
                 }
                 for x in entity.excludes.indices {
                     let item = prepared[nextPrepared]
@@ -292,6 +307,8 @@ public final class Matcher: Sendable {
         self.fuzzyKeys = fuzzyKeys
         self.domains = domains
         self.vocabularies = vocabularies
+        self.variantSteps = variantSteps
+        self.variantScores = variantScores
         // The load's temporaries are millions of small allocations; free them on another
         // core instead of making the caller wait.
         nonisolated(unsafe) var garbage: [Any]? = [prepared, patternIndex, patterns, ownerList, fuzzyIndex]
@@ -318,6 +335,8 @@ public final class Matcher: Sendable {
         /// Its Latin words, for the vocabulary.
         var words: [ScalarKey] = []
         var fuzzy: FuzzyPlan?
+        /// Abbreviated, shortened and romanised forms (Variants), folded.
+        var variants: [(key: ScalarKey, words: Int, score: Double, step: String)] = []
     }
 
     /// How typos are looked for in one key: its words' budgets and its pieces.
@@ -441,7 +460,18 @@ public final class Matcher: Sendable {
 
     static func foldAll(_ texts: [String], _ normalizer: Normalizer) -> [Prepared] {
         _ = normalizer.table  // build the fold table once, before the workers start
-        return parallelMap(texts.count, chunk: 2048) { prepare(normalizer.normalize(texts[$0])) }
+        return parallelMap(texts.count, chunk: 2048) { i in
+            let folded = normalizer.normalize(texts[i])
+            var item = prepare(folded)
+            for variant in Variants.of(name: texts[i], folded: folded, core: LegalForms.core(of: folded)) {
+                let form = normalizer.normalize(variant.text)
+                let key = ScalarKey(form.scalars)
+                guard !form.scalars.isEmpty, key != item.full, key != item.core else { continue }
+                let words = (0..<form.count).filter { form.classes[$0] == .word && ($0 == 0 || form.wordStart[$0]) }.count
+                item.variants.append((key, words, variant.score, variant.step))
+            }
+            return item
+        }
     }
 
     /// Total number of watched names (for logs and `check`).
@@ -495,7 +525,8 @@ public final class Matcher: Sendable {
         let titleBytes = body.isEmpty ? Int.max : title.utf8.count
         let folded = normalizer.normalize(text)
         /// `extraWords`: 1 when the text splits one word of the name in two ("Fuji Film"),
-        /// -1 for an acronym written letter by letter ("S.U.M.C.O.").
+        /// -1 for an acronym written letter by letter ("S.U.M.C.O.", "G.M.O. Media"), 2 when
+        /// found with digits read as the letters they look like ("HAKUT0").
         var exact: [(owner: Owner, start: Int, end: Int, extraWords: Int)] = []
         var excluded: [(watchlist: Int32, entity: Int32, range: Range<Int>)] = []
         var pieces: [(key: Int32, piece: Int32, set: Int8, start: Int, end: Int)] = []
@@ -507,11 +538,15 @@ public final class Matcher: Sendable {
                 switch owner.kind {
                 case .exclude:
                     if bounded { excluded.append((owner.watchlist, owner.entity, start..<end)) }
+                case .variant:
+                    if bounded, Self.wordCount(folded, start, end) <= Int(owner.words) { exact.append((owner, start, end, 0)) }
                 case .name, .nameCore:
                     guard bounded else { continue }
                     let words = Self.wordCount(folded, start, end)
                     if words <= Int(owner.words) {
                         exact.append((owner, start, end, 0))
+                    } else if let joined = Self.acronymJoinedWords(folded, start, end), joined <= Int(owner.words) {
+                        exact.append((owner, start, end, -1))
                     } else if words == Int(owner.words) + 1 {
                         exact.append((owner, start, end, 1))
                     } else if owner.words == 1, words == end - start, (2...6).contains(words) {
@@ -528,6 +563,22 @@ public final class Matcher: Sendable {
             }
         }
 
+        // Digits written for letters inside words ("HAKUT0", "T0pre", "KAUL1N"): the text again with
+        // them read as letters, one scalar for one, so offsets stay.
+        for (alternate, changed) in Self.lookAlikeReadings(folded) {
+            automaton.scan(alternate) { id, start, end in
+                guard changed[start..<end].contains(true) else { return }
+                let bounded = (!firstIsWord[id] || folded.isWordStart(start)) && (!lastIsWord[id] || folded.isWordEnd(end))
+                guard bounded else { return }
+                for k in Int(ownerStart[id])..<Int(ownerStart[id + 1]) {
+                    let owner = owners[k]
+                    guard owner.kind == .name || owner.kind == .nameCore || owner.kind == .variant,
+                          Self.wordCount(folded, start, end) <= Int(owner.words) else { continue }
+                    exact.append((owner, start, end, 2))
+                }
+            }
+        }
+
         var raws: [Raw] = []
         var straddleCache: [Range<Int>: String?] = [:]
         var accepted: [(owner: Owner, start: Int, end: Int, extraWords: Int)] = []
@@ -535,13 +586,18 @@ public final class Matcher: Sendable {
             let range = Int(folded.starts[start])..<Int(folded.ends[end - 1])
             let name = watchlists[Int(owner.watchlist)].entities[Int(owner.entity)].names[Int(owner.name)]
             let matched = folded.original(start..<end)
-            var (score, steps) = Self.grade(matched: matched, name: name.value, partOfName: owner.kind == .nameCore, table: normalizer.table)
+            var (score, steps) = owner.kind == .variant
+                ? (variantScores[Int(owner.variant)], [variantSteps[Int(owner.variant)]])
+                : Self.grade(matched: matched, name: name.value, partOfName: owner.kind == .nameCore, table: normalizer.table)
             if extraWords == 1 {
                 guard let split = splitWord(owner, name: name.value, folded, start, end) else { continue }
                 score = min(score, 0.94)
                 steps.append("a word of the name written as two: \(split)")
+            } else if extraWords == 2 {
+                score = min(score, Self.lookAlikeScore)
+                steps.append("digits read as the letters they look like (0 for o, 1 for l or i, 3 for e, 5 for s…)")
             } else if extraWords == -1 {
-                guard Self.spelledAcronym(folded, start, end) else { continue }
+                guard Self.spelledAcronym(folded, start, end) || Self.acronymJoinedWords(folded, start, end) != nil else { continue }
                 score = min(score, 0.95)
                 steps.append("an acronym written letter by letter")
             }
@@ -569,7 +625,8 @@ public final class Matcher: Sendable {
                 score = min(score, Self.boundaryScore)
                 steps.append("part of a longer katakana word")
             }
-            if owner.kind == .nameCore || owner.words == 1, Self.isOneWord(folded, start, end), Self.nextWordIsCapitalized(folded, end),
+            if owner.kind == .nameCore || owner.kind == .variant || owner.words == 1, Self.isOneWord(folded, start, end),
+               Self.nextWordIsCapitalized(folded, end),
                !LegalForms.formStarts(at: end, in: folded), !LegalForms.misspeltFormStarts(at: end, in: folded) {
                 if !owner.weak, !owner.properNoun || Places.startsWithRegion(at: end, in: folded),
                    let group = Self.groupCompany(folded, end) {
@@ -589,7 +646,7 @@ public final class Matcher: Sendable {
                     steps.append("followed by another capitalised word: another company's name")
                 }
             }
-            if owner.words == 1 || owner.kind == .nameCore, Self.isOneWord(folded, start, end),
+            if owner.words == 1 || owner.kind == .nameCore || owner.kind == .variant, Self.isOneWord(folded, start, end),
                let before = Self.capitalisedNameBefore(folded, start) {
                 // "Shiga Sekisui" is not Sekisui Chemical, "Mount Fuji" is not Fuji.
                 score = min(score, Self.boundaryScore)
@@ -936,6 +993,67 @@ public final class Matcher: Sendable {
     }
 
     static let groupScore = 0.85
+    static let lookAlikeScore = 0.90
+
+    /// The text with digits inside words read as letters ("HAKUT0" → hakuto), once with 1 as l
+    /// and once as i, and which scalars changed; none when no word mixes digits and letters.
+    static func lookAlikeReadings(_ text: NormalizedText) -> [([UInt32], [Bool])] {
+        let letters: [UInt32: UInt32] = [0x30: 0x6F, 0x33: 0x65, 0x34: 0x61, 0x35: 0x73, 0x37: 0x74, 0x38: 0x62, 0x39: 0x67]
+        var positions: [Int] = []
+        var i = 0
+        while i < text.count {
+            guard text.classes[i] == .word else { i += 1; continue }
+            var e = i + 1
+            while e < text.count, text.classes[e] == .word, !text.wordStart[e] { e += 1 }
+            var digits = false, alpha = false
+            for k in i..<e {
+                let v = text.scalars[k]
+                if v >= 0x30 && v <= 0x39 { digits = true } else if v >= 0x61 && v <= 0x7A { alpha = true }
+            }
+            if digits && alpha {
+                for k in i..<e where text.scalars[k] >= 0x30 && text.scalars[k] <= 0x39 && text.scalars[k] != 0x32 && text.scalars[k] != 0x36 {
+                    positions.append(k)
+                }
+            }
+            i = e
+        }
+        guard !positions.isEmpty else { return [] }
+        let hasOne = positions.contains { text.scalars[$0] == 0x31 }
+        return (hasOne ? [UInt32(0x6C), 0x69] : [0x6C]).map { one in
+            var scalars = text.scalars
+            var changed = [Bool](repeating: false, count: text.count)
+            for k in positions {
+                scalars[k] = scalars[k] == 0x31 ? one : letters[scalars[k]]!
+                changed[k] = true
+            }
+            return (scalars, changed)
+        }
+    }
+
+    /// The number of words of `start..<end` when each run of two or more one-letter words
+    /// (split by dots, spaces or hyphens) counts as one ("G.M.O. Financial" is two); nil when
+    /// there is no such run.
+    static func acronymJoinedWords(_ text: NormalizedText, _ start: Int, _ end: Int) -> Int? {
+        var words: [(start: Int, length: Int)] = []
+        for i in start..<end where i == start || text.wordStart[i] || text.classes[i] != text.classes[i - 1] {
+            guard text.classes[i] == .word else { return nil }
+            words.append((i, 0))
+        }
+        for w in words.indices { words[w].length = (w + 1 < words.count ? words[w + 1].start : end) - words[w].start }
+        var count = 0, joined = false, w = 0
+        while w < words.count {
+            var run = w
+            while run + 1 < words.count, words[run].length == 1, words[run + 1].length == 1,
+                  Self.gap(text, before: words[run + 1].start - 1, after: words[run + 1].start)
+                      .allSatisfy({ $0 == 0x2E || $0 == 0x20 || $0 == 0x2D }) {
+                run += 1
+            }
+            if run > w { joined = true }
+            count += 1
+            w = run + 1
+        }
+        return joined ? count : nil
+    }
 
     /// The text between a one-word core and a legal form when it is one to three
     /// capitalised words ("Healthcare Co., Ltd." after Omron, "U.S.A. Inc." after Makita).
@@ -1217,9 +1335,11 @@ public final class Matcher: Sendable {
         let gap = Self.gap(text, before: start + r - 1, after: start + r)
         guard !gap.isEmpty, gap.allSatisfy({ $0 == 0x20 || $0 == 0x2D }) else { return nil }
         guard !LegalForms.formStarts(at: start + r, in: text) else { return nil }
-        // Two everyday words are a phrase, not a name split in two ("well done" is not WELLDONE).
+        // Two everyday words are a phrase, not a name split in two ("well done" is not WELLDONE),
+        // unless a legal form follows ("Info Mart Corporation" is Infomart).
         if EnglishWords.isEveryday(Array(text.scalars[(start + wordBegin)..<(start + r)])),
-           EnglishWords.isEveryday(Array(text.scalars[(start + r)..<(start + wordEnd)])) { return nil }
+           EnglishWords.isEveryday(Array(text.scalars[(start + r)..<(start + wordEnd)])),
+           !LegalForms.formStarts(at: end, in: text) { return nil }
         return text.original((start + wordBegin)..<(start + wordEnd))
     }
 

@@ -38,6 +38,10 @@ struct RealTextTests {
           alias: Nissan
         entity: EVA Airways Corporation
         entity: Youjie Biotech Co., Ltd.
+        entity: Kyoto Manufacturing International Co., Ltd.
+        entity: Kingston Technology
+        entity: 联想集团有限公司
+        entity: 株式会社東芝
         """, file: "acme.watch")
 
     /// A registry import: short names and English names as filed.
@@ -148,6 +152,12 @@ struct RealTextTests {
         Case(rule: "a near miss with another firm's legal form", text: "Albatros S.r.l.", entities: []),
         Case(rule: "two slips in one word of a longer name", text: "EVA Airweyz Corporation leak", entities: ["EVA Airways Corporation"]),
         Case(rule: "a near miss after another name", text: "Selling access to Wuxi Yujia Biotech Corporation", entities: []),
+        // Knowledge-level variants, each with its own step
+        Case(rule: "standard abbreviations", text: "Kyoto Mfg Intl leak", entities: ["Kyoto Manufacturing International Co., Ltd."]),
+        Case(rule: "a generic word left out", text: "Renesas data leak", entities: ["Renesas Electronics"]),
+        Case(rule: "no generic word left out when a place remains", text: "Kingston files", entities: []),
+        Case(rule: "pinyin of a Chinese name", text: "Lianxiang internal docs", entities: ["联想集团有限公司"]),
+        Case(rule: "no pinyin for a Japanese name", text: "dong zhi files", entities: []),
     ]
 
     @Test(arguments: cases)

@@ -1,0 +1,107 @@
+import Foundation
+
+/// Knowledge-level variants of a watched name, each with its own score and step: standard
+/// abbreviations ("Mfg" for Manufacturing, and back), a generic word left out when what
+/// remains is distinctive ("Renesas" for Renesas Electronics), and romanisations of CJK names
+/// (pinyin for Chinese, Hepburn for kana; ICU's transliterators through Foundation).
+enum Variants {
+    struct Variant: Sendable {
+        var text: String
+        var score: Double
+        var step: String
+    }
+
+    static let abbreviationScore = 0.92
+    static let genericDropScore = 0.90
+    static let romanisedScore = 0.88
+
+    /// Words and their standard abbreviations in company names (as registries and sellers write them).
+    static let abbreviations: [(full: String, short: String)] = [
+        ("manufacturing", "mfg"), ("international", "intl"), ("electric", "elec"), ("electronics", "elec"),
+        ("technology", "tech"), ("technologies", "tech"), ("industries", "inds"), ("industries", "ind"), ("industrial", "ind"),
+        ("industry", "ind"), ("holdings", "hldgs"), ("services", "svcs"), ("systems", "sys"), ("national", "natl"),
+        ("pharmaceutical", "pharm"), ("pharmaceuticals", "pharma"), ("chemical", "chem"), ("chemicals", "chem"),
+        ("engineering", "eng"), ("management", "mgmt"), ("brothers", "bros"), ("associates", "assoc"),
+        ("development", "dev"), ("financial", "finl"), ("communications", "comms"), ("laboratories", "labs"),
+        ("products", "prods"), ("corporation", "corp"), ("company", "co"), ("limited", "ltd"), ("incorporated", "inc"),
+        ("construction", "constr"), ("equipment", "equip"), ("distribution", "dist"), ("investment", "invest"),
+        ("securities", "sec"), ("insurance", "ins"), ("manufacturers", "mfrs"), ("american", "amer"), ("bank", "bk"),
+        ("service", "svc"), ("services", "svc"), ("railway", "rwy"), ("railway", "rly"), ("securities", "secs"),
+        ("medical", "med"), ("semiconductor", "semi"), ("electronic", "elec"), ("materials", "matls"),
+        ("industrial", "indl"), ("department", "dept"), ("electronics", "electr"), ("international", "int"),
+    ]
+    static let toShort: [String: [String]] = Dictionary(grouping: abbreviations, by: \.full).mapValues { $0.map(\.short) }
+    static let toFull: [String: [String]] = Dictionary(grouping: abbreviations, by: \.short).mapValues { $0.map(\.full) }
+
+    /// Words for what a firm does, which people leave out of its name ("Kingston" for Kingston
+    /// Technology): left out only when one distinctive word remains: six letters or more, no
+    /// English word, no abbreviation ("Sanyo", "Mirai", "Pharma" are too common alone).
+    static let generic: Set<String> = [
+        "technology", "technologies", "electronics", "electric", "industries", "industrial", "industry", "systems",
+        "international", "global", "solutions", "software", "semiconductor", "semiconductors", "pharmaceutical",
+        "pharmaceuticals", "chemical", "chemicals", "motor", "motors", "engineering", "trading", "logistics", "services",
+        "communications", "networks", "laboratories", "labs", "devices", "materials", "energy", "electronic",
+        "manufacturing", "enterprises", "enterprise", "precision", "instruments", "digital", "telecom", "foods",
+    ]
+
+    /// The variants of a name (its folded words and core), at most sixteen.
+    static func of(name: String, folded: NormalizedText, core: Range<Int>?) -> [Variant] {
+        var out: [Variant] = []
+        let range = core ?? 0..<folded.count
+        var words: [String] = []
+        var allWord = true
+        for i in range {
+            if folded.classes[i] != .word { allWord = false; break }
+            if i == range.lowerBound || folded.wordStart[i] { words.append("") }
+            words[words.count - 1].unicodeScalars.append(UnicodeScalar(folded.scalars[i]) ?? " ")
+        }
+        if allWord, words.count >= 2 {
+            // Abbreviations: each replaceable word alone, then all of them.
+            let replaceable = words.indices.filter { toShort[words[$0]] != nil || toFull[words[$0]] != nil }
+            func alternatives(_ i: Int) -> [String] { toShort[words[i]] ?? toFull[words[i]] ?? [] }
+            // Each alternative of each word alone, then every word with its first alternative.
+            var forms: [[Int: String]] = replaceable.flatMap { i in alternatives(i).map { [i: $0] } }
+            if replaceable.count > 1 {
+                forms.append(Dictionary(uniqueKeysWithValues: replaceable.map { ($0, alternatives($0)[0]) }))
+                if replaceable.count > 2 {  // and every pair
+                    for a in replaceable.indices { for b in replaceable.indices where b > a {
+                        forms.append([replaceable[a]: alternatives(replaceable[a])[0], replaceable[b]: alternatives(replaceable[b])[0]])
+                    } }
+                }
+            }
+            for form in forms.prefix(12) {
+                var w = words
+                for (i, short) in form { w[i] = short }
+                // "First Ins" read out is "first insurance": a phrase of everyday words, no name.
+                if w.allSatisfy({ EnglishWords.isEveryday($0.unicodeScalars.map(\.value)) }) { continue }
+                let changes = form.keys.sorted().map { "\(w[$0]) for \(words[$0])" }.joined(separator: ", ")
+                out.append(Variant(text: w.joined(separator: " "), score: abbreviationScore, step: "a standard abbreviation: \(changes)"))
+            }
+            // A generic word left out: what remains is one word English does not have.
+            var kept = words
+            var dropped: [String] = []
+            while kept.count > 1, let last = kept.last, generic.contains(last) { dropped.insert(kept.removeLast(), at: 0) }
+            if kept.count == 1, !dropped.isEmpty, kept[0].count >= 6, toFull[kept[0]] == nil, toShort[kept[0]] == nil, kept[0].unicodeScalars.allSatisfy({ $0.properties.isAlphabetic }),
+               !EnglishWords.isWord(kept[0].unicodeScalars.map(\.value)) {
+                out.append(Variant(text: kept[0], score: genericDropScore, step: "a generic word left out: \(dropped.joined(separator: " "))"))
+            }
+        }
+        // Romanisation of a CJK name (or its core).
+        let cjk = folded.classes[range].allSatisfy { $0 == .cjk }
+        if cjk, range.count >= 2 {
+            let text = String(String.UnicodeScalarView(folded.scalars[range].compactMap(UnicodeScalar.init)))
+            let kana = text.unicodeScalars.allSatisfy { (0x3040...0x30FF).contains($0.value) }
+            let han = text.unicodeScalars.allSatisfy { $0.properties.isIdeographic }
+            let japanese = ["株式会社", "有限会社", "合同会社", "(株)", "㈱"].contains { name.contains($0) }
+            if kana || han && !japanese,
+               let latin = text.applyingTransform(.toLatin, reverse: false)?.applyingTransform(.stripDiacritics, reverse: false) {
+                let letters = latin.unicodeScalars.filter { $0.properties.isAlphabetic }.count
+                if letters >= 6 {
+                    out.append(Variant(text: latin, score: romanisedScore,
+                                       step: "romanised (\(kana ? "Hepburn" : "pinyin")): \(text) → \(latin)"))
+                }
+            }
+        }
+        return Array(out.prefix(16))
+    }
+}
