@@ -228,7 +228,7 @@ public struct Pipeline: Sendable {
                  interval: TimeInterval, log: Logger) async throws -> FeedOutcome {
         switch result {
         case .failure(let error) where error.kind == .cancelled:
-            log.info("fetch stopped: shutting down")
+            log.info("fetch stopped: shutting down", metadata: ["detail": "\(error.detail)"])
             return .cancelled
         case .failure(let error):
             let wait = max(Double(error.retryAfter ?? 0), Self.backoff(interval: feed.interval, errors: state.errorCount))
