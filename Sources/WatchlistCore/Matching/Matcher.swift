@@ -629,7 +629,8 @@ public final class Matcher: Sendable {
                Self.nextWordIsCapitalized(folded, end),
                !LegalForms.formStarts(at: end, in: folded), !LegalForms.misspeltFormStarts(at: end, in: folded) {
                 if !owner.weak, !owner.properNoun || Places.startsWithRegion(at: end, in: folded),
-                   let group = Self.groupCompany(folded, end) {
+                   owner.kind != .variant || !variantSteps[Int(owner.variant)].hasPrefix(Variants.slipStep),
+                   let group = Self.groupCompany(folded, end) ?? Self.regionAfter(folded, end) {
                     // "<core> <business words> <legal form>": a group company (Omron
                     // Healthcare Co., Ltd., Makita U.S.A. Inc.), reported as such. A core that
                     // is also a surname, a place or a brand names a group company only with a
@@ -700,6 +701,10 @@ public final class Matcher: Sendable {
                 var steps = ["misspelt: \(found.edits) edit\(found.edits == 1 ? "" : "s") weighing \(Double(found.units) / 2) "
                              + "(look-alike ½, vowel/sound-alike/keyboard/missing/doubled/swapped 1, other 1½) over \(key.scalars.count) letters"]
                 if key.wordBudgets.count == 1, Self.nextWordIsCapitalized(folded, e), !LegalForms.formStarts(at: e, in: folded),
+                   !LegalForms.misspeltFormStarts(at: e, in: folded), !owner.properNoun, Self.regionAfter(folded, e) != nil {
+                    score = min(score, Self.groupScore)
+                    steps.append("a group company: with \(Self.regionAfter(folded, e)!) after it")
+                } else if key.wordBudgets.count == 1, Self.nextWordIsCapitalized(folded, e), !LegalForms.formStarts(at: e, in: folded),
                    !LegalForms.misspeltFormStarts(at: e, in: folded) {
                     score = min(score, Self.boundaryScore)
                     steps.append("followed by another capitalised word: another company's name")
@@ -1268,6 +1273,18 @@ public final class Matcher: Sendable {
         "受害单位", "受害單位", "受害企业", "受害企業", "目标企业", "目標企業", "目标", "目標", "公司", "企业", "企業",
         "被害企業", "被害組織", "対象", "対象企業", "企業名", "会社名",
     ]
+
+    /// The country or region word right after a core ("Bridgestone Americas", "Yamaha Europe"):
+    /// a group company's name, when the word after it is not capitalised too.
+    static func regionAfter(_ text: NormalizedText, _ end: Int) -> String? {
+        guard Places.startsWithRegion(at: end, in: text) else { return nil }
+        var e = end + 1
+        while e < text.count, text.classes[e] == .word, !text.wordStart[e] { e += 1 }
+        if e < text.count, text.classes[e] == .word, Self.nextWordIsCapitalized(text, e), !LegalForms.formStarts(at: e, in: text) {
+            return nil
+        }
+        return text.original(end..<e)
+    }
 
     /// Whether "the" or "of" stands right before `start`: "Fruit of the Earth", "Government of
     /// the People", "University of the West": an everyday word used as one.

@@ -14,6 +14,10 @@ enum Variants {
     static let abbreviationScore = 0.92
     static let genericDropScore = 0.90
     static let romanisedScore = 0.88
+    static let slipScore = 0.90
+    /// How a slip variant's step starts: a misspelt name is never a group company's ("Sanok
+    /// Rubber Company" is not Sanko).
+    static let slipStep = "misspelt:"
 
     /// Words and their standard abbreviations in company names (as registries and sellers write them).
     static let abbreviations: [(full: String, short: String)] = [
@@ -44,7 +48,7 @@ enum Variants {
         "manufacturing", "enterprises", "enterprise", "precision", "instruments", "digital", "telecom", "foods",
     ]
 
-    /// The variants of a name (its folded words and core), at most sixteen.
+    /// The variants of a name (its folded words and core), at most 24.
     static func of(name: String, folded: NormalizedText, core: Range<Int>?) -> [Variant] {
         var out: [Variant] = []
         let range = core ?? 0..<folded.count
@@ -86,6 +90,35 @@ enum Variants {
                 out.append(Variant(text: kept[0], score: genericDropScore, step: "a generic word left out: \(dropped.joined(separator: " "))"))
             }
         }
+        // A short name (5 to 7 letters, one word) with two neighbours swapped, a letter doubled or
+        // a doubled letter written once ("Yamtao", "Meddix", "Recom"): slips that keep the name's
+        // letters, which the piece search does not reach in so short a word. Not when the slip
+        // spells an English word or another registered company's word.
+        if allWord, words.count == 1, (5...7).contains(words[0].count),
+           words[0].unicodeScalars.allSatisfy({ $0.value >= 0x61 && $0.value <= 0x7A }) {
+            let w = Array(words[0].unicodeScalars.map(\.value))
+            var slips: [([UInt32], String)] = []
+            for i in 0..<(w.count - 1) where w[i] != w[i + 1] && i > 0 {
+                var t = w
+                t.swapAt(i, i + 1)
+                slips.append((t, "two letters swapped"))
+            }
+            for i in 1..<w.count where i == w.count - 1 || w[i] != w[i + 1] {
+                if w[i] == w[i - 1] {
+                    var t = w
+                    t.remove(at: i)
+                    slips.append((t, "a doubled letter written once"))
+                } else if !Confusions.isVowel(w[i]) || i == w.count - 1 {
+                    var t = w
+                    t.insert(w[i], at: i)
+                    slips.append((t, "a letter doubled"))
+                }
+            }
+            for (t, step) in slips where !EnglishWords.isWord(t) && !EnglishWords.registry.contains(ScalarKey(t)) {
+                out.append(Variant(text: String(String.UnicodeScalarView(t.compactMap(UnicodeScalar.init))), score: slipScore,
+                                   step: "\(slipStep) \(step)"))
+            }
+        }
         // Romanisation of a CJK name (or its core).
         let cjk = folded.classes[range].allSatisfy { $0 == .cjk }
         if cjk, range.count >= 2 {
@@ -102,6 +135,6 @@ enum Variants {
                 }
             }
         }
-        return Array(out.prefix(16))
+        return Array(out.prefix(24))
     }
 }

@@ -42,6 +42,13 @@ struct RealTextTests {
         entity: Kingston Technology
         entity: 联想集团有限公司
         entity: 株式会社東芝
+        entity: YAMATO CORPORATION
+        entity: Medix Inc.
+        entity: RECOMM CO.,LTD.
+        entity: SANKO CO.,LTD.
+        entity: Hakuto Co.,Ltd.
+        entity: GMO Financial Holdings, Inc.
+        entity: Bridgestone Corporation
         """, file: "acme.watch")
 
     /// A registry import: short names and English names as filed.
@@ -158,6 +165,17 @@ struct RealTextTests {
         Case(rule: "no generic word left out when a place remains", text: "Kingston files", entities: []),
         Case(rule: "pinyin of a Chinese name", text: "Lianxiang internal docs", entities: ["联想集团有限公司"]),
         Case(rule: "no pinyin for a Japanese name", text: "dong zhi files", entities: []),
+        // Short names: slips that keep the letters, look-alike digits, dotted acronyms in longer names
+        Case(rule: "two letters swapped in a short name", text: "Yamtao Corporation hacked", entities: ["YAMATO CORPORATION"]),
+        Case(rule: "a letter doubled in a short name", text: "Meddix Inc. marketing data", entities: ["Medix Inc."]),
+        Case(rule: "a doubled letter written once", text: "Recom Co., Ltd. leak", entities: ["RECOMM CO.,LTD."]),
+        Case(rule: "a slip is no group company", text: "Sanok Rubber Company S.A.", entities: []),
+        Case(rule: "the first letter stays", text: "Aymato files", entities: []),
+        Case(rule: "a digit for a look-alike letter", text: "HAKUT0 Co., Ltd - 75GB", entities: ["Hakuto Co.,Ltd."]),
+        Case(rule: "a dotted acronym in a longer name", text: "G.M.O. Financial Holdings - DB leak",
+             entities: ["GMO Financial Holdings, Inc."]),
+        Case(rule: "a group company named by its region", text: "Bridgestone Americas hacked", entities: ["Bridgestone Corporation"]),
+        Case(rule: "a region and then another word is another firm", text: "Bridgestone Americas Tire Recyclers", entities: []),
     ]
 
     @Test(arguments: cases)
