@@ -565,8 +565,10 @@ public final class Matcher: Sendable {
 
         // Digits written for letters inside words ("HAKUT0", "T0pre", "KAUL1N"): the text again with
         // them read as letters, one scalar for one, so offsets stay.
-        for (alternate, changed) in Self.lookAlikeReadings(folded) {
-            automaton.scan(alternate) { id, start, end in
+        for (alternate, changed, windows) in Self.lookAlikeReadings(folded) {
+            for window in windows {
+            automaton.scan(Array(alternate[window])) { id, windowStart, windowEnd in
+                let start = windowStart + window.lowerBound, end = windowEnd + window.lowerBound
                 guard changed[start..<end].contains(true) else { return }
                 let bounded = (!firstIsWord[id] || folded.isWordStart(start)) && (!lastIsWord[id] || folded.isWordEnd(end))
                 guard bounded else { return }
@@ -576,6 +578,7 @@ public final class Matcher: Sendable {
                           Self.wordCount(folded, start, end) <= Int(owner.words) else { continue }
                     exact.append((owner, start, end, 2))
                 }
+            }
             }
         }
 
@@ -1001,8 +1004,10 @@ public final class Matcher: Sendable {
     static let lookAlikeScore = 0.90
 
     /// The text with digits inside words read as letters ("HAKUT0" → hakuto), once with 1 as l
-    /// and once as i, and which scalars changed; none when no word mixes digits and letters.
-    static func lookAlikeReadings(_ text: NormalizedText) -> [([UInt32], [Bool])] {
+    /// and once as i, which scalars changed, and the windows around them worth scanning; none
+    /// when no word of three letters or more has one or two such digits (not "450GB", not an
+    /// onion address).
+    static func lookAlikeReadings(_ text: NormalizedText) -> [([UInt32], [Bool], [Range<Int>])] {
         let letters: [UInt32: UInt32] = [0x30: 0x6F, 0x33: 0x65, 0x34: 0x61, 0x35: 0x73, 0x37: 0x74, 0x38: 0x62, 0x39: 0x67]
         var positions: [Int] = []
         var i = 0
@@ -1015,7 +1020,8 @@ public final class Matcher: Sendable {
                 let v = text.scalars[k]
                 if v >= 0x30 && v <= 0x39 { digits = true } else if v >= 0x61 && v <= 0x7A { alpha = true }
             }
-            if digits && alpha {
+            let digitCount = (i..<e).filter { text.scalars[$0] >= 0x30 && text.scalars[$0] <= 0x39 }.count
+            if digits && alpha && digitCount <= 2 && e - i - digitCount >= 3 && e - i <= 24 {
                 for k in i..<e where text.scalars[k] >= 0x30 && text.scalars[k] <= 0x39 && text.scalars[k] != 0x32 && text.scalars[k] != 0x36 {
                     positions.append(k)
                 }
@@ -1023,6 +1029,16 @@ public final class Matcher: Sendable {
             i = e
         }
         guard !positions.isEmpty else { return [] }
+        // Windows: 64 scalars either side of each changed word (longer than any name's run there), merged.
+        var windows: [Range<Int>] = []
+        for k in positions {
+            let window = max(0, k - 64)..<min(text.count, k + 65)
+            if let last = windows.last, last.upperBound >= window.lowerBound {
+                windows[windows.count - 1] = last.lowerBound..<max(last.upperBound, window.upperBound)
+            } else {
+                windows.append(window)
+            }
+        }
         let hasOne = positions.contains { text.scalars[$0] == 0x31 }
         return (hasOne ? [UInt32(0x6C), 0x69] : [0x6C]).map { one in
             var scalars = text.scalars
@@ -1031,7 +1047,7 @@ public final class Matcher: Sendable {
                 scalars[k] = scalars[k] == 0x31 ? one : letters[scalars[k]]!
                 changed[k] = true
             }
-            return (scalars, changed)
+            return (scalars, changed, windows)
         }
     }
 
