@@ -72,7 +72,7 @@ demo: build
 	@$(BIN) run --once --config $(DEMO)/watchlistd.conf --log-level notice
 	@ls $(DEMO)/outbox | wc -l | xargs echo "e-mails in outbox:"
 
-test: swift test-deps
+test: swift test-deps lint
 	$(SWIFT) build
 	$(SWIFT) test
 

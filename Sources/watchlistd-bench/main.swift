@@ -32,7 +32,9 @@ func json(_ object: [String: Any]) {
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "parse":
-    guard arguments.count >= 3, let repeats = Int(arguments[1]) else { fatalError("usage: watchlistd-bench parse REPEAT FILE...") }
+    guard arguments.count >= 3, let repeats = Int(arguments[1]) else {
+        fatalError("usage: watchlistd-bench parse REPEAT FILE...")
+    }
     for file in arguments.dropFirst(2) {
         let data = try! Data(contentsOf: URL(fileURLWithPath: file))
         let feed = FeedConfig(url: "file://" + file, name: "bench")
@@ -50,13 +52,16 @@ case "html":
     guard arguments.count == 7 else { fatalError("usage: watchlistd-bench html FILE ITEMS TITLE LINK DATE BODY") }
     let start = DispatchTime.now().uptimeNanoseconds
     let data = try Data(contentsOf: URL(fileURLWithPath: arguments[1]))
-    let text = "watchlists: /\ndatabase: /bench.sqlite\nfeed: https://leaks.example/\n  name: bench\n  format: html\n"
+    let text =
+        "watchlists: /\ndatabase: /bench.sqlite\nfeed: https://leaks.example/\n  name: bench\n  format: html\n"
         + zip(["items", "title", "link", "date", "body"], arguments[2...]).map { "  \($0): \($1)\n" }.joined()
     let feed = try ConfigParser.parse(Data(text.utf8), file: "bench.conf").feeds[0]
     switch FeedParser.parseDocument(data, feed: feed) {
     case .success(let parsed):
-        json(["items": parsed.items.count, "seconds": Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
-              "first_title": parsed.items.first?.title ?? "", "last_link": parsed.items.last?.link ?? ""])
+        json([
+            "items": parsed.items.count, "seconds": Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
+            "first_title": parsed.items.first?.title ?? "", "last_link": parsed.items.last?.link ?? "",
+        ])
     case .failure(let error):
         FileHandle.standardError.write(Data("watchlistd-bench: \(error.description)\n".utf8))
         exit(65)
@@ -77,11 +82,18 @@ case "cycle":
     let again = Date()
     let second = try await pipeline.runCycle(all: true, dispatch: false)
     let secondSeconds = Date().timeIntervalSince(again)
-    json(["feeds": config.feeds.count, "first_seconds": firstSeconds, "first_fetched": first.feedsFetched,
-          "first_failed": first.feedsFailed.count, "items": first.newItems, "hits": first.newHits,
-          "second_seconds": secondSeconds, "second_not_modified": second.feedsNotModified, "second_fetched": second.feedsFetched,
-          "peak_rss_mb": peakRSSMegabytes(), "concurrency": pipeline.concurrency])
+    json([
+        "feeds": config.feeds.count, "first_seconds": firstSeconds, "first_fetched": first.feedsFetched,
+        "first_failed": first.feedsFailed.count, "items": first.newItems, "hits": first.newHits,
+        "second_seconds": secondSeconds, "second_not_modified": second.feedsNotModified,
+        "second_fetched": second.feedsFetched,
+        "peak_rss_mb": peakRSSMegabytes(), "concurrency": pipeline.concurrency,
+    ])
 default:
-    FileHandle.standardError.write(Data("usage: watchlistd-bench parse REPEAT FILE... | html FILE ITEMS TITLE LINK DATE BODY | cycle CONFIG\n".utf8))
+    FileHandle.standardError.write(
+        Data(
+            "usage: watchlistd-bench parse REPEAT FILE... | html FILE ITEMS TITLE LINK DATE BODY | cycle CONFIG\n".utf8
+        )
+    )
     exit(64)
 }

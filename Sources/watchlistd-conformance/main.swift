@@ -22,7 +22,12 @@ let arguments = CommandLine.arguments.dropFirst()
 let verbose = arguments.contains("--verbose")
 let dataDirectory = arguments.first { !$0.hasPrefix("--") } ?? "../shared/data"
 guard FileManager.default.fileExists(atPath: dataDirectory) else {
-    FileHandle.standardError.write(Data("watchlistd-conformance: \(dataDirectory) not found; give the folder holding feedparser-tests/, feed-rs-fixtures/ and chardet-tests/\n".utf8))
+    FileHandle.standardError.write(
+        Data(
+            "watchlistd-conformance: \(dataDirectory) not found; give the folder holding feedparser-tests/, feed-rs-fixtures/ and chardet-tests/\n"
+                .utf8
+        )
+    )
     exit(66)
 }
 let autoFeed = FeedConfig(url: "file:///conformance", name: "conformance")
@@ -31,7 +36,8 @@ func files(under folder: String) -> [String] {
     guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
     return enumerator.compactMap { $0 as? String }.filter {
         var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: folder + "/" + $0, isDirectory: &isDirectory) && !isDirectory.boolValue
+        return FileManager.default.fileExists(atPath: folder + "/" + $0, isDirectory: &isDirectory)
+            && !isDirectory.boolValue
     }.sorted()
 }
 
@@ -40,7 +46,10 @@ func note(_ text: String) { if verbose { print("    " + text) } }
 /// Tallies of one kind of check.
 struct Tally {
     var passed = 0, total = 0
-    mutating func record(_ ok: Bool) { total += 1; if ok { passed += 1 } }
+    mutating func record(_ ok: Bool) {
+        total += 1
+        if ok { passed += 1 }
+    }
     var text: String { "\(passed)/\(total)" }
 }
 
@@ -58,8 +67,14 @@ func pythonString(_ source: Substring) -> String? {
         var closed = false
         while let c = rest.first {
             rest = rest.dropFirst()
-            if c == quote { closed = true; break }
-            guard c == "\\" else { scalars.append(contentsOf: c.unicodeScalars); continue }
+            if c == quote {
+                closed = true
+                break
+            }
+            guard c == "\\" else {
+                scalars.append(contentsOf: c.unicodeScalars)
+                continue
+            }
             guard let e = rest.first else { return nil }
             rest = rest.dropFirst()
             func hex(_ n: Int) -> Unicode.Scalar? {
@@ -71,23 +86,32 @@ func pythonString(_ source: Substring) -> String? {
             case "n": scalars.append("\n")
             case "t": scalars.append("\t")
             case "r": scalars.append("\r")
-            case "x": guard let s = hex(2) else { return nil }; scalars.append(s)
-            case "u": guard let s = hex(4) else { return nil }; scalars.append(s)
-            case "U": guard let s = hex(8) else { return nil }; scalars.append(s)
+            case "x":
+                guard let s = hex(2) else { return nil }
+                scalars.append(s)
+            case "u":
+                guard let s = hex(4) else { return nil }
+                scalars.append(s)
+            case "U":
+                guard let s = hex(8) else { return nil }
+                scalars.append(s)
             default: scalars.append(contentsOf: e.unicodeScalars)
             }
         }
         guard closed else { return nil }
         result += String(scalars)
         rest = rest.drop { $0 == " " }
-        if rest.first == "+" { rest = rest.dropFirst().drop { $0 == " " } } else { break }
+        guard rest.first == "+" else { break }
+        rest = rest.dropFirst().drop { $0 == " " }
     }
     return rest.trimmingCharacters(in: .whitespaces).isEmpty ? result : nil
 }
 
 /// Splits an `Expect:` expression on top-level ` and ` (not inside strings or brackets).
 func clauses(_ expression: String) -> [String] {
-    var parts: [String] = [], current = "", depth = 0
+    var parts: [String] = []
+    var current = ""
+    var depth = 0
     var quote: Character?
     var i = expression.startIndex
     while i < expression.endIndex {
@@ -97,14 +121,18 @@ func clauses(_ expression: String) -> [String] {
             if c == "\\", expression.index(after: i) < expression.endIndex {
                 i = expression.index(after: i)
                 current.append(expression[i])
-            } else if c == q { quote = nil }
+            } else if c == q {
+                quote = nil
+            }
         } else if c == "'" || c == "\"" {
             quote = c
             current.append(c)
         } else if "([{".contains(c) {
-            depth += 1; current.append(c)
+            depth += 1
+            current.append(c)
         } else if ")]}".contains(c) {
-            depth -= 1; current.append(c)
+            depth -= 1
+            current.append(c)
         } else if depth == 0, expression[i...].hasPrefix(" and ") {
             parts.append(current)
             current = ""
@@ -123,16 +151,20 @@ func clauses(_ expression: String) -> [String] {
 
 /// Encoding names that mean the same decoding.
 func sameEncoding(_ a: String, _ b: String) -> Bool {
-    let groups: [Set<String>] = [["gb2312", "gbk", "gb18030"], ["shift_jis", "shift-jis", "cp932", "windows-31j"],
-                                 ["euc-kr", "cp949"], ["big5", "big5-hkscs"], ["utf-16", "utf-16le", "utf-16be"],
-                                 ["utf-32", "utf-32le", "utf-32be"], ["iso-8859-1", "windows-1252", "cp1252"]]
+    let groups: [Set<String>] = [
+        ["gb2312", "gbk", "gb18030"], ["shift_jis", "shift-jis", "cp932", "windows-31j"],
+        ["euc-kr", "cp949"], ["big5", "big5-hkscs"], ["utf-16", "utf-16le", "utf-16be"],
+        ["utf-32", "utf-32le", "utf-32be"], ["iso-8859-1", "windows-1252", "cp1252"],
+    ]
     let (x, y) = (a.lowercased(), b.lowercased())
     return x == y || groups.contains { $0.contains(x) && $0.contains(y) }
 }
 
 func runFeedparser() -> (parse: Tally, ill: Tally, loose: Tally, checks: [String: Tally]) {
     let root = dataDirectory + "/feedparser-tests/tests"
-    var parse = Tally(), ill = Tally(), loose = Tally()
+    var parse = Tally()
+    var ill = Tally()
+    var loose = Tally()
     var checks: [String: Tally] = [:]
     for path in files(under: root) where path.hasSuffix(".xml") || path.hasSuffix(".json") {
         guard let data = FileManager.default.contents(atPath: root + "/" + path) else { continue }
@@ -143,7 +175,8 @@ func runFeedparser() -> (parse: Tally, ill: Tally, loose: Tally, checks: [String
         }
         let expect = field("Expect") ?? ""
         let contentType = field("Header").flatMap { header -> String? in
-            header.lowercased().hasPrefix("content-type:") ? String(header.dropFirst("content-type:".count)).trimmingCharacters(in: .whitespaces) : nil
+            header.lowercased().hasPrefix("content-type:")
+                ? String(header.dropFirst("content-type:".count)).trimmingCharacters(in: .whitespaces) : nil
         }
         // Their harness serves each file at http://127.0.0.1:8097/PATH, or says Content-Location.
         var location: String?
@@ -169,7 +202,9 @@ func runFeedparser() -> (parse: Tally, ill: Tally, loose: Tally, checks: [String
         let wellFormed = path.hasPrefix("wellformed/") || expect.contains("not bozo")
         if wellFormed { parse.record((try? result.get()) != nil) } else { loose.record((try? result.get()) != nil) }
         guard case .success(let feed) = result else {
-            if case .failure(let error) = result { note("FAIL parse \(wellFormed ? "" : "(loose) ")\(path): \(error.message)") }
+            if case .failure(let error) = result {
+                note("FAIL parse \(wellFormed ? "" : "(loose) ")\(path): \(error.message)")
+            }
             continue
         }
         for clause in clauses(expect) {
@@ -183,7 +218,9 @@ func runFeedparser() -> (parse: Tally, ill: Tally, loose: Tally, checks: [String
                 got = feed.encoding
                 let ok = sameEncoding(feed.encoding, want)
                 checks[kind, default: Tally()].record(ok)
-                if !ok { note("FAIL \(path): encoding \(feed.encoding) (\(feed.encodingSource.rawValue)), expected \(want)") }
+                if !ok {
+                    note("FAIL \(path): encoding \(feed.encoding) (\(feed.encodingSource.rawValue)), expected \(want)")
+                }
                 continue
             }
             let entry = left.range(of: #"^entries\[(\d+)\]\['(title|link|id)'\]$"#, options: .regularExpression) != nil
@@ -207,7 +244,8 @@ func runFeedparser() -> (parse: Tally, ill: Tally, loose: Tally, checks: [String
                 continue
             }
             // Our titles are text (HTML reduced): compare with the expected value reduced the same way.
-            let normalized = kind.hasSuffix("title") ? HTMLText.plain(want) : want.trimmingCharacters(in: .whitespacesAndNewlines)
+            let normalized =
+                kind.hasSuffix("title") ? HTMLText.plain(want) : want.trimmingCharacters(in: .whitespacesAndNewlines)
             let ok = got == want || got == normalized
             checks[kind, default: Tally()].record(ok)
             if !ok { note("FAIL \(path): \(left) = \(got.map { "\"\($0)\"" } ?? "nil"), expected \"\(normalized)\"") }
@@ -220,7 +258,9 @@ func runFeedparser() -> (parse: Tally, ill: Tally, loose: Tally, checks: [String
 
 func runFeedRS() -> (parse: Tally, counts: Tally, titles: Tally) {
     let root = dataDirectory + "/feed-rs-fixtures/fixture"
-    var parse = Tally(), counts = Tally(), titles = Tally()
+    var parse = Tally()
+    var counts = Tally()
+    var titles = Tally()
     for path in files(under: root) where !path.hasSuffix(".serde.json") {
         guard let data = FileManager.default.contents(atPath: root + "/" + path) else { continue }
         let result = FeedParser.parseDocument(data, feed: autoFeed)
@@ -238,10 +278,13 @@ func runFeedRS() -> (parse: Tally, counts: Tally, titles: Tally) {
         }
         let expectedPath = root + "/" + (path as NSString).deletingPathExtension + ".serde.json"
         guard let expectedData = FileManager.default.contents(atPath: expectedPath),
-              let expected = try? JSONSerialization.jsonObject(with: expectedData) as? [String: Any],
-              let entries = expected["entries"] as? [[String: Any]] else { continue }
+            let expected = try? JSONSerialization.jsonObject(with: expectedData) as? [String: Any],
+            let entries = expected["entries"] as? [[String: Any]]
+        else { continue }
         counts.record(entries.count == feed.items.count)
-        if entries.count != feed.items.count { note("FAIL \(path): \(feed.items.count) items, expected \(entries.count)") }
+        if entries.count != feed.items.count {
+            note("FAIL \(path): \(feed.items.count) items, expected \(entries.count)")
+        }
         for (entry, item) in zip(entries, feed.items) {
             guard let title = (entry["title"] as? [String: Any])?["content"] as? String else { continue }
             let want = HTMLText.plain(title)
@@ -258,12 +301,17 @@ func runFeedRS() -> (parse: Tally, counts: Tally, titles: Tally) {
 /// The directory names of chardet-tests, as encoding names iconv knows.
 func trueEncoding(_ directory: String) -> String {
     let d = directory.lowercased()
-    for prefix in ["iso-8859-1", "iso-8859-2", "iso-8859-5", "iso-8859-6", "iso-8859-7", "iso-8859-9", "windows-1250",
-                   "windows-1251", "windows-1252", "windows-1254", "windows-1255", "windows-1256"] where d.hasPrefix(prefix) {
+    for prefix in [
+        "iso-8859-1", "iso-8859-2", "iso-8859-5", "iso-8859-6", "iso-8859-7", "iso-8859-9", "windows-1250",
+        "windows-1251", "windows-1252", "windows-1254", "windows-1255", "windows-1256",
+    ] where d.hasPrefix(prefix) {
         return prefix
     }
-    return ["utf-8-sig": "utf-8", "maccyrillic": "mac-cyrillic", "macroman": "macintosh", "ibm855": "cp855", "ibm866": "cp866",
-            "ascii": "utf-8"][d] ?? d
+    return [
+        "utf-8-sig": "utf-8", "maccyrillic": "mac-cyrillic", "macroman": "macintosh", "ibm855": "cp855",
+        "ibm866": "cp866",
+        "ascii": "utf-8",
+    ][d] ?? d
 }
 
 func runChardet() -> (total: Tally, perEncoding: [String: Tally]) {
@@ -276,8 +324,12 @@ func runChardet() -> (total: Tally, perEncoding: [String: Tally]) {
         var bytes = data
         if directory.hasPrefix("UTF-16") || directory.hasPrefix("UTF-32") || directory == "utf-8-sig" {
             // The reference: strip a BOM, then read with the named encoding.
-            for bom in [[0xEF, 0xBB, 0xBF], [0xFF, 0xFE, 0, 0], [0, 0, 0xFE, 0xFF], [0xFF, 0xFE], [0xFE, 0xFF]] as [[UInt8]]
-            where bytes.starts(with: bom) { bytes = bytes.dropFirst(bom.count); break }
+            for bom in [[0xEF, 0xBB, 0xBF], [0xFF, 0xFE, 0, 0], [0, 0, 0xFE, 0xFF], [0xFF, 0xFE], [0xFE, 0xFF]]
+                as [[UInt8]]
+            where bytes.starts(with: bom) {
+                bytes = bytes.dropFirst(bom.count)
+                break
+            }
         }
         var reference = trueEncoding(directory)
         if reference == "utf-16" || reference == "utf-32" {
@@ -304,14 +356,16 @@ func runChardet() -> (total: Tally, perEncoding: [String: Tally]) {
 
 /// A `format: html` feed reading the whole page's text as one item.
 func pageFeed() -> FeedConfig {
-    let text = "watchlists: /\ndatabase: /c.sqlite\nfeed: https://conformance.example/\n  name: page\n  format: html\n  items: /html\n  title: .\n  link: (//a/@href)[1]\n"
+    let text =
+        "watchlists: /\ndatabase: /c.sqlite\nfeed: https://conformance.example/\n  name: page\n  format: html\n  items: /html\n  title: .\n  link: (//a/@href)[1]\n"
     return try! ConfigParser.parse(Data(text.utf8), file: "conformance.conf").feeds[0]
 }
 
 func runHTMLPages() -> (read: Tally, same: Tally) {
     let root = dataDirectory + "/chardet-tests/tests"
     let feed = pageFeed()
-    var read = Tally(), same = Tally()
+    var read = Tally()
+    var same = Tally()
     let markup = try! NSRegularExpression(pattern: "<(html|body|p|div|td|a href)[ >]", options: [.caseInsensitive])
     for path in files(under: root) where path.contains("/") {
         guard let data = FileManager.default.contents(atPath: root + "/" + path) else { continue }
@@ -319,16 +373,22 @@ func runHTMLPages() -> (read: Tally, same: Tally) {
         guard markup.firstMatch(in: ascii, range: NSRange(ascii.startIndex..., in: ascii)) != nil else { continue }
         let directory = String(path.split(separator: "/")[0])
         var reference = trueEncoding(directory)
-        if reference == "utf-16" || reference == "utf-32" { reference += data.starts(with: [0xFF, 0xFE]) ? "le" : "be" }
+        if reference == "utf-16" || reference == "utf-32" {
+            reference += data.starts(with: [0xFF, 0xFE]) ? "le" : "be"
+        }
         let ours = FeedParser.parseDocument(data, feed: feed)
         let title = (try? ours.get())?.items.first?.title
         read.record(title != nil)
         if title == nil { note("HTML FAIL \(path): \((ours.failureText) ?? "no text")") }
         var bytes = data
         for bom in [[0xEF, 0xBB, 0xBF], [0xFF, 0xFE, 0, 0], [0, 0, 0xFE, 0xFF], [0xFF, 0xFE], [0xFE, 0xFF]] as [[UInt8]]
-        where bytes.starts(with: bom) { bytes = bytes.dropFirst(bom.count); break }
+        where bytes.starts(with: bom) {
+            bytes = bytes.dropFirst(bom.count)
+            break
+        }
         guard let expected = Charset.decode(Data(bytes), as: reference),
-              let truth = try? HTMLSource.read(Data(expected.text.utf8), feed: feed, base: nil).get().items.first?.title else {
+            let truth = try? HTMLSource.read(Data(expected.text.utf8), feed: feed, base: nil).get().items.first?.title
+        else {
             same.record(false)
             continue
         }
@@ -339,15 +399,25 @@ func runHTMLPages() -> (read: Tally, same: Tally) {
 }
 
 extension Result where Failure == ParseError {
-    var failureText: String? { if case .failure(let error) = self { return error.description } else { return nil } }
+    var failureText: String? {
+        guard case .failure(let error) = self else { return nil }
+        return error.description
+    }
 }
 
 // MARK: Aggregators' posts.json with the example block
 
 func runAggregators() -> [(String, Int, Int)] {
-    let block = (try? String(contentsOfFile: FileManager.default.currentDirectoryPath + "/examples/sources/ransomwatch-posts.conf", encoding: .utf8))
+    let block =
+        (try? String(
+            contentsOfFile: FileManager.default.currentDirectoryPath + "/examples/sources/ransomwatch-posts.conf",
+            encoding: .utf8
+        ))
         ?? "feed: https://x.example/\n  format: json\n  items: $\n  title: post_title\n  date: discovered\n  body: group_name\n"
-    let feed = try! ConfigParser.parse(Data(("watchlists: /\ndatabase: /c.sqlite\n" + block).utf8), file: "ransomwatch-posts.conf").feeds[0]
+    let feed = try! ConfigParser.parse(
+        Data(("watchlists: /\ndatabase: /c.sqlite\n" + block).utf8),
+        file: "ransomwatch-posts.conf"
+    ).feeds[0]
     var results: [(String, Int, Int)] = []
     for file in ["ransomwatch/posts.json", "ransomlook/posts.json.sample"] {
         guard let data = FileManager.default.contents(atPath: dataDirectory + "/" + file) else { continue }

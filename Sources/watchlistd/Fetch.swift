@@ -12,7 +12,8 @@ extension Watchlistd {
                 For `format: html`: each item's fields as the expressions read them, and when `items:` \
                 selects nothing, the page's most repeated elements to try. \
                 Exit 69 when the fetch fails, 65 when the document cannot be read.
-                """)
+                """
+        )
 
         @Option(help: "The configuration file.")
         var config: String
@@ -26,7 +27,9 @@ extension Watchlistd {
         func run() async throws {
             let parsed = try loadConfig(config)
             guard let feed = parsed.feeds.first(where: { $0.name == self.feed || $0.url == self.feed }) else {
-                printError("watchlistd fetch: no feed named `\(self.feed)` in \(config); `watchlistd feeds --config \(config)` lists them")
+                printError(
+                    "watchlistd fetch: no feed named `\(self.feed)` in \(config); `watchlistd feeds --config \(config)` lists them"
+                )
                 throw Exit.usage
             }
             let (watchlists, _) = try WatchlistParser.loadDirectory(parsed.watchlistsDirectory)
@@ -40,7 +43,9 @@ extension Watchlistd {
                 throw Exit.unavailable
             }
             print("\(feed.name)  \(feed.url)")
-            print("    HTTP \(response.status), \(response.body.count) bytes in \(String(format: "%.2f", Date().timeIntervalSince(started))) s, content-type \(response.contentType ?? "none")")
+            print(
+                "    HTTP \(response.status), \(response.body.count) bytes in \(String(format: "%.2f", Date().timeIntervalSince(started))) s, content-type \(response.contentType ?? "none")"
+            )
             if feed.format == .html {
                 try showHTML(response, feed: feed, matcher: matcher, threshold: parsed.threshold)
                 return
@@ -52,8 +57,10 @@ extension Watchlistd {
                 printError("watchlistd fetch: \(error.description)")
                 throw Exit.dataError
             }
-            print("    \(document.format.rawValue), read as \(document.encoding) (\(document.encodingSource.rawValue)), \(document.items.count) items"
-                  + (document.title.map { ", titled \"\(MailHeader.singleLine($0))\"" } ?? ""))
+            print(
+                "    \(document.format.rawValue), read as \(document.encoding) (\(document.encodingSource.rawValue)), \(document.items.count) items"
+                    + (document.title.map { ", titled \"\(MailHeader.singleLine($0))\"" } ?? "")
+            )
             for (index, item) in document.items.prefix(limit).enumerated() {
                 print("\(index + 1). \(MailHeader.singleLine(item.title))")
                 var facts: [String] = []
@@ -68,7 +75,9 @@ extension Watchlistd {
 
         func showHits(_ item: FeedItem, matcher: Matcher, threshold: Double) {
             for hit in matcher.match(title: item.title, body: item.body, threshold: threshold) {
-                print("    HIT \(hit.customer) | \(hit.entity) | \(hit.relation.rawValue) \(hit.name) | matched \"\(MailHeader.singleLine(hit.matched))\" | score \(String(format: "%.2f", hit.score))")
+                print(
+                    "    HIT \(hit.customer) | \(hit.entity) | \(hit.relation.rawValue) \(hit.name) | matched \"\(MailHeader.singleLine(hit.matched))\" | score \(String(format: "%.2f", hit.score))"
+                )
             }
         }
 
@@ -84,14 +93,20 @@ extension Watchlistd {
                 printError("watchlistd fetch: \(error.description)")
                 throw Exit.dataError
             }
-            print("    html, read as \(decoded.encoding) (\(decoded.source.rawValue)), `items:` selects \(page.selected), \(page.extracted.count) items")
+            print(
+                "    html, read as \(decoded.encoding) (\(decoded.source.rawValue)), `items:` selects \(page.selected), \(page.extracted.count) items"
+            )
             if page.selected == 0 {
-                print("`items: \(feed.itemsPath)` selects nothing on this page. Its most repeated elements (try one in `items:`):")
+                print(
+                    "`items: \(feed.itemsPath)` selects nothing on this page. Its most repeated elements (try one in `items:`):"
+                )
                 for suggestion in page.suggestions { print("    \(suggestion.expression)  ×\(suggestion.count)") }
                 return
             }
             if page.selected > page.extracted.count {
-                print("    (\(page.selected - page.extracted.count) selected elements have an empty title and are skipped)")
+                print(
+                    "    (\(page.selected - page.extracted.count) selected elements have an empty title and are skipped)"
+                )
             }
             for (index, extracted) in page.extracted.prefix(limit).enumerated() {
                 let item = extracted.item
@@ -101,7 +116,9 @@ extension Watchlistd {
                     if shown.count > 160 { shown = String(shown.prefix(160)) + "…" }
                     switch key {
                     case "link": shown += item.link.map { $0 != value ? " (\($0))" : "" } ?? " (not a link)"
-                    case "date": shown += item.published.map { " (\(FeedDates.rfc3339($0)))" } ?? " (not a date watchlistd reads)"
+                    case "date":
+                        shown +=
+                            item.published.map { " (\(FeedDates.rfc3339($0)))" } ?? " (not a date watchlistd reads)"
                     default: break
                     }
                     print("    \(key): \(shown)")

@@ -34,7 +34,9 @@ extension Watchlistd {
                     throw Exit.usage
                 }
             }
-            let hits = try readStore(parsed, command: "hits") { try $0.hits(customer: customer, since: sinceDate, limit: limit) }
+            let hits = try readStore(parsed, command: "hits") {
+                try $0.hits(customer: customer, since: sinceDate, limit: limit)
+            }
             if json {
                 for hit in hits { print(HitJSON.line(hit)) }
                 return
@@ -46,7 +48,9 @@ extension Watchlistd {
             for hit in hits {
                 let title = hit.title.count > 70 ? String(hit.title.prefix(70)) + "…" : hit.title
                 print("\(FeedDates.rfc3339(hit.seen))  \(hit.customer) — \(hit.entity)")
-                print("    \(hit.relation) \"\(hit.name)\" matched \"\(hit.matched)\" score \(String(format: "%.2f", hit.score))")
+                print(
+                    "    \(hit.relation) \"\(hit.name)\" matched \"\(hit.matched)\" score \(String(format: "%.2f", hit.score))"
+                )
                 print("    [\(hit.feed)] \(MailHeader.singleLine(title))\(hit.link.map { "  <\($0)>" } ?? "")")
             }
         }

@@ -44,10 +44,21 @@ enum HitJSON {
     static func line(_ hit: StoredHit) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        let output = Output(item: hit.itemKey, feed: hit.feed, customer: hit.customer, entity: hit.entity, name: hit.name,
-                            relation: hit.relation, matched: hit.matched, score: (hit.score * 100).rounded() / 100, field: hit.field,
-                            title: hit.title, link: hit.link, seen: FeedDates.rfc3339(hit.seen),
-                            watchlist: "\(hit.watchFile):\(hit.watchLine)")
+        let output = Output(
+            item: hit.itemKey,
+            feed: hit.feed,
+            customer: hit.customer,
+            entity: hit.entity,
+            name: hit.name,
+            relation: hit.relation,
+            matched: hit.matched,
+            score: (hit.score * 100).rounded() / 100,
+            field: hit.field,
+            title: hit.title,
+            link: hit.link,
+            seen: FeedDates.rfc3339(hit.seen),
+            watchlist: "\(hit.watchFile):\(hit.watchLine)"
+        )
         return (try? encoder.encode(output)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }
@@ -65,6 +76,8 @@ struct MatchJSON: Encodable {
 
     init(id: String, hit: MatchHit) {
         (self.id, customer, entity, name) = (id, hit.customer, hit.entity, hit.name)
-        (relation, matched, score, field) = (hit.relation.rawValue, hit.matched, (hit.score * 100).rounded() / 100, hit.field.rawValue)
+        (relation, matched, score, field) = (
+            hit.relation.rawValue, hit.matched, (hit.score * 100).rounded() / 100, hit.field.rawValue
+        )
     }
 }

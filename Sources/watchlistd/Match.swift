@@ -5,7 +5,8 @@ import WatchlistCore
 extension Watchlistd {
     struct Match: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Match texts (or JSON Lines on stdin) against the watchlists, without touching any database.")
+            abstract: "Match texts (or JSON Lines on stdin) against the watchlists, without touching any database."
+        )
 
         @Option(help: "A folder of *.watch files.")
         var watchlists: String
@@ -13,7 +14,10 @@ extension Watchlistd {
         @Option(help: "Only hits scoring at least this are shown (0 to 1).")
         var threshold: Double = 0.8
 
-        @Flag(help: "Show, per hit, the watchlist line, the folded forms and why the score is what it is; near misses too.")
+        @Flag(
+            help:
+                "Show, per hit, the watchlist line, the folded forms and why the score is what it is; near misses too."
+        )
         var explain = false
 
         @Flag(help: "Print load statistics to standard error.")
@@ -36,12 +40,19 @@ extension Watchlistd {
             let started = Date()
             let matcher = Matcher(watchlists: lists)
             if verbose {
-                printError("watchlistd match: \(matcher.nameCount) names, automaton built in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")
+                printError(
+                    "watchlistd match: \(matcher.nameCount) names, automaton built in \(String(format: "%.3f", Date().timeIntervalSince(started))) s"
+                )
             }
             if texts.isEmpty {
                 let input = FileHandle.standardInput.readDataToEndOfFile()
-                let problems = JSONLinesMatch.run(input: input, matcher: matcher, threshold: threshold, workers: max(1, threads),
-                                                  record: MatchJSON.init) { block in
+                let problems = JSONLinesMatch.run(
+                    input: input,
+                    matcher: matcher,
+                    threshold: threshold,
+                    workers: max(1, threads),
+                    record: MatchJSON.init
+                ) { block in
                     FileHandle.standardOutput.write(block)
                 }
                 for problem in problems.prefix(20) { printError(problem.description) }
@@ -55,7 +66,9 @@ extension Watchlistd {
                 print("text \(index + 1): \(hits.isEmpty ? "no hits" : "\(hits.count) hit(s)")")
                 for hit in explain ? all : hits {
                     let marker = hit.score >= threshold ? "" : "  (below threshold \(threshold))"
-                    print("  \(hit.customer) | \(hit.entity) | \(hit.relation.rawValue) \(hit.name) | matched \"\(hit.matched)\" | score \(String(format: "%.2f", hit.score))\(marker) | in the \(hit.field.rawValue)")
+                    print(
+                        "  \(hit.customer) | \(hit.entity) | \(hit.relation.rawValue) \(hit.name) | matched \"\(hit.matched)\" | score \(String(format: "%.2f", hit.score))\(marker) | in the \(hit.field.rawValue)"
+                    )
                     if explain {
                         print("    watchlist line: \(hit.file):\(hit.line)")
                         print("    folded name:    \(hit.foldedName)")
@@ -68,7 +81,9 @@ extension Watchlistd {
                     let misses = matcher.nearMisses(in: text)
                     if !misses.isEmpty { print("  closest names without a hit:") }
                     for miss in misses {
-                        print("  \(miss.customer) | \(miss.entity) | \(miss.name) | text \"\(miss.text)\" | \(miss.distance) edit\(miss.distance == 1 ? "" : "s")")
+                        print(
+                            "  \(miss.customer) | \(miss.entity) | \(miss.name) | text \"\(miss.text)\" | \(miss.distance) edit\(miss.distance == 1 ? "" : "s")"
+                        )
                         print("    watchlist line: \(miss.file):\(miss.line)")
                         print("    refused:        \(miss.reason)")
                     }

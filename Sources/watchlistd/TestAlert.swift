@@ -6,7 +6,8 @@ extension Watchlistd {
     struct TestAlert: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "test-alert",
-            abstract: "Send a clearly marked test alert for one customer through every configured channel.")
+            abstract: "Send a clearly marked test alert for one customer through every configured channel."
+        )
 
         @Option(help: "The configuration file.")
         var config: String
@@ -23,8 +24,11 @@ extension Watchlistd {
             // An unknown customer is a usage error, not an unavailable service.
             guard pipeline.watchlists.contains(where: { $0.customer.lowercased() == customer.lowercased() }) else {
                 let known = pipeline.watchlists.map(\.customer).sorted()
-                printError("watchlistd test-alert: no watchlist in \(parsed.watchlistsDirectory) has `customer: \(customer)`; "
-                           + (known.isEmpty ? "there are no watchlists" : "known customers: \(known.joined(separator: ", "))"))
+                printError(
+                    "watchlistd test-alert: no watchlist in \(parsed.watchlistsDirectory) has `customer: \(customer)`; "
+                        + (known.isEmpty
+                            ? "there are no watchlists" : "known customers: \(known.joined(separator: ", "))")
+                )
                 throw Exit.usage
             }
             let results = await pipeline.dispatcher.sendTest(customer: customer)

@@ -19,7 +19,10 @@ struct Watchlistd: AsyncParsableCommand {
             alert channel unavailable, 74 database I/O error, 75 every delivery of run --once failed (they stay queued), 78 configuration error.
             """,
         version: versionText(),
-        subcommands: [Run.self, Check.self, Match.self, Hits.self, Alerts.self, TestAlert.self, Feeds.self, Fetch.self, Status.self]
+        subcommands: [
+            Run.self, Check.self, Match.self, Hits.self, Alerts.self, TestAlert.self, Feeds.self, Fetch.self,
+            Status.self,
+        ]
     )
 
     /// The release (the Makefile's VERSION and the package's version are read from here).
@@ -127,7 +130,9 @@ func outboxSummary(_ counts: [String: Int], channel: ChannelName) -> String {
 /// The channels `alerts` and `status` list: every kind, then any other name the outbox
 /// holds rows for (a channel an older or newer version queued).
 func shownChannels(_ counts: [String: Int]) -> [ChannelName] {
-    let stored = Set(counts.keys.compactMap { $0.split(separator: "/").first.map { ChannelName(rawValue: String($0)) } })
+    let stored = Set(
+        counts.keys.compactMap { $0.split(separator: "/").first.map { ChannelName(rawValue: String($0)) } }
+    )
     return AlertChannels.names + stored.subtracting(AlertChannels.names).sorted()
 }
 

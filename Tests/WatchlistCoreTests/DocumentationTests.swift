@@ -16,9 +16,13 @@ struct DocumentationTests {
     /// Each subcommand with the long options its `--help` lists.
     static func commandLine() throws -> [(command: String, options: [String])] {
         let root = try runBinary(["--help"])
-        guard let section = root.stdout.components(separatedBy: "SUBCOMMANDS:\n").last else { throw TestFailure("no SUBCOMMANDS in --help") }
+        guard let section = root.stdout.components(separatedBy: "SUBCOMMANDS:\n").last else {
+            throw TestFailure("no SUBCOMMANDS in --help")
+        }
         let commands = section.split(separator: "\n").compactMap { line -> String? in
-            guard line.hasPrefix("  "), !line.hasPrefix("   "), let word = line.split(separator: " ").first else { return nil }
+            guard line.hasPrefix("  "), !line.hasPrefix("   "), let word = line.split(separator: " ").first else {
+                return nil
+            }
             return String(word)
         }.filter { $0 != "See" }
         return try commands.map { command in

@@ -18,7 +18,9 @@ final class UDPListener {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else {
             close(fd)
@@ -60,7 +62,9 @@ struct ReceivedMail {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return try names.filter { $0.hasSuffix(".eml") }.sorted().map { name in
             let base = (directory as NSString).appendingPathComponent(String(name.dropLast(4)))
-            let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: base + ".json"))) as! [String: Any]
+            let envelope =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: base + ".json")))
+                as! [String: Any]
             let raw = String(decoding: try Data(contentsOf: URL(fileURLWithPath: base + ".eml")), as: UTF8.self)
                 .replacingOccurrences(of: "\r\n", with: "\n")
             let parts = raw.components(separatedBy: "\n\n")
@@ -75,13 +79,17 @@ struct ReceivedMail {
                 }
             }
             func decode(_ base64: String) -> String {
-                Data(base64Encoded: base64.replacingOccurrences(of: "\n", with: "")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                Data(base64Encoded: base64.replacingOccurrences(of: "\n", with: "")).map {
+                    String(decoding: $0, as: UTF8.self)
+                } ?? ""
             }
             let rest = parts.dropFirst().joined(separator: "\n\n")
-            var body = "", html = ""
+            var body = ""
+            var html = ""
             if let type = headers["content-type"], let range = type.range(of: "boundary=\"") {
                 let boundary = String(type[range.upperBound...].prefix { $0 != "\"" })
-                for section in rest.components(separatedBy: "--" + boundary).dropFirst() where !section.hasPrefix("--") {
+                for section in rest.components(separatedBy: "--" + boundary).dropFirst() where !section.hasPrefix("--")
+                {
                     let pieces = section.components(separatedBy: "\n\n")
                     guard pieces.count >= 2 else { continue }
                     let text = decode(pieces.dropFirst().joined())
@@ -114,8 +122,10 @@ func expectStableJSONLines(_ first: String, _ second: String, keys: [String]) {
     #expect(!lines.isEmpty)
     for line in lines {
         let positions = keys.map { line.range(of: "\"\($0)\":")?.lowerBound }
-        #expect(positions.allSatisfy { $0 != nil } && positions.compactMap { $0 } == positions.compactMap { $0 }.sorted(),
-                "keys not in the order \(keys): \(line)")
+        #expect(
+            positions.allSatisfy { $0 != nil } && positions.compactMap { $0 } == positions.compactMap { $0 }.sorted(),
+            "keys not in the order \(keys): \(line)"
+        )
     }
 }
 
@@ -129,7 +139,9 @@ struct EndToEndTests {
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
         let syslog = try UDPListener()
         let base = "http://127.0.0.1:\(http.port)"
-        try dir.write("watchlistd.conf", """
+        try dir.write(
+            "watchlistd.conf",
+            """
             watchlists: \(Repo.fixtures.path)/watchlists
             database: state/watchlistd.sqlite
             feed: \(base)/rss2.xml
@@ -151,7 +163,8 @@ struct EndToEndTests {
             smtp: smtp://127.0.0.1:\(smtp.port)
               from: watchlistd@test.example
             syslog: udp://127.0.0.1:\(syslog.port)
-            """)
+            """
+        )
         let config = dir.path + "/watchlistd.conf"
 
         let first = try runBinary(["run", "--once", "--config", config])
@@ -198,14 +211,24 @@ struct EndToEndTests {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
         #expect(objects.count == 7)
-        for key in ["item", "feed", "customer", "entity", "name", "relation", "matched", "score", "field", "title", "link", "seen"] {
+        for key in [
+            "item", "feed", "customer", "entity", "name", "relation", "matched", "score", "field", "title", "link",
+            "seen",
+        ] {
             #expect(objects.allSatisfy { $0.keys.contains(key) }, "missing \(key)")
         }
         #expect(Set(objects.compactMap { $0["feed"] as? String }) == ["rss", "atom", "rdf", "jsonfeed", "api"])
-        expectStableJSONLines(hits.stdout, try runBinary(["hits", "--config", config, "--json"]).stdout,
-                              keys: ["customer", "entity", "feed", "field", "item", "link", "matched", "name", "relation", "score", "seen",
-                                     "title", "watchlist"])
-        let filtered = try runBinary(["hits", "--config", config, "--json", "--customer", "Kestrel Bank", "--since", "1h"])
+        expectStableJSONLines(
+            hits.stdout,
+            try runBinary(["hits", "--config", config, "--json"]).stdout,
+            keys: [
+                "customer", "entity", "feed", "field", "item", "link", "matched", "name", "relation", "score", "seen",
+                "title", "watchlist",
+            ]
+        )
+        let filtered = try runBinary([
+            "hits", "--config", config, "--json", "--customer", "Kestrel Bank", "--since", "1h",
+        ])
         #expect(filtered.stdout.split(separator: "\n").count == 2)
 
         // The failing feed's state is recorded with the error and a later due time.
@@ -216,7 +239,10 @@ struct EndToEndTests {
         #expect(try store.outboxCounts() == ["email/sent": 7, "syslog/sent": 7])
         let status = try runBinary(["status", "--config", config])
         #expect(status.status == 0)
-        #expect(status.stdout.contains("feeds:      6 configured, 5 ok, 1 failing, 0 never fetched"), "\(status.stdout)")
+        #expect(
+            status.stdout.contains("feeds:      6 configured, 5 ok, 1 failing, 0 never fetched"),
+            "\(status.stdout)"
+        )
         #expect(status.stdout.contains("failing: broken (1 in a row)"))
         #expect(status.stdout.contains(", 7 in all"))  // "today" depends on the clock
         #expect(status.stdout.contains("email:      pending 0, sent 7, failed 0"))
@@ -244,7 +270,9 @@ struct EndToEndTests {
             """
         let result = try runBinary(["match", "--watchlists", Repo.fixtures.path + "/watchlists"], stdin: input)
         #expect(result.status == 0, "\(result.stderr)")
-        let lines = result.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let lines = result.stdout.split(separator: "\n").map {
+            try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
         #expect(lines.count == 3)
         #expect(lines.map { $0["id"] as! String } == ["1", "1", "2"])
         #expect(lines.map { $0["relation"] as! String } == ["alias", "domain", "alias"])
@@ -252,8 +280,11 @@ struct EndToEndTests {
         #expect(lines[2]["customer"] as? String == "Lumen Pharma")
         #expect(lines[2]["entity"] as? String == "Lumen Pharma")
         #expect(lines[2]["score"] as? Double == 1.0)
-        expectStableJSONLines(result.stdout, try runBinary(["match", "--watchlists", Repo.fixtures.path + "/watchlists"], stdin: input).stdout,
-                              keys: ["customer", "entity", "field", "id", "matched", "name", "relation", "score"])
+        expectStableJSONLines(
+            result.stdout,
+            try runBinary(["match", "--watchlists", Repo.fixtures.path + "/watchlists"], stdin: input).stdout,
+            keys: ["customer", "entity", "field", "id", "matched", "name", "relation", "score"]
+        )
 
         let bad = try runBinary(["match", "--watchlists", Repo.fixtures.path + "/watchlists"], stdin: "not json\n")
         #expect(bad.status == 65)
@@ -300,11 +331,24 @@ struct BundledSampleTests {
         let matcher = Matcher(watchlists: lists)
         var found = Set<String>()
         let feeds = Repo.root.appendingPathComponent("samples/feeds")
-        for (file, format) in [("breachforum.rss", FeedConfig.Format.auto), ("cn-forum.atom", .auto), ("jp-leaks.rss", .auto),
-                               ("ransom-posts.json", .json)] {
-            let config = FeedConfig(url: "file:///x", name: file, interval: .seconds(600), proxy: nil, format: format,
-                                    itemsPath: "$", titlePath: format == .json ? "post_title" : "title", linkPath: nil,
-                                    idPath: nil, datePath: nil, bodyPath: nil, line: 1)
+        for (file, format) in [
+            ("breachforum.rss", FeedConfig.Format.auto), ("cn-forum.atom", .auto), ("jp-leaks.rss", .auto),
+            ("ransom-posts.json", .json),
+        ] {
+            let config = FeedConfig(
+                url: "file:///x",
+                name: file,
+                interval: .seconds(600),
+                proxy: nil,
+                format: format,
+                itemsPath: "$",
+                titlePath: format == .json ? "post_title" : "title",
+                linkPath: nil,
+                idPath: nil,
+                datePath: nil,
+                bodyPath: nil,
+                line: 1
+            )
             let items = try FeedParser.parse(Data(contentsOf: feeds.appendingPathComponent(file)), feed: config).get()
             for item in items {
                 for hit in matcher.match(item.matchText, threshold: Matcher.defaultThreshold) {
@@ -312,7 +356,8 @@ struct BundledSampleTests {
                 }
             }
         }
-        let gree = "Gree Electric Appliances, Inc. of Zhuhai", mobile = "China Mobile Communications Group"
+        let gree = "Gree Electric Appliances, Inc. of Zhuhai"
+        let mobile = "China Mobile Communications Group"
         let expected: Set<String> = [
             "Acme Insurance | \(gree) | [SELLING] 1.1M work orders + customer records — GREE ELECTRIC APPLIANCES INC. OF ZHUHAI",
             "Acme Insurance | \(mobile) | China Mobile staff directory + internal VPN access",
@@ -328,7 +373,10 @@ struct BundledSampleTests {
         ]
         // Traps the samples carry: "agreement" and Greece, China Mobile Games (excluded),
         // 中国移动硬盘 (excluded), Toshima, an unwatched Acme Plumbing.
-        #expect(found == expected, "missing: \(expected.subtracting(found)), unexpected: \(found.subtracting(expected))")
+        #expect(
+            found == expected,
+            "missing: \(expected.subtracting(found)), unexpected: \(found.subtracting(expected))"
+        )
     }
 }
 
@@ -339,7 +387,9 @@ struct DaemonModeTests {
         let feeds = dir.url.appendingPathComponent("feeds")
         try FileManager.default.copyItem(at: Repo.fixtures.appendingPathComponent("feeds"), to: feeds)
         let http = try ServerProcess.http(serving: feeds.path)
-        try dir.write("watchlistd.conf", """
+        try dir.write(
+            "watchlistd.conf",
+            """
             watchlists: \(Repo.fixtures.path)/watchlists
             database: state/watchlistd.sqlite
             email-dir: outbox
@@ -347,7 +397,8 @@ struct DaemonModeTests {
             feed: http://127.0.0.1:\(http.port)/rss2.xml
               name: rss
               interval: 10s
-            """)
+            """
+        )
         let daemon = try Child(Repo.binary.path, ["run", "--config", dir.path + "/watchlistd.conf"])
         close(daemon.stdinFD)
         // The first cycle runs at start: wait (bounded) for its alert e-mails.
@@ -367,7 +418,10 @@ struct DaemonModeTests {
             metrics = (try? String(contentsOfFile: dir.path + "/watchlistd.prom", encoding: .utf8)) ?? ""
         }
         #expect(metrics.contains("watchlistd_cycles_total 1\n"), "\(metrics)")
-        #expect(metrics.contains("watchlistd_alert_deliveries_total{channel=\"email\",result=\"sent\"} 2\n"), "\(metrics)")
+        #expect(
+            metrics.contains("watchlistd_alert_deliveries_total{channel=\"email\",result=\"sent\"} 2\n"),
+            "\(metrics)"
+        )
         kill(daemon.pid, SIGTERM)
         let stopped = Date()
         let status = daemon.wait()
@@ -395,7 +449,9 @@ final class NotifyListener {
             for (i, byte) in path.utf8.enumerated() { raw[i] = byte }
         }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard bound == 0 else { throw TestFailure("cannot bind \(path)") }
         var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
@@ -428,7 +484,9 @@ struct NotifyAndReloadTests {
         let lists = dir.url.appendingPathComponent("lists")
         try FileManager.default.createDirectory(at: lists, withIntermediateDirectories: true)
         try dir.write("lists/orion.watch", "customer: Orion Group\nemail: soc@orion.example\nentity: Orion Shipping\n")
-        try dir.write("w.conf", """
+        try dir.write(
+            "w.conf",
+            """
             watchlists: lists
             database: db.sqlite
             email-dir: out
@@ -436,7 +494,8 @@ struct NotifyAndReloadTests {
             feed: file://\(Repo.fixtures.path)/feeds/rss2.xml
               name: rss
               interval: 10s
-            """)
+            """
+        )
         let notify = try NotifyListener(path: dir.path + "/notify.sock")
         var environment = ProcessInfo.processInfo.environment
         environment["NOTIFY_SOCKET"] = dir.path + "/notify.sock"
@@ -445,7 +504,10 @@ struct NotifyAndReloadTests {
         let stderrFD = daemon.stderrFD
         let errBox = DataBox()
         let drained = DispatchSemaphore(value: 0)
-        Thread { errBox.data = Child.readAll(stderrFD); drained.signal() }.start()
+        Thread {
+            errBox.data = Child.readAll(stderrFD)
+            drained.signal()
+        }.start()
 
         let startup = notify.wait(for: "WATCHDOG=1")
         #expect(startup.first?.hasPrefix("READY=1\nSTATUS=") == true, "\(startup)")
@@ -453,7 +515,10 @@ struct NotifyAndReloadTests {
         #expect(startup.last?.contains("1 feeds ok, 0 failing; 1 hits today") == true, "\(startup)")
 
         // A good change: reload picks it up.
-        try dir.write("lists/kestrel.watch", "customer: Kestrel Bank\nemail: cti@kestrel.example\nentity: Kestrel Bank\n")
+        try dir.write(
+            "lists/kestrel.watch",
+            "customer: Kestrel Bank\nemail: cti@kestrel.example\nentity: Kestrel Bank\n"
+        )
         kill(daemon.pid, SIGHUP)
         let reload = notify.wait(for: "READY=1")
         #expect(reload.contains { $0.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") }, "\(reload)")
@@ -475,11 +540,18 @@ struct NotifyAndReloadTests {
         try dir.write("lists/broken.watch", "customer: Broken\nentity: X\n  alias: Y\n")
         let watched = notify.wait(for: "READY=1", seconds: 10)
         #expect(watched.contains { $0.hasPrefix("RELOADING=1") }, "\(watched)")
-        #expect(try String(contentsOfFile: dir.path + "/metrics.prom", encoding: .utf8).contains("watchlistd_config_last_reload_successful 1\n"))
+        #expect(
+            try String(contentsOfFile: dir.path + "/metrics.prom", encoding: .utf8).contains(
+                "watchlistd_config_last_reload_successful 1\n"
+            )
+        )
         #expect(try runBinary(["status", "--config", dir.path + "/w.conf"]).stdout.contains("config:     reloaded "))
 
         // A file renamed away (`.off`, IN_MOVED_FROM) is a change too: its names stop being watched.
-        try FileManager.default.moveItem(atPath: dir.path + "/lists/broken.watch", toPath: dir.path + "/lists/broken.watch.off")
+        try FileManager.default.moveItem(
+            atPath: dir.path + "/lists/broken.watch",
+            toPath: dir.path + "/lists/broken.watch.off"
+        )
         let parked = notify.wait(for: "READY=1", seconds: 10)
         #expect(parked.contains { $0.hasPrefix("RELOADING=1") }, "\(parked)")
 

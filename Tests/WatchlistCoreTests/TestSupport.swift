@@ -7,12 +7,14 @@ import Testing
 
 /// Paths of the repository, found from this file (tests read their fixtures in place).
 enum Repo {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let fixtures = root.appendingPathComponent("Tests/Fixtures")
     static let support = root.appendingPathComponent("Tests/Support")
     /// The binary under test; `WATCHLISTD_TEST_BINARY` points the tests at another build
     /// (an older one, to see a new test fail before its fix).
-    static let binary = ProcessInfo.processInfo.environment["WATCHLISTD_TEST_BINARY"].map { URL(fileURLWithPath: $0) }
+    static let binary =
+        ProcessInfo.processInfo.environment["WATCHLISTD_TEST_BINARY"].map { URL(fileURLWithPath: $0) }
         ?? root.appendingPathComponent(".build/debug/watchlistd")
 }
 
@@ -36,11 +38,18 @@ final class TempDir {
 
     /// cert.pem and key.pem here: a self-signed certificate for 127.0.0.1 (a day long).
     func makeSelfSignedCertificate() throws {
-        let openssl = try Child("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path + "/key.pem",
-                                                     "-out", path + "/cert.pem", "-subj", "/CN=localhost", "-days", "1",
-                                                     "-addext", "subjectAltName=IP:127.0.0.1"])
+        let openssl = try Child(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path + "/key.pem",
+                "-out", path + "/cert.pem", "-subj", "/CN=localhost", "-days", "1",
+                "-addext", "subjectAltName=IP:127.0.0.1",
+            ]
+        )
         close(openssl.stdinFD)
-        guard openssl.wait() == 0 else { throw TestFailure("openssl could not make a certificate (is openssl installed? run `make test-deps`)") }
+        guard openssl.wait() == 0 else {
+            throw TestFailure("openssl could not make a certificate (is openssl installed? run `make test-deps`)")
+        }
     }
 
     func write(_ name: String, bytes: [UInt8]) throws {
@@ -63,7 +72,9 @@ final class Child {
         // the lock, so no other child started concurrently inherits (and holds open) them.
         Child.spawnLock.lock()
         defer { Child.spawnLock.unlock() }
-        var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0], inPipe: [Int32] = [0, 0]
+        var outPipe: [Int32] = [0, 0]
+        var errPipe: [Int32] = [0, 0]
+        var inPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0, pipe(&inPipe) == 0 else { throw TestFailure("pipe failed") }
         for fd in outPipe + errPipe + inPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
@@ -91,9 +102,13 @@ final class Child {
         defer { for pointer in env { free(pointer) } }
         var pid: pid_t = 0
         let status = posix_spawn(&pid, executable, &actions, &attributes, argv, env)
-        close(outPipe[1]); close(errPipe[1]); close(inPipe[0])
+        close(outPipe[1])
+        close(errPipe[1])
+        close(inPipe[0])
         guard status == 0 else {
-            close(outPipe[0]); close(errPipe[0]); close(inPipe[1])
+            close(outPipe[0])
+            close(errPipe[0])
+            close(inPipe[1])
             throw TestFailure("cannot start \(executable): \(String(cString: strerror(status)))")
         }
         self.pid = pid
@@ -131,7 +146,13 @@ final class Child {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = read(fd, &buffer, buffer.count)
-            if n > 0 { data.append(contentsOf: buffer[0..<n]) } else if n < 0 && errno == EINTR { continue } else { break }
+            if n > 0 {
+                data.append(contentsOf: buffer[0..<n])
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                break
+            }
         }
         return data
     }
@@ -158,7 +179,9 @@ final class ServerProcess: @unchecked Sendable {
         guard let port = Int(child.readLine().trimmingCharacters(in: .whitespaces)) else {
             kill(child.pid, SIGKILL)
             child.wait()
-            throw TestFailure("\(executable) \(arguments) did not print a port (is python3-aiosmtpd installed? run `make test-deps`)")
+            throw TestFailure(
+                "\(executable) \(arguments) did not print a port (is python3-aiosmtpd installed? run `make test-deps`)"
+            )
         }
         self.port = port
     }
@@ -180,8 +203,13 @@ final class ServerProcess: @unchecked Sendable {
 
     /// aiosmtpd storing messages in `directory`.
     /// `refusing`: addresses answered 550 at RCPT; `sizeLimit`: EHLO SIZE, 552 beyond it.
-    static func smtp(storingIn directory: String, reply: Int? = nil, auth: String? = nil, refusing: [String] = [],
-                     sizeLimit: Int? = nil) throws -> ServerProcess {
+    static func smtp(
+        storingIn directory: String,
+        reply: Int? = nil,
+        auth: String? = nil,
+        refusing: [String] = [],
+        sizeLimit: Int? = nil
+    ) throws -> ServerProcess {
         var arguments = [Repo.support.appendingPathComponent("smtp_sink.py").path, directory]
         if let reply { arguments += ["--reply", String(reply)] }
         if let auth { arguments += ["--auth", auth] }
@@ -195,8 +223,12 @@ extension ServerProcess {
     /// Tests/Support/webhook_receiver.py storing POSTs in `directory` (see `ReceivedPost`):
     /// `secret`, a file whose key the signature must verify with (401 otherwise);
     /// `answers`, the statuses of the first requests in turn (then 200).
-    static func webhook(storingIn directory: String, secret: String? = nil, answers: [Int] = [],
-                        retryAfter: Int? = nil) throws -> ServerProcess {
+    static func webhook(
+        storingIn directory: String,
+        secret: String? = nil,
+        answers: [Int] = [],
+        retryAfter: Int? = nil
+    ) throws -> ServerProcess {
         var arguments = [Repo.support.appendingPathComponent("webhook_receiver.py").path, directory]
         if let secret { arguments += ["--secret", secret] }
         if !answers.isEmpty { arguments += ["--answers", answers.map(String.init).joined(separator: ",")] }
@@ -224,9 +256,16 @@ struct ReceivedPost {
         let numbers = names.compactMap { $0.hasSuffix(".json") ? Int($0.dropLast(5)) : nil }.sorted()
         return try numbers.map { number in
             let base = (directory as NSString).appendingPathComponent(String(number))
-            let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: base + ".json"))) as! [String: Any]
-            return ReceivedPost(path: meta["path"] as! String, status: meta["status"] as! Int, signature: meta["signature"] as? Bool,
-                                contentType: meta["content_type"] as? String, body: try Data(contentsOf: URL(fileURLWithPath: base + ".body")))
+            let meta =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: base + ".json")))
+                as! [String: Any]
+            return ReceivedPost(
+                path: meta["path"] as! String,
+                status: meta["status"] as! Int,
+                signature: meta["signature"] as? Bool,
+                contentType: meta["content_type"] as? String,
+                body: try Data(contentsOf: URL(fileURLWithPath: base + ".body"))
+            )
         }
     }
 }
@@ -240,7 +279,9 @@ func closedTCPPort() -> Int {
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 ? getsockname(fd, $0, &length) : -1 }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, length) == 0 ? getsockname(fd, $0, &length) : -1
+        }
     }
     return Int(UInt16(bigEndian: address.sin_port))
 }
@@ -256,14 +297,24 @@ final class DaemonProcess: @unchecked Sendable {
     private let drained = DispatchSemaphore(value: 0)
 
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        child = try Child(Repo.binary.path, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+        child = try Child(
+            Repo.binary.path,
+            arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        )
         close(child.stdinFD)
         let fd = child.stderrFD
         Thread { [self] in
             var buffer = [UInt8](repeating: 0, count: 65536)
             while true {
                 let n = read(fd, &buffer, buffer.count)
-                if n > 0 { lock.withLock { collected.append(contentsOf: buffer[0..<n]) } } else if n < 0 && errno == EINTR { continue } else { break }
+                if n > 0 {
+                    lock.withLock { collected.append(contentsOf: buffer[0..<n]) }
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else {
+                    break
+                }
             }
             drained.signal()
         }.start()
@@ -317,7 +368,8 @@ final class DaemonProcess: @unchecked Sendable {
     /// Whether the process has not exited (without reaping it).
     var isRunning: Bool {
         if lock.withLock({ exitStatus }) != nil { return false }
-        return kill(child.pid, 0) == 0 && !(((try? String(contentsOfFile: "/proc/\(child.pid)/stat", encoding: .utf8)) ?? "").contains(") Z "))
+        return kill(child.pid, 0) == 0
+            && !(((try? String(contentsOfFile: "/proc/\(child.pid)/stat", encoding: .utf8)) ?? "").contains(") Z "))
     }
 
     deinit {
@@ -339,15 +391,23 @@ struct TestFailure: Error, CustomStringConvertible {
 /// "exec setpriv …"), for a umask, another user, or an environment variable computed
 /// from the process's own descriptors.
 @discardableResult
-func runBinary(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-               shell: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+func runBinary(
+    _ arguments: [String],
+    stdin: String? = nil,
+    environment: [String: String] = [:],
+    shell: String? = nil
+) throws -> (status: Int32, stdout: String, stderr: String) {
     guard FileManager.default.isExecutableFile(atPath: Repo.binary.path) else {
         throw TestFailure("\(Repo.binary.path) is missing: run `swift build` first (make test does)")
     }
-    let (executable, argv) = shell.map { ("/bin/sh", ["-c", $0 + " \"$0\" \"$@\"", Repo.binary.path] + arguments) }
+    let (executable, argv) =
+        shell.map { ("/bin/sh", ["-c", $0 + " \"$0\" \"$@\"", Repo.binary.path] + arguments) }
         ?? (Repo.binary.path, arguments)
-    let child = try Child(executable, argv,
-                          environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+    let child = try Child(
+        executable,
+        argv,
+        environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    )
     // Feed stdin and drain stderr on other threads so that no pipe fills up and blocks.
     let input = Data((stdin ?? "").utf8)
     let stdinFD = child.stdinFD
@@ -378,10 +438,15 @@ func runBinary(_ arguments: [String], stdin: String? = nil, environment: [String
 /// `runBinary` on a thread of its own: an async test waiting for the binary holds no
 /// thread of Swift's cooperative pool (two threads on two cores), so the async tests
 /// running beside it (fetches, deliveries) are not starved.
-func runBinaryOffPool(_ arguments: [String], stdin: String? = nil,
-                      environment: [String: String] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {
+func runBinaryOffPool(
+    _ arguments: [String],
+    stdin: String? = nil,
+    environment: [String: String] = [:]
+) async throws -> (status: Int32, stdout: String, stderr: String) {
     try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try runBinary(arguments, stdin: stdin, environment: environment) }) }.start()
+        Thread {
+            continuation.resume(with: Result { try runBinary(arguments, stdin: stdin, environment: environment) })
+        }.start()
     }
 }
 

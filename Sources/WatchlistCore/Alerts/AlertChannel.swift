@@ -87,7 +87,14 @@ public struct DeliveryContext: Sendable {
         case .parked(let reason):
             try await store.markFailed(ids, error: reason, retryAt: nil)
         case .perRecipient(let results, let retryAt, let messageID, let customer):
-            try await store.recordDelivery(ids, results: results, retryAt: retryAt, at: now, messageID: messageID, customer: customer)
+            try await store.recordDelivery(
+                ids,
+                results: results,
+                retryAt: retryAt,
+                at: now,
+                messageID: messageID,
+                customer: customer
+            )
         }
     }
 

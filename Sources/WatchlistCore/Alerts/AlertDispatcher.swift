@@ -56,18 +56,41 @@ public struct AlertDispatcher: Sendable {
     /// returns one line per channel saying what happened. Nothing is stored.
     public func sendTest(customer: String, now: Date = Date()) async -> [ChannelTestResult] {
         guard let watchlist = watchlists.first(where: { $0.customer.lowercased() == customer.lowercased() }) else {
-            return [ChannelTestResult(channel: "all", ok: false,
-                                      detail: "no watchlist has `customer: \(customer)`; known customers: \(watchlists.map(\.customer).joined(separator: ", "))")]
+            return [
+                ChannelTestResult(
+                    channel: "all",
+                    ok: false,
+                    detail:
+                        "no watchlist has `customer: \(customer)`; known customers: \(watchlists.map(\.customer).joined(separator: ", "))"
+                )
+            ]
         }
-        let hit = StoredHit(id: 0, itemKey: "test", feed: "test-alert", customer: watchlist.customer, entity: "(test)",
-                            name: "(test)", relation: "name", matched: "(test)", score: 1,
-                            title: "watchlistd test alert — no action needed", link: nil, seen: now,
-                            watchFile: watchlist.file, watchLine: 1)
+        let hit = StoredHit(
+            id: 0,
+            itemKey: "test",
+            feed: "test-alert",
+            customer: watchlist.customer,
+            entity: "(test)",
+            name: "(test)",
+            relation: "name",
+            matched: "(test)",
+            score: 1,
+            title: "watchlistd test alert — no action needed",
+            link: nil,
+            seen: now,
+            watchFile: watchlist.file,
+            watchLine: 1
+        )
         var results: [ChannelTestResult] = []
         for channel in channels { results.append(await channel.sendTest(hit, watchlist: watchlist)) }
         if results.isEmpty {
-            results.append(ChannelTestResult(channel: "all", ok: false,
-                                             detail: "no alert channel is configured (\(AlertChannels.configKeys))"))
+            results.append(
+                ChannelTestResult(
+                    channel: "all",
+                    ok: false,
+                    detail: "no alert channel is configured (\(AlertChannels.configKeys))"
+                )
+            )
         }
         return results
     }

@@ -16,7 +16,8 @@ public struct AlertMail: Sendable {
     /// a rebuilt database give a different Message-ID.
     public var databaseID = ""
 
-    public init(customer: String, from: String, recipients: [String], hits: [StoredHit], outboxIDs: [Int64], date: Date) {
+    public init(customer: String, from: String, recipients: [String], hits: [StoredHit], outboxIDs: [Int64], date: Date)
+    {
         self.customer = customer
         self.from = from
         self.recipients = recipients
@@ -27,7 +28,9 @@ public struct AlertMail: Sendable {
 
     public var messageID: String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in (databaseID + ":" + customer + ":" + outboxIDs.sorted().map(String.init).joined(separator: ",")).utf8 {
+        for byte in (databaseID + ":" + customer + ":" + outboxIDs.sorted().map(String.init).joined(separator: ","))
+            .utf8
+        {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
         }
         let domain = from.split(separator: "@").last.map(String.init) ?? "watchlistd.invalid"
@@ -47,13 +50,20 @@ public struct AlertMail: Sendable {
 
     /// The text the recipient reads. Every value from a feed is made single-line.
     public var textBody: String {
-        var lines = ["watchlistd found \(hits.count == 1 ? "a new mention" : "\(hits.count) new mentions") for \(MailHeader.singleLine(customer)).", ""]
+        var lines = [
+            "watchlistd found \(hits.count == 1 ? "a new mention" : "\(hits.count) new mentions") for \(MailHeader.singleLine(customer)).",
+            "",
+        ]
         if isTest {
-            lines = ["THIS IS A TEST sent by `watchlistd test-alert` to check that alerts for \(MailHeader.singleLine(customer)) arrive.",
-                     "Nothing was found; no action is needed.", ""]
+            lines = [
+                "THIS IS A TEST sent by `watchlistd test-alert` to check that alerts for \(MailHeader.singleLine(customer)) arrive.",
+                "Nothing was found; no action is needed.", "",
+            ]
         }
         for (index, hit) in hits.enumerated() {
-            lines.append("\(index + 1). \(MailHeader.singleLine(hit.entity)) — \(hit.relation) \"\(MailHeader.singleLine(hit.name))\" (score \(String(format: "%.2f", hit.score)), in the \(hit.field))")
+            lines.append(
+                "\(index + 1). \(MailHeader.singleLine(hit.entity)) — \(hit.relation) \"\(MailHeader.singleLine(hit.name))\" (score \(String(format: "%.2f", hit.score)), in the \(hit.field))"
+            )
             lines.append("   matched:   \(MailHeader.singleLine(hit.matched))")
             lines.append("   listing:   \(MailHeader.singleLine(String(hit.title.prefix(300))))")
             if let excerpt = hit.excerpt { lines.append("   excerpt:   \(MailHeader.singleLine(excerpt))") }
@@ -72,21 +82,29 @@ public struct AlertMail: Sendable {
     /// title. Every value from a feed or a watchlist is HTML-escaped.
     public var htmlBody: String {
         func esc(_ text: String) -> String { HTMLEscape.escape(MailHeader.singleLine(text)) }
-        var html = ["<!DOCTYPE html>", "<html><head><meta charset=\"utf-8\"><title>\(esc(subject))</title></head>",
-                    "<body style=\"font-family: sans-serif\">",
-                    "<p>watchlistd found \(hits.count == 1 ? "a new mention" : "\(hits.count) new mentions") for <b>\(esc(customer))</b>.</p>",
-                    "<table cellpadding=\"6\" style=\"border-collapse: collapse\">"]
+        var html = [
+            "<!DOCTYPE html>", "<html><head><meta charset=\"utf-8\"><title>\(esc(subject))</title></head>",
+            "<body style=\"font-family: sans-serif\">",
+            "<p>watchlistd found \(hits.count == 1 ? "a new mention" : "\(hits.count) new mentions") for <b>\(esc(customer))</b>.</p>",
+            "<table cellpadding=\"6\" style=\"border-collapse: collapse\">",
+        ]
         for hit in hits {
             let title = String(hit.title.prefix(300))
             var shown = esc(title)
             if let range = title.range(of: hit.matched) {
-                shown = esc(String(title[..<range.lowerBound])) + "<mark>" + esc(hit.matched) + "</mark>" + esc(String(title[range.upperBound...]))
+                shown =
+                    esc(String(title[..<range.lowerBound])) + "<mark>" + esc(hit.matched) + "</mark>"
+                    + esc(String(title[range.upperBound...]))
             }
             html.append("<tr style=\"border-top: 1px solid #ccc\"><td>")
-            html.append("<b>\(esc(hit.entity))</b> — \(esc(hit.relation)) “\(esc(hit.name))”, score \(String(format: "%.2f", hit.score)), in the \(esc(hit.field))<br>")
+            html.append(
+                "<b>\(esc(hit.entity))</b> — \(esc(hit.relation)) “\(esc(hit.name))”, score \(String(format: "%.2f", hit.score)), in the \(esc(hit.field))<br>"
+            )
             html.append("Listing: \(shown)<br>")
             if let excerpt = hit.excerpt, let range = excerpt.range(of: hit.matched) {
-                html.append("Excerpt: \(esc(String(excerpt[..<range.lowerBound])))<mark>\(esc(hit.matched))</mark>\(esc(String(excerpt[range.upperBound...])))<br>")
+                html.append(
+                    "Excerpt: \(esc(String(excerpt[..<range.lowerBound])))<mark>\(esc(hit.matched))</mark>\(esc(String(excerpt[range.upperBound...])))<br>"
+                )
             }
             html.append("Matched: <mark>\(esc(hit.matched))</mark><br>")
             html.append("Feed: \(esc(hit.feed)), item \(esc(hit.itemKey))")
@@ -120,7 +138,9 @@ public struct AlertMail: Sendable {
         headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
         func part(_ type: String, _ text: String) -> String {
             "--\(boundary)\r\nContent-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-                + Data(text.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+                + Data(text.utf8).base64EncodedString(options: [
+                    .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
+                ])
                 + "\r\n"
         }
         let body = part("text/plain", textBody) + part("text/html", htmlBody) + "--\(boundary)--\r\n"

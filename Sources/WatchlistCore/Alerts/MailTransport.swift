@@ -15,7 +15,8 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(channel) to \(target): \(detail)" + (permanent ? " — parked; fix the cause, then `watchlistd alerts --requeue`" : " — will be retried")
+        "\(channel) to \(target): \(detail)"
+            + (permanent ? " — parked; fix the cause, then `watchlistd alerts --requeue`" : " — will be retried")
     }
 }
 
@@ -118,13 +119,22 @@ public struct SMTPTransport: MailTransport {
         var password: String?
         if let passwordFile {
             guard let contents = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
-                throw DeliveryError(channel: "e-mail", target: url, detail: "cannot read password-file \(passwordFile); check the path and its permissions",
-                                    permanent: false)
+                throw DeliveryError(
+                    channel: "e-mail",
+                    target: url,
+                    detail: "cannot read password-file \(passwordFile); check the path and its permissions",
+                    permanent: false
+                )
             }
             password = contents.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
         }
-        return Session(url: url, tls: startTLS ?? (Self.isLoopback(url) ? .try : .require), user: user, password: password,
-                       timeout: timeout)
+        return Session(
+            url: url,
+            tls: startTLS ?? (Self.isLoopback(url) ? .try : .require),
+            user: user,
+            password: password,
+            timeout: timeout
+        )
     }
 
     /// `SIZE N` from the server's EHLO reply lines (0 means no limit).
@@ -144,7 +154,8 @@ public struct SMTPTransport: MailTransport {
             if out {
                 waiting = line.dropFirst(8).trimmingCharacters(in: CharacterSet(charactersIn: " <>"))
             } else if let address = waiting, line.count >= 4, line.prefix(3).allSatisfy(\.isNumber),
-                      line[line.index(line.startIndex, offsetBy: 3)] == " " {
+                line[line.index(line.startIndex, offsetBy: 3)] == " "
+            {
                 replies[address] = line  // "250-" lines continue a reply; "250 " ends it
                 waiting = nil
             }
@@ -176,7 +187,12 @@ public struct SMTPTransport: MailTransport {
     public func deliver(_ mail: AlertMail, to envelope: [String]) async -> [(address: String, error: DeliveryError?)] {
         for address in mail.recipients + [mail.from] {
             if let problem = EmailAddress.problem(with: address) {
-                let error = DeliveryError(channel: "e-mail", target: address, detail: "invalid address: \(problem)", permanent: true)
+                let error = DeliveryError(
+                    channel: "e-mail",
+                    target: address,
+                    detail: "invalid address: \(problem)",
+                    permanent: true
+                )
                 return envelope.map { ($0, error) }
             }
         }
@@ -189,7 +205,12 @@ public struct SMTPTransport: MailTransport {
         var invalid: [String: DeliveryError] = [:]
         for address in envelope {
             if let problem = EmailAddress.problem(with: address) {
-                invalid[address] = DeliveryError(channel: "e-mail", target: address, detail: "invalid address: \(problem)", permanent: true)
+                invalid[address] = DeliveryError(
+                    channel: "e-mail",
+                    target: address,
+                    detail: "invalid address: \(problem)",
+                    permanent: true
+                )
             }
         }
         let valid = envelope.filter { invalid[$0] == nil }
@@ -203,16 +224,20 @@ public struct SMTPTransport: MailTransport {
             curl.set(CURLOPT_MAIL_FROM, "<\(mail.from)>")
             curl.set(CURLOPT_MAIL_RCPT, list: valid.map { "<\($0)>" })
             curl.set(CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1)
-            curl.set(CURLOPT_INFILESIZE, data.count)  // MAIL FROM ... SIZE=N: a server with a smaller limit says so before the data
+            // MAIL FROM ... SIZE=N: a server with a smaller limit says so before the data
+            curl.set(CURLOPT_INFILESIZE, data.count)
             curl.upload(data)
             let code = curl.perform()
             let replies = Self.recipientReplies(in: curl.transcript)
             var refused: [String: DeliveryError] = [:]
             for address in valid {
                 if let reply = replies[address], !reply.hasPrefix("2") {
-                    refused[address] = DeliveryError(channel: "e-mail", target: "\(address) via \(url)",
-                                                     detail: "recipient refused: \(MailHeader.singleLine(String(reply.prefix(300))))",
-                                                     permanent: reply.hasPrefix("5"))
+                    refused[address] = DeliveryError(
+                        channel: "e-mail",
+                        target: "\(address) via \(url)",
+                        detail: "recipient refused: \(MailHeader.singleLine(String(reply.prefix(300))))",
+                        permanent: reply.hasPrefix("5")
+                    )
                 }
             }
             guard code != CURLE_OK else { return refused }
@@ -226,15 +251,22 @@ public struct SMTPTransport: MailTransport {
             if reply == 552 {
                 let limit = Self.sizeLimit(in: curl.transcript)
                 let said = curl.transcript.last { !$0.out && $0.line.hasPrefix("552") }?.line.lowercased() ?? ""
-                if limit.map({ data.count > $0 }) == true || ["size", "large", "too much", "exceed"].contains(where: said.contains) {
+                if limit.map({ data.count > $0 }) == true
+                    || ["size", "large", "too much", "exceed"].contains(where: said.contains)
+                {
                     tooLarge = true
-                    detail = "message too large (\(data.count) bytes; server limit \(limit.map(String.init) ?? "not advertised")); "
+                    detail =
+                        "message too large (\(data.count) bytes; server limit \(limit.map(String.init) ?? "not advertised")); "
                         + "lower `max-message-size:` in the smtp block or raise the relay's limit"
                 }
             }
             let accepted = valid.filter { refused[$0] == nil }
-            var error = DeliveryError(channel: "e-mail", target: "\(accepted.joined(separator: ", ")) via \(url)", detail: detail,
-                                      permanent: (500..<600).contains(reply))
+            var error = DeliveryError(
+                channel: "e-mail",
+                target: "\(accepted.joined(separator: ", ")) via \(url)",
+                detail: detail,
+                permanent: (500..<600).contains(reply)
+            )
             error.tooLarge = tooLarge
             for address in accepted { refused[address] = error }
             return refused
@@ -254,11 +286,18 @@ public struct DirectoryTransport: MailTransport {
     public func send(_ mail: AlertMail) async throws(DeliveryError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let safeCustomer = mail.customer.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? String($0) : "-" }.joined()
+            let safeCustomer = mail.customer.unicodeScalars.map {
+                CharacterSet.alphanumerics.contains($0) ? String($0) : "-"
+            }.joined()
             let name = "\(safeCustomer.prefix(40))-\(mail.outboxIDs.min() ?? 0).eml"
             try mail.render().write(to: URL(fileURLWithPath: directory).appendingPathComponent(name), options: .atomic)
         } catch {
-            throw DeliveryError(channel: "e-mail", target: directory, detail: "cannot write: \(error.localizedDescription)", permanent: false)
+            throw DeliveryError(
+                channel: "e-mail",
+                target: directory,
+                detail: "cannot write: \(error.localizedDescription)",
+                permanent: false
+            )
         }
     }
 }

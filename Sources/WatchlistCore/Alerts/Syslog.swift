@@ -45,7 +45,8 @@ public final class SyslogSender: @unchecked Sendable {
     public static func message(for hit: StoredHit) -> String {
         let fields: [(String, String)] = [
             ("customer", hit.customer), ("entity", hit.entity), ("name", hit.name), ("relation", hit.relation),
-            ("score", String(format: "%.2f", hit.score)), ("field", hit.field), ("feed", hit.feed), ("item", hit.itemKey),
+            ("score", String(format: "%.2f", hit.score)), ("field", hit.field), ("feed", hit.feed),
+            ("item", hit.itemKey),
             ("matched", hit.matched), ("title", String(hit.title.prefix(200))), ("link", hit.link ?? ""),
         ]
         return "hit " + fields.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: " ")
@@ -55,7 +56,8 @@ public final class SyslogSender: @unchecked Sendable {
     static func structuredData(for hit: StoredHit) -> String {
         let fields: [(String, String)] = [
             ("customer", hit.customer), ("entity", hit.entity), ("name", hit.name), ("relation", hit.relation),
-            ("score", String(format: "%.2f", hit.score)), ("field", hit.field), ("feed", hit.feed), ("item", hit.itemKey),
+            ("score", String(format: "%.2f", hit.score)), ("field", hit.field), ("feed", hit.feed),
+            ("item", hit.itemKey),
             ("link", hit.link ?? ""),
         ]
         return "[hit@32473 " + fields.map { "\($0.0)=\"\(escapeParam(escape($0.1)))\"" }.joined(separator: " ") + "]"
@@ -85,7 +87,8 @@ public final class SyslogSender: @unchecked Sendable {
     func record(for hit: StoredHit, at date: Date) -> String {
         let priority = config.facility | 4  // warning: a customer is mentioned on a leak site
         let timestamp = FeedDates.rfc3339(date)
-        return "<\(priority)>1 \(timestamp) \(hostname) \(config.appName) \(getpid()) hit \(Self.structuredData(for: hit)) \(body(for: hit))"
+        return
+            "<\(priority)>1 \(timestamp) \(hostname) \(config.appName) \(getpid()) hit \(Self.structuredData(for: hit)) \(body(for: hit))"
     }
 
     /// The message part in the configured format.
@@ -117,7 +120,8 @@ public final class SyslogSender: @unchecked Sendable {
             ("cs1Label", "customer"), ("cs1", hit.customer), ("cs2Label", "entity"), ("cs2", hit.entity),
             ("cs3Label", "name"), ("cs3", hit.name), ("cs4Label", "relation"), ("cs4", hit.relation),
             ("cs5Label", "feed"), ("cs5", hit.feed), ("cs6Label", "item"), ("cs6", hit.itemKey),
-            ("cfp1Label", "score"), ("cfp1", String(format: "%.2f", hit.score)), ("cs7Label", "field"), ("cs7", hit.field),
+            ("cfp1Label", "score"), ("cfp1", String(format: "%.2f", hit.score)), ("cs7Label", "field"),
+            ("cs7", hit.field),
             ("msg", String(hit.title.prefix(200))), ("request", hit.link ?? ""), ("act", "matched: " + hit.matched),
         ]
         return "CEF:0|watchlistd|watchlistd|1|hit|\(header("Watchlist mention: " + hit.entity))|7|"
@@ -142,8 +146,11 @@ public final class SyslogSender: @unchecked Sendable {
         default: break
         }
         if case .tls(let host, let port) = config.target {
-            if let stream = tls, !stream.isAlive { tls = nil }  // the collector restarted: never write into the old session
-            if tls == nil { tls = try TLSStream(host: host, port: port, caFile: config.caFile, target: targetDescription) }
+            // the collector restarted: never write into the old session
+            if let stream = tls, !stream.isAlive { tls = nil }
+            if tls == nil {
+                tls = try TLSStream(host: host, port: port, caFile: config.caFile, target: targetDescription)
+            }
             do throws(DeliveryError) {
                 try tls!.send(payload)
             } catch {
@@ -152,7 +159,9 @@ public final class SyslogSender: @unchecked Sendable {
             }
             return
         }
-        if socket >= 0, case .tcp = config.target, !SocketProbe.isOpen(socket, whenReadable: { SocketProbe.peekFindsData(socket) }) {
+        if socket >= 0, case .tcp = config.target,
+            !SocketProbe.isOpen(socket, whenReadable: { SocketProbe.peekFindsData(socket) })
+        {
             // The collector closed the connection (restarted, or timed us out): a write
             // would still succeed locally and the record would be lost. Reconnect first.
             close(socket)
@@ -164,7 +173,12 @@ public final class SyslogSender: @unchecked Sendable {
             let reason = String(cString: strerror(errno))
             close(socket)
             socket = -1
-            throw DeliveryError(channel: "syslog", target: targetDescription, detail: "send failed: \(reason)", permanent: false)
+            throw DeliveryError(
+                channel: "syslog",
+                target: targetDescription,
+                detail: "send failed: \(reason)",
+                permanent: false
+            )
         }
     }
 
@@ -175,19 +189,30 @@ public final class SyslogSender: @unchecked Sendable {
         let bytes = Array(path.utf8)
         guard fd >= 0, bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
             if fd >= 0 { close(fd) }
-            throw DeliveryError(channel: "syslog", target: targetDescription, detail: "socket path too long", permanent: false)
+            throw DeliveryError(
+                channel: "syslog",
+                target: targetDescription,
+                detail: "socket path too long",
+                permanent: false
+            )
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             for (i, byte) in bytes.enumerated() { raw[i] = byte }
         }
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard result == 0 else {
             let reason = String(cString: strerror(errno))
             close(fd)
-            throw DeliveryError(channel: "syslog", target: targetDescription,
-                                detail: "cannot connect: \(reason); is the collector listening on that socket?", permanent: false)
+            throw DeliveryError(
+                channel: "syslog",
+                target: targetDescription,
+                detail: "cannot connect: \(reason); is the collector listening on that socket?",
+                permanent: false
+            )
         }
         return fd
     }
@@ -203,10 +228,19 @@ public final class SyslogSender: @unchecked Sendable {
         var hints = addrinfo()
         hints.ai_socktype = type
         var result: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), String(port), &hints, &result)
+        let status = getaddrinfo(
+            host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")),
+            String(port),
+            &hints,
+            &result
+        )
         guard status == 0, let first = result else {
-            throw DeliveryError(channel: "syslog", target: targetDescription,
-                                detail: "cannot resolve \(host): \(String(cString: gai_strerror(status)))", permanent: false)
+            throw DeliveryError(
+                channel: "syslog",
+                target: targetDescription,
+                detail: "cannot resolve \(host): \(String(cString: gai_strerror(status)))",
+                permanent: false
+            )
         }
         defer { freeaddrinfo(result) }
         var lastError = "no address"
@@ -220,7 +254,12 @@ public final class SyslogSender: @unchecked Sendable {
             }
             entry = info.pointee.ai_next
         }
-        throw DeliveryError(channel: "syslog", target: targetDescription, detail: "cannot connect: \(lastError)", permanent: false)
+        throw DeliveryError(
+            channel: "syslog",
+            target: targetDescription,
+            detail: "cannot connect: \(lastError)",
+            permanent: false
+        )
     }
 }
 

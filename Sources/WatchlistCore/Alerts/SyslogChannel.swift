@@ -27,9 +27,13 @@ public struct SyslogChannel: AlertChannel {
         let (sender, now) = (self.sender, context.now)
         for entry in due {
             do {
-                try await Work.run { try sender.send(entry.hit, at: now) }  // sockets and TLS block: not on the cooperative pool
+                // sockets and TLS block: not on the cooperative pool
+                try await Work.run { try sender.send(entry.hit, at: now) }
             } catch let error as DeliveryError {
-                try await context.record(.retry(error.description, at: context.retryAt(attempts: entry.attempts)), for: [entry.id])
+                try await context.record(
+                    .retry(error.description, at: context.retryAt(attempts: entry.attempts)),
+                    for: [entry.id]
+                )
                 report.failures.append(error.description)
                 context.logger.error("syslog record failed", metadata: ["error": "\(error.description)"])
                 break  // the collector is down: the rest waits for the retry

@@ -19,11 +19,14 @@ final class TLSStream {
         if let caFile { curl.set(CURLOPT_CAINFO, caFile) }
         let code = curl.perform()
         guard code == CURLE_OK else {
-            throw DeliveryError(channel: "syslog", target: target,
-                                detail: curl.refusedOption == nil
-                                    ? "TLS connection failed: \(curl.failureDetail(code)); check the collector's certificate and `ca-file:`"
-                                    : "TLS connection not made: \(curl.failureDetail(code))",
-                                permanent: false)
+            throw DeliveryError(
+                channel: "syslog",
+                target: target,
+                detail: curl.refusedOption == nil
+                    ? "TLS connection failed: \(curl.failureDetail(code)); check the collector's certificate and `ca-file:`"
+                    : "TLS connection not made: \(curl.failureDetail(code))",
+                permanent: false
+            )
         }
     }
 
@@ -32,12 +35,13 @@ final class TLSStream {
     /// (the read says "again"); a close_notify reads as 0 bytes, a reset as an error.
     var isAlive: Bool {
         let fd = curl.activeSocket
-        return fd >= 0 && SocketProbe.isOpen(fd) {
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            var received = 0
-            let code = buffer.withUnsafeMutableBytes { curl.receiveRaw($0.baseAddress!, $0.count, &received) }
-            return code == CURLE_AGAIN || (code == CURLE_OK && received > 0)  // bytes from a collector: ignored
-        }
+        return fd >= 0
+            && SocketProbe.isOpen(fd) {
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                var received = 0
+                let code = buffer.withUnsafeMutableBytes { curl.receiveRaw($0.baseAddress!, $0.count, &received) }
+                return code == CURLE_AGAIN || (code == CURLE_OK && received > 0)  // bytes from a collector: ignored
+            }
     }
 
     /// Writes every byte; when the socket is full, waits for it to drain (poll), up to
@@ -51,14 +55,22 @@ final class TLSStream {
             }
             if code == CURLE_AGAIN {
                 guard SocketProbe.waitWritable(curl.activeSocket, milliseconds: stallLimit * 1000) else {
-                    throw DeliveryError(channel: "syslog", target: target,
-                                        detail: "TLS send timed out: the collector took nothing for \(stallLimit) s", permanent: false)
+                    throw DeliveryError(
+                        channel: "syslog",
+                        target: target,
+                        detail: "TLS send timed out: the collector took nothing for \(stallLimit) s",
+                        permanent: false
+                    )
                 }
                 continue
             }
             guard code == CURLE_OK else {
-                throw DeliveryError(channel: "syslog", target: target,
-                                    detail: "TLS send failed: curl error \(code.rawValue): \(CurlEasy.describe(code))", permanent: false)
+                throw DeliveryError(
+                    channel: "syslog",
+                    target: target,
+                    detail: "TLS send failed: curl error \(code.rawValue): \(CurlEasy.describe(code))",
+                    permanent: false
+                )
             }
             offset += sent
         }

@@ -54,8 +54,12 @@ public struct WebhookChannel: AlertChannel {
 
     /// One value of the document: the webhook's wire format, as `AlertMail` is e-mail's.
     enum Value: Encodable {
-        case text(String), number(Double), flag(Bool), null
-        case object([String: Value]), list([Value])
+        case text(String)
+        case number(Double)
+        case flag(Bool)
+        case null
+        case object([String: Value])
+        case list([Value])
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
@@ -74,13 +78,16 @@ public struct WebhookChannel: AlertChannel {
     /// has none), plus `id` (the same on a redelivery), `explanation` and `excerpt`.
     static func object(_ hit: StoredHit, databaseID: String) -> Value {
         var fields: [String: Value] = [
-            "item": .text(hit.itemKey), "feed": .text(hit.feed), "customer": .text(hit.customer), "entity": .text(hit.entity),
+            "item": .text(hit.itemKey), "feed": .text(hit.feed), "customer": .text(hit.customer),
+            "entity": .text(hit.entity),
             "name": .text(hit.name), "relation": .text(hit.relation), "matched": .text(hit.matched),
             "score": .number((hit.score * 100).rounded() / 100), "field": .text(hit.field), "title": .text(hit.title),
             "link": hit.link.map(Value.text) ?? .null, "seen": .text(FeedDates.rfc3339(hit.seen)),
             "watchlist": .text("\(hit.watchFile):\(hit.watchLine)"), "id": .text("\(databaseID)-\(hit.id)"),
-            "explanation": .text("\(hit.relation) \"\(hit.name)\" of \(hit.entity) matched \"\(hit.matched)\" in the \(hit.field) "
-                                 + "(score \(String(format: "%.2f", hit.score)))"),
+            "explanation": .text(
+                "\(hit.relation) \"\(hit.name)\" of \(hit.entity) matched \"\(hit.matched)\" in the \(hit.field) "
+                    + "(score \(String(format: "%.2f", hit.score)))"
+            ),
         ]
         if let excerpt = hit.excerpt { fields["excerpt"] = .text(excerpt) }
         return .object(fields)
@@ -98,7 +105,8 @@ public struct WebhookChannel: AlertChannel {
     /// `sha256=HEX`: the HMAC-SHA256 of `body`'s bytes under `secret`'s.
     public static func signature(_ body: String, secret: String) -> String {
         var digest = [UInt8](repeating: 0, count: 32)
-        let key = Array(secret.utf8), data = Array(body.utf8)
+        let key = Array(secret.utf8)
+        let data = Array(body.utf8)
         let status = wl_hmac_sha256(key, key.count, data, data.count, &digest)
         precondition(status == 0, "libcrypto's HMAC-SHA256 failed")
         return "sha256=" + digest.map { String(format: "%02x", $0) }.joined()
@@ -117,7 +125,9 @@ public struct WebhookChannel: AlertChannel {
         var request = FetchRequest(feed: "webhook", url: endpoint.url, proxy: endpoint.transfer.proxy)
         request.postBody = body
         request.headers = ["Content-Type: application/json", "Expect:"]
-        if let secret = endpoint.secret { request.headers.append("\(signatureHeader): \(signature(body, secret: secret))") }
+        if let secret = endpoint.secret {
+            request.headers.append("\(signatureHeader): \(signature(body, secret: secret))")
+        }
         request.proxyCredentials = endpoint.transfer.proxyCredentials
         request.caFile = endpoint.transfer.caFile
         request.verifyTLS = endpoint.transfer.verifyTLS
@@ -130,21 +140,35 @@ public struct WebhookChannel: AlertChannel {
         case .success(let response) where (200..<300).contains(response.status):
             return Answer()
         case .success(let response):
-            return Answer(error: "\(target): HTTP status \(response.status) — not a 2xx answer; parked, fix the receiver, then `watchlistd alerts --requeue`",
-                          permanent: true)
+            return Answer(
+                error:
+                    "\(target): HTTP status \(response.status) — not a 2xx answer; parked, fix the receiver, then `watchlistd alerts --requeue`",
+                permanent: true
+            )
         case .failure(let error):
             switch error.kind {
             case .http(let status) where status == 429 || status >= 500:
                 return Answer(error: "\(target): \(error.detail) — will be retried", retryAfter: error.retryAfter)
             case .http(let status) where (300..<400).contains(status):
-                return Answer(error: "\(target): \(error.detail) — redirects are not followed: put the final URL in the `webhook:` line, "
-                              + "then `watchlistd alerts --requeue`", permanent: true)
+                return Answer(
+                    error:
+                        "\(target): \(error.detail) — redirects are not followed: put the final URL in the `webhook:` line, "
+                        + "then `watchlistd alerts --requeue`",
+                    permanent: true
+                )
             case .http:
-                return Answer(error: "\(target): \(error.detail) — refused; parked: fix the receiver or the `webhook:` block, "
-                              + "then `watchlistd alerts --requeue`", permanent: true)
+                return Answer(
+                    error: "\(target): \(error.detail) — refused; parked: fix the receiver or the `webhook:` block, "
+                        + "then `watchlistd alerts --requeue`",
+                    permanent: true
+                )
             case .internalAddress:
-                return Answer(error: "\(target): \(error.detail) — the SSRF guard refused it; if the receiver really is internal, "
-                              + "set `allow-internal: yes` in the `webhook:` block, then `watchlistd alerts --requeue`", permanent: true)
+                return Answer(
+                    error:
+                        "\(target): \(error.detail) — the SSRF guard refused it; if the receiver really is internal, "
+                        + "set `allow-internal: yes` in the `webhook:` block, then `watchlistd alerts --requeue`",
+                    permanent: true
+                )
             default:
                 return Answer(error: "\(target): \(error.detail) — will be retried")
             }
@@ -158,10 +182,14 @@ public struct WebhookChannel: AlertChannel {
         for customer in byCustomer.keys.sorted() {
             let configured = endpoints(for: customer)
             guard !configured.isEmpty else {
-                let reason = "no `webhook:` applies to customer \(customer) any more; add one, then `watchlistd alerts --requeue`"
+                let reason =
+                    "no `webhook:` applies to customer \(customer) any more; add one, then `watchlistd alerts --requeue`"
                 try await context.record(.parked(reason), for: byCustomer[customer]!.map(\.id))
                 report.failures.append(reason)
-                context.logger.error("webhook alert not sent", metadata: ["customer": "\(customer)", "reason": "\(reason)"])
+                context.logger.error(
+                    "webhook alert not sent",
+                    metadata: ["customer": "\(customer)", "reason": "\(reason)"]
+                )
                 continue
             }
             // Rows still owed to particular endpoints (after one of several refused) go only to them.
@@ -171,7 +199,8 @@ public struct WebhookChannel: AlertChannel {
                 let targets = owed.isEmpty ? configured : configured.filter { owed.contains($0.shownURL) }
                 let entries = groups[owed]!
                 guard !targets.isEmpty else {
-                    let reason = "the webhook \(owed.joined(separator: ", ")) is no longer configured for customer \(customer); "
+                    let reason =
+                        "the webhook \(owed.joined(separator: ", ")) is no longer configured for customer \(customer); "
                         + "`watchlistd alerts --requeue` sends to the current ones"
                     try await context.record(.parked(reason), for: entries.map(\.id))
                     report.failures.append(reason)
@@ -185,25 +214,42 @@ public struct WebhookChannel: AlertChannel {
                     var wait = 0
                     for endpoint in targets {
                         let answer = await Self.post(body, to: endpoint)
-                        results.append(RecipientResult(address: endpoint.shownURL, error: answer.error, permanent: answer.permanent))
+                        results.append(
+                            RecipientResult(
+                                address: endpoint.shownURL,
+                                error: answer.error,
+                                permanent: answer.permanent
+                            )
+                        )
                         wait = max(wait, answer.retryAfter ?? 0)
                     }
                     let accepted = results.filter { $0.error == nil }.count
                     if accepted > 0 { FaultInjection.crashPoint(.afterWebhookAccepted) }
                     let attempts = batch.map(\.attempts).max() ?? 0
-                    try await context.record(.perRecipient(results, retryAt: context.retryAt(attempts: attempts, notBefore: TimeInterval(wait))),
-                                       for: batch.map(\.id))
+                    try await context.record(
+                        .perRecipient(
+                            results,
+                            retryAt: context.retryAt(attempts: attempts, notBefore: TimeInterval(wait))
+                        ),
+                        for: batch.map(\.id)
+                    )
                     for case let error? in results.map(\.error) where !report.failures.contains(error) {
                         report.failures.append(error)
-                        context.logger.error("webhook alert refused", metadata: ["customer": "\(customer)", "error": "\(error)"])
+                        context.logger.error(
+                            "webhook alert refused",
+                            metadata: ["customer": "\(customer)", "error": "\(error)"]
+                        )
                     }
                     if accepted == 0 { break }  // nothing got through: the rest waits for the retry
                     report.messages += 1
                     report.hits += batch.count
-                    context.logger.info("webhook alert sent", metadata: [
-                        "customer": "\(customer)", "hits": "\(batch.count)", "endpoints.accepted": "\(accepted)",
-                        "endpoints.refused": "\(results.count - accepted)",
-                    ])
+                    context.logger.info(
+                        "webhook alert sent",
+                        metadata: [
+                            "customer": "\(customer)", "hits": "\(batch.count)", "endpoints.accepted": "\(accepted)",
+                            "endpoints.refused": "\(results.count - accepted)",
+                        ]
+                    )
                 }
             }
         }
@@ -213,13 +259,22 @@ public struct WebhookChannel: AlertChannel {
     public func sendTest(_ hit: StoredHit, watchlist: Watchlist) async -> ChannelTestResult {
         let targets = endpoints(for: watchlist.customer)
         guard !targets.isEmpty else {
-            return ChannelTestResult(channel: Self.label, ok: false,
-                                     detail: "no `webhook:` applies to \(watchlist.customer) (\(watchlist.file) has none, nor the configuration)")
+            return ChannelTestResult(
+                channel: Self.label,
+                ok: false,
+                detail:
+                    "no `webhook:` applies to \(watchlist.customer) (\(watchlist.file) has none, nor the configuration)"
+            )
         }
         let body = Self.document([hit], databaseID: "test", test: true)
-        var accepted: [String] = [], refused: [String] = []
+        var accepted: [String] = []
+        var refused: [String] = []
         for endpoint in targets {
-            if let error = await Self.post(body, to: endpoint).error { refused.append(error) } else { accepted.append(endpoint.shownURL) }
+            if let error = await Self.post(body, to: endpoint).error {
+                refused.append(error)
+            } else {
+                accepted.append(endpoint.shownURL)
+            }
         }
         let detail = (accepted.isEmpty ? [] : ["accepted by \(accepted.joined(separator: ", "))"]) + refused
         return ChannelTestResult(channel: Self.label, ok: refused.isEmpty, detail: detail.joined(separator: "; "))

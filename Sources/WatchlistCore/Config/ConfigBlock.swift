@@ -107,8 +107,11 @@ struct BlockSlot<File> {
 extension BlockSlot {
     /// A block that stands at most once in its file, stored in `property`: a second one is
     /// reported ("given twice", then `advice`), its keys still checked, and dropped.
-    static func once<Block: ConfigBlock>(_ block: Block.Type, _ property: WritableKeyPath<File, Block?>,
-                                         advice: String = "") -> BlockSlot {
+    static func once<Block: ConfigBlock>(
+        _ block: Block.Type,
+        _ property: WritableKeyPath<File, Block?>,
+        advice: String = ""
+    ) -> BlockSlot {
         BlockSlot(block) { value, file, context in
             if let first = context.firstLine(of: Block.key, at: value.line) {
                 context.problem(line: value.line, "`\(Block.key):` given twice (first at line \(first))" + advice)

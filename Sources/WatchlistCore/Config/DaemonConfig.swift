@@ -40,13 +40,18 @@ public struct DaemonConfig: Sendable {
 }
 
 extension DaemonConfig: ConfigFile {
-    static let keys: Set<String> = ["watchlists", "database", "threshold", "email-dir", "backfill", "retention", "metrics-file", "concurrency"]
+    static let keys: Set<String> = [
+        "watchlists", "database", "threshold", "email-dir", "backfill", "retention", "metrics-file", "concurrency",
+    ]
 
     static var blocks: [BlockSlot<DaemonConfig>] {
         [
             BlockSlot(FeedConfig.self) { feed, config, context in
                 if let first = context.firstLine(of: "feed name \(feed.name)", at: feed.line) {
-                    context.problem(line: feed.line, "feed name `\(feed.name)` is already used by the feed at line \(first); give each feed its own `name:`")
+                    context.problem(
+                        line: feed.line,
+                        "feed name `\(feed.name)` is already used by the feed at line \(first); give each feed its own `name:`"
+                    )
                 }
                 config.feeds.append(feed)
             },
@@ -75,17 +80,26 @@ extension DaemonConfig: ConfigFile {
             }
         case "metrics-file": metricsFile = context.absolute(line.value)
         case "concurrency":
-            if let value = Int(line.value), (1...64).contains(value) { concurrency = value } else {
+            if let value = Int(line.value), (1...64).contains(value) {
+                concurrency = value
+            } else {
                 context.problem(line, "`concurrency:` must be a number of feeds fetched at once, from 1 to 64")
             }
         case "retention":
-            if let duration = ConfigParser.parseDuration(line.value), duration == .zero || (duration >= .seconds(86400) && duration <= .seconds(3650 * 86400)) {
+            if let duration = ConfigParser.parseDuration(line.value),
+                duration == .zero || (duration >= .seconds(86400) && duration <= .seconds(3650 * 86400))
+            {
                 retention = TimeInterval(duration.components.seconds)
             } else {
-                context.problem(line, "`retention:` must be a duration from 1d to 3650d, like 365d (0 keeps everything)")
+                context.problem(
+                    line,
+                    "`retention:` must be a duration from 1d to 3650d, like 365d (0 keeps everything)"
+                )
             }
         case "threshold":
-            if let value = Double(line.value), (0...1).contains(value) { threshold = value } else {
+            if let value = Double(line.value), (0...1).contains(value) {
+                threshold = value
+            } else {
                 context.problem(line, "`threshold:` must be a number from 0 to 1, like 0.8")
             }
         default:
@@ -95,8 +109,10 @@ extension DaemonConfig: ConfigFile {
 
     mutating func finish(context: inout ConfigContext) {
         if retention > 0, retention < backfill {
-            context.problem(line: context.line(of: "retention") ?? 0,
-                            "`retention:` (\(Int(retention / 86400))d) is shorter than `backfill:` (\(Int(backfill / 86400))d); backfill could not see pruned listings: make retention at least as long")
+            context.problem(
+                line: context.line(of: "retention") ?? 0,
+                "`retention:` (\(Int(retention / 86400))d) is shorter than `backfill:` (\(Int(backfill / 86400))d); backfill could not see pruned listings: make retention at least as long"
+            )
         }
         if context.line(of: "watchlists") == nil {
             context.problem(line: 1, "missing `watchlists:` (the folder of *.watch files)")
@@ -116,8 +132,13 @@ public enum ConfigParser {
 
     public static func load(_ path: String) throws -> DaemonConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError([Diagnostic(file: path, line: 0,
-                                                 message: "cannot read the configuration file; check the path given to --config")])
+            throw ConfigurationError([
+                Diagnostic(
+                    file: path,
+                    line: 0,
+                    message: "cannot read the configuration file; check the path given to --config"
+                )
+            ])
         }
         return try parse(data, file: path)
     }
@@ -141,7 +162,8 @@ public enum ConfigParser {
     /// when it is not one or does not fit.
     static func parseBytes(_ text: String) -> Int? {
         let text = text.trimmingCharacters(in: .whitespaces).lowercased()
-        for (suffix, factor) in [("mb", 1_000_000), ("m", 1_000_000), ("kb", 1_000), ("k", 1_000), ("b", 1)] where text.hasSuffix(suffix) {
+        for (suffix, factor) in [("mb", 1_000_000), ("m", 1_000_000), ("kb", 1_000), ("k", 1_000), ("b", 1)]
+        where text.hasSuffix(suffix) {
             guard let count = Int(text.dropLast(suffix.count)), count >= 0 else { return nil }
             let (bytes, overflow) = count.multipliedReportingOverflow(by: factor)
             return overflow ? nil : bytes

@@ -62,8 +62,20 @@ public struct FeedConfig: Sendable, Equatable {
     }
 
     /// A feed with every field path given (tests of `format: json`).
-    init(url: String, name: String, interval: Duration, proxy: String?, format: Format, itemsPath: String, titlePath: String,
-         linkPath: String?, idPath: String?, datePath: String?, bodyPath: String?, line: Int) {
+    init(
+        url: String,
+        name: String,
+        interval: Duration,
+        proxy: String?,
+        format: Format,
+        itemsPath: String,
+        titlePath: String,
+        linkPath: String?,
+        idPath: String?,
+        datePath: String?,
+        bodyPath: String?,
+        line: Int
+    ) {
         self.init(url: url, name: name, format: format)
         self.interval = interval
         self.proxy = proxy
@@ -105,7 +117,9 @@ extension FeedConfig: ConfigBlock {
         switch line.key {
         case "name": name = line.value
         case "interval":
-            if let duration = ConfigParser.parseDuration(line.value), duration >= .seconds(10), duration <= .seconds(7 * 86400) {
+            if let duration = ConfigParser.parseDuration(line.value), duration >= .seconds(10),
+                duration <= .seconds(7 * 86400)
+            {
                 interval = duration
             } else {
                 context.problem(line, "`interval:` must be a duration from 10s to 7d, like 90s, 10m, 1h or 1d")
@@ -113,7 +127,9 @@ extension FeedConfig: ConfigBlock {
         case let key where TransferOptions.keys.contains(key):
             transfer.read(line, what: "feed", unverified: "anyone on the path can feed it listings", context: &context)
         case "format":
-            if let value = Format(rawValue: line.value.lowercased()) { format = value } else {
+            if let value = Format(rawValue: line.value.lowercased()) {
+                format = value
+            } else {
                 context.problem(line, "`format:` must be `auto`, `json`, `jsonl` or `html`")
             }
         case "header":
@@ -121,7 +137,9 @@ extension FeedConfig: ConfigBlock {
                 headers.append(header)
             }
         case "user-agent":
-            if line.value.unicodeScalars.allSatisfy({ (0x20..<0x7f).contains($0.value) }) { userAgent = line.value } else {
+            if line.value.unicodeScalars.allSatisfy({ (0x20..<0x7f).contains($0.value) }) {
+                userAgent = line.value
+            } else {
                 context.problem(line, "`user-agent:` must be printable ASCII")
             }
         case "items", "title", "link", "id", "date", "body":
@@ -154,7 +172,9 @@ extension FeedConfig: ConfigBlock {
         }
         let name = text[..<colon].trimmingCharacters(in: .whitespaces)
         var value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        let token = CharacterSet(charactersIn: "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        let token = CharacterSet(
+            charactersIn: "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        )
         guard !name.isEmpty, name.unicodeScalars.allSatisfy(token.contains) else {
             problem("`header:` name `\(name)` is not a valid HTTP header name")
             return nil

@@ -96,8 +96,13 @@ public enum LineGrammar {
                     lines.append(Line(file: file, number: number, key: key, value: value, blockStart: nil))
                 } else {
                     let owners = schema.blocksAllowing(key).map { "`\($0):`" }.joined(separator: " or ")
-                    problems.append(Diagnostic(file: file, line: number,
-                                               message: "`\(key):` must be inside a \(owners) block"))
+                    problems.append(
+                        Diagnostic(
+                            file: file,
+                            line: number,
+                            message: "`\(key):` must be inside a \(owners) block"
+                        )
+                    )
                 }
             }
         }
@@ -135,9 +140,14 @@ public enum LineGrammar {
     static func trim(_ text: Substring) -> Substring {
         // ASCII fast path: most lines are ASCII at the ends.
         let utf8 = text.utf8
-        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 { return text }
-        var start = text.startIndex, end = text.endIndex
-        while start < end, text.unicodeScalars[start].properties.isWhitespace { start = text.unicodeScalars.index(after: start) }
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return text
+        }
+        var start = text.startIndex
+        var end = text.endIndex
+        while start < end, text.unicodeScalars[start].properties.isWhitespace {
+            start = text.unicodeScalars.index(after: start)
+        }
         while end > start {
             let before = text.unicodeScalars.index(before: end)
             guard text.unicodeScalars[before].properties.isWhitespace else { break }
@@ -160,7 +170,8 @@ public enum LineGrammar {
 
     /// Edit distance counting a swap of two neighbours as one edit (optimal string alignment).
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)

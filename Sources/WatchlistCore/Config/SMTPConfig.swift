@@ -36,7 +36,8 @@ public struct SMTPConfig: Sendable, Equatable {
 extension SMTPConfig: ConfigBlock {
     static let key = "smtp"
     static let keys: Set<String> = [
-        "from", "bcc", "user", "password-file", "helo", "timeout", "starttls", "grouping", "max-per-hour", "max-message-size",
+        "from", "bcc", "user", "password-file", "helo", "timeout", "starttls", "grouping", "max-per-hour",
+        "max-message-size",
     ]
 
     init(start: LineGrammar.Line, context: inout ConfigContext) {
@@ -69,30 +70,49 @@ extension SMTPConfig: ConfigBlock {
             case "dispatch": grouping = .dispatch
             case "hit": grouping = .perHit
             default:
-                if let window = ConfigParser.parseDuration(line.value), window >= .seconds(60), window <= .seconds(86400) {
+                if let window = ConfigParser.parseDuration(line.value), window >= .seconds(60),
+                    window <= .seconds(86400)
+                {
                     grouping = .window(TimeInterval(window.components.seconds))
                 } else {
-                    context.problem(line, "`grouping:` must be `dispatch`, `hit`, or a digest window from 1m to 1d, like 15m")
+                    context.problem(
+                        line,
+                        "`grouping:` must be `dispatch`, `hit`, or a digest window from 1m to 1d, like 15m"
+                    )
                 }
             }
         case "max-per-hour":
-            if let count = Int(line.value), (1...1000).contains(count) { maxPerHour = count } else {
+            if let count = Int(line.value), (1...1000).contains(count) {
+                maxPerHour = count
+            } else {
                 context.problem(line, "`max-per-hour:` must be a number of messages from 1 to 1000")
             }
         case "max-message-size":
-            if let bytes = ConfigParser.parseBytes(line.value), (10_000...1_000_000_000).contains(bytes) { maxMessageSize = bytes } else {
-                context.problem(line, "`max-message-size:` must be a size from 10k to 1000M bytes, like 10000000 or 10M")
+            if let bytes = ConfigParser.parseBytes(line.value), (10_000...1_000_000_000).contains(bytes) {
+                maxMessageSize = bytes
+            } else {
+                context.problem(
+                    line,
+                    "`max-message-size:` must be a size from 10k to 1000M bytes, like 10000000 or 10M"
+                )
             }
         case "user": user = line.value
         case "password-file": passwordFile = context.absolute(line.value)
         case "helo":
-            if DomainName.isValid(line.value.lowercased()) || line.value.lowercased() == "localhost" { helo = line.value } else {
+            if DomainName.isValid(line.value.lowercased()) || line.value.lowercased() == "localhost" {
+                helo = line.value
+            } else {
                 context.problem(line, "`helo:` must be a host name like mail.example.org")
             }
         case "timeout": timeout = ConfigParser.parseTimeout(line, example: "60s", context: &context) ?? timeout
         case "starttls":
-            if let mode = StartTLS(rawValue: line.value.lowercased()) { startTLS = mode } else {
-                context.problem(line, "`starttls:` must be `require`, `try` or `off` (clear text: only for a relay you trust)")
+            if let mode = StartTLS(rawValue: line.value.lowercased()) {
+                startTLS = mode
+            } else {
+                context.problem(
+                    line,
+                    "`starttls:` must be `require`, `try` or `off` (clear text: only for a relay you trust)"
+                )
             }
         default: context.problem(line, "`\(line.key):` is not handled in an `smtp:` block")
         }

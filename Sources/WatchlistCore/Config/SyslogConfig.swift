@@ -32,7 +32,10 @@ extension SyslogConfig: ConfigBlock {
     init(start: LineGrammar.Line, context: inout ConfigContext) {
         let target = Self.parseTarget(start.value)
         if target == nil {
-            context.problem(start, "`syslog:` must be `local`, `udp://HOST:PORT`, `tcp://HOST:PORT`, `tls://HOST:PORT` (PORT from 1 to 65535) or `unix:///PATH`")
+            context.problem(
+                start,
+                "`syslog:` must be `local`, `udp://HOST:PORT`, `tcp://HOST:PORT`, `tls://HOST:PORT` (PORT from 1 to 65535) or `unix:///PATH`"
+            )
         }
         self.init(target: target ?? .local, line: start.number)
     }
@@ -40,16 +43,24 @@ extension SyslogConfig: ConfigBlock {
     mutating func read(_ line: LineGrammar.Line, context: inout ConfigContext) {
         switch line.key {
         case "format":
-            if let value = Format(rawValue: line.value.lowercased()) { format = value } else {
+            if let value = Format(rawValue: line.value.lowercased()) {
+                format = value
+            } else {
                 context.problem(line, "`format:` must be `rfc5424` or `cef`")
             }
         case "ca-file": caFile = context.absolute(line.value)
         case "facility":
-            if let code = Self.facilities[line.value.lowercased()] { facility = code << 3 } else {
-                context.problem(line, "unknown syslog facility `\(line.value)`; use one of user, daemon, auth, local0 … local7")
+            if let code = Self.facilities[line.value.lowercased()] {
+                facility = code << 3
+            } else {
+                context.problem(
+                    line,
+                    "unknown syslog facility `\(line.value)`; use one of user, daemon, auth, local0 … local7"
+                )
             }
         case "app-name":
-            if line.value.utf8.count <= 48, line.value.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) {
+            if line.value.utf8.count <= 48, line.value.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+            {
                 appName = line.value
             } else {
                 context.problem(line, "`app-name:` must be at most 48 printable ASCII characters without spaces")
@@ -65,7 +76,8 @@ extension SyslogConfig: ConfigBlock {
             return path.hasPrefix("/") ? .unix(path: path) : nil
         }
         guard let url = URLComponents(string: text), let host = url.host, !host.isEmpty,
-              let port = url.port, let port16 = UInt16(exactly: port), port16 > 0 else { return nil }
+            let port = url.port, let port16 = UInt16(exactly: port), port16 > 0
+        else { return nil }
         switch url.scheme?.lowercased() {
         case "udp": return .udp(host: host, port: port16)
         case "tcp": return .tcp(host: host, port: port16)

@@ -29,30 +29,46 @@ public struct TransferOptions: Sendable, Equatable {
                 proxy = line.value
                 proxyLine = line.number
             } else {
-                context.problem(line, "`proxy:` must start with socks5h://, socks5:// or http:// (socks5h:// lets Tor resolve .onion names)")
+                context.problem(
+                    line,
+                    "`proxy:` must start with socks5h://, socks5:// or http:// (socks5h:// lets Tor resolve .onion names)"
+                )
             }
         case "proxy-credentials":
             let path = context.absolute(line.value)
             if let text = try? String(contentsOfFile: path, encoding: .utf8),
-               let first = text.split(whereSeparator: \.isNewline).first, first.contains(":") {
+                let first = text.split(whereSeparator: \.isNewline).first, first.contains(":")
+            {
                 proxyCredentials = String(first)
             } else {
-                context.problem(line, "`proxy-credentials:` file \(path) must be readable and hold `user:password` on its first line")
+                context.problem(
+                    line,
+                    "`proxy-credentials:` file \(path) must be readable and hold `user:password` on its first line"
+                )
             }
         case "ca-file":
             let path = context.absolute(line.value)
-            if FileManager.default.isReadableFile(atPath: path) { caFile = path } else {
+            if FileManager.default.isReadableFile(atPath: path) {
+                caFile = path
+            } else {
                 context.problem(line, "`ca-file:` \(path) is not readable; give a PEM CA bundle")
             }
         case "tls-verify":
             if let yes = ConfigParser.parseYesNo(line.value) {
                 verifyTLS = yes
-                if !yes { context.warning(line, "`tls-verify: no`: this \(what)'s server certificate is not checked; \(unverified)") }
+                if !yes {
+                    context.warning(
+                        line,
+                        "`tls-verify: no`: this \(what)'s server certificate is not checked; \(unverified)"
+                    )
+                }
             } else {
                 context.problem(line, "`tls-verify:` must be `yes` or `no`")
             }
         case "allow-internal":
-            if let yes = ConfigParser.parseYesNo(line.value) { allowInternal = yes } else {
+            if let yes = ConfigParser.parseYesNo(line.value) {
+                allowInternal = yes
+            } else {
                 context.problem(line, "`allow-internal:` must be `yes` or `no`")
             }
         default: context.problem(line, "`\(line.key):` is not handled in a `\(what):` block")

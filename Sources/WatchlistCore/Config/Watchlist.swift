@@ -26,8 +26,12 @@ extension Entity: ConfigBlock {
     static let keys: Set<String> = ["alias", "subsidiary", "jv", "domain", "exclude"]
 
     init(start: LineGrammar.Line, context: inout ConfigContext) {
-        self.init(name: start.value, line: start.number,
-                  names: [WatchedName(value: start.value, relation: .name, line: start.number)], excludes: [])
+        self.init(
+            name: start.value,
+            line: start.number,
+            names: [WatchedName(value: start.value, relation: .name, line: start.number)],
+            excludes: []
+        )
     }
 
     mutating func read(_ line: LineGrammar.Line, context: inout ConfigContext) {
@@ -39,7 +43,10 @@ extension Entity: ConfigBlock {
             while domain.hasPrefix(".") { domain = domain.dropFirst() }
             while domain.hasSuffix(".") { domain = domain.dropLast() }
             if !DomainName.isValid(String(domain)) {
-                context.problem(line, "`\(line.value)` is not a domain name (write it like `example.com`, without scheme or path)")
+                context.problem(
+                    line,
+                    "`\(line.value)` is not a domain name (write it like `example.com`, without scheme or path)"
+                )
             } else {
                 names.append(WatchedName(value: line.value, relation: .domain, line: line.number))
             }
@@ -72,7 +79,10 @@ extension Watchlist: ConfigFile {
         [
             BlockSlot(Entity.self) { entity, watchlist, context in
                 if let first = context.firstLine(of: "entity \(entity.name.lowercased())", at: entity.line) {
-                    context.problem(line: entity.line, "duplicate entity `\(entity.name)` (first at line \(first)); merge the two blocks")
+                    context.problem(
+                        line: entity.line,
+                        "duplicate entity `\(entity.name)` (first at line \(first)); merge the two blocks"
+                    )
                 }
                 watchlist.entities.append(entity)
             },
@@ -138,15 +148,23 @@ public enum WatchlistParser {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            throw ConfigurationError([Diagnostic(file: directory, line: 0,
-                                                 message: "cannot read the watchlists directory: \(error.localizedDescription); check the path and its permissions")])
+            throw ConfigurationError([
+                Diagnostic(
+                    file: directory,
+                    line: 0,
+                    message:
+                        "cannot read the watchlists directory: \(error.localizedDescription); check the path and its permissions"
+                )
+            ])
         }
         var watchlists: [Watchlist] = []
         var problems: [Diagnostic] = []
         for name in names.sorted() where name.hasSuffix(".watch") && !name.hasPrefix(".") {
             let path = (directory as NSString).appendingPathComponent(name)
             guard let data = FileManager.default.contents(atPath: path) else {
-                problems.append(Diagnostic(file: path, line: 0, message: "cannot read this file; check its permissions"))
+                problems.append(
+                    Diagnostic(file: path, line: 0, message: "cannot read this file; check its permissions")
+                )
                 continue
             }
             let (watchlist, fileProblems) = parse(data, file: path)
@@ -156,8 +174,14 @@ public enum WatchlistParser {
         var customers: [String: String] = [:]
         for watchlist in watchlists {
             if let other = customers[watchlist.customer.lowercased()] {
-                problems.append(Diagnostic(file: watchlist.file, line: 1,
-                                           message: "customer `\(watchlist.customer)` is also watched by \(other); keep one file per customer"))
+                problems.append(
+                    Diagnostic(
+                        file: watchlist.file,
+                        line: 1,
+                        message:
+                            "customer `\(watchlist.customer)` is also watched by \(other); keep one file per customer"
+                    )
+                )
             }
             customers[watchlist.customer.lowercased()] = watchlist.file
         }
@@ -173,7 +197,9 @@ enum DomainName {
         guard labels.count >= 2, domain.utf8.count <= 253 else { return false }
         return labels.allSatisfy { label in
             !label.isEmpty && label.utf8.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
-                && label.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" }
+                && label.unicodeScalars.allSatisfy {
+                    $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-"
+                }
         }
     }
 }
@@ -184,11 +210,15 @@ public enum EmailAddress {
     /// Why `address` cannot be used, or nil when it can.
     public static func problem(with address: String) -> String? {
         if address.isEmpty { return "empty address" }
-        if address.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || $0 == "<" || $0 == ">" || $0 == "," || $0 == "\"" || $0 == "\\" }) {
+        if address.unicodeScalars.contains(where: {
+            $0.value < 0x21 || $0.value == 0x7F || $0 == "<" || $0 == ">" || $0 == "," || $0 == "\"" || $0 == "\\"
+        }) {
             return "contains spaces, control characters or <>,\"\\; write a bare address like soc@example.com"
         }
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, DomainName.isValid(String(parts[1]).lowercased()) || parts[1] == "localhost" else {
+        guard parts.count == 2, !parts[0].isEmpty,
+            DomainName.isValid(String(parts[1]).lowercased()) || parts[1] == "localhost"
+        else {
             return "not an address of the form local@domain.example"
         }
         return nil

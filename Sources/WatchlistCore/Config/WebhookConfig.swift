@@ -36,7 +36,8 @@ public struct WebhookConfig: Sendable, Equatable {
     /// The URL as messages, `alerts` and the outbox show it: credentials in it
     /// (`https://user:password@host/`) replaced by `***`.
     public var shownURL: String {
-        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].prefix(while: { $0 != "/" }).lastIndex(of: "@")
+        guard let scheme = url.range(of: "://"),
+            let at = url[scheme.upperBound...].prefix(while: { $0 != "/" }).lastIndex(of: "@")
         else { return url }
         return String(url[..<scheme.upperBound]) + "***" + String(url[at...])
     }
@@ -52,12 +53,20 @@ extension WebhookConfig: ConfigBlock {
     init(start: LineGrammar.Line, context: inout ConfigContext) {
         let url = start.value
         let scheme = url.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
-        if !["http", "https"].contains(scheme) || !url.contains("://") || URLComponents(string: url)?.host?.isEmpty != false {
-            context.problem(start, "webhook URL `\(url)` must start with https:// (or http:// for a receiver on this network)")
+        if !["http", "https"].contains(scheme) || !url.contains("://")
+            || URLComponents(string: url)?.host?.isEmpty != false
+        {
+            context.problem(
+                start,
+                "webhook URL `\(url)` must start with https:// (or http:// for a receiver on this network)"
+            )
         } else if let reason = ConfigParser.portProblem(url) {
             context.problem(start, "webhook URL `\(url)`: \(reason)")
         } else if scheme == "http" && !AddressGuard.namesInternalHost(url) {
-            context.warning(start, "webhook URL `\(url)` is plain http: hits cross the network unencrypted; use https://")
+            context.warning(
+                start,
+                "webhook URL `\(url)` is plain http: hits cross the network unencrypted; use https://"
+            )
         }
         self.init(url: url, file: context.file, line: start.number)
     }
@@ -70,15 +79,28 @@ extension WebhookConfig: ConfigBlock {
             if let first, !first.isEmpty {
                 (secretFile, secret) = (path, String(first))
             } else {
-                context.problem(line, "`secret-file:` \(path) must be readable and hold the signing key on its first line")
+                context.problem(
+                    line,
+                    "`secret-file:` \(path) must be readable and hold the signing key on its first line"
+                )
             }
         case "grouping":
-            if let value = Grouping(rawValue: line.value.lowercased()) { grouping = value } else {
-                context.problem(line, "`grouping:` must be `batch` (one POST per customer and dispatch) or `hit` (one POST per hit)")
+            if let value = Grouping(rawValue: line.value.lowercased()) {
+                grouping = value
+            } else {
+                context.problem(
+                    line,
+                    "`grouping:` must be `batch` (one POST per customer and dispatch) or `hit` (one POST per hit)"
+                )
             }
         case "timeout": timeout = ConfigParser.parseTimeout(line, example: "30s", context: &context) ?? timeout
         default:
-            transfer.read(line, what: "webhook", unverified: "anyone on the path can read the hits and forge answers", context: &context)
+            transfer.read(
+                line,
+                what: "webhook",
+                unverified: "anyone on the path can read the hits and forge answers",
+                context: &context
+            )
         }
     }
 }

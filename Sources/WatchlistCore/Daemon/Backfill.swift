@@ -13,7 +13,14 @@ public enum Backfill {
     static func keys(_ watchlists: [Watchlist]) -> [Store.NameKey] {
         watchlists.flatMap { list in
             list.entities.flatMap { entity in
-                entity.names.map { Store.NameKey(customer: list.customer, entity: entity.name, relation: $0.relation.rawValue, value: $0.value) }
+                entity.names.map {
+                    Store.NameKey(
+                        customer: list.customer,
+                        entity: entity.name,
+                        relation: $0.relation.rawValue,
+                        value: $0.value
+                    )
+                }
             }
         }
     }
@@ -32,7 +39,14 @@ public enum Backfill {
             changed.entities = list.entities.compactMap { entity in
                 var reduced = entity
                 reduced.names = entity.names.filter {
-                    keep(Store.NameKey(customer: list.customer, entity: entity.name, relation: $0.relation.rawValue, value: $0.value))
+                    keep(
+                        Store.NameKey(
+                            customer: list.customer,
+                            entity: entity.name,
+                            relation: $0.relation.rawValue,
+                            value: $0.value
+                        )
+                    )
                 }
                 return reduced.names.isEmpty ? nil : reduced
             }
@@ -69,7 +83,12 @@ public enum Backfill {
             returning[since, default: []].insert(key)
         }
         for (since, names) in returning.sorted(by: { $0.key < $1.key }) {
-            hits += try run(select(in: pipeline.watchlists) { names.contains($0) }, pipeline: pipeline, now: now, since: since)
+            hits += try run(
+                select(in: pipeline.watchlists) { names.contains($0) },
+                pipeline: pipeline,
+                now: now,
+                since: since
+            )
         }
         let owed = unknown(in: pipeline.watchlists, known: known)
         if !owed.isEmpty { hits += try run(owed, pipeline: pipeline, now: now) }
@@ -88,14 +107,26 @@ public enum Backfill {
         let items = try pipeline.store.items(since: since ?? now.addingTimeInterval(-pipeline.config.backfill))
         var hits = 0
         for item in items {
-            let found = matcher.match(title: item.item.title, body: item.item.body, threshold: pipeline.config.threshold)
+            let found = matcher.match(
+                title: item.item.title,
+                body: item.item.body,
+                threshold: pipeline.config.threshold
+            )
             guard !found.isEmpty else { continue }
-            hits += try pipeline.store.recordHits(item: item.id, hits: found, channels: pipeline.channels(for:), at: now,
-                                                  repeatsSince: pipeline.repeatWindowStart(now))
+            hits += try pipeline.store.recordHits(
+                item: item.id,
+                hits: found,
+                channels: pipeline.channels(for:),
+                at: now,
+                repeatsSince: pipeline.repeatWindowStart(now)
+            )
         }
-        pipeline.logger.notice("backfill done", metadata: [
-            "names": "\(matcher.nameCount)", "items": "\(items.count)", "hits.new": "\(hits)",
-        ])
+        pipeline.logger.notice(
+            "backfill done",
+            metadata: [
+                "names": "\(matcher.nameCount)", "items": "\(items.count)", "hits.new": "\(hits)",
+            ]
+        )
         return hits
     }
 }

@@ -48,12 +48,27 @@ public struct Pipeline: Sendable {
         for warning in config.warnings + warnings { logger.warning("\(warning.description)") }
         let matcher = Matcher(watchlists: watchlists)
         let store = try existing ?? Store(path: config.databasePath)
-        logger.info("watchlists loaded", metadata: [
-            "watchlist.dir": "\(config.watchlistsDirectory)", "customers": "\(watchlists.count)", "names": "\(matcher.nameCount)",
-        ])
-        let dispatcher = AlertDispatcher(store: store, watchlists: watchlists,
-                                         channels: AlertChannels.make(config: config, watchlists: watchlists), logger: logger)
-        var pipeline = Pipeline(config: config, watchlists: watchlists, matcher: matcher, store: store, dispatcher: dispatcher, logger: logger)
+        logger.info(
+            "watchlists loaded",
+            metadata: [
+                "watchlist.dir": "\(config.watchlistsDirectory)", "customers": "\(watchlists.count)",
+                "names": "\(matcher.nameCount)",
+            ]
+        )
+        let dispatcher = AlertDispatcher(
+            store: store,
+            watchlists: watchlists,
+            channels: AlertChannels.make(config: config, watchlists: watchlists),
+            logger: logger
+        )
+        var pipeline = Pipeline(
+            config: config,
+            watchlists: watchlists,
+            matcher: matcher,
+            store: store,
+            dispatcher: dispatcher,
+            logger: logger
+        )
         pipeline.concurrency = config.concurrency
         try pipeline.adoptRenamedFeeds()  // before any cycle of this configuration (at start, at a reload)
         return pipeline
@@ -71,7 +86,10 @@ public struct Pipeline: Sendable {
 
     func logRenames(_ renames: [(from: String, to: String)]) {
         for rename in renames {
-            logger.notice("feed renamed; its listings are not new", metadata: ["feed.old": "\(rename.from)", "feed.name": "\(rename.to)"])
+            logger.notice(
+                "feed renamed; its listings are not new",
+                metadata: ["feed.old": "\(rename.from)", "feed.name": "\(rename.to)"]
+            )
         }
     }
 
@@ -125,10 +143,18 @@ public struct Pipeline: Sendable {
     /// updated. With `adoptRenames`, a renamed feed first takes over its old row (a feed
     /// is its URL; `build` does it too, so the daemon's poller need not). Reads every
     /// feed's state once; writes only for the due ones.
-    func dueFeeds(all: Bool, now: Date, busy: Set<String> = [], limit: Int = .max,
-                  adoptRenames: Bool = false) async throws -> [(FeedConfig, FeedState)] {
+    func dueFeeds(
+        all: Bool,
+        now: Date,
+        busy: Set<String> = [],
+        limit: Int = .max,
+        adoptRenames: Bool = false
+    ) async throws -> [(FeedConfig, FeedState)] {
         if adoptRenames { try await adoptRenamedFeeds() }
-        let stored = Dictionary(try await store.feedStates().map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let stored = Dictionary(
+            try await store.feedStates().map { ($0.name, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
         let candidates = config.feeds.filter { feed in
             guard !busy.contains(feed.name) else { return false }
             return all || (stored[feed.name]?.nextDue ?? .distantPast) <= now
@@ -146,8 +172,10 @@ public struct Pipeline: Sendable {
     /// the fetch stores a fresh one).
     func warnAboutNextDue(_ state: FeedState, feed: FeedConfig) {
         guard let problem = state.nextDueProblem else { return }
-        logger.warning("feed \(feed.name) (\(feed.url)): \(problem); fetching it now, which stores a fresh date",
-                       metadata: ["database": "\(store.path)"])
+        logger.warning(
+            "feed \(feed.name) (\(feed.url)): \(problem); fetching it now, which stores a fresh date",
+            metadata: ["database": "\(store.path)"]
+        )
     }
 
     /// Matches stored items and records their hits, marking them matched, in one transaction.
@@ -156,12 +184,18 @@ public struct Pipeline: Sendable {
         guard !items.isEmpty else { return 0 }
         let (matcher, threshold) = (self.matcher, config.threshold)
         let results = try await Work.run {
-            items.map { (item: $0.id, hits: matcher.match(title: $0.item.title, body: $0.item.body, threshold: threshold)) }
+            items.map {
+                (item: $0.id, hits: matcher.match(title: $0.item.title, body: $0.item.body, threshold: threshold))
+            }
         }
         let now = Date()
         let dispatcher = self.dispatcher
-        return try await store.recordMatches(results, channels: { dispatcher.channels(for: $0) }, at: now,
-                                             repeatsSince: repeatWindowStart(now))
+        return try await store.recordMatches(
+            results,
+            channels: { dispatcher.channels(for: $0) },
+            at: now,
+            repeatsSince: repeatWindowStart(now)
+        )
     }
 
     /// A listing already alerted to a customer since then is not alerted again
@@ -177,10 +211,14 @@ public struct Pipeline: Sendable {
         let before = store.fileSize()
         let report = try await store.prune(before: now.addingTimeInterval(-config.retention))
         if report.items > 0 || report.vacuumed {
-            logger.notice("retention applied", metadata: [
-                "items.pruned": "\(report.items)", "hits.pruned": "\(report.hits)", "vacuumed": "\(report.vacuumed)",
-                "db.bytes.before": "\(before)", "db.bytes.after": "\(store.fileSize())",
-            ])
+            logger.notice(
+                "retention applied",
+                metadata: [
+                    "items.pruned": "\(report.items)", "hits.pruned": "\(report.hits)",
+                    "vacuumed": "\(report.vacuumed)",
+                    "db.bytes.before": "\(before)", "db.bytes.after": "\(store.fileSize())",
+                ]
+            )
         }
         return report
     }
@@ -194,7 +232,13 @@ public struct Pipeline: Sendable {
 
     /// The fetch a feed's block asks for (headers, proxy and its credentials, CA, guard).
     public static func request(for feed: FeedConfig, etag: String? = nil, lastModified: String? = nil) -> FetchRequest {
-        var request = FetchRequest(feed: feed.name, url: feed.url, proxy: feed.proxy, etag: etag, lastModified: lastModified)
+        var request = FetchRequest(
+            feed: feed.name,
+            url: feed.url,
+            proxy: feed.proxy,
+            etag: etag,
+            lastModified: lastModified
+        )
         request.headers = feed.headers
         request.userAgent = feed.userAgent ?? FetchRequest.defaultUserAgent
         request.proxyCredentials = feed.proxyCredentials
@@ -224,31 +268,57 @@ public struct Pipeline: Sendable {
 
     /// Parsing and matching run on `Work`, SQLite on GRDB's queues: none of it on the
     /// cooperative pool, which stays free for signals, notifications and timers.
-    func process(_ result: Result<FetchResponse, FetchError>, feed: FeedConfig, state: FeedState, started: Date,
-                 interval: TimeInterval, log: Logger) async throws -> FeedOutcome {
+    func process(
+        _ result: Result<FetchResponse, FetchError>,
+        feed: FeedConfig,
+        state: FeedState,
+        started: Date,
+        interval: TimeInterval,
+        log: Logger
+    ) async throws -> FeedOutcome {
         switch result {
         case .failure(let error) where error.kind == .cancelled:
             log.info("fetch stopped: shutting down", metadata: ["detail": "\(error.detail)"])
             return .cancelled
         case .failure(let error):
-            let wait = max(Double(error.retryAfter ?? 0), Self.backoff(interval: feed.interval, errors: state.errorCount))
-            try await store.recordFetchError(feed: state.id, message: error.description, at: started, nextDue: started.addingTimeInterval(wait))
+            let wait = max(
+                Double(error.retryAfter ?? 0),
+                Self.backoff(interval: feed.interval, errors: state.errorCount)
+            )
+            try await store.recordFetchError(
+                feed: state.id,
+                message: error.description,
+                at: started,
+                nextDue: started.addingTimeInterval(wait)
+            )
             logFailure(error.description, state: state, wait: wait, log: log)
             return .failed(error.description)
         case .success(let response):
             let nextDue = started.addingTimeInterval(interval)
             if response.notModified {
-                try await store.recordFetchSuccess(feed: state.id, etag: response.etag ?? state.etag,
-                                             lastModified: response.lastModified ?? state.lastModified, at: started, nextDue: nextDue)
+                try await store.recordFetchSuccess(
+                    feed: state.id,
+                    etag: response.etag ?? state.etag,
+                    lastModified: response.lastModified ?? state.lastModified,
+                    at: started,
+                    nextDue: nextDue
+                )
                 logRecovery(state: state, log: log)
                 log.debug("not modified")
                 return .notModified
             }
-            let parsed = try await Work.run { FeedParser.parse(response.body, feed: feed, contentType: response.contentType) }
+            let parsed = try await Work.run {
+                FeedParser.parse(response.body, feed: feed, contentType: response.contentType)
+            }
             switch parsed {
             case .failure(let error):
                 let wait = Self.backoff(interval: feed.interval, errors: state.errorCount)
-                try await store.recordFetchError(feed: state.id, message: error.description, at: started, nextDue: started.addingTimeInterval(wait))
+                try await store.recordFetchError(
+                    feed: state.id,
+                    message: error.description,
+                    at: started,
+                    nextDue: started.addingTimeInterval(wait)
+                )
                 logFailure(error.description, state: state, wait: wait, log: log)
                 return .failed(error.description)
             case .success(let items):
@@ -256,10 +326,18 @@ public struct Pipeline: Sendable {
                 FaultInjection.crashPoint(.afterStoreItems)
                 let hits = try await matchAndRecord(fresh)
                 FaultInjection.crashPoint(.afterRecordHits)
-                try await store.recordFetchSuccess(feed: state.id, etag: response.etag, lastModified: response.lastModified,
-                                             at: started, nextDue: nextDue)
+                try await store.recordFetchSuccess(
+                    feed: state.id,
+                    etag: response.etag,
+                    lastModified: response.lastModified,
+                    at: started,
+                    nextDue: nextDue
+                )
                 logRecovery(state: state, log: log)
-                log.debug("fetched", metadata: ["items": "\(items.count)", "items.new": "\(fresh.count)", "hits.new": "\(hits)"])
+                log.debug(
+                    "fetched",
+                    metadata: ["items": "\(items.count)", "items.new": "\(fresh.count)", "hits.new": "\(hits)"]
+                )
                 return .fetched(items: fresh.count, hits: hits)
             }
         }
@@ -268,7 +346,9 @@ public struct Pipeline: Sendable {
     /// A feed that starts failing, or fails differently, is logged once as an error; the
     /// same failure again is routine (debug) until the feed recovers.
     func logFailure(_ message: String, state: FeedState, wait: TimeInterval, log: Logger) {
-        let metadata: Logger.Metadata = ["error": "\(message)", "retry.in": "\(Int(wait))s", "failures": "\(state.errorCount + 1)"]
+        let metadata: Logger.Metadata = [
+            "error": "\(message)", "retry.in": "\(Int(wait))s", "failures": "\(state.errorCount + 1)",
+        ]
         if state.errorCount == 0 || state.lastError != message {
             log.error("feed failing; it is retried with backoff and logged again when it recovers", metadata: metadata)
         } else {
@@ -279,6 +359,9 @@ public struct Pipeline: Sendable {
     /// The end of a failing state, logged once.
     func logRecovery(state: FeedState, log: Logger) {
         guard state.errorCount > 0 else { return }
-        log.notice("feed recovered", metadata: ["failures": "\(state.errorCount)", "last.error": "\(state.lastError ?? "")"])
+        log.notice(
+            "feed recovered",
+            metadata: ["failures": "\(state.errorCount)", "last.error": "\(state.lastError ?? "")"]
+        )
     }
 }

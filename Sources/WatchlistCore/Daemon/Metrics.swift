@@ -75,33 +75,68 @@ public final class Metrics: Sendable {
                 lines.append("\(name)\(labels.isEmpty ? "" : "{\(labels)}") \(number)")
             }
         }
-        metric("watchlistd_fetches_total", "counter", "Feed fetches since the daemon started, by result.",
-               [("result=\"ok\"", Double(c.fetchesOK)), ("result=\"not_modified\"", Double(c.fetchesNotModified)),
-                ("result=\"error\"", Double(c.fetchesFailed))])
+        metric(
+            "watchlistd_fetches_total",
+            "counter",
+            "Feed fetches since the daemon started, by result.",
+            [
+                ("result=\"ok\"", Double(c.fetchesOK)), ("result=\"not_modified\"", Double(c.fetchesNotModified)),
+                ("result=\"error\"", Double(c.fetchesFailed)),
+            ]
+        )
         metric("watchlistd_items_total", "counter", "New or changed listings stored.", [("", Double(c.itemsNew))])
         metric("watchlistd_hits_total", "counter", "New hits recorded.", [("", Double(c.hitsNew))])
         // Every kind of channel, configured or not (a series that comes and goes confuses rate()).
-        let channels = AlertChannels.names + Set(c.sent.keys).union(c.failed.keys).subtracting(AlertChannels.names).sorted()
-        metric("watchlistd_alert_deliveries_total", "counter", "Alert deliveries, by channel and result.",
-               [("sent", c.sent), ("failed", c.failed)].flatMap { result, counts in
-                   channels.map { ("channel=\"\($0)\",result=\"\(result)\"", Double(counts[$0] ?? 0)) }
-               })
+        let channels =
+            AlertChannels.names + Set(c.sent.keys).union(c.failed.keys).subtracting(AlertChannels.names).sorted()
+        metric(
+            "watchlistd_alert_deliveries_total",
+            "counter",
+            "Alert deliveries, by channel and result.",
+            [("sent", c.sent), ("failed", c.failed)].flatMap { result, counts in
+                channels.map { ("channel=\"\($0)\",result=\"\(result)\"", Double(counts[$0] ?? 0)) }
+            }
+        )
         metric("watchlistd_cycles_total", "counter", "Poll cycles completed.", [("", Double(c.cycles))])
-        metric("watchlistd_cycle_duration_seconds", "gauge", "Duration of the last poll cycle.", [("", c.lastCycleSeconds)])
-        metric("watchlistd_last_cycle_timestamp_seconds", "gauge", "When the last poll cycle ended (Unix time).",
-               [("", c.lastCycleEnd?.timeIntervalSince1970.rounded() ?? 0)])
-        metric("watchlistd_config_last_reload_successful", "gauge",
-               "Whether the last configuration reload succeeded (1) or was rejected (0).", [("", c.reloadOK ? 1 : 0)])
-        metric("watchlistd_config_last_reload_success_timestamp_seconds", "gauge",
-               "When the configuration was last loaded successfully, at start or by a reload (Unix time).",
-               [("", c.lastGoodLoad?.timeIntervalSince1970.rounded() ?? 0)])
-        metric("watchlistd_feeds", "gauge", "Configured feeds, and those whose last fetch failed.",
-               [("state=\"configured\"", Double(feedsConfigured)), ("state=\"failing\"", Double(failing))])
-        metric("watchlistd_outbox", "gauge", "Alert outbox rows by channel and state.",
-               outbox.keys.sorted().map { key in
-                   let parts = key.split(separator: "/")
-                   return ("channel=\"\(parts[0])\",state=\"\(parts.count > 1 ? parts[1] : "")\"", Double(outbox[key]!))
-               })
+        metric(
+            "watchlistd_cycle_duration_seconds",
+            "gauge",
+            "Duration of the last poll cycle.",
+            [("", c.lastCycleSeconds)]
+        )
+        metric(
+            "watchlistd_last_cycle_timestamp_seconds",
+            "gauge",
+            "When the last poll cycle ended (Unix time).",
+            [("", c.lastCycleEnd?.timeIntervalSince1970.rounded() ?? 0)]
+        )
+        metric(
+            "watchlistd_config_last_reload_successful",
+            "gauge",
+            "Whether the last configuration reload succeeded (1) or was rejected (0).",
+            [("", c.reloadOK ? 1 : 0)]
+        )
+        metric(
+            "watchlistd_config_last_reload_success_timestamp_seconds",
+            "gauge",
+            "When the configuration was last loaded successfully, at start or by a reload (Unix time).",
+            [("", c.lastGoodLoad?.timeIntervalSince1970.rounded() ?? 0)]
+        )
+        metric(
+            "watchlistd_feeds",
+            "gauge",
+            "Configured feeds, and those whose last fetch failed.",
+            [("state=\"configured\"", Double(feedsConfigured)), ("state=\"failing\"", Double(failing))]
+        )
+        metric(
+            "watchlistd_outbox",
+            "gauge",
+            "Alert outbox rows by channel and state.",
+            outbox.keys.sorted().map { key in
+                let parts = key.split(separator: "/")
+                return ("channel=\"\(parts[0])\",state=\"\(parts.count > 1 ? parts[1] : "")\"", Double(outbox[key]!))
+            }
+        )
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -118,11 +153,21 @@ public final class Metrics: Sendable {
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return MetricsWriteError(path: temporary, what: "open", errno: errno) }
         // open's mode is filtered by the umask; fchmod is not.
-        guard fchmod(fd, 0o644) == 0 else { close(fd); return failure("fchmod") }
+        guard fchmod(fd, 0o644) == 0 else {
+            close(fd)
+            return failure("fchmod")
+        }
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { close(fd); return failure("write") }
+            if n > 0 {
+                offset += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                close(fd)
+                return failure("write")
+            }
         }
         guard close(fd) == 0 else { return failure("close") }
         guard rename(temporary, path) == 0 else { return failure("rename") }

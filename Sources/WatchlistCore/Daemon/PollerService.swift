@@ -28,8 +28,13 @@ public final class DaemonState: @unchecked Sendable {
     private var lastStatus = Date.distantPast
     private var lastTrim = Date()
 
-    public init(pipeline: Pipeline, configPath: String, notifier: SystemdNotifier = SystemdNotifier(),
-                reloads: ReloadRequests = ReloadRequests(), instanceLock: InstanceLock? = nil) {
+    public init(
+        pipeline: Pipeline,
+        configPath: String,
+        notifier: SystemdNotifier = SystemdNotifier(),
+        reloads: ReloadRequests = ReloadRequests(),
+        instanceLock: InstanceLock? = nil
+    ) {
         self.pipeline = pipeline
         self.configPath = configPath
         self.notifier = notifier
@@ -57,8 +62,10 @@ public final class DaemonState: @unchecked Sendable {
         let pipeline = current
         if let error = metrics.write(store: pipeline.store, feedsConfigured: pipeline.config.feeds.count) {
             if notices.begin("metrics") {
-                pipeline.logger.warning("cannot write the metrics file; check that its folder is writable (logged again when it works)",
-                                        metadata: ["file": "\(metrics.path)", "error": "\(error)"])
+                pipeline.logger.warning(
+                    "cannot write the metrics file; check that its folder is writable (logged again when it works)",
+                    metadata: ["file": "\(metrics.path)", "error": "\(error)"]
+                )
             }
         } else if notices.end("metrics") {
             pipeline.logger.notice("metrics file written again", metadata: ["file": "\(metrics.path)"])
@@ -108,7 +115,11 @@ public final class DaemonState: @unchecked Sendable {
         let old = current
         do {
             let config = try ConfigParser.load(configPath)
-            let fresh = try Pipeline.build(config: config, logger: old.logger, store: config.databasePath == old.config.databasePath ? old.store : nil)
+            let fresh = try Pipeline.build(
+                config: config,
+                logger: old.logger,
+                store: config.databasePath == old.config.databasePath ? old.store : nil
+            )
             lock.lock()
             pipeline = fresh
             lock.unlock()
@@ -127,9 +138,17 @@ public final class DaemonState: @unchecked Sendable {
             for problem in error.problems { old.logger.error("reload rejected: \(problem.description)") }
             old.logger.error("reload rejected; the previous configuration and watchlists stay in force")
             let more = error.problems.count > 1 ? " (and \(error.problems.count - 1) more problems)" : ""
-            recordConfigLoad(ok: false, detail: (error.problems.first?.description ?? "\(error)") + more, store: old.store, logger: old.logger)
+            recordConfigLoad(
+                ok: false,
+                detail: (error.problems.first?.description ?? "\(error)") + more,
+                store: old.store,
+                logger: old.logger
+            )
         } catch {
-            old.logger.error("reload failed; the previous configuration stays in force", metadata: ["error": "\(error)"])
+            old.logger.error(
+                "reload failed; the previous configuration stays in force",
+                metadata: ["error": "\(error)"]
+            )
             recordConfigLoad(ok: false, detail: "\(error)", store: old.store, logger: old.logger)
         }
         writeMetrics()
@@ -161,8 +180,10 @@ public final class DaemonState: @unchecked Sendable {
         let feeds = (try? await pipeline.store.feedStates()) ?? []
         let failing = feeds.filter { $0.errorCount > 0 }.count
         let today = (try? await pipeline.store.hitCount(since: Calendar.current.startOfDay(for: Date()))) ?? 0
-        let pending = ((try? await pipeline.store.outboxCounts()) ?? [:]).filter { $0.key.hasSuffix("/pending") }.values.reduce(0, +)
-        let summary = "\(pipeline.config.feeds.count - failing) feeds ok, \(failing) failing; \(today) hits today; \(pending) alerts pending"
+        let pending = ((try? await pipeline.store.outboxCounts()) ?? [:]).filter { $0.key.hasSuffix("/pending") }.values
+            .reduce(0, +)
+        let summary =
+            "\(pipeline.config.feeds.count - failing) feeds ok, \(failing) failing; \(today) hits today; \(pending) alerts pending"
         return (lock.withLock { storeProblem }.map { $0 + "; " } ?? "") + summary
     }
 
@@ -216,8 +237,10 @@ struct ActivitySummary {
     mutating func take(now: Date) -> Logger.Metadata? {
         guard now.timeIntervalSince(since) >= every else { return nil }
         let fields: Logger.Metadata = [
-            "minutes": "\(Int(now.timeIntervalSince(since) / 60))", "cycles": "\(cycles)", "feeds.fetched": "\(fetched)",
-            "feeds.not_modified": "\(notModified)", "feeds.failed": "\(failed)", "items.new": "\(items)", "hits.new": "\(hits)",
+            "minutes": "\(Int(now.timeIntervalSince(since) / 60))", "cycles": "\(cycles)",
+            "feeds.fetched": "\(fetched)",
+            "feeds.not_modified": "\(notModified)", "feeds.failed": "\(failed)", "items.new": "\(items)",
+            "hits.new": "\(hits)",
         ].merging(alerts.logMetadata) { $1 }
         self = ActivitySummary(since: now, every: every)
         return fields
@@ -259,7 +282,8 @@ public struct PollerService: Service {
 
     /// How often to ping the watchdog: half of `WATCHDOG_USEC` (as sd_watchdog_enabled
     /// advises), else every 10 s.
-    static func watchdogInterval(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> TimeInterval {
+    static func watchdogInterval(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> TimeInterval
+    {
         guard let usec = environment["WATCHDOG_USEC"].flatMap(Double.init), usec > 0 else { return 10 }
         return max(0.5, usec / 2_000_000)
     }
@@ -287,12 +311,17 @@ public struct PollerService: Service {
                     if inFlight.isEmpty {
                         if now.timeIntervalSince(lastRecovery) >= 60 {  // at start, then each idle minute
                             lastRecovery = now
-                            if let recovered = try? await pipeline.recoverUnmatched(), recovered.hits > 0 { state.requestDispatch() }
+                            if let recovered = try? await pipeline.recoverUnmatched(), recovered.hits > 0 {
+                                state.requestDispatch()
+                            }
                         }
                         if now.timeIntervalSince(lastPrune) >= 86400 {  // retention: at start, then daily
                             lastPrune = now
                             do { try await pipeline.prune() } catch {
-                                logger.error("retention failed; it is tried again tomorrow", metadata: ["error": "\(error)"])
+                                logger.error(
+                                    "retention failed; it is tried again tomorrow",
+                                    metadata: ["error": "\(error)"]
+                                )
                             }
                         }
                     }
@@ -309,8 +338,12 @@ public struct PollerService: Service {
                                 }
                                 group.addTask {
                                     do {
-                                        return .polled(feed: feed.name, outcome: try await pipeline.poll(feed, state: feedState))
-                                    } catch is CancellationError {  // stopping: GRDB gave up waiting, nothing was half-written
+                                        return .polled(
+                                            feed: feed.name,
+                                            outcome: try await pipeline.poll(feed, state: feedState)
+                                        )
+                                        // stopping: GRDB gave up waiting, nothing was half-written
+                                    } catch is CancellationError {
                                         return .polled(feed: feed.name, outcome: .cancelled)
                                     } catch {
                                         return .storeFailed(feed: feed.name, url: feed.url, error: "\(error)")
@@ -318,7 +351,10 @@ public struct PollerService: Service {
                                 }
                             }
                         } catch {
-                            logger.error("cannot read the feeds' state from the database; trying again", metadata: ["error": "\(error)"])
+                            logger.error(
+                                "cannot read the feeds' state from the database; trying again",
+                                metadata: ["error": "\(error)"]
+                            )
                         }
                     }
                     if !heartbeatPending {
@@ -338,7 +374,10 @@ public struct PollerService: Service {
                         if storeFailures > 0, !Task.isCancelled {  // a poll's transactions went through again
                             storeFailures = 0
                             state.setStoreProblem(nil)
-                            logger.notice("the database takes writes again; fetching resumed", metadata: ["database": "\(pipeline.store.path)"])
+                            logger.notice(
+                                "the database takes writes again; fetching resumed",
+                                metadata: ["database": "\(pipeline.store.path)"]
+                            )
                         }
                     case .storeFailed(let feed, let url, let error):
                         inFlight.remove(feed)
@@ -348,11 +387,16 @@ public struct PollerService: Service {
                         storeFailures += 1
                         let pause = Self.storePause(failures: storeFailures)
                         storePausedUntil = Date().addingTimeInterval(pause)
-                        let problem = "store error at \(FeedDates.rfc3339(Date())) (feed \(feed)): \(error); fetching paused \(Int(pause))s"
+                        let problem =
+                            "store error at \(FeedDates.rfc3339(Date())) (feed \(feed)): \(error); fetching paused \(Int(pause))s"
                         state.setStoreProblem(problem)
-                        logger.error("cannot store what a feed returned; fetching is paused, then tried again (the pause doubles, up to 10 min)", metadata: [
-                            "feed.name": "\(feed)", "feed.url": "\(url)", "error": "\(error)", "retry.in": "\(Int(pause))s",
-                        ])
+                        logger.error(
+                            "cannot store what a feed returned; fetching is paused, then tried again (the pause doubles, up to 10 min)",
+                            metadata: [
+                                "feed.name": "\(feed)", "feed.url": "\(url)", "error": "\(error)",
+                                "retry.in": "\(Int(pause))s",
+                            ]
+                        )
                     }
                     let end = Date()
                     if let started = roundStarted, inFlight.isEmpty || end.timeIntervalSince(started) >= 60 {
@@ -387,10 +431,13 @@ public struct PollerService: Service {
             _ = try? await Work.run { state.writeMetrics() }  // reads the store, writes a file: blocking
         }
         if report.feedsFetched + report.feedsFailed.count > 0 {
-            state.current.logger.debug("cycle done", metadata: [
-                "feeds.fetched": "\(report.feedsFetched)", "feeds.failed": "\(report.feedsFailed.count)",
-                "items.new": "\(report.newItems)", "hits.new": "\(report.newHits)",
-            ])
+            state.current.logger.debug(
+                "cycle done",
+                metadata: [
+                    "feeds.fetched": "\(report.feedsFetched)", "feeds.failed": "\(report.feedsFailed.count)",
+                    "items.new": "\(report.newItems)", "hits.new": "\(report.newHits)",
+                ]
+            )
         }
         // STATUS= reads the store (hits today, outbox): at most every 10 s, rounds can be seconds apart.
         if Date().timeIntervalSince(state.statusSentAt) >= 10 {
@@ -426,7 +473,9 @@ public struct AlertService: Service {
                 try? await Task.sleep(for: .seconds(1))
                 let requested = state.takeDispatchRequest()
                 let cycleSince = state.cycleInProgressSince
-                let tick = Date().timeIntervalSince(lastRun) >= 15 && (cycleSince.map { Date().timeIntervalSince($0) > 30 } ?? true)
+                let tick =
+                    Date().timeIntervalSince(lastRun) >= 15
+                    && (cycleSince.map { Date().timeIntervalSince($0) > 30 } ?? true)
                 guard requested || tick, !Task.isCancelled else { continue }
                 lastRun = Date()
                 let pipeline = state.current
@@ -440,7 +489,10 @@ public struct AlertService: Service {
                     }
                 } catch is CancellationError {  // stopping: what was accepted is recorded, the rest stays pending
                 } catch {
-                    pipeline.logger.error("alert delivery failed; the outbox keeps them for the next try", metadata: ["error": "\(error)"])
+                    pipeline.logger.error(
+                        "alert delivery failed; the outbox keeps them for the next try",
+                        metadata: ["error": "\(error)"]
+                    )
                 }
             }
         }
@@ -479,8 +531,10 @@ public struct FileWatchService: Service {
     public func run() async throws {
         let logger = state.current.logger
         let configFile = (state.configPath as NSString).lastPathComponent
-        let folders = Set([(state.configPath as NSString).deletingLastPathComponent, state.current.config.watchlistsDirectory])
-            .map { $0.isEmpty ? "." : $0 }
+        let folders = Set([
+            (state.configPath as NSString).deletingLastPathComponent, state.current.config.watchlistsDirectory,
+        ])
+        .map { $0.isEmpty ? "." : $0 }
         let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard fd >= 0 else {
             logger.warning("cannot watch files (inotify): reload with SIGHUP", metadata: ["errno": "\(errno)"])
@@ -499,7 +553,8 @@ public struct FileWatchService: Service {
                 while true {
                     let count = read(fd, &buffer, buffer.count)
                     guard count > 0 else { break }
-                    if Self.names(in: buffer[0..<count]).contains(where: { $0.hasSuffix(".watch") || $0 == configFile }) {
+                    if Self.names(in: buffer[0..<count]).contains(where: { $0.hasSuffix(".watch") || $0 == configFile })
+                    {
                         pendingSince = pendingSince ?? Date()
                     }
                 }

@@ -27,7 +27,9 @@ public enum Renames {
         for list in pipeline.watchlists { byFile[(list.file as NSString).lastPathComponent] = list.customer }
         var renamedCustomers: [String: String] = [:]
         for (customer, file) in try store.hitCustomerFiles() where !current.contains(customer) {
-            guard let now = byFile[(file as NSString).lastPathComponent], renamedCustomers[customer] == nil else { continue }
+            guard let now = byFile[(file as NSString).lastPathComponent], renamedCustomers[customer] == nil else {
+                continue
+            }
             renamedCustomers[customer] = now
         }
         for (from, to) in renamedCustomers.sorted(by: { $0.key < $1.key }) {
@@ -37,7 +39,10 @@ public enum Renames {
         let known = try store.knownEntities()
         for list in pipeline.watchlists {
             let stored = known[list.customer] ?? [:]
-            let names = Dictionary(list.entities.map { ($0.name, Set($0.names.map { $0.value.lowercased() })) }, uniquingKeysWith: { $0.union($1) })
+            let names = Dictionary(
+                list.entities.map { ($0.name, Set($0.names.map { $0.value.lowercased() })) },
+                uniquingKeysWith: { $0.union($1) }
+            )
             let vanished = stored.keys.filter { names[$0] == nil }.sorted()
             let appeared = names.keys.filter { stored[$0] == nil }.sorted()
             guard !vanished.isEmpty, !appeared.isEmpty else { continue }
@@ -56,7 +61,12 @@ public enum Renames {
                 done.append("entity \"\(old)\" of \(list.customer) is now \"\(target)\"")
             }
         }
-        for line in done { pipeline.logger.notice("rename recognised; its earlier hits are not sent again", metadata: ["rename": "\(line)"]) }
+        for line in done {
+            pipeline.logger.notice(
+                "rename recognised; its earlier hits are not sent again",
+                metadata: ["rename": "\(line)"]
+            )
+        }
         return done
     }
 }

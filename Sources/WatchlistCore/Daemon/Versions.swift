@@ -3,7 +3,9 @@
 /// than it was built with).
 public enum LibraryVersions {
     public static var all: [(name: String, version: String)] {
-        [("libcurl", CurlEasy.libraryVersion), ("SQLite", Store.sqliteVersion),
-         ("ICU", ICUWords.libraryVersion), ("OpenCC", FoldTable.openCCVersion)]
+        [
+            ("libcurl", CurlEasy.libraryVersion), ("SQLite", Store.sqliteVersion),
+            ("ICU", ICUWords.libraryVersion), ("OpenCC", FoldTable.openCCVersion),
+        ]
     }
 }

@@ -30,7 +30,8 @@ public enum AddressGuard {
         if bytes[0] == 0xfe && bytes[1] & 0xc0 == 0x80 { return true }  // fe80::/10 link-local
         if bytes[0] == 0xfe && bytes[1] & 0xc0 == 0xc0 { return true }  // fec0::/10 site-local (deprecated)
         if bytes[0] == 0xff { return true }  // multicast
-        if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0d && bytes[3] == 0xb8 { return true }  // documentation
+        // documentation
+        if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0d && bytes[3] == 0xb8 { return true }
         return false
     }
 
@@ -57,7 +58,8 @@ public enum AddressGuard {
     public static func namesInternalHost(_ url: String) -> Bool {
         guard let host = URLComponents(string: url)?.host?.lowercased(), !host.isEmpty else { return false }
         let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
-        var v4 = in_addr(), v6 = in6_addr()
+        var v4 = in_addr()
+        var v6 = in6_addr()
         if inet_pton(AF_INET, bare, &v4) == 1 || inet_pton(AF_INET6, bare, &v6) == 1 { return isInternal(bare) }
         if bare == "localhost" { return true }
         return [".localhost", ".internal", ".local", ".lan", ".home.arpa"].contains { bare.hasSuffix($0) }

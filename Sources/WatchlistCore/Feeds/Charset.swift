@@ -39,14 +39,26 @@ public enum Charset {
         if declared == nil, let name = declaredEncoding(bytes) { declared = (name, .declaration) }
         if let declared, let iconvName = iconvName(declared.name) {
             let (text, bad) = convert(bytes[...], from: iconvName)
-            let contradicted = (bad > 0 && bad > tolerance(bytes)) || (isSingleByte(iconvName) && hasMultibyteUTF8(bytes) && isValidUTF8(bytes))
+            let contradicted =
+                (bad > 0 && bad > tolerance(bytes))
+                || (isSingleByte(iconvName) && hasMultibyteUTF8(bytes) && isValidUTF8(bytes))
             if !contradicted {
-                return DecodedText(utf8: text, encoding: displayName(declared.name), source: declared.source, replacements: bad)
+                return DecodedText(
+                    utf8: text,
+                    encoding: displayName(declared.name),
+                    source: declared.source,
+                    replacements: bad
+                )
             }
         }
         let guess = detect(bytes)
         let (text, bad) = convert(bytes[...], from: guess)
-        return DecodedText(utf8: text, encoding: guess.lowercased(), source: declared == nil ? .detected : .fallback, replacements: bad)
+        return DecodedText(
+            utf8: text,
+            encoding: guess.lowercased(),
+            source: declared == nil ? .detected : .fallback,
+            replacements: bad
+        )
     }
 
     /// The bytes read as `encoding` (a declared name, mapped as declarations are), or nil
@@ -72,7 +84,9 @@ public enum Charset {
     static func httpCharset(_ contentType: String) -> String? {
         for parameter in contentType.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else { continue }
+            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else {
+                continue
+            }
             let value = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'"))
             return value.isEmpty ? nil : value
         }
@@ -90,7 +104,9 @@ public enum Charset {
         }
         let lower = head.lowercased()
         if let range = lower.range(of: "charset=") {
-            let value = lower[range.upperBound...].drop { $0 == "\"" || $0 == "'" }.prefix { $0.isLetter || $0.isNumber || "-_:.".contains($0) }
+            let value = lower[range.upperBound...].drop { $0 == "\"" || $0 == "'" }.prefix {
+                $0.isLetter || $0.isNumber || "-_:.".contains($0)
+            }
             return value.isEmpty ? nil : String(value)
         }
         return nil
@@ -119,7 +135,8 @@ public enum Charset {
             "us-ascii": "WINDOWS-1252", "ascii": "WINDOWS-1252", "iso-8859-1": "WINDOWS-1252", "latin1": "WINDOWS-1252",
             "iso8859-1": "WINDOWS-1252", "l1": "WINDOWS-1252", "iso-ir-100": "WINDOWS-1252",
             "iso-8859-9": "WINDOWS-1254", "latin5": "WINDOWS-1254", "tis-620": "CP874", "iso-8859-11": "CP874",
-            "x-mac-roman": "MACINTOSH", "macroman": "MACINTOSH", "x-mac-cyrillic": "MAC-CYRILLIC", "maccyrillic": "MAC-CYRILLIC",
+            "x-mac-roman": "MACINTOSH", "macroman": "MACINTOSH", "x-mac-cyrillic": "MAC-CYRILLIC",
+            "maccyrillic": "MAC-CYRILLIC",
             "utf8": "UTF-8", "unicode-1-1-utf-8": "UTF-8", "utf-16": "UTF-16", "ucs-2": "UTF-16", "utf-32": "UTF-32",
         ]
         let name = supersets[key] ?? key.uppercased()
@@ -167,23 +184,30 @@ public enum Charset {
         if name == "UTF-8" {
             if isValidUTF8(input) { return (Data(input), 0) }  // the common case: no second copy through String
             let text = String(decoding: input, as: UTF8.self)
-            let bad = String(validating: input, as: UTF8.self) == nil ? max(1, text.unicodeScalars.filter { $0 == "\u{FFFD}" }.count) : 0
+            let bad =
+                String(validating: input, as: UTF8.self) == nil
+                ? max(1, text.unicodeScalars.filter { $0 == "\u{FFFD}" }.count) : 0
             return (Data(text.utf8), bad)
         }
         let cd = iconv_open("UTF-8", name)
-        guard cd != iconv_t(bitPattern: -1) else { return (Data(String(decoding: input, as: UTF8.self).utf8), input.count) }
+        guard cd != iconv_t(bitPattern: -1) else {
+            return (Data(String(decoding: input, as: UTF8.self).utf8), input.count)
+        }
         defer { iconv_close(cd) }
         var output = [UInt8](repeating: 0, count: max(64, input.count * 3 + 16))
         var produced = 0
         var replacements = 0
         var source = Array(input)
         source.withUnsafeMutableBufferPointer { inBuffer in
-            var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress)?.assumingMemoryBound(to: CChar.self)
+            var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress)?
+                .assumingMemoryBound(to: CChar.self)
             var inLeft = inBuffer.count
             while inLeft > 0 {
                 if output.count - produced < 16 { output += [UInt8](repeating: 0, count: output.count) }
                 let (result, code): (Int, Int32) = output.withUnsafeMutableBufferPointer { outBuffer in
-                    var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress! + produced).assumingMemoryBound(to: CChar.self)
+                    var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(
+                        outBuffer.baseAddress! + produced
+                    ).assumingMemoryBound(to: CChar.self)
                     var outLeft = outBuffer.count - produced
                     let before = outLeft
                     let result = iconv(cd, &inPointer, &inLeft, &outPointer, &outLeft)
@@ -198,7 +222,9 @@ public enum Charset {
                 case EILSEQ, EINVAL:
                     // Skip one byte, write U+FFFD, start the state afresh.
                     if output.count - produced < 16 { output += [UInt8](repeating: 0, count: output.count) }
-                    output[produced] = 0xEF; output[produced + 1] = 0xBF; output[produced + 2] = 0xBD
+                    output[produced] = 0xEF
+                    output[produced + 1] = 0xBF
+                    output[produced + 2] = 0xBD
                     produced += 3
                     replacements += 1
                     inPointer = inPointer.map { $0 + 1 }
@@ -220,7 +246,9 @@ public enum Charset {
         if let wide = wideUnicode(sample) { return wide }
         if sample.contains(0x1B) {  // 7-bit ISO-2022 escapes
             if contains(sample, [0x1B, 0x24, 0x29, 0x43]) { return "ISO-2022-KR" }
-            if contains(sample, [0x1B, 0x24, 0x42]) || contains(sample, [0x1B, 0x24, 0x40]) || contains(sample, [0x1B, 0x28, 0x4A]) {
+            if contains(sample, [0x1B, 0x24, 0x42]) || contains(sample, [0x1B, 0x24, 0x40])
+                || contains(sample, [0x1B, 0x28, 0x4A])
+            {
                 return "ISO-2022-JP"
             }
         }
@@ -236,13 +264,17 @@ public enum Charset {
         func cjk(_ name: String) -> String? { text(name).flatMap { runShare($0) >= 0.5 ? $0 : nil } }
         if let japanese = cjk("CP932"), kanaShare(japanese) >= 0.1 { return "CP932" }
         if let japanese = cjk("EUC-JP"), kanaShare(japanese) >= 0.1 { return "EUC-JP" }
-        if let korean = cjk("CP949"), hangulShare(korean) >= 0.8 { return "CP949" }  // GB text reads as half Hangul, half Hanja
+        // GB text reads as half Hangul, half Hanja
+        if let korean = cjk("CP949"), hangulShare(korean) >= 0.8 { return "CP949" }
         // Johab (old DOS Korean): its Hangul rows overlap GB2312's, so it goes before GB
         // and must read as nearly all Hangul.
         if let johab = cjk("JOHAB"), hangulShare(johab) >= 0.8 { return "JOHAB" }
-        let gb = cjk("GB18030"), big5 = cjk("BIG5-HKSCS")
+        let gb = cjk("GB18030")
+        let big5 = cjk("BIG5-HKSCS")
         if gb != nil && big5 != nil && lowTrailShare(sample) >= 0.15 { return "BIG5-HKSCS" }
-        if let gb, hanShare(gb) >= 0.5 { return big5 != nil && lowTrailShare(sample) >= 0.15 ? "BIG5-HKSCS" : "GB18030" }
+        if let gb, hanShare(gb) >= 0.5 {
+            return big5 != nil && lowTrailShare(sample) >= 0.15 ? "BIG5-HKSCS" : "GB18030"
+        }
         if let big5, hanShare(big5) >= 0.5 { return "BIG5-HKSCS" }
 
         // Single-byte: the decoding whose words look most like words.
@@ -269,9 +301,18 @@ public enum Charset {
         var zeros = [0, 0, 0, 0]
         for i in 0..<n where b[i] == 0 { zeros[i % 4] += 1 }
         let quarter = n / 4
-        if zeros[0] > quarter * 9 / 10 && zeros[1] > quarter * 9 / 10 && zeros[2] > quarter / 2 && zeros[3] < quarter / 10 { return "UTF-32BE" }
-        if zeros[3] > quarter * 9 / 10 && zeros[2] > quarter * 9 / 10 && zeros[1] > quarter / 2 && zeros[0] < quarter / 10 { return "UTF-32LE" }
-        let even = zeros[0] + zeros[2], odd = zeros[1] + zeros[3]
+        if zeros[0] > quarter * 9 / 10 && zeros[1] > quarter * 9 / 10 && zeros[2] > quarter / 2
+            && zeros[3] < quarter / 10
+        {
+            return "UTF-32BE"
+        }
+        if zeros[3] > quarter * 9 / 10 && zeros[2] > quarter * 9 / 10 && zeros[1] > quarter / 2
+            && zeros[0] < quarter / 10
+        {
+            return "UTF-32LE"
+        }
+        let even = zeros[0] + zeros[2]
+        let odd = zeros[1] + zeros[3]
         if even > n / 2 * 6 / 10 && odd < n / 20 { return "UTF-16BE" }
         if odd > n / 2 * 6 / 10 && even < n / 20 { return "UTF-16LE" }
         return nil
@@ -287,7 +328,8 @@ public enum Charset {
 
     /// Shares among the non-ASCII letters of a decoded sample.
     static func share(_ text: String, _ inSet: (UInt32) -> Bool) -> Double {
-        var total = 0, hits = 0
+        var total = 0
+        var hits = 0
         for scalar in text.unicodeScalars where scalar.value >= 0x80 && scalar.properties.isAlphabetic {
             total += 1
             if inSet(scalar.value) { hits += 1 }
@@ -297,16 +339,24 @@ public enum Charset {
 
     static func kanaShare(_ text: String) -> Double { share(text) { (0x3041...0x30FF).contains($0) } }
     static func hangulShare(_ text: String) -> Double { share(text) { (0xAC00...0xD7A3).contains($0) } }
-    static func hanShare(_ text: String) -> Double { share(text) { (0x4E00...0x9FFF).contains($0) || (0x3041...0x30FF).contains($0) } }
+    static func hanShare(_ text: String) -> Double {
+        share(text) { (0x4E00...0x9FFF).contains($0) || (0x3041...0x30FF).contains($0) }
+    }
 
     /// Among CJK characters (Han, kana, Hangul), the share next to another one.
     static func runShare(_ text: String) -> Double {
-        func isCJK(_ v: UInt32) -> Bool { (0x3040...0x30FF).contains(v) || (0x3400...0x9FFF).contains(v) || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v) }
+        func isCJK(_ v: UInt32) -> Bool {
+            (0x3040...0x30FF).contains(v) || (0x3400...0x9FFF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                || (0xF900...0xFAFF).contains(v)
+        }
         let scalars = Array(text.unicodeScalars)
-        var total = 0, inRun = 0
+        var total = 0
+        var inRun = 0
         for (i, scalar) in scalars.enumerated() where isCJK(scalar.value) {
             total += 1
-            if (i > 0 && isCJK(scalars[i - 1].value)) || (i + 1 < scalars.count && isCJK(scalars[i + 1].value)) { inRun += 1 }
+            if (i > 0 && isCJK(scalars[i - 1].value)) || (i + 1 < scalars.count && isCJK(scalars[i + 1].value)) {
+                inRun += 1
+            }
         }
         return total == 0 ? 0 : Double(inRun) / Double(total)
     }
@@ -314,7 +364,9 @@ public enum Charset {
     /// Among two-byte sequences, the share whose second byte is below 0x80: Big5 text has
     /// many (its trail bytes start at 0x40), GB2312/GBK text almost none.
     static func lowTrailShare(_ b: [UInt8]) -> Double {
-        var pairs = 0, low = 0, i = 0
+        var pairs = 0
+        var low = 0
+        var i = 0
         while i + 1 < b.count {
             if b[i] >= 0x81 && b[i] <= 0xFE {
                 pairs += 1
@@ -383,7 +435,8 @@ enum SingleByteScore {
     /// (letters of other scripts count against it).
     static func latinCoverage(_ text: String) -> Double? {
         var counts: [Character: Int] = [:]
-        var total = 0, latin = 0
+        var total = 0
+        var latin = 0
         for character in text.lowercased() where !character.isASCII && character.isLetter {
             total += 1
             guard let scalar = character.unicodeScalars.first, script(scalar.value) == .latin else { continue }
@@ -391,7 +444,9 @@ enum SingleByteScore {
             latin += 1
         }
         guard latin > 0 else { return nil }
-        let best = latinLanguages.map { language in counts.reduce(0) { $0 + (language.contains($1.key) ? $1.value : 0) } }.max() ?? 0
+        let best =
+            latinLanguages.map { language in counts.reduce(0) { $0 + (language.contains($1.key) ? $1.value : 0) } }
+            .max() ?? 0
         return Double(best) / Double(total)
     }
 
@@ -400,15 +455,22 @@ enum SingleByteScore {
     }
 
     static func shapeAndFrequency(_ text: String) -> Double {
-        var words = 0.0, good = 0.0, frequentLetters = 0, scriptLetters = 0
+        var words = 0.0
+        var good = 0.0
+        var frequentLetters = 0
+        var scriptLetters = 0
         for token in text.split(whereSeparator: { $0.isWhitespace || ($0.isASCII && !$0.isLetter) }) {
             let scalars = token.unicodeScalars
             guard scalars.contains(where: { $0.value >= 0x80 }) else { continue }
             words += 1
             let letters = scalars.filter { $0.properties.isAlphabetic }
             // A symbol from the upper half inside a word is the mark of a wrong code page.
-            if scalars.contains(where: { $0.value >= 0x80 && !$0.properties.isAlphabetic && !$0.properties.isDiacritic
-                                         && $0.properties.generalCategory != .nonspacingMark }) { continue }
+            if scalars.contains(where: {
+                $0.value >= 0x80 && !$0.properties.isAlphabetic && !$0.properties.isDiacritic
+                    && $0.properties.generalCategory != .nonspacingMark
+            }) {
+                continue
+            }
             let scripts = Set(letters.map { script($0.value) })
             let nonASCII = letters.filter { $0.value >= 0x80 }.count
             guard scripts.count == 1, let only = scripts.first, only != .other else { continue }

@@ -42,7 +42,6 @@ final class CurlEasy {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
     }()
 
-
     init() {
         _ = Self.globalInit
         handle = curl_easy_init()
@@ -119,14 +118,17 @@ final class CurlEasy {
         guard let (option, refused) = refusedOption.map({ ($0.option, $0.code) }) else {
             let reason = Self.describe(code)
             let account = String(cString: errorBuffer).trimmingCharacters(in: .whitespacesAndNewlines)
-            return "curl error \(code.rawValue): \(reason)" + (account.isEmpty || account == reason ? "" : " (\(account))")
+            return "curl error \(code.rawValue): \(reason)"
+                + (account.isEmpty || account == reason ? "" : " (\(account))")
         }
         let advice: String
         switch refused {
         case CURLE_BAD_FUNCTION_ARGUMENT:
-            advice = "libcurl refused the value; check the setting it comes from (a time limit, size or count out of range)"
+            advice =
+                "libcurl refused the value; check the setting it comes from (a time limit, size or count out of range)"
         default:
-            advice = "this libcurl lacks the option or the value; upgrade libcurl (watchlistd needs 7.85 or later, "
+            advice =
+                "this libcurl lacks the option or the value; upgrade libcurl (watchlistd needs 7.85 or later, "
                 + "Debian 12 has 7.88.1)"
         }
         return "libcurl \(Self.libraryVersion) refused \(Self.name(of: option)) (curl error \(refused.rawValue): "
@@ -145,7 +147,9 @@ final class CurlEasy {
                 sink.tooLarge = true
                 return 0
             }
-            if let buffer { sink.body.append(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: length) }
+            if let buffer {
+                sink.body.append(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: length)
+            }
             return length
         }
         set(CURLOPT_WRITEDATA, pointer: pointer)
@@ -183,7 +187,10 @@ final class CurlEasy {
             let length = min(size * count, sink.upload.count - sink.uploadOffset)
             guard length > 0, let buffer else { return 0 }
             sink.upload.withUnsafeBytes { bytes in
-                UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + sink.uploadOffset, byteCount: length)
+                UnsafeMutableRawPointer(buffer).copyMemory(
+                    from: bytes.baseAddress! + sink.uploadOffset,
+                    byteCount: length
+                )
             }
             sink.uploadOffset += length
             return length
@@ -258,7 +265,8 @@ final class CurlEasy {
         apply(CURLOPT_DEBUGFUNCTION) {
             wl_curl_setopt_debug(handle) { _, type, data, size, userdata in
                 let sink = Unmanaged<Sink>.fromOpaque(userdata!).takeUnretainedValue()
-                guard type == CURLINFO_HEADER_IN || type == CURLINFO_HEADER_OUT, let data, sink.transcript.count < 1000 else { return 0 }
+                guard type == CURLINFO_HEADER_IN || type == CURLINFO_HEADER_OUT, let data, sink.transcript.count < 1000
+                else { return 0 }
                 let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
                     .trimmingCharacters(in: .whitespacesAndNewlines)
                 if type == CURLINFO_HEADER_IN {
@@ -300,7 +308,6 @@ final class CurlEasy {
     /// The libcurl version loaded at run time (for `--version`).
     static var libraryVersion: String { String(cString: wl_curl_version()) }
 }
-
 
 /// The threads blocking transfers run on: never the cooperative pool, and not a Dispatch
 /// queue either (libdispatch adds threads for blocked work about one a second, so 64

@@ -28,7 +28,8 @@ public enum FeedDates {
     /// Seconds since 1970 of a proleptic Gregorian date and time (UTC).
     static func epoch(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> TimeInterval? {
         guard (1...12).contains(month), (1...31).contains(day), (0...24).contains(hour), (0...59).contains(minute),
-              (0...60).contains(second) else { return nil }
+            (0...60).contains(second)
+        else { return nil }
         // Days from civil (H. Hinnant's algorithm).
         let y = year - (month <= 2 ? 1 : 0)
         let era = (y >= 0 ? y : y - 399) / 400
@@ -40,9 +41,11 @@ public enum FeedDates {
     }
 
     /// Zone names feeds use, as hours from UTC (IST handled apart: +5:30).
-    static let zones: [String: Int] = ["z": 0, "gmt": 0, "ut": 0, "utc": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5,
-                                       "mst": -7, "mdt": -6, "pst": -8, "pdt": -7, "jst": 9, "cet": 1, "cest": 2,
-                                       "bst": 1, "hkt": 8, "kst": 9, "msk": 3, "ist": 5]
+    static let zones: [String: Int] = [
+        "z": 0, "gmt": 0, "ut": 0, "utc": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5,
+        "mst": -7, "mdt": -6, "pst": -8, "pdt": -7, "jst": 9, "cet": 1, "cest": 2,
+        "bst": 1, "hkt": 8, "kst": 9, "msk": 3, "ist": 5,
+    ]
     static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
     struct Scanner {
@@ -65,7 +68,8 @@ public enum FeedDates {
 
         /// Exactly `count` digits (or 1…`count` when `atLeast` is smaller).
         mutating func number(_ count: Int, atLeast: Int? = nil) -> Int? {
-            var value = 0, n = 0
+            var value = 0
+            var n = 0
             while n < count, let b = peek, b >= 0x30, b <= 0x39 {
                 value = value * 10 + Int(b - 0x30)
                 index += 1
@@ -101,8 +105,13 @@ public enum FeedDates {
         /// `YYYY-MM-DD`, then optionally `T`/space `HH:MM[:SS[.fff]]` and a zone.
         mutating func iso() -> Date? {
             guard let year = number(4), eat(UInt8(ascii: "-")), let month = number(2), eat(UInt8(ascii: "-")),
-                  let day = number(2) else { return nil }
-            var hour = 0, minute = 0, second = 0, fraction = 0.0, offset = 0
+                let day = number(2)
+            else { return nil }
+            var hour = 0
+            var minute = 0
+            var second = 0
+            var fraction = 0.0
+            var offset = 0
             if peek == UInt8(ascii: "T") || peek == UInt8(ascii: "t") || peek == 0x20 {
                 index += 1
                 guard let h = number(2), eat(UInt8(ascii: ":")), let m = number(2) else { return nil }
@@ -124,7 +133,14 @@ public enum FeedDates {
             }
             skipSpaces()
             guard index == bytes.count,
-                  let seconds = FeedDates.epoch(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+                let seconds = FeedDates.epoch(
+                    year: year,
+                    month: month,
+                    day: day,
+                    hour: hour,
+                    minute: minute,
+                    second: second
+                )
             else { return nil }
             return Date(timeIntervalSince1970: seconds + fraction - TimeInterval(offset))
         }
@@ -139,12 +155,16 @@ public enum FeedDates {
             guard let day = number(2, atLeast: 1) else { return nil }
             skipSpaces()
             let name = word()
-            guard name.count >= 3, let month = FeedDates.months.firstIndex(of: String(name.prefix(3))) else { return nil }
+            guard name.count >= 3, let month = FeedDates.months.firstIndex(of: String(name.prefix(3))) else {
+                return nil
+            }
             skipSpaces()
             guard var year = number(4, atLeast: 2) else { return nil }
             if year < 100 { year += year < 50 ? 2000 : 1900 }
             skipSpaces()
-            var hour = 0, minute = 0, second = 0
+            var hour = 0
+            var minute = 0
+            var second = 0
             if let h = number(2, atLeast: 1) {
                 guard eat(UInt8(ascii: ":")), let m = number(2) else { return nil }
                 (hour, minute) = (h, m)
@@ -153,7 +173,14 @@ public enum FeedDates {
             guard let zone = zone() else { return nil }
             skipSpaces()
             guard index == bytes.count,
-                  let seconds = FeedDates.epoch(year: year, month: month + 1, day: day, hour: hour, minute: minute, second: second)
+                let seconds = FeedDates.epoch(
+                    year: year,
+                    month: month + 1,
+                    day: day,
+                    hour: hour,
+                    minute: minute,
+                    second: second
+                )
             else { return nil }
             return Date(timeIntervalSince1970: seconds - TimeInterval(zone ?? 0))
         }

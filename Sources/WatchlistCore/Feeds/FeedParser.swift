@@ -9,7 +9,13 @@ public struct ParseError: Error, Sendable, CustomStringConvertible {
 
 /// A parsed document: its items, and what the conformance run and `feeds` report.
 public struct ParsedFeed: Sendable {
-    public enum Format: String, Sendable { case rss, atom, rdf, jsonFeed = "json-feed", json, jsonLines = "json-lines", html }
+    public enum Format: String, Sendable {
+        case rss, atom, rdf
+        case jsonFeed = "json-feed"
+        case json
+        case jsonLines = "json-lines"
+        case html
+    }
     public var format: Format
     public var title: String?
     public var link: String?
@@ -24,13 +30,24 @@ public struct ParsedFeed: Sendable {
 /// readers (JSON Feed, a plain JSON API through the feed's field paths, JSON Lines), or
 /// for `format: html` the HTML reader (`HTMLSource`, XPath expressions).
 public enum FeedParser {
-    public static func parse(_ data: Data, feed: FeedConfig, contentType: String? = nil) -> Result<[FeedItem], ParseError> {
+    public static func parse(
+        _ data: Data,
+        feed: FeedConfig,
+        contentType: String? = nil
+    ) -> Result<[FeedItem], ParseError> {
         parseDocument(data, feed: feed, contentType: contentType).map(\.items)
     }
 
     /// `baseURL`: where relative links point from (default: the feed's URL).
-    public static func parseDocument(_ data: Data, feed: FeedConfig, contentType: String? = nil, baseURL: URL? = nil) -> Result<ParsedFeed, ParseError> {
-        if feed.format == .html, let refused = HTMLSource.sizeProblem(data.count, feed: feed) { return .failure(refused) }  // before decoding it
+    public static func parseDocument(
+        _ data: Data,
+        feed: FeedConfig,
+        contentType: String? = nil,
+        baseURL: URL? = nil
+    ) -> Result<ParsedFeed, ParseError> {
+        if feed.format == .html, let refused = HTMLSource.sizeProblem(data.count, feed: feed) {
+            return .failure(refused)
+        }  // before decoding it
         let decoded = Charset.decode(data, contentType: contentType)
         var bytes = decoded.utf8[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
@@ -45,7 +62,11 @@ public enum FeedParser {
         }
         switch (feed.format, first) {
         case (.html, _):
-            let base = baseURL ?? URL(string: feed.url).flatMap { ["http", "https"].contains($0.scheme?.lowercased() ?? "") ? $0 : nil }
+            let base =
+                baseURL
+                ?? URL(string: feed.url).flatMap {
+                    ["http", "https"].contains($0.scheme?.lowercased() ?? "") ? $0 : nil
+                }
             return finish(HTMLSource.parse(Data(bytes), feed: feed, base: base))
         case (.jsonl, _):
             return finish(JSONFeedReader.parseLines(Data(bytes), feed: feed))
@@ -55,12 +76,24 @@ public enum FeedParser {
             }
             return finish(JSONFeedReader.parse(Data(bytes), feed: feed))
         case (.auto, UInt8(ascii: "<")):
-            let base = baseURL ?? URL(string: feed.url).flatMap { ["http", "https"].contains($0.scheme?.lowercased() ?? "") ? $0 : nil }
-            return finish(XMLFeedReader.parseDocument(XMLFeedReader.declaringUTF8(Data(bytes)), feed: feed.name, base: base))
+            let base =
+                baseURL
+                ?? URL(string: feed.url).flatMap {
+                    ["http", "https"].contains($0.scheme?.lowercased() ?? "") ? $0 : nil
+                }
+            return finish(
+                XMLFeedReader.parseDocument(XMLFeedReader.declaringUTF8(Data(bytes)), feed: feed.name, base: base)
+            )
         case (.auto, nil):
             return .failure(ParseError(feed: feed.name, message: "empty document"))
         default:
-            return .failure(ParseError(feed: feed.name, message: "neither XML nor JSON (first byte 0x\(String(first!, radix: 16))); check the URL serves a feed"))
+            return .failure(
+                ParseError(
+                    feed: feed.name,
+                    message:
+                        "neither XML nor JSON (first byte 0x\(String(first!, radix: 16))); check the URL serves a feed"
+                )
+            )
         }
     }
 }

@@ -88,7 +88,8 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
         case .dns:
             let host = ProxyCheck.host(of: url) ?? ""
             if host.lowercased().hasSuffix(".onion") {
-                advice = "a .onion host resolves only inside Tor: give the feed `proxy: socks5h://127.0.0.1:9050` (socks5h, so Tor resolves the name)"
+                advice =
+                    "a .onion host resolves only inside Tor: give the feed `proxy: socks5h://127.0.0.1:9050` (socks5h, so Tor resolves the name)"
             } else {
                 advice = "the host name \(host) does not resolve; check the URL and this machine's DNS"
             }
@@ -97,9 +98,11 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
         case .tls: advice = "TLS verification failed; check the site's certificate"
         case .tooLarge: advice = "the body exceeds the size limit; the feed is refused"
         case .tooManyRedirects: advice = "too many redirects; fix the feed URL"
-        case .protocolRefused: advice = "only http:// and https:// are followed; a redirect to another scheme is refused"
+        case .protocolRefused:
+            advice = "only http:// and https:// are followed; a redirect to another scheme is refused"
         case .internalAddress:
-            advice = "the feed led to an internal address and the SSRF guard refused it; if the feed really is internal, set `allow-internal: yes` in its block"
+            advice =
+                "the feed led to an internal address and the SSRF guard refused it; if the feed really is internal, set `allow-internal: yes` in its block"
         case .cancelled: advice = "the daemon is stopping; the feed is fetched again at the next start"
         case .http(let status): advice = "HTTP \(status) from the server"
         case .other: advice = "see the detail"
@@ -125,7 +128,10 @@ public struct Fetcher: Sendable {
         }
     }
 
-    static func fetchBlocking(_ request: FetchRequest, abort: CurlEasy.Abort = CurlEasy.Abort()) -> Result<FetchResponse, FetchError> {
+    static func fetchBlocking(
+        _ request: FetchRequest,
+        abort: CurlEasy.Abort = CurlEasy.Abort()
+    ) -> Result<FetchResponse, FetchError> {
         let curl = CurlEasy()
         curl.unsupportedOptionForTesting = request.testHooks.unsupportedOption
         curl.abortWhen(abort)
@@ -156,7 +162,9 @@ public struct Fetcher: Sendable {
             curl.post(body)
             curl.set(CURLOPT_HTTPHEADER, list: request.headers)
         } else {
-            var headers = ["Accept: application/rss+xml, application/atom+xml, application/feed+json, application/json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"]
+            var headers = [
+                "Accept: application/rss+xml, application/atom+xml, application/feed+json, application/json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+            ]
             headers += request.headers
             if let etag = request.etag { headers.append("If-None-Match: " + etag) }
             if let lastModified = request.lastModified { headers.append("If-Modified-Since: " + lastModified) }
@@ -174,11 +182,18 @@ public struct Fetcher: Sendable {
         }
         if curl.aborted {
             // Stopped by the progress callback; a transfer that ended otherwise meanwhile says how.
-            return failure(.cancelled, code == CURLE_ABORTED_BY_CALLBACK ? "transfer stopped at shutdown"
-                                                                           : "transfer ended at shutdown: \(curl.failureDetail(code))")
+            return failure(
+                .cancelled,
+                code == CURLE_ABORTED_BY_CALLBACK
+                    ? "transfer stopped at shutdown"
+                    : "transfer ended at shutdown: \(curl.failureDetail(code))"
+            )
         }
         if let address = curl.refusedAddress {
-            return failure(.internalAddress, "refused to connect to internal address \(address) (at \(curl.effectiveURL ?? request.url))")
+            return failure(
+                .internalAddress,
+                "refused to connect to internal address \(address) (at \(curl.effectiveURL ?? request.url))"
+            )
         }
         if curl.bodyTooLarge {
             return failure(.tooLarge, "body larger than \(request.maxBytes) bytes (after decompression)")
@@ -195,7 +210,8 @@ public struct Fetcher: Sendable {
             case CURLE_COULDNT_CONNECT, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING:
                 return failure(.connect, detail)
             case CURLE_COULDNT_RESOLVE_HOST: return failure(.dns, detail)
-            case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE: return failure(.tls, detail)
+            case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE:
+                return failure(.tls, detail)
             case CURLE_TOO_MANY_REDIRECTS: return failure(.tooManyRedirects, detail)
             case CURLE_UNSUPPORTED_PROTOCOL: return failure(.protocolRefused, detail)
             default: return failure(.other(detail), detail)
@@ -203,19 +219,39 @@ public struct Fetcher: Sendable {
         }
         let status = isFile ? 200 : curl.responseCode
         if status != 200 && status != 304 && !(200..<300).contains(status) {
-            var error = FetchError(kind: .http(status), feed: request.feed, url: request.url, detail: "HTTP status \(status)")
+            var error = FetchError(
+                kind: .http(status),
+                feed: request.feed,
+                url: request.url,
+                detail: "HTTP status \(status)"
+            )
             if request.postBody != nil, !curl.body.isEmpty {
                 // A receiver's refusal says why in its body: its first line, control characters dropped.
-                let reason = String(decoding: curl.body.prefix(300), as: UTF8.self).split(whereSeparator: \.isNewline).first ?? ""
-                error.detail += ": " + String(String.UnicodeScalarView(reason.unicodeScalars.filter {
-                    $0.properties.generalCategory != .control && $0.value != 0x2028 && $0.value != 0x2029
-                }))
+                let reason =
+                    String(decoding: curl.body.prefix(300), as: UTF8.self).split(whereSeparator: \.isNewline).first
+                    ?? ""
+                error.detail +=
+                    ": "
+                    + String(
+                        String.UnicodeScalarView(
+                            reason.unicodeScalars.filter {
+                                $0.properties.generalCategory != .control && $0.value != 0x2028 && $0.value != 0x2029
+                            }
+                        )
+                    )
             }
             if let retry = curl.header("retry-after") { error.retryAfter = RetryAfter.seconds(retry) }
             return .failure(error)
         }
-        return .success(FetchResponse(status: status, body: curl.body, etag: curl.header("etag"),
-                                      lastModified: curl.header("last-modified"), contentType: curl.header("content-type")))
+        return .success(
+            FetchResponse(
+                status: status,
+                body: curl.body,
+                etag: curl.header("etag"),
+                lastModified: curl.header("last-modified"),
+                contentType: curl.header("content-type")
+            )
+        )
     }
 }
 

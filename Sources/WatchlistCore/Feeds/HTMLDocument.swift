@@ -75,7 +75,15 @@ final class HTMLDocument {
     func select(_ expression: XPathExpression, maxNodes: Int) -> Result<Int, XPathError> {
         var count: Int32 = 0
         var message = [CChar](repeating: 0, count: 256)
-        let code = wl_html_select(pointer, expression.pointer, Int32(clamping: maxNodes), Self.operationLimit, &count, &message, message.count)
+        let code = wl_html_select(
+            pointer,
+            expression.pointer,
+            Int32(clamping: maxNodes),
+            Self.operationLimit,
+            &count,
+            &message,
+            message.count
+        )
         if code >= 0 {
             itemCount = Int(code)
             return .success(Int(code))
@@ -92,13 +100,26 @@ final class HTMLDocument {
         var out: UnsafeMutablePointer<CChar>?
         var length = 0
         var message = [CChar](repeating: 0, count: 256)
-        let code = wl_html_value(pointer, expression.pointer, Int32(item ?? -1), allNodes ? 1 : 0, Self.operationLimit,
-                                 &out, &length, &message, message.count)
-        guard code == 0, let out else { return .failure(Self.error(code, message: XPathExpression.text(message), count: 0)) }
+        let code = wl_html_value(
+            pointer,
+            expression.pointer,
+            Int32(item ?? -1),
+            allNodes ? 1 : 0,
+            Self.operationLimit,
+            &out,
+            &length,
+            &message,
+            message.count
+        )
+        guard code == 0, let out else {
+            return .failure(Self.error(code, message: XPathExpression.text(message), count: 0))
+        }
         defer { wl_html_free_string(out) }
-        return .success(out.withMemoryRebound(to: UInt8.self, capacity: length) {
-            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-        })
+        return .success(
+            out.withMemoryRebound(to: UInt8.self, capacity: length) {
+                String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+            }
+        )
     }
 
     /// Every element as (tag, class attribute), in document order.
@@ -109,7 +130,10 @@ final class HTMLDocument {
         let bytes = UnsafeRawBufferPointer(start: keys, count: length)
         return bytes.split(separator: 0x0A).map { line in
             let parts = line.split(separator: 0x09, maxSplits: 1, omittingEmptySubsequences: false)
-            return (String(decoding: parts[0], as: UTF8.self), parts.count > 1 ? String(decoding: parts[1], as: UTF8.self) : "")
+            return (
+                String(decoding: parts[0], as: UTF8.self),
+                parts.count > 1 ? String(decoding: parts[1], as: UTF8.self) : ""
+            )
         }
     }
 

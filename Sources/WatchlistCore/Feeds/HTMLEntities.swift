@@ -86,7 +86,8 @@ enum XMLRepair {
                 switch action {
                 case .keep: out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[amp..<end]))
                 case .numeric(let code): out.append(contentsOf: Array("&#\(code);".utf8))
-                case .escape: out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])  // "&amp;", then the rest as text
+                case .escape:
+                    out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])  // "&amp;", then the rest as text
                     out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(amp + 1)..<end]))
                 }
                 i = end
@@ -103,7 +104,9 @@ enum XMLRepair {
     /// What to do with the `&` at `amp`, and where its reference (or the `&` alone) ends.
     static func classify(_ bytes: UnsafeBufferPointer<UInt8>, _ amp: Int) -> (Int, Action) {
         var j = amp + 1
-        while j < bytes.count, j - amp <= 32, isNameByte(bytes[j]) || (j == amp + 1 && bytes[j] == UInt8(ascii: "#")) { j += 1 }
+        while j < bytes.count, j - amp <= 32, isNameByte(bytes[j]) || (j == amp + 1 && bytes[j] == UInt8(ascii: "#")) {
+            j += 1
+        }
         guard j < bytes.count, bytes[j] == UInt8(ascii: ";"), j > amp + 1 else { return (amp + 1, .escape) }
         let first = bytes[amp + 1]
         if first == UInt8(ascii: "#") { return (j + 1, .keep) }
@@ -111,8 +114,12 @@ enum XMLRepair {
         // amp, lt, gt, quot, apos: the five XML knows.
         if length <= 4 {
             let name = Array(UnsafeBufferPointer(rebasing: bytes[(amp + 1)..<j]))
-            if name == [0x61, 0x6D, 0x70] || name == [0x6C, 0x74] || name == [0x67, 0x74] || name == [0x71, 0x75, 0x6F, 0x74]
-                || name == [0x61, 0x70, 0x6F, 0x73] { return (j + 1, .keep) }
+            if name == [0x61, 0x6D, 0x70] || name == [0x6C, 0x74] || name == [0x67, 0x74]
+                || name == [0x71, 0x75, 0x6F, 0x74]
+                || name == [0x61, 0x70, 0x6F, 0x73]
+            {
+                return (j + 1, .keep)
+            }
         }
         let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(amp + 1)..<j]), as: UTF8.self)
         if let code = HTMLEntities.codePoints[name] { return (j + 1, .numeric(code)) }
@@ -135,7 +142,8 @@ enum XMLRepair {
         let head = data.prefix(4096)
         guard let start = head.firstRange(of: Array("<!DOCTYPE".utf8)) else { return data }
         // The DOCTYPE ends at the first '>' outside quotes and outside its [internal subset].
-        var inSubset = false, quote: UInt8?
+        var inSubset = false
+        var quote: UInt8?
         var i = start.upperBound
         while i < data.endIndex {
             let b = data[i]
@@ -156,7 +164,8 @@ enum XMLRepair {
     }
 
     static func isNameByte(_ b: UInt8) -> Bool {
-        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D || b == 0x2E
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
+            || b == 0x2E
     }
 
 }

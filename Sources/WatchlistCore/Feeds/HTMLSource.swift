@@ -81,19 +81,33 @@ public enum HTMLSource {
         for key in keys {
             guard let source = source(key, of: feed) else {
                 if key == "items" {
-                    problems.append(Diagnostic(file: feed.file, line: feed.line,
-                                               message: "feed `\(feed.name)`: `format: html` needs `items:`, an XPath expression selecting the repeated elements (like //div[@class=\"card\"]); `watchlistd fetch \(feed.name)` suggests some"))
+                    problems.append(
+                        Diagnostic(
+                            file: feed.file,
+                            line: feed.line,
+                            message:
+                                "feed `\(feed.name)`: `format: html` needs `items:`, an XPath expression selecting the repeated elements (like //div[@class=\"card\"]); `watchlistd fetch \(feed.name)` suggests some"
+                        )
+                    )
                 }
                 continue
             }
             switch XPathExpression.compile(source) {
             case .success(let expression): compiled[key] = expression
             case .failure(let error):
-                problems.append(Diagnostic(file: feed.file, line: feed.keyLines[key] ?? feed.line,
-                                           message: "feed `\(feed.name)`: `\(key): \(source)` is not XPath 1.0 (\(error.message)); fix the expression"))
+                problems.append(
+                    Diagnostic(
+                        file: feed.file,
+                        line: feed.keyLines[key] ?? feed.line,
+                        message:
+                            "feed `\(feed.name)`: `\(key): \(source)` is not XPath 1.0 (\(error.message)); fix the expression"
+                    )
+                )
             }
         }
-        guard problems.isEmpty, let items = compiled.removeValue(forKey: "items") else { return .failure(ConfigurationError(Diagnostic.sortedByLine(problems))) }
+        guard problems.isEmpty, let items = compiled.removeValue(forKey: "items") else {
+            return .failure(ConfigurationError(Diagnostic.sortedByLine(problems)))
+        }
         return .success(Expressions(items: items, fields: compiled))
     }
 
@@ -106,21 +120,34 @@ public enum HTMLSource {
 
     /// The items of a page (UTF-8 bytes, decoded by `Charset` already). `base`: the page's
     /// URL; `now`: the fetch time, for relative dates.
-    static func parse(_ data: Data, feed: FeedConfig, base: URL?, now: Date = Date()) -> Result<ParsedFeed, ParseError> {
+    static func parse(_ data: Data, feed: FeedConfig, base: URL?, now: Date = Date()) -> Result<ParsedFeed, ParseError>
+    {
         read(data, feed: feed, base: base, now: now).map {
-            ParsedFeed(format: .html, title: nil, link: nil, items: $0.items, encoding: "utf-8", encodingSource: .declaration)
+            ParsedFeed(
+                format: .html,
+                title: nil,
+                link: nil,
+                items: $0.items,
+                encoding: "utf-8",
+                encodingSource: .declaration
+            )
         }
     }
 
     /// A page too large to read (checked before it is decoded, too).
     static func sizeProblem(_ bytes: Int, feed: FeedConfig) -> ParseError? {
         guard bytes > maxDocumentBytes else { return nil }
-        return ParseError(feed: feed.name, message: "page of \(bytes) bytes is over the \(maxDocumentBytes >> 20) MB an HTML source may be; check \(feed.url) serves the listing page")
+        return ParseError(
+            feed: feed.name,
+            message:
+                "page of \(bytes) bytes is over the \(maxDocumentBytes >> 20) MB an HTML source may be; check \(feed.url) serves the listing page"
+        )
     }
 
     /// The page as `fetch` shows it: items with their raw fields, and suggestions when
     /// `items:` selects nothing.
-    public static func read(_ data: Data, feed: FeedConfig, base: URL?, now: Date = Date()) -> Result<Page, ParseError> {
+    public static func read(_ data: Data, feed: FeedConfig, base: URL?, now: Date = Date()) -> Result<Page, ParseError>
+    {
         func failure(_ key: String, _ message: String) -> Result<Page, ParseError> {
             .failure(ParseError(feed: feed.name, message: "\(location(key, of: feed)): \(message)"))
         }
@@ -129,10 +156,17 @@ public enum HTMLSource {
         switch compile(feed) {
         case .success(let compiled): expressions = compiled
         case .failure(let error):
-            return .failure(ParseError(feed: feed.name, message: error.problems.map(\.description).joined(separator: "; ")))
+            return .failure(
+                ParseError(feed: feed.name, message: error.problems.map(\.description).joined(separator: "; "))
+            )
         }
         guard let document = HTMLDocument(utf8: data) else {
-            return .failure(ParseError(feed: feed.name, message: "empty page (no HTML to read); check \(feed.url) serves the listing page"))
+            return .failure(
+                ParseError(
+                    feed: feed.name,
+                    message: "empty page (no HTML to read); check \(feed.url) serves the listing page"
+                )
+            )
         }
         let selected: Int
         switch document.select(expressions.items, maxNodes: maxItems) {
@@ -143,7 +177,10 @@ public enum HTMLSource {
         var page = Page(extracted: [], selected: selected, suggestions: [])
         if selected == 0 {
             if document.maxDepth > 256 {
-                return failure("items", "the page nests elements deeper than 256 levels, where libxml2 stops reading it; nothing after that point can be read (a hostile or broken page)")
+                return failure(
+                    "items",
+                    "the page nests elements deeper than 256 levels, where libxml2 stops reading it; nothing after that point can be read (a hostile or broken page)"
+                )
             }
             page.suggestions = suggestions(document)
             return .success(page)
@@ -153,7 +190,10 @@ public enum HTMLSource {
         let started = Date()
         for index in 0..<selected {
             if index % 16 == 0, Date().timeIntervalSince(started) > deadline {
-                return failure("items", "reading \(selected) items took over \(Int(deadline)) s (stopped at item \(index + 1)); make the expressions narrower (no `//` inside item fields)")
+                return failure(
+                    "items",
+                    "reading \(selected) items took over \(Int(deadline)) s (stopped at item \(index + 1)); make the expressions narrower (no `//` inside item fields)"
+                )
             }
             var fields: [(key: String, value: String)] = []
             var values: [String: String] = [:]
@@ -176,24 +216,32 @@ public enum HTMLSource {
             let link = values["link"].flatMap { resolve($0, against: base) }
             let id = values["id"].flatMap { $0.isEmpty ? nil : $0 }
             let guid = id ?? (link == nil ? contentKey(title: title, body: body) : nil)
-            let item = FeedItem(guid: guid, link: link, title: title, body: body,
-                                published: values["date"].flatMap { HTMLDates.parse($0, now: now) })
+            let item = FeedItem(
+                guid: guid,
+                link: link,
+                title: title,
+                body: body,
+                published: values["date"].flatMap { HTMLDates.parse($0, now: now) }
+            )
             page.extracted.append(Extracted(item: item, fields: fields))
         }
         return .success(page)
     }
 
-
     static func describe(_ error: XPathError, key: String, source: String) -> String {
         switch error.kind {
         case .syntax, .evaluation:
-            return "`\(key): \(source)` failed on this page: \(error.message); fix the expression (`watchlistd fetch` shows what it yields)"
+            return
+                "`\(key): \(source)` failed on this page: \(error.message); fix the expression (`watchlistd fetch` shows what it yields)"
         case .operationLimit:
-            return "`\(key): \(source)` stopped after \(HTMLDocument.operationLimit) XPath operations on this page; make it narrower (select by class or id, avoid `//` inside item fields)"
+            return
+                "`\(key): \(source)` stopped after \(HTMLDocument.operationLimit) XPath operations on this page; make it narrower (select by class or id, avoid `//` inside item fields)"
         case .tooManyNodes(let count):
-            return "`\(key): \(source)` selects \(count) elements (at most \(maxItems)); make it select only the repeated listing elements"
+            return
+                "`\(key): \(source)` selects \(count) elements (at most \(maxItems)); make it select only the repeated listing elements"
         case .notNodes:
-            return "`\(key): \(source)` gives a value, not elements; `items:` must select elements (like //div[@class=\"card\"])"
+            return
+                "`\(key): \(source)` gives a value, not elements; `items:` must select elements (like //div[@class=\"card\"])"
         }
     }
 
@@ -201,8 +249,9 @@ public enum HTMLSource {
     static func baseURL(_ document: HTMLDocument, page: URL?) -> URL? {
         let baseHref = try! XPathExpression.compile("string((//base/@href)[1])").get()
         guard case .success(let href) = document.value(baseHref, item: nil), !href.isEmpty,
-              let url = URL(string: href, relativeTo: page)?.absoluteURL,
-              ["http", "https"].contains(url.scheme?.lowercased() ?? "") else { return page }
+            let url = URL(string: href, relativeTo: page)?.absoluteURL,
+            ["http", "https"].contains(url.scheme?.lowercased() ?? "")
+        else { return page }
         return url
     }
 
@@ -244,7 +293,10 @@ public enum HTMLSource {
     /// The page's most repeated elements (at least 3 of a kind), most frequent first, as
     /// expressions to try in `items:`; elements with a class come before bare ones.
     static func suggestions(_ document: HTMLDocument, limit: Int = 8) -> [(expression: String, count: Int)] {
-        let ignored: Set<String> = ["html", "head", "body", "meta", "link", "script", "style", "title", "br", "hr", "wbr", "b", "i", "em", "strong", "span", "img", "svg", "path"]
+        let ignored: Set<String> = [
+            "html", "head", "body", "meta", "link", "script", "style", "title", "br", "hr", "wbr", "b", "i", "em",
+            "strong", "span", "img", "svg", "path",
+        ]
         var counts: [String: Int] = [:]
         var order: [String] = []
         for (tag, className) in document.elementKeys() where !ignored.contains(tag) || !className.isEmpty {
@@ -292,10 +344,14 @@ enum HTMLDates {
         if let date = relative(lower, now: now) { return date }
         // Month-name first: "Mar 19, 2024", "March 19 2024 10:11".
         let words = lower.replacingOccurrences(of: ",", with: " ").split(separator: " ").map(String.init)
-        if words.count >= 3, let month = FeedDates.months.firstIndex(of: String(words[0].prefix(3))), words[0].count >= 3,
-           let day = Int(words[1].filter(\.isNumber)), let year = Int(words[2]), year > 1900 {
+        if words.count >= 3, let month = FeedDates.months.firstIndex(of: String(words[0].prefix(3))),
+            words[0].count >= 3,
+            let day = Int(words[1].filter(\.isNumber)), let year = Int(words[2]), year > 1900
+        {
             let time = words.count > 3 ? words[3] : "00:00"
-            return FeedDates.parse(String(format: "%04d-%02d-%02d %@", year, month + 1, day, time.count == 5 ? time : "00:00"))
+            return FeedDates.parse(
+                String(format: "%04d-%02d-%02d %@", year, month + 1, day, time.count == 5 ? time : "00:00")
+            )
         }
         // Numeric with separators: YYYY/MM/DD, DD.MM.YYYY, DD/MM/YYYY or MM/DD/YYYY when unambiguous.
         let parts = lower.split(separator: " ", maxSplits: 1)
@@ -331,7 +387,9 @@ enum HTMLDates {
         if words.count == 2 {
             count = first == "a" || first == "an" ? 1 : Double(first) ?? -1
             unit = words[1]
-        } else if words.count == 1, let split = first.firstIndex(where: { !$0.isNumber }), let n = Double(first[..<split]) {
+        } else if words.count == 1, let split = first.firstIndex(where: { !$0.isNumber }),
+            let n = Double(first[..<split])
+        {
             count = n
             unit = first[split...]
         } else {

@@ -34,14 +34,17 @@ public enum HTMLText {
             }
             if b == UInt8(ascii: "<") {
                 guard let close = find(UInt8(ascii: ">"), in: input, from: i + 1) else {
-                    if i + 1 < count, input[i + 1] == UInt8(ascii: "!") { break }  // an unclosed comment: the rest is gone
+                    // an unclosed comment: the rest is gone
+                    if i + 1 < count, input[i + 1] == UInt8(ascii: "!") { break }
                     emit(input[i..<count])
                     break
                 }
                 if i + 1 < count, input[i + 1] == UInt8(ascii: "!") {
                     // A comment (to its `-->` when that comes before any other `>`) or a declaration.
                     if i + 3 < count, input[i + 2] == UInt8(ascii: "-"), input[i + 3] == UInt8(ascii: "-"),
-                       let end = findSequence([0x2D, 0x2D, 0x3E], in: input, from: i + 4), !contains(UInt8(ascii: ">"), input, i + 4, end) {
+                        let end = findSequence([0x2D, 0x2D, 0x3E], in: input, from: i + 4),
+                        !contains(UInt8(ascii: ">"), input, i + 4, end)
+                    {
                         i = end + 3
                     } else {
                         i = close + 1
@@ -75,7 +78,9 @@ public enum HTMLText {
                 continue
             }
             if b == UInt8(ascii: "&"), let (decoded, next) = entity(input, i) {
-                if decoded.count == 1, decoded[0] == 0x20 { pendingSpace = true } else if isWhitespaceScalar(decoded) {
+                if decoded.count == 1, decoded[0] == 0x20 {
+                    pendingSpace = true
+                } else if isWhitespaceScalar(decoded) {
                     pendingSpace = true
                 } else {
                     emit(decoded)
@@ -87,7 +92,11 @@ public enum HTMLText {
             var j = i + 1
             while j < count {
                 let c = input[j]
-                if c == UInt8(ascii: "<") || c == UInt8(ascii: "&") || c <= 0x20 || c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 { break }
+                if c == UInt8(ascii: "<") || c == UInt8(ascii: "&") || c <= 0x20 || c == 0xC2 || c == 0xE1 || c == 0xE2
+                    || c == 0xE3
+                {
+                    break
+                }
                 j += 1
             }
             if pendingSpace && !out.isEmpty { out.append(0x20) }
@@ -99,7 +108,10 @@ public enum HTMLText {
     }
 
     /// Elements that run inside a line of text: no word break at their edges.
-    static let inline: Set<String> = ["b", "i", "em", "strong", "span", "a", "u", "small", "font", "sup", "sub", "mark", "blink", "abbr", "code", "q", "s", "tt"]
+    static let inline: Set<String> = [
+        "b", "i", "em", "strong", "span", "a", "u", "small", "font", "sup", "sub", "mark", "blink", "abbr", "code", "q",
+        "s", "tt",
+    ]
     static let inlineBytes: Set<[UInt8]> = Set(inline.map { Array($0.utf8) })
 
     /// Runs of whitespace as one space, none at the ends.
@@ -146,7 +158,8 @@ public enum HTMLText {
             if value == nil || value == 0 || Unicode.Scalar(value!) == nil { value = 0xFFFD }
         } else {
             let name = String(decoding: body, as: UTF8.self)
-            value = HTMLEntities.codePoints[name] ?? (name == "apos" ? 0x27 : HTMLEntities.codePoints[name.lowercased()])
+            value =
+                HTMLEntities.codePoints[name] ?? (name == "apos" ? 0x27 : HTMLEntities.codePoints[name.lowercased()])
         }
         guard let value, let scalar = Unicode.Scalar(value) else { return nil }
         return (Array(String(Character(scalar)).utf8), semicolon + 1)
@@ -212,7 +225,9 @@ public enum HTMLText {
 
     static func matchesName(_ name: [UInt8], _ s: UnsafeBufferPointer<UInt8>, _ at: Int) -> Bool {
         guard at + name.count <= s.count else { return false }
-        for k in 0..<name.count where s[at + k] | (s[at + k] >= 0x41 && s[at + k] <= 0x5A ? 0x20 : 0) != name[k] { return false }
+        for k in 0..<name.count where s[at + k] | (s[at + k] >= 0x41 && s[at + k] <= 0x5A ? 0x20 : 0) != name[k] {
+            return false
+        }
         return true
     }
 }

@@ -33,14 +33,26 @@ public enum ProxyCheck {
         func report(_ status: Int32, _ message: String) {
             let reason = String(cString: gai_strerror(status))
             let definite = status == EAI_NONAME || status == EAI_FAIL
-            problems.append(Diagnostic(file: file, line: feed.proxyLine, message: message + " (\(reason))",
-                                       severity: definite ? .error : .warning))
+            problems.append(
+                Diagnostic(
+                    file: file,
+                    line: feed.proxyLine,
+                    message: message + " (\(reason))",
+                    severity: definite ? .error : .warning
+                )
+            )
         }
         if let host = host(of: proxy), let status = resolveError(host) {
-            report(status, "feed \(feed.name): the proxy host \(host) does not resolve; check the `proxy:` URL (Tor's usual one is socks5h://127.0.0.1:9050)")
+            report(
+                status,
+                "feed \(feed.name): the proxy host \(host) does not resolve; check the `proxy:` URL (Tor's usual one is socks5h://127.0.0.1:9050)"
+            )
         }
         if proxy.lowercased().hasPrefix("socks5://"), let host = host(of: feed.url), let status = resolveError(host) {
-            report(status, "feed \(feed.name): with socks5:// the feed's host \(host) is resolved here, and it does not resolve; use socks5h:// to let the proxy resolve it (.onion hosts need that)")
+            report(
+                status,
+                "feed \(feed.name): with socks5:// the feed's host \(host) is resolved here, and it does not resolve; use socks5h:// to let the proxy resolve it (.onion hosts need that)"
+            )
         }
         return problems
     }

@@ -17,7 +17,9 @@ enum XMLFeedReader {
         // The DOCTYPE goes first (no entity is ever declared, so none is ever expanded:
         // billion laughs and quadratic blow-up read as literal text), then the repairs.
         let document = XMLRepair.repair(XMLRepair.strippingDoctype(data))
-        guard document.count < Int(Int32.max) else { return .failure(ParseError(feed: feed, message: "document too large")) }
+        guard document.count < Int(Int32.max) else {
+            return .failure(ParseError(feed: feed, message: "document too large"))
+        }
         var handlers = wl_xml_handlers(
             start: { context, prefix, local, count, attributes in
                 let delegate = Unmanaged<Delegate>.fromOpaque(context!).takeUnretainedValue()
@@ -26,12 +28,21 @@ enum XMLFeedReader {
                 var dictionary = Attributes()
                 if count > 0, let attributes {
                     for i in 0..<Int(count) {
-                        guard let name = attributes[4 * i + 1], let start = attributes[4 * i + 2], let end = attributes[4 * i + 3] else { continue }
-                        let key = attributes[4 * i].map { String(cString: $0) + ":" + String(cString: name) } ?? String(cString: name)
+                        guard let name = attributes[4 * i + 1], let start = attributes[4 * i + 2],
+                            let end = attributes[4 * i + 3]
+                        else { continue }
+                        let key =
+                            attributes[4 * i].map { String(cString: $0) + ":" + String(cString: name) }
+                            ?? String(cString: name)
                         let length = end - start
-                        dictionary.pairs.append((key, start.withMemoryRebound(to: UInt8.self, capacity: length) {
-                            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-                        }))
+                        dictionary.pairs.append(
+                            (
+                                key,
+                                start.withMemoryRebound(to: UInt8.self, capacity: length) {
+                                    String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                                }
+                            )
+                        )
                     }
                 }
                 delegate.start(qName: qName, attributes: dictionary)
@@ -45,39 +56,74 @@ enum XMLFeedReader {
                 let delegate = Unmanaged<Delegate>.fromOpaque(context!).takeUnretainedValue()
                 guard delegate.wantsText, let bytes, length > 0 else { return }
                 bytes.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
-                    delegate.characters(String(decoding: UnsafeBufferPointer(start: $0, count: Int(length)), as: UTF8.self))
+                    delegate.characters(
+                        String(decoding: UnsafeBufferPointer(start: $0, count: Int(length)), as: UTF8.self)
+                    )
                 }
-            })
-        var code: Int32 = 0, line: Int32 = 0
+            }
+        )
+        var code: Int32 = 0
+        var line: Int32 = 0
         var message = [CChar](repeating: 0, count: 256)
         let ok = withExtendedLifetime(delegate) {
             document.withUnsafeBytes { raw in
-                wl_xml_parse(raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count), &handlers,
-                             Unmanaged.passUnretained(delegate).toOpaque(), &code, &line, &message, message.count)
+                wl_xml_parse(
+                    raw.baseAddress?.assumingMemoryBound(to: CChar.self),
+                    Int32(raw.count),
+                    &handlers,
+                    Unmanaged.passUnretained(delegate).toOpaque(),
+                    &code,
+                    &line,
+                    &message,
+                    message.count
+                )
             }
         }
         guard ok == 1 else {
             let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            return .failure(ParseError(feed: feed, message: "malformed XML at line \(line): \(text.isEmpty ? "not well-formed" : text) (libxml2 error \(code))"))
+            return .failure(
+                ParseError(
+                    feed: feed,
+                    message:
+                        "malformed XML at line \(line): \(text.isEmpty ? "not well-formed" : text) (libxml2 error \(code))"
+                )
+            )
         }
         guard let format = delegate.format else {
-            return .failure(ParseError(feed: feed, message: "XML but not RSS or Atom (root element <\(delegate.root ?? "?")>)"))
+            return .failure(
+                ParseError(feed: feed, message: "XML but not RSS or Atom (root element <\(delegate.root ?? "?")>)")
+            )
         }
-        let title = delegate.feedTitle.map { delegate.feedTitleIsText ? HTMLText.collapseWhitespace($0) : HTMLText.plain($0) }
-        return .success(ParsedFeed(format: format, title: title, link: delegate.feedLink,
-                                   items: delegate.items, encoding: "utf-8", encodingSource: .declaration))
+        let title = delegate.feedTitle.map {
+            delegate.feedTitleIsText ? HTMLText.collapseWhitespace($0) : HTMLText.plain($0)
+        }
+        return .success(
+            ParsedFeed(
+                format: format,
+                title: title,
+                link: delegate.feedLink,
+                items: delegate.items,
+                encoding: "utf-8",
+                encodingSource: .declaration
+            )
+        )
     }
 
     /// The document is UTF-8 now (`Charset` decoded it): its XML declaration must say
     /// so, or libxml2 would decode it a second time.
     static func declaringUTF8(_ input: Data) -> Data {
         // Blank lines before the XML declaration (ill-formed, and common) are dropped.
-        let data = input.first.map { [0x20, 0x09, 0x0A, 0x0D].contains($0) } == true
-            && input.drop(while: { [0x20, 0x09, 0x0A, 0x0D].contains($0) }).starts(with: Array("<?xml".utf8))
+        let data =
+            input.first.map { [0x20, 0x09, 0x0A, 0x0D].contains($0) } == true
+                && input.drop(while: { [0x20, 0x09, 0x0A, 0x0D].contains($0) }).starts(with: Array("<?xml".utf8))
             ? Data(input.drop(while: { [0x20, 0x09, 0x0A, 0x0D].contains($0) })) : input
-        guard data.starts(with: Array("<?xml".utf8)), let end = data.prefix(512).firstRange(of: Array("?>".utf8)) else { return data }
+        guard data.starts(with: Array("<?xml".utf8)), let end = data.prefix(512).firstRange(of: Array("?>".utf8)) else {
+            return data
+        }
         let declaration = String(decoding: data[data.startIndex..<end.lowerBound], as: UTF8.self)
-        guard let range = declaration.range(of: #"encoding\s*=\s*["'][^"']*["']"#, options: .regularExpression) else { return data }
+        guard let range = declaration.range(of: #"encoding\s*=\s*["'][^"']*["']"#, options: .regularExpression) else {
+            return data
+        }
         var fixed = declaration
         fixed.replaceSubrange(range, with: "encoding=\"UTF-8\"")
         return Data(fixed.utf8) + data[end.lowerBound...]
@@ -126,7 +172,8 @@ enum XMLFeedReader {
         /// Atom: `mode="base64"` (0.3), or a `type` that is neither text nor XML (1.0, RFC 4287 §4.1.3.3).
         static func isBase64(_ attributes: Attributes) -> Bool {
             if attributes["mode"] == "base64" { return true }
-            guard let type = attributes["type"], type.utf8.contains(0x2F) else { return false }  // a MIME type, with "/"
+            // a MIME type, with "/"
+            guard let type = attributes["type"], type.utf8.contains(0x2F) else { return false }
             let lower = type.lowercased()
             return !lower.hasPrefix("text/") && !lower.hasSuffix("+xml") && !lower.hasSuffix("/xml")
         }
@@ -145,14 +192,17 @@ enum XMLFeedReader {
         /// Modules whose elements are not the item's own (`media:title` is a video's title,
         /// `itunes:summary` a podcast's); every other prefix (`dc:`, `content:`, `atom:`, an
         /// RSS namespace under any prefix) is read like the plain element.
-        static let foreignPrefixes: Set<String> = ["media", "itunes", "googleplay", "podcast", "yt", "georss", "gml", "geo",
-                                                   "slash", "wfw", "feedburner", "thr", "sy", "admin", "cc", "creativeCommons",
-                                                   "trackback", "psc", "xhtml", "html", "foaf", "image", "enc", "ev", "taxo"]
+        static let foreignPrefixes: Set<String> = [
+            "media", "itunes", "googleplay", "podcast", "yt", "georss", "gml", "geo",
+            "slash", "wfw", "feedburner", "thr", "sy", "admin", "cc", "creativeCommons",
+            "trackback", "psc", "xhtml", "html", "foaf", "image", "enc", "ev", "taxo",
+        ]
         private var mediaTitle: String?
         static func isItemField(_ name: String) -> Bool {
             switch name {
             case "title", "link", "guid", "id", "description", "summary", "content", "encoded", "pubDate", "published",
-                 "updated", "date", "issued", "modified": return true
+                "updated", "date", "issued", "modified":
+                return true
             default: return false
             }
         }
@@ -173,7 +223,9 @@ enum XMLFeedReader {
             let name = Self.local(qName)
             depth += 1
             let parentBase = bases.last ?? nil
-            bases.append(attributes["xml:base"].flatMap { URL(string: $0, relativeTo: parentBase)?.absoluteURL } ?? parentBase)
+            bases.append(
+                attributes["xml:base"].flatMap { URL(string: $0, relativeTo: parentBase)?.absoluteURL } ?? parentBase
+            )
             if root == nil {
                 root = name
                 switch name {
@@ -187,7 +239,9 @@ enum XMLFeedReader {
             if name == "channel" && itemDepth == nil { channelDepth = depth }
             if itemDepth == nil, channelDepth > 0, depth == channelDepth + 1, name == "title" || name == "link" {
                 if name == "link", let href = attributes["href"] {
-                    if (attributes["rel"] ?? "alternate") == "alternate" && feedLink == nil { feedLink = resolved(href) }
+                    if (attributes["rel"] ?? "alternate") == "alternate" && feedLink == nil {
+                        feedLink = resolved(href)
+                    }
                 } else if !Self.isForeign(qName) {
                     feedField = name
                     fieldBase64 = Self.isBase64(attributes)
@@ -205,7 +259,8 @@ enum XMLFeedReader {
             }
             if field != nil || feedField != nil {
                 if skipFrom == nil, name.lowercased() == "script" || name.lowercased() == "style" { skipFrom = depth }
-                if skipFrom == nil, !HTMLText.inline.contains(name.lowercased()) { text += " " }  // block boundaries separate words
+                // block boundaries separate words
+                if skipFrom == nil, !HTMLText.inline.contains(name.lowercased()) { text += " " }
                 return
             }
             if let itemDepth, depth == itemDepth + 1, Self.prefix(qName) == "media", name == "title" {
@@ -244,7 +299,9 @@ enum XMLFeedReader {
 
         func decodedValue() -> String {
             let value = Self.trimmed(text)
-            guard fieldBase64, let data = Data(base64Encoded: value, options: .ignoreUnknownCharacters) else { return value }
+            guard fieldBase64, let data = Data(base64Encoded: value, options: .ignoreUnknownCharacters) else {
+                return value
+            }
             return String(decoding: data, as: UTF8.self)
         }
 
@@ -253,7 +310,8 @@ enum XMLFeedReader {
             var copy = text
             return copy.withUTF8 { bytes in
                 func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
-                var start = 0, end = bytes.count
+                var start = 0
+                var end = bytes.count
                 while start < end, isSpace(bytes[start]) { start += 1 }
                 while end > start, isSpace(bytes[end - 1]) { end -= 1 }
                 if start == 0 && end == bytes.count { return text }
@@ -315,10 +373,19 @@ enum XMLFeedReader {
                 link = URL(string: relative, relativeTo: base)?.absoluteString ?? relative
             }
             let body = HTMLText.plain(current.content.isEmpty ? current.description : current.content)
-            let title = current.titleIsText ? HTMLText.collapseWhitespace(current.title)
+            let title =
+                current.titleIsText
+                ? HTMLText.collapseWhitespace(current.title)
                 : HTMLText.plain(current.title.isEmpty ? mediaTitle ?? "" : current.title)
-            items.append(FeedItem(guid: current.guid.isEmpty ? nil : current.guid, link: link,
-                                  title: title, body: body, published: FeedDates.parse(current.date)))
+            items.append(
+                FeedItem(
+                    guid: current.guid.isEmpty ? nil : current.guid,
+                    link: link,
+                    title: title,
+                    body: body,
+                    published: FeedDates.parse(current.date)
+                )
+            )
         }
     }
 }

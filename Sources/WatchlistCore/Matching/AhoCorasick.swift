@@ -64,7 +64,8 @@ public struct AhoCorasick: Sendable {
                     buildKeys[slot] = key
                     buildValues[slot] = next
                     if Int(stateCount) * 10 > buildCapacity * 7 {
-                        let oldKeys = buildKeys, oldValues = buildValues
+                        let oldKeys = buildKeys
+                        let oldValues = buildValues
                         buildCapacity <<= 1
                         buildMask = buildCapacity - 1
                         buildKeys = [UInt64](repeating: Self.emptyKey, count: buildCapacity)
@@ -115,7 +116,8 @@ public struct AhoCorasick: Sendable {
         var values = [Int32](repeating: 0, count: capacity)
         let mask = capacity - 1
         for state in 0..<states {
-            let from = Int(childStart[state]), to = Int(childStart[state + 1])
+            let from = Int(childStart[state])
+            let to = Int(childStart[state + 1])
             guard to - from > 1 || state == 0 else { continue }
             for c in from..<to {
                 let symbol = childSymbols[c]
@@ -148,9 +150,13 @@ public struct AhoCorasick: Sendable {
         }
 
         // Failure and output links, breadth first.
-        var records = [StateRecord](repeating: StateRecord(fail: 0, outputLink: -1, onlySymbol: 0, onlyChild: 0), count: states)
+        var records = [StateRecord](
+            repeating: StateRecord(fail: 0, outputLink: -1, onlySymbol: 0, onlyChild: 0),
+            count: states
+        )
         for state in 0..<states {
-            let from = Int(childStart[state]), to = Int(childStart[state + 1])
+            let from = Int(childStart[state])
+            let to = Int(childStart[state + 1])
             records[state].onlyChild = to == from ? 0 : to - from == 1 ? childStates[from] : -1
             records[state].onlySymbol = to - from == 1 ? childSymbols[from] : 0
         }
@@ -166,12 +172,16 @@ public struct AhoCorasick: Sendable {
             let failState = self.records[Int(state)].fail
             self.records[Int(state)].outputLink = ends ? state : self.records[Int(failState)].outputLink
             for c in Int(childStart[Int(state)])..<Int(childStart[Int(state) + 1]) {
-                let symbol = childSymbols[c], child = childStates[c]
+                let symbol = childSymbols[c]
+                let child = childStates[c]
                 var f = failState
                 var target: Int32 = 0
                 while true {
                     let t = transition(f, symbol)
-                    if t != 0 && t != child { target = t; break }
+                    if t != 0 && t != child {
+                        target = t
+                        break
+                    }
                     if f == 0 { break }
                     f = self.records[Int(f)].fail
                 }
@@ -215,59 +225,63 @@ public struct AhoCorasick: Sendable {
     @inline(__always)
     public func scan(_ text: [UInt32], _ found: (Int, Int, Int) -> Void) {
         rootNext.withUnsafeBufferPointer { rootNext in
-        keys.withUnsafeBufferPointer { keys in
-        values.withUnsafeBufferPointer { values in
-        records.withUnsafeBufferPointer { records in
-        outputStart.withUnsafeBufferPointer { outputStart in
-        outputs.withUnsafeBufferPointer { outputs in
-        patternLengths.withUnsafeBufferPointer { lengths in
-        text.withUnsafeBufferPointer { text in
-            let mask = self.mask
-            @inline(__always) func next(_ state: Int32, _ symbol: UInt32) -> Int32 {
-                if state == 0 {
-                    return symbol < 0x10000 ? rootNext[Int(symbol)] : lookup(0, symbol)
-                }
-                let record = records[Int(state)]
-                if record.onlyChild >= 0 {
-                    return record.onlyChild != 0 && record.onlySymbol == symbol ? record.onlyChild : 0
-                }
-                return lookup(state, symbol)
-            }
-            @inline(__always) func lookup(_ state: Int32, _ symbol: UInt32) -> Int32 {
-                let key = UInt64(UInt32(bitPattern: state)) << 32 | UInt64(symbol)
-                var slot = Self.hash(key) & mask
-                while true {
-                    let k = keys[slot]
-                    if k == key { return values[slot] }
-                    if k == Self.emptyKey { return 0 }
-                    slot = (slot + 1) & mask
-                }
-            }
-            var state: Int32 = 0
-            for index in 0..<text.count {
-                let symbol = text[index]
-                while true {
-                    let target = next(state, symbol)
-                    if target != 0 { state = target; break }
-                    if state == 0 { break }
-                    state = records[Int(state)].fail
-                }
-                var out = records[Int(state)].outputLink
-                while out >= 0 {
-                    for k in Int(outputStart[Int(out)])..<Int(outputStart[Int(out) + 1]) {
-                        let id = Int(outputs[k])
-                        found(id, index + 1 - Int(lengths[id]), index + 1)
+            keys.withUnsafeBufferPointer { keys in
+                values.withUnsafeBufferPointer { values in
+                    records.withUnsafeBufferPointer { records in
+                        outputStart.withUnsafeBufferPointer { outputStart in
+                            outputs.withUnsafeBufferPointer { outputs in
+                                patternLengths.withUnsafeBufferPointer { lengths in
+                                    text.withUnsafeBufferPointer { text in
+                                        let mask = self.mask
+                                        @inline(__always) func next(_ state: Int32, _ symbol: UInt32) -> Int32 {
+                                            if state == 0 {
+                                                return symbol < 0x10000 ? rootNext[Int(symbol)] : lookup(0, symbol)
+                                            }
+                                            let record = records[Int(state)]
+                                            if record.onlyChild >= 0 {
+                                                return record.onlyChild != 0 && record.onlySymbol == symbol
+                                                    ? record.onlyChild : 0
+                                            }
+                                            return lookup(state, symbol)
+                                        }
+                                        @inline(__always) func lookup(_ state: Int32, _ symbol: UInt32) -> Int32 {
+                                            let key = UInt64(UInt32(bitPattern: state)) << 32 | UInt64(symbol)
+                                            var slot = Self.hash(key) & mask
+                                            while true {
+                                                let k = keys[slot]
+                                                if k == key { return values[slot] }
+                                                if k == Self.emptyKey { return 0 }
+                                                slot = (slot + 1) & mask
+                                            }
+                                        }
+                                        var state: Int32 = 0
+                                        for index in 0..<text.count {
+                                            let symbol = text[index]
+                                            while true {
+                                                let target = next(state, symbol)
+                                                if target != 0 {
+                                                    state = target
+                                                    break
+                                                }
+                                                if state == 0 { break }
+                                                state = records[Int(state)].fail
+                                            }
+                                            var out = records[Int(state)].outputLink
+                                            while out >= 0 {
+                                                for k in Int(outputStart[Int(out)])..<Int(outputStart[Int(out) + 1]) {
+                                                    let id = Int(outputs[k])
+                                                    found(id, index + 1 - Int(lengths[id]), index + 1)
+                                                }
+                                                out = records[Int(records[Int(out)].fail)].outputLink
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
-                    out = records[Int(records[Int(out)].fail)].outputLink
                 }
             }
-        }
-        }
-        }
-        }
-        }
-        }
-        }
         }
     }
 }

@@ -28,7 +28,9 @@ enum CJKBoundaries {
         var map: [UInt32: UInt32] = [:]
         for (index, line) in lines.dropLast().enumerated() {
             let scalars = line.unicodeScalars
-            if scalars.count == 1, let first = scalars.first, first.value != han[index] { map[han[index]] = first.value }
+            if scalars.count == 1, let first = scalars.first, first.value != han[index] {
+                map[han[index]] = first.value
+            }
         }
         return map
     }()
@@ -48,16 +50,23 @@ enum CJKBoundaries {
         guard hasLeft || hasRight else { return nil }
 
         var from = start
-        while from > 0, start - from < 6, text.classes[from - 1] == .cjk, text.ends[from - 1] == text.starts[from] { from -= 1 }
+        while from > 0, start - from < 6, text.classes[from - 1] == .cjk, text.ends[from - 1] == text.starts[from] {
+            from -= 1
+        }
         var to = end
         while to < text.count, to - end < 6, text.classes[to] == .cjk, text.starts[to] == text.ends[to - 1] { to += 1 }
 
-        let before = text.original(from..<start), name = text.original(start..<end), after = text.original(end..<to)
+        let before = text.original(from..<start)
+        let name = text.original(start..<end)
+        let after = text.original(end..<to)
         // Rule 1: the segmentation of the window, in the listing's characters and in
         // traditional ones, must put boundaries at both ends of the name.
         var crossed: [String] = []
         for (b, n, a) in [(before, name, after), (toTraditional(before), toTraditional(name), toTraditional(after))] {
-            guard let word = crossedWord(before: b, name: n, after: a) else { crossed = []; break }
+            guard let word = crossedWord(before: b, name: n, after: a) else {
+                crossed = []
+                break
+            }
             crossed.append(word)
         }
         if let word = crossed.first { return word }

@@ -138,7 +138,8 @@ public final class FoldTable: Sendable {
                     expansions[value] = mapped
                     // The class of an expansion is that of its first letter; the normaliser
                     // classifies every output scalar again anyway.
-                    classes[Int(value)] = Self.classify(mapped.first { Self.classify($0) != .separator } ?? Self.space).rawValue
+                    classes[Int(value)] =
+                        Self.classify(mapped.first { Self.classify($0) != .separator } ?? Self.space).rawValue
                 }
             }
         }
@@ -146,8 +147,10 @@ public final class FoldTable: Sendable {
         // Script folding: every Han character that folds to one Han character goes
         // through OpenCC jp2t (shinjitai → kyūjitai) then t2s (traditional → simplified).
         var han: [UInt32] = []
-        for value in 0..<UInt32(0x10000) where single[Int(value)] != Self.expansionMarker
-            && classes[Int(value)] == ScalarClass.cjk.rawValue {
+        for value in 0..<UInt32(0x10000)
+        where single[Int(value)] != Self.expansionMarker
+            && classes[Int(value)] == ScalarClass.cjk.rawValue
+        {
             if let s = Unicode.Scalar(single[Int(value)]), s.properties.isIdeographic { han.append(value) }
         }
         let converted = Self.openCCFold(han.map { single[Int($0)] })
@@ -164,7 +167,8 @@ public final class FoldTable: Sendable {
         for value in 0..<UInt32(0x10000) where classes[Int(value)] == ScalarClass.cjk.rawValue {
             let target = single[Int(value)]
             if target < 0x10000, target != value, single[Int(target)] != target,
-               classes[Int(target)] == ScalarClass.cjk.rawValue, single[Int(target)] != Self.expansionMarker {
+                classes[Int(target)] == ScalarClass.cjk.rawValue, single[Int(target)] != Self.expansionMarker
+            {
                 single[Int(value)] = single[Int(target)]
             }
         }
@@ -185,7 +189,9 @@ public final class FoldTable: Sendable {
     }
 
     private enum Folded {
-        case drop, mark, kanaMark(UInt32), scalars([UInt32])
+        case drop, mark
+        case kanaMark(UInt32)
+        case scalars([UInt32])
     }
 
     private static func foldWithoutScript(_ scalar: Unicode.Scalar) -> Folded {
@@ -209,7 +215,8 @@ public final class FoldTable: Sendable {
         if let latin = confusables[value] { return .scalars([latin]) }
         // Only characters that NFKC/case folding changes, or that carry a diacritic
         // (Latin, Greek, Cyrillic, Vietnamese blocks), need the slow path.
-        let accented = (0xC0...0x24F).contains(value) || (0x370...0x4FF).contains(value) || (0x1E00...0x1FFF).contains(value)
+        let accented =
+            (0xC0...0x24F).contains(value) || (0x370...0x4FF).contains(value) || (0x1E00...0x1FFF).contains(value)
         guard properties.changesWhenNFKCCaseFolded || accented else {
             return .scalars([value])
         }
@@ -273,7 +280,8 @@ public final class FoldTable: Sendable {
             text.append("\n")
         }
         guard let japanese = convert(text, config: "jp2t.json"),
-              let simplified = convert(japanese, config: "t2s.json") else { return nil }
+            let simplified = convert(japanese, config: "t2s.json")
+        else { return nil }
         let lines = simplified.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count == scalars.count + 1 else { return nil }
         return lines.dropLast().map { line in
@@ -288,9 +296,10 @@ public final class FoldTable: Sendable {
     static var openCCVersion: String {
         // Read to the end: procfs reports size 0, which String(contentsOfFile:) believes.
         guard let data = FileHandle(forReadingAtPath: "/proc/self/maps")?.readDataToEndOfFile(),
-              case let maps = String(decoding: data, as: UTF8.self),
-              let line = maps.split(separator: "\n").first(where: { $0.contains("/libopencc.so") }),
-              let slash = line.firstIndex(of: "/") else { return "unknown" }
+            case let maps = String(decoding: data, as: UTF8.self),
+            let line = maps.split(separator: "\n").first(where: { $0.contains("/libopencc.so") }),
+            let slash = line.firstIndex(of: "/")
+        else { return "unknown" }
         let file = URL(fileURLWithPath: String(line[slash...])).resolvingSymlinksInPath().lastPathComponent
         guard let range = file.range(of: ".so.") else { return "unknown" }
         return String(file[range.upperBound...])

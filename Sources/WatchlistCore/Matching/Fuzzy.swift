@@ -38,8 +38,15 @@ enum Fuzzy {
     }
 
     /// The best (start, end, units, edits) for `key` around a hit of its `piece` at `pieceStart`.
-    static func verify(key: Matcher.FuzzyKey, keyID: Int, piece: Int, offsets: [Int], pieceStart: Int, text: NormalizedText,
-                       scratch: inout Scratch) -> (start: Int, end: Int, units: Int, edits: Int)? {
+    static func verify(
+        key: Matcher.FuzzyKey,
+        keyID: Int,
+        piece: Int,
+        offsets: [Int],
+        pieceStart: Int,
+        text: NormalizedText,
+        scratch: inout Scratch
+    ) -> (start: Int, end: Int, units: Int, edits: Int)? {
         func firstTry(_ anchor: Int, _ backwards: Bool) -> Bool {
             scratch.tried.insert(Int64(keyID) << 33 | Int64(anchor) << 1 | (backwards ? 1 : 0)).inserted
         }
@@ -60,8 +67,11 @@ enum Fuzzy {
             consider(backward(key, to: end, text, &scratch).map { ($0.start, end, $0.units, $0.edits) })
         } else {
             let implied = pieceStart - offsets[piece]
-            for start in max(0, implied - k - 1)...max(0, implied + k + 1) where start < text.count
-                && sameFirstLetter(key.scalars[0], text.scalars[start]) && text.isWordStart(start) && firstTry(start, false) {
+            for start in max(0, implied - k - 1)...max(0, implied + k + 1)
+            where start < text.count
+                && sameFirstLetter(key.scalars[0], text.scalars[start]) && text.isWordStart(start)
+                && firstTry(start, false)
+            {
                 consider(forward(key, from: start, text, &scratch).map { (start, $0.end, $0.units, $0.edits) })
             }
         }
@@ -78,48 +88,67 @@ enum Fuzzy {
         a == b || Confusions.lookAlike(a, b)
     }
 
-    static func forward(_ key: Matcher.FuzzyKey, from start: Int, _ text: NormalizedText,
-                        _ scratch: inout Scratch) -> (end: Int, units: Int, edits: Int)? {
+    static func forward(
+        _ key: Matcher.FuzzyKey,
+        from start: Int,
+        _ text: NormalizedText,
+        _ scratch: inout Scratch
+    ) -> (end: Int, units: Int, edits: Int)? {
         scratch.window.removeAll(keepingCapacity: true)
         var i = start
         while i < text.count, text.classes[i] == .word, scratch.window.count < key.scalars.count + key.maxEdits + 1 {
             scratch.window.append(text.scalars[i])
             i += 1
         }
-        guard let found = align(key.scalars, key.wordOf, key, text, anchor: start, forward: true, &scratch) else { return nil }
+        guard let found = align(key.scalars, key.wordOf, key, text, anchor: start, forward: true, &scratch) else {
+            return nil
+        }
         return (start + found.length, found.units, found.edits)
     }
 
-    static func backward(_ key: Matcher.FuzzyKey, to end: Int, _ text: NormalizedText,
-                         _ scratch: inout Scratch) -> (start: Int, units: Int, edits: Int)? {
+    static func backward(
+        _ key: Matcher.FuzzyKey,
+        to end: Int,
+        _ text: NormalizedText,
+        _ scratch: inout Scratch
+    ) -> (start: Int, units: Int, edits: Int)? {
         scratch.window.removeAll(keepingCapacity: true)
         var i = end - 1
         while i >= 0, text.classes[i] == .word, scratch.window.count < key.scalars.count + key.maxEdits + 1 {
             scratch.window.append(text.scalars[i])
             i -= 1
         }
-        guard let found = align(key.reversedScalars, key.reversedWordOf, key, text, anchor: end, forward: false, &scratch)
+        guard
+            let found = align(key.reversedScalars, key.reversedWordOf, key, text, anchor: end, forward: false, &scratch)
         else { return nil }
         return (end - found.length, found.units, found.edits)
     }
 
     // Moves in the alignment (what the last step of the cheapest path to a cell was).
     static let moveMatch: UInt8 = 0, moveSub: UInt8 = 1, moveDelete: UInt8 = 2, moveInsert: UInt8 = 3,
-               moveSwap: UInt8 = 4, moveOneForTwo: UInt8 = 5, moveTwoForOne: UInt8 = 6, moveNone: UInt8 = 255
+        moveSwap: UInt8 = 4, moveOneForTwo: UInt8 = 5, moveTwoForOne: UInt8 = 6, moveNone: UInt8 = 255
 
     /// Weighted alignment of `pattern` (the name, possibly reversed) with each prefix of the
     /// scratch window, within a band around the diagonal. Returns the prefix length with
     /// the fewest units that ends on a word boundary and keeps every word of the name within
     /// its budget, preferring the length closest to the name's.
-    static func align(_ pattern: [UInt32], _ wordOf: [Int], _ key: Matcher.FuzzyKey, _ text: NormalizedText,
-                      anchor: Int, forward: Bool, _ scratch: inout Scratch) -> (length: Int, units: Int, edits: Int)? {
+    static func align(
+        _ pattern: [UInt32],
+        _ wordOf: [Int],
+        _ key: Matcher.FuzzyKey,
+        _ text: NormalizedText,
+        anchor: Int,
+        forward: Bool,
+        _ scratch: inout Scratch
+    ) -> (length: Int, units: Int, edits: Int)? {
         let limit = Int32(min(maxUnits, key.totalUnits))
         // A single word of fewer than 8 letters takes only the errors people make when they
         // know the name (vowels, sounds, look-alikes, a letter doubled, written once or
         // swapped): a keyboard slip or a lost letter there makes another name (Medigen/Medien).
         let strict = key.wordBudgets.count == 1 && key.scalars.count < 8
         let band = key.maxEdits + 1
-        let m = pattern.count, w = scratch.window.count
+        let m = pattern.count
+        let w = scratch.window.count
         guard w >= m - band, m > 0 else { return nil }
         let width = w + 1
         let big = Int32(1 << 20)
@@ -136,7 +165,8 @@ enum Fuzzy {
                     return d[i * width + j]
                 }
                 for i in 0...m {
-                    let lo = max(0, i - band), hi = min(w, i + band)
+                    let lo = max(0, i - band)
+                    let hi = min(w, i + band)
                     // Cells just outside the band read as unreachable.
                     if lo > 0 { d[i * width + lo - 1] = big }
                     if hi < w { d[i * width + hi + 1] = big }
@@ -144,50 +174,84 @@ enum Fuzzy {
                     for j in lo...max(lo, hi) where j <= hi {
                         let cell = i * width + j
                         if i == 0 && j == 0 {
-                            d[cell] = 0; mv[cell] = moveNone; rowMin = 0
+                            d[cell] = 0
+                            mv[cell] = moveNone
+                            rowMin = 0
                             continue
                         }
-                        var best = big, move = moveNone
+                        var best = big
+                        var move = moveNone
                         if i > 0, j > 0 {
-                            let p = pattern[i - 1], t = window[j - 1]
+                            let p = pattern[i - 1]
+                            let t = window[j - 1]
                             if p == t {
-                                best = at(i - 1, j - 1); move = moveMatch
+                                best = at(i - 1, j - 1)
+                                move = moveMatch
                             } else {
-                                let c = at(i - 1, j - 1) + (strict ? Confusions.strictSubstitution(p, t) : Confusions.substitution(p, t))
-                                if c < best { best = c; move = moveSub }
+                                let c =
+                                    at(i - 1, j - 1)
+                                    + (strict ? Confusions.strictSubstitution(p, t) : Confusions.substitution(p, t))
+                                if c < best {
+                                    best = c
+                                    move = moveSub
+                                }
                             }
                         }
                         if i > 0 {
                             // A letter of the name left out.
-                            let doubled = (i >= 2 && pattern[i - 1] == pattern[i - 2]) || (i < m && pattern[i - 1] == pattern[i])
+                            let doubled =
+                                (i >= 2 && pattern[i - 1] == pattern[i - 2]) || (i < m && pattern[i - 1] == pattern[i])
                             let c = at(i - 1, j) + (strict && !doubled ? 3 : 2)
-                            if c < best { best = c; move = moveDelete }
+                            if c < best {
+                                best = c
+                                move = moveDelete
+                            }
                         }
                         if j > 0 {
                             // Letters written past the end of the name make another word
                             // ("unileveria", "agreement"): they cost more.
-                            let c = at(i, j - 1) + (i == m || i == 0 ? 3 : Confusions.insertion(window, j - 1, strict: strict))
-                            if c < best { best = c; move = moveInsert }
+                            let c =
+                                at(i, j - 1)
+                                + (i == m || i == 0 ? 3 : Confusions.insertion(window, j - 1, strict: strict))
+                            if c < best {
+                                best = c
+                                move = moveInsert
+                            }
                         }
                         if i > 1, j > 1, pattern[i - 1] == window[j - 2], pattern[i - 2] == window[j - 1],
-                           pattern[i - 1] != pattern[i - 2] {
+                            pattern[i - 1] != pattern[i - 2]
+                        {
                             let c = at(i - 2, j - 2) + 2
-                            if c < best { best = c; move = moveSwap }
+                            if c < best {
+                                best = c
+                                move = moveSwap
+                            }
                         }
                         if i > 0, j > 1 {
                             // One letter of the name written as two: m → rn, f → ph, x → ks.
                             let u = Confusions.oneForTwo(pattern[i - 1], window[j - 2], window[j - 1], forward: forward)
                             if u > 0 {
                                 let c = at(i - 1, j - 2) + u
-                                if c < best { best = c; move = moveOneForTwo }
+                                if c < best {
+                                    best = c
+                                    move = moveOneForTwo
+                                }
                             }
                         }
                         if i > 1, j > 0 {
                             // Two letters of the name written as one: rn → m, ph → f, ck → k.
-                            let u = Confusions.oneForTwo(window[j - 1], pattern[i - 2], pattern[i - 1], forward: forward)
+                            let u = Confusions.oneForTwo(
+                                window[j - 1],
+                                pattern[i - 2],
+                                pattern[i - 1],
+                                forward: forward
+                            )
                             if u > 0 {
                                 let c = at(i - 2, j - 1) + u
-                                if c < best { best = c; move = moveTwoForOne }
+                                if c < best {
+                                    best = c
+                                    move = moveTwoForOne
+                                }
                             }
                         }
                         d[cell] = best
@@ -201,9 +265,21 @@ enum Fuzzy {
                     let boundary = forward ? text.isWordEnd(anchor + j) : text.isWordStart(anchor - j)
                     guard boundary else { continue }
                     let units = Int(at(m, j))
-                    if let r = result, r.units < units || r.units == units && abs(r.length - m) <= abs(j - m) { continue }
-                    guard let edits = withinBudgets(mv, width: width, m: m, j: j, d: d, wordOf, key.wordBudgets,
-                                                    &scratch.spent) else { continue }
+                    if let r = result, r.units < units || r.units == units && abs(r.length - m) <= abs(j - m) {
+                        continue
+                    }
+                    guard
+                        let edits = withinBudgets(
+                            mv,
+                            width: width,
+                            m: m,
+                            j: j,
+                            d: d,
+                            wordOf,
+                            key.wordBudgets,
+                            &scratch.spent
+                        )
+                    else { continue }
                     result = (j, units, edits)
                 }
                 return result
@@ -213,12 +289,21 @@ enum Fuzzy {
 
     /// Follows the cheapest path back from (m, j), charging each edit to the word of the name
     /// it falls in; nil when a word goes over its budget. Returns the number of edits.
-    static func withinBudgets(_ mv: UnsafeMutableBufferPointer<UInt8>, width: Int, m: Int, j: Int,
-                              d: UnsafeMutableBufferPointer<Int32>, _ wordOf: [Int], _ budgets: [Int],
-                              _ spent: inout [Int]) -> Int? {
+    static func withinBudgets(
+        _ mv: UnsafeMutableBufferPointer<UInt8>,
+        width: Int,
+        m: Int,
+        j: Int,
+        d: UnsafeMutableBufferPointer<Int32>,
+        _ wordOf: [Int],
+        _ budgets: [Int],
+        _ spent: inout [Int]
+    ) -> Int? {
         spent.removeAll(keepingCapacity: true)
         spent.append(contentsOf: repeatElement(0, count: budgets.count))
-        var i = m, jj = j, edits = 0
+        var i = m
+        var jj = j
+        var edits = 0
         var lost = 0  // letters of the borrowing word written fewer times (deletions less insertions)
         var lostWord = -1
         while i > 0 || jj > 0 {
@@ -243,7 +328,10 @@ enum Fuzzy {
                 spent[word] += units
                 if spent[word] > max(budgets[word], borrowedBudget) { return nil }
                 if move == moveDelete || move == moveTwoForOne || move == moveInsert || move == moveOneForTwo {
-                    if lostWord != word { lostWord = word; lost = 0 }
+                    if lostWord != word {
+                        lostWord = word
+                        lost = 0
+                    }
                     lost += move == moveDelete || move == moveTwoForOne ? 1 : -1
                 }
             }
@@ -264,7 +352,8 @@ enum Fuzzy {
             // ... a word of six letters or more that keeps all but one of its letters ("AIC Steel"
             // is not Aichi Steel).
             guard lengths[over] >= 6, spent.indices.allSatisfy({ $0 == over || spent[$0] == 0 }),
-                  lengths.reduce(0, +) - lengths[over] >= 3, lostWord != over || lost <= 1 else { return nil }
+                lengths.reduce(0, +) - lengths[over] >= 3, lostWord != over || lost <= 1
+            else { return nil }
         }
         return edits
     }
@@ -278,11 +367,15 @@ enum Confusions {
     static func value(_ c: Character) -> UInt32 { c.unicodeScalars.first!.value }
 
     /// OCR and leetspeak look-alikes (folded text is lower case).
-    static let lookAlikes: Set<UInt64> = pairs([("o", "0"), ("l", "1"), ("i", "1"), ("i", "l"), ("s", "5"), ("b", "8"),
-                                                ("g", "9"), ("e", "3"), ("a", "4"), ("t", "7"), ("z", "2"), ("e", "c")])
+    static let lookAlikes: Set<UInt64> = pairs([
+        ("o", "0"), ("l", "1"), ("i", "1"), ("i", "l"), ("s", "5"), ("b", "8"),
+        ("g", "9"), ("e", "3"), ("a", "4"), ("t", "7"), ("z", "2"), ("e", "c"),
+    ])
     /// Sound-alikes.
-    static let soundAlikes: Set<UInt64> = pairs([("c", "k"), ("c", "s"), ("s", "z"), ("y", "i"), ("j", "g"), ("w", "v"),
-                                                 ("f", "v"), ("k", "q"), ("c", "q")])
+    static let soundAlikes: Set<UInt64> = pairs([
+        ("c", "k"), ("c", "s"), ("s", "z"), ("y", "i"), ("j", "g"), ("w", "v"),
+        ("f", "v"), ("k", "q"), ("c", "q"),
+    ])
 
     static func pairs(_ list: [(Character, Character)]) -> Set<UInt64> {
         var set = Set<UInt64>()
@@ -308,11 +401,17 @@ enum Confusions {
             for b in UInt32(0)..<128 {
                 let pair = UInt64(a) << 32 | UInt64(b)
                 let cost: Int32
-                if a == b { cost = 0 }
-                else if lookAlikes.contains(pair) { cost = 1 }
-                else if isVowel(a) && isVowel(b) { cost = 2 }
-                else if soundAlikes.contains(pair) || Keyboard.adjacentSlow(a, b) { cost = 2 }
-                else { cost = 3 }
+                if a == b {
+                    cost = 0
+                } else if lookAlikes.contains(pair) {
+                    cost = 1
+                } else if isVowel(a) && isVowel(b) {
+                    cost = 2
+                } else if soundAlikes.contains(pair) || Keyboard.adjacentSlow(a, b) {
+                    cost = 2
+                } else {
+                    cost = 3
+                }
                 table[Int(a) << 7 | Int(b)] = cost
             }
         }

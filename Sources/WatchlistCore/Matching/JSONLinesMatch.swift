@@ -14,10 +14,14 @@ public enum JSONLinesMatch {
     /// Matches every line of `input` on `workers` threads; writes hit lines through
     /// `emit`, in input order, each hit as `record` makes it (the command's output type).
     /// Returns the problems with input lines (such lines are skipped, the rest still matched).
-    public static func run<Record: Encodable>(input: Data, matcher: Matcher, threshold: Double,
-                                              workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-                                              record: (_ id: String, _ hit: MatchHit) -> Record,
-                                              emit: (Data) -> Void) -> [InputError] {
+    public static func run<Record: Encodable>(
+        input: Data,
+        matcher: Matcher,
+        threshold: Double,
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        record: (_ id: String, _ hit: MatchHit) -> Record,
+        emit: (Data) -> Void
+    ) -> [InputError] {
         let lines = lineRanges(input)
         let blockSize = 512
         let blocks = (lines.count + blockSize - 1) / blockSize
@@ -65,7 +69,9 @@ public enum JSONLinesMatch {
     /// One line: nil when it is no listing object, .some(nil) when it is blank.
     static func parse(_ input: Data, _ range: Range<Int>) -> ListingJSON?? {
         input.withUnsafeBytes { all in
-            let line = UnsafeRawBufferPointer(rebasing: all[(range.lowerBound - input.startIndex)..<(range.upperBound - input.startIndex)])
+            let line = UnsafeRawBufferPointer(
+                rebasing: all[(range.lowerBound - input.startIndex)..<(range.upperBound - input.startIndex)]
+            )
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { return .some(nil) }
             return ListingJSON.parse(line).map { .some($0) } ?? nil
         }
@@ -79,14 +85,13 @@ public enum JSONLinesMatch {
             var start = 0
             let count = buffer.count
             while start < count {
-                if let found = memchr(base + start, 0x0A, count - start) {
-                    let end = base.distance(to: UnsafeRawPointer(found))
-                    ranges.append(start..<end)
-                    start = end + 1
-                } else {
+                guard let found = memchr(base + start, 0x0A, count - start) else {
                     ranges.append(start..<count)
                     break
                 }
+                let end = base.distance(to: UnsafeRawPointer(found))
+                ranges.append(start..<end)
+                start = end + 1
             }
         }
         let offset = data.startIndex

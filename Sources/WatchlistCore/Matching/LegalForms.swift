@@ -10,7 +10,8 @@ public enum LegalForms {
         // English and international
         "co., ltd.", "co ltd", "company limited", "co., limited", "limited", "ltd", "inc", "incorporated",
         "corp", "corporation", "co", "company", "llc", "l.l.c.", "plc", "lp", "llp", "pty ltd", "pty",
-        "pte ltd", "pte", "sdn bhd", "bhd", "tbk", "holdings", "holding", "hldgs", "hldg", "group", "groep", "gruppe", "groupe",
+        "pte ltd", "pte", "sdn bhd", "bhd", "tbk", "holdings", "holding", "hldgs", "hldg", "group", "groep", "gruppe",
+        "groupe",
         "grupo", "gruppo",
         // European
         "gmbh", "gmbh & co. kg", "ag", "kg", "se", "sa", "s.a.", "sas", "sarl", "s.a.r.l.", "srl", "s.r.l.",
@@ -44,7 +45,9 @@ public enum LegalForms {
                 same = false
                 break
             }
-            if same, form.classes[form.count - 1] != .word || text.isWordEnd(position + form.count) { return form.count }
+            if same, form.classes[form.count - 1] != .word || text.isWordEnd(position + form.count) {
+                return form.count
+            }
         }
         return nil
     }
@@ -64,8 +67,10 @@ public enum LegalForms {
 
     /// Words that name a group of companies rather than a company's legal form: "ABC Group",
     /// "Sun Holdings" say there is a firm, not which one.
-    static let groupings: Set<String> = ["holdings", "holding", "group", "groep", "gruppe", "groupe", "grupo", "gruppo",
-                                         "集团", "控股", "ホールディングス", "グループ"]
+    static let groupings: Set<String> = [
+        "holdings", "holding", "group", "groep", "gruppe", "groupe", "grupo", "gruppo",
+        "集团", "控股", "ホールディングス", "グループ",
+    ]
     static let foldedGroupings: [NormalizedText] = {
         let normalizer = Normalizer()
         return groupings.map { normalizer.normalize($0) }
@@ -76,7 +81,8 @@ public enum LegalForms {
     public static func groupingStarts(at position: Int, in text: NormalizedText) -> String? {
         for form in foldedGroupings where position + form.count <= text.count {
             if (0..<form.count).allSatisfy({ text.scalars[position + $0] == form.scalars[$0] }),
-               form.classes[form.count - 1] != .word || text.isWordEnd(position + form.count) {
+                form.classes[form.count - 1] != .word || text.isWordEnd(position + form.count)
+            {
                 return form.folded
             }
         }
@@ -88,10 +94,15 @@ public enum LegalForms {
     /// not "ATC SA" or "GPM GmbH".
     static let companyFamily: Set<String> = {
         let normalizer = Normalizer()
-        return Set(["co., ltd.", "co ltd", "company limited", "co., limited", "limited", "ltd", "inc", "incorporated", "corp",
-                    "corporation", "co", "company", "kabushiki kaisha", "k.k.", "kk", "co., ltd", "株式会社", "有限会社",
-                    "股份有限公司", "有限责任公司", "有限公司", "股份公司", "公司", "(株)", "(有)", "주식회사", "(주)", "유한회사"]
-            .map { normalizer.normalize($0).folded })
+        return Set(
+            [
+                "co., ltd.", "co ltd", "company limited", "co., limited", "limited", "ltd", "inc", "incorporated",
+                "corp",
+                "corporation", "co", "company", "kabushiki kaisha", "k.k.", "kk", "co., ltd", "株式会社", "有限会社",
+                "股份有限公司", "有限责任公司", "有限公司", "股份公司", "公司", "(株)", "(有)", "주식회사", "(주)", "유한회사",
+            ]
+            .map { normalizer.normalize($0).folded }
+        )
     }()
 
     /// The family of the legal form of `length` scalars at `position`: "company" for
@@ -117,8 +128,10 @@ public enum LegalForms {
     }
 
     /// Long legal-form words that sellers misspell ("Corporatoon", "Limted").
-    static let longForms: [[UInt32]] = ["corporation", "incorporated", "company", "limited", "holdings", "holding",
-                                        "kabushiki", "kaisha", "industries", "industry"].map { $0.unicodeScalars.map(\.value) }
+    static let longForms: [[UInt32]] = [
+        "corporation", "incorporated", "company", "limited", "holdings", "holding",
+        "kabushiki", "kaisha", "industries", "industry",
+    ].map { $0.unicodeScalars.map(\.value) }
 
     /// Whether a misspelt long legal-form word (one or two edits) starts at `position`.
     public static func misspeltFormStarts(at position: Int, in text: NormalizedText) -> Bool {

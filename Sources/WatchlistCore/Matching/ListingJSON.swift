@@ -28,7 +28,10 @@ struct ListingJSON {
                 } else {
                     let start = reader.index
                     guard reader.skipValue() else { return nil }
-                    listing.id = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<reader.index]), as: UTF8.self)
+                    listing.id = String(
+                        decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<reader.index]),
+                        as: UTF8.self
+                    )
                 }
             case "title", "body":
                 if reader.peek == 0x22 {
@@ -102,7 +105,9 @@ struct ListingJSON {
                     case 0x75:
                         guard var unit = hex4() else { return nil }
                         if (0xD800...0xDBFF).contains(unit) {
-                            guard take(0x5C), take(0x75), let low = hex4(), (0xDC00...0xDFFF).contains(low) else { return nil }
+                            guard take(0x5C), take(0x75), let low = hex4(), (0xDC00...0xDFFF).contains(low) else {
+                                return nil
+                            }
                             unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
                         } else if (0xDC00...0xDFFF).contains(unit) {
                             return nil
@@ -163,7 +168,8 @@ struct ListingJSON {
                     continue
                 default:
                     let start = index
-                    while index < bytes.count, ![0x2C, 0x7D, 0x5D, 0x20, 0x09, 0x0A, 0x0D, 0x3A].contains(bytes[index]) { index += 1 }
+                    while index < bytes.count, ![0x2C, 0x7D, 0x5D, 0x20, 0x09, 0x0A, 0x0D, 0x3A].contains(bytes[index])
+                    { index += 1 }
                     let token = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
                     guard !token.isEmpty else { return false }
                     let first = token[0]
@@ -172,7 +178,11 @@ struct ListingJSON {
                         guard word == "true" || word == "false" || word == "null" else { return false }
                     } else {
                         guard first == 0x2D || (0x30...0x39).contains(first) else { return false }
-                        guard token.allSatisfy({ (0x30...0x39).contains($0) || [0x2D, 0x2B, 0x2E, 0x65, 0x45].contains($0) }) else {
+                        guard
+                            token.allSatisfy({
+                                (0x30...0x39).contains($0) || [0x2D, 0x2B, 0x2E, 0x65, 0x45].contains($0)
+                            })
+                        else {
                             return false
                         }
                     }

@@ -127,8 +127,15 @@ public final class Matcher: Sendable {
         let pieceOffsets: [[Int]]
         let owners: [Owner]
 
-        init(scalars: [UInt32], wordOf: [Int], wordBudgets: [Int], totalUnits: Int, maxEdits: Int, pieceOffsets: [[Int]],
-             owners: [Owner]) {
+        init(
+            scalars: [UInt32],
+            wordOf: [Int],
+            wordBudgets: [Int],
+            totalUnits: Int,
+            maxEdits: Int,
+            pieceOffsets: [[Int]],
+            owners: [Owner]
+        ) {
             self.scalars = scalars
             self.wordOf = wordOf
             self.wordBudgets = wordBudgets
@@ -141,8 +148,15 @@ public final class Matcher: Sendable {
         }
 
         func adding(_ owner: Owner) -> FuzzyKey {
-            FuzzyKey(scalars: scalars, wordOf: wordOf, wordBudgets: wordBudgets, totalUnits: totalUnits, maxEdits: maxEdits,
-                     pieceOffsets: pieceOffsets, owners: owners + [owner])
+            FuzzyKey(
+                scalars: scalars,
+                wordOf: wordOf,
+                wordBudgets: wordBudgets,
+                totalUnits: totalUnits,
+                maxEdits: maxEdits,
+                pieceOffsets: pieceOffsets,
+                owners: owners + [owner]
+            )
         }
     }
 
@@ -210,15 +224,37 @@ public final class Matcher: Sendable {
             let key = plan.key.scalars
             let id = fuzzyKeys.count
             fuzzyIndex[plan.key] = id
-            fuzzyKeys.append(FuzzyKey(scalars: key, wordOf: plan.wordOf, wordBudgets: plan.budgets, totalUnits: plan.units,
-                                      maxEdits: plan.edits, pieceOffsets: plan.sets, owners: [owner]))
+            fuzzyKeys.append(
+                FuzzyKey(
+                    scalars: key,
+                    wordOf: plan.wordOf,
+                    wordBudgets: plan.budgets,
+                    totalUnits: plan.units,
+                    maxEdits: plan.edits,
+                    pieceOffsets: plan.sets,
+                    owners: [owner]
+                )
+            )
             for (set, offsets) in plan.sets.enumerated() {
                 for p in offsets.indices {
-                    own(pattern(plan.pieces[set][p]), Owner(watchlist: owner.watchlist, entity: owner.entity, name: owner.name,
-                                                           kind: .fuzzyPiece, fuzzyKey: Int32(id), piece: Int32(p),
-                                                           lastPiece: p == offsets.count - 1, pieceSet: Int8(set),
-                                                           pieceOffset: Int32(offsets[p]), keyLength: Int32(key.count),
-                                                           keyFirst: key[0], keyLast: key[key.count - 1], keyEdits: Int8(plan.edits)))
+                    own(
+                        pattern(plan.pieces[set][p]),
+                        Owner(
+                            watchlist: owner.watchlist,
+                            entity: owner.entity,
+                            name: owner.name,
+                            kind: .fuzzyPiece,
+                            fuzzyKey: Int32(id),
+                            piece: Int32(p),
+                            lastPiece: p == offsets.count - 1,
+                            pieceSet: Int8(set),
+                            pieceOffset: Int32(offsets[p]),
+                            keyLength: Int32(key.count),
+                            keyFirst: key[0],
+                            keyLast: key[key.count - 1],
+                            keyEdits: Int8(plan.edits)
+                        )
+                    )
                 }
             }
         }
@@ -246,16 +282,25 @@ public final class Matcher: Sendable {
                         var domain = Substring(name.value.lowercased())
                         while domain.hasPrefix(".") { domain = domain.dropFirst() }
                         while domain.hasSuffix(".") { domain = domain.dropLast() }
-                        domains[String(domain), default: []].append(DomainOwner(watchlist: Int32(w), entity: Int32(e), name: Int32(n)))
+                        domains[String(domain), default: []].append(
+                            DomainOwner(watchlist: Int32(w), entity: Int32(e), name: Int32(n))
+                        )
                         continue
                     }
                     let item = prepared[nextPrepared]
                     nextPrepared += 1
                     guard let full = item.full else { continue }
-                    let owner = Owner(watchlist: Int32(w), entity: Int32(e), name: Int32(n), kind: .name,
-                                      words: Int32(item.fullWords), weak: item.fullWeak, nameLike: item.fullNameLike,
-                                      commonCore: item.coreOneWord && (item.coreWeak || item.coreNameLike),
-                                      properNoun: item.fullProperNoun)
+                    let owner = Owner(
+                        watchlist: Int32(w),
+                        entity: Int32(e),
+                        name: Int32(n),
+                        kind: .name,
+                        words: Int32(item.fullWords),
+                        weak: item.fullWeak,
+                        nameLike: item.fullNameLike,
+                        commonCore: item.coreOneWord && (item.coreWeak || item.coreNameLike),
+                        properNoun: item.fullProperNoun
+                    )
                     own(pattern(full), owner)
                     for word in item.words { vocabularies[w].insert(word) }
                     // Typos are looked for in the distinctive part of a name: never in its legal form.
@@ -271,8 +316,13 @@ public final class Matcher: Sendable {
                     }
                     if let plan = item.fuzzy { addFuzzy(plan, owner: fuzzyOwner) }
                     for variant in item.variants {
-                        var variantOwner = Owner(watchlist: Int32(w), entity: Int32(e), name: Int32(n), kind: .variant,
-                                                 words: Int32(variant.words))
+                        var variantOwner = Owner(
+                            watchlist: Int32(w),
+                            entity: Int32(e),
+                            name: Int32(n),
+                            kind: .variant,
+                            words: Int32(variant.words)
+                        )
                         variantOwner.variant = Int32(variantSteps.count)
                         variantSteps.append(variant.step)
                         variantScores.append(variant.score)
@@ -355,7 +405,9 @@ public final class Matcher: Sendable {
         guard !folded.scalars.isEmpty else { return item }
         func wordCount(_ range: Range<Int>) -> Int {
             var count = 0
-            for i in range where folded.classes[i] == .word && (i == range.lowerBound || folded.wordStart[i]) { count += 1 }
+            for i in range where folded.classes[i] == .word && (i == range.lowerBound || folded.wordStart[i]) {
+                count += 1
+            }
             return count
         }
         item.full = ScalarKey(folded.scalars)
@@ -413,10 +465,14 @@ public final class Matcher: Sendable {
         return EnglishWords.isWord(Array(folded.scalars[range]))
     }
 
-    static let functionWords: Set<[UInt32]> = Set(["the", "a", "as", "we", "can", "all", "about", "one", "my", "your", "our",
-                                                   "it", "is", "be", "to", "in", "on", "at", "by", "for", "with", "you", "me",
-                                                   "us", "no", "not", "so", "up", "go", "do", "this", "that"]
-                                                  .map { $0.unicodeScalars.map(\.value) })
+    static let functionWords: Set<[UInt32]> = Set(
+        [
+            "the", "a", "as", "we", "can", "all", "about", "one", "my", "your", "our",
+            "it", "is", "be", "to", "in", "on", "at", "by", "for", "with", "you", "me",
+            "us", "no", "not", "so", "up", "go", "do", "this", "that",
+        ]
+        .map { $0.unicodeScalars.map(\.value) }
+    )
 
     /// Misspellings are looked for in names (or cores) of 7 letters or more that are not
     /// one everyday English word (a misspelt "Smart" is another word, not a mention).
@@ -452,10 +508,18 @@ public final class Matcher: Sendable {
             sets[1].append(p == 0 ? 0 : offset + 1)
         }
         let pieces = sets.map { offsets in
-            offsets.indices.map { p in ScalarKey(Array(key[offsets[p]..<(p + 1 < count ? offsets[p + 1] : key.count)])) }
+            offsets.indices.map { p in ScalarKey(Array(key[offsets[p]..<(p + 1 < count ? offsets[p + 1] : key.count)]))
+            }
         }
-        return FuzzyPlan(key: ScalarKey(key), wordOf: wordOf, budgets: budgets, units: units, edits: edits, sets: sets,
-                         pieces: pieces)
+        return FuzzyPlan(
+            key: ScalarKey(key),
+            wordOf: wordOf,
+            budgets: budgets,
+            units: units,
+            edits: edits,
+            sets: sets,
+            pieces: pieces
+        )
     }
 
     static func foldAll(_ texts: [String], _ normalizer: Normalizer) -> [Prepared] {
@@ -467,7 +531,8 @@ public final class Matcher: Sendable {
                 let form = normalizer.normalize(variant.text)
                 let key = ScalarKey(form.scalars)
                 guard !form.scalars.isEmpty, key != item.full, key != item.core else { continue }
-                let words = (0..<form.count).filter { form.classes[$0] == .word && ($0 == 0 || form.wordStart[$0]) }.count
+                let words = (0..<form.count).filter { form.classes[$0] == .word && ($0 == 0 || form.wordStart[$0]) }
+                    .count
                 item.variants.append((key, words, variant.score, variant.step))
             }
             return item
@@ -539,7 +604,9 @@ public final class Matcher: Sendable {
                 case .exclude:
                     if bounded { excluded.append((owner.watchlist, owner.entity, start..<end)) }
                 case .variant:
-                    if bounded, Self.wordCount(folded, start, end) <= Int(owner.words) { exact.append((owner, start, end, 0)) }
+                    if bounded, Self.wordCount(folded, start, end) <= Int(owner.words) {
+                        exact.append((owner, start, end, 0))
+                    }
                 case .name, .nameCore:
                     guard bounded else { continue }
                     let words = Self.wordCount(folded, start, end)
@@ -556,8 +623,12 @@ public final class Matcher: Sendable {
                     if owner.piece == 0 && !folded.isWordStart(start) { continue }
                     if owner.lastPiece && !folded.isWordEnd(end) { continue }
                     if !Self.piecePlausible(owner, start: start, folded) { continue }
-                    if let last = pieces.last, last.key == owner.fuzzyKey, last.piece == owner.piece, last.set == owner.pieceSet,
-                       last.start == start { continue }
+                    if let last = pieces.last, last.key == owner.fuzzyKey, last.piece == owner.piece,
+                        last.set == owner.pieceSet,
+                        last.start == start
+                    {
+                        continue
+                    }
                     pieces.append((owner.fuzzyKey, owner.piece, owner.pieceSet, start, end))
                 }
             }
@@ -567,18 +638,21 @@ public final class Matcher: Sendable {
         // them read as letters, one scalar for one, so offsets stay.
         for (alternate, changed, windows) in Self.lookAlikeReadings(folded) {
             for window in windows {
-            automaton.scan(Array(alternate[window])) { id, windowStart, windowEnd in
-                let start = windowStart + window.lowerBound, end = windowEnd + window.lowerBound
-                guard changed[start..<end].contains(true) else { return }
-                let bounded = (!firstIsWord[id] || folded.isWordStart(start)) && (!lastIsWord[id] || folded.isWordEnd(end))
-                guard bounded else { return }
-                for k in Int(ownerStart[id])..<Int(ownerStart[id + 1]) {
-                    let owner = owners[k]
-                    guard owner.kind == .name || owner.kind == .nameCore || owner.kind == .variant,
-                          Self.wordCount(folded, start, end) <= Int(owner.words) else { continue }
-                    exact.append((owner, start, end, 2))
+                automaton.scan(Array(alternate[window])) { id, windowStart, windowEnd in
+                    let start = windowStart + window.lowerBound
+                    let end = windowEnd + window.lowerBound
+                    guard changed[start..<end].contains(true) else { return }
+                    let bounded =
+                        (!firstIsWord[id] || folded.isWordStart(start)) && (!lastIsWord[id] || folded.isWordEnd(end))
+                    guard bounded else { return }
+                    for k in Int(ownerStart[id])..<Int(ownerStart[id + 1]) {
+                        let owner = owners[k]
+                        guard owner.kind == .name || owner.kind == .nameCore || owner.kind == .variant,
+                            Self.wordCount(folded, start, end) <= Int(owner.words)
+                        else { continue }
+                        exact.append((owner, start, end, 2))
+                    }
                 }
-            }
             }
         }
 
@@ -589,9 +663,15 @@ public final class Matcher: Sendable {
             let range = Int(folded.starts[start])..<Int(folded.ends[end - 1])
             let name = watchlists[Int(owner.watchlist)].entities[Int(owner.entity)].names[Int(owner.name)]
             let matched = folded.original(start..<end)
-            var (score, steps) = owner.kind == .variant
+            var (score, steps) =
+                owner.kind == .variant
                 ? (variantScores[Int(owner.variant)], [variantSteps[Int(owner.variant)]])
-                : Self.grade(matched: matched, name: name.value, partOfName: owner.kind == .nameCore, table: normalizer.table)
+                : Self.grade(
+                    matched: matched,
+                    name: name.value,
+                    partOfName: owner.kind == .nameCore,
+                    table: normalizer.table
+                )
             if extraWords == 1 {
                 guard let split = splitWord(owner, name: name.value, folded, start, end) else { continue }
                 score = min(score, 0.94)
@@ -600,11 +680,14 @@ public final class Matcher: Sendable {
                 score = min(score, Self.lookAlikeScore)
                 steps.append("digits read as the letters they look like (0 for o, 1 for l or i, 3 for e, 5 for s…)")
             } else if extraWords == -1 {
-                guard Self.spelledAcronym(folded, start, end) || Self.acronymJoinedWords(folded, start, end) != nil else { continue }
+                guard Self.spelledAcronym(folded, start, end) || Self.acronymJoinedWords(folded, start, end) != nil
+                else { continue }
                 score = min(score, 0.95)
                 steps.append("an acronym written letter by letter")
             }
-            if let mark = Self.joinedAcrossPunctuation(folded, start, end), !namePunctuation(owner, name.value).contains(mark) {
+            if let mark = Self.joinedAcrossPunctuation(folded, start, end),
+                !namePunctuation(owner, name.value).contains(mark)
+            {
                 // "science, arts" is not Science Arts: words of a name are never split by
                 // a comma, a slash, a colon or brackets.
                 score = min(score, Self.boundaryScore)
@@ -628,12 +711,15 @@ public final class Matcher: Sendable {
                 score = min(score, Self.boundaryScore)
                 steps.append("part of a longer katakana word")
             }
-            if owner.kind == .nameCore || owner.kind == .variant || owner.words == 1, Self.isOneWord(folded, start, end),
-               Self.nextWordIsCapitalized(folded, end),
-               !LegalForms.formStarts(at: end, in: folded), !LegalForms.misspeltFormStarts(at: end, in: folded) {
+            if owner.kind == .nameCore || owner.kind == .variant || owner.words == 1,
+                Self.isOneWord(folded, start, end),
+                Self.nextWordIsCapitalized(folded, end),
+                !LegalForms.formStarts(at: end, in: folded), !LegalForms.misspeltFormStarts(at: end, in: folded)
+            {
                 if !owner.weak, !owner.properNoun || Places.startsWithRegion(at: end, in: folded),
-                   owner.kind != .variant || !variantSteps[Int(owner.variant)].hasPrefix(Variants.slipStep),
-                   let group = Self.groupCompany(folded, end) ?? Self.regionAfter(folded, end) {
+                    owner.kind != .variant || !variantSteps[Int(owner.variant)].hasPrefix(Variants.slipStep),
+                    let group = Self.groupCompany(folded, end) ?? Self.regionAfter(folded, end)
+                {
                     // "<core> <business words> <legal form>": a group company (Omron
                     // Healthcare Co., Ltd., Makita U.S.A. Inc.), reported as such. A core that
                     // is also a surname, a place or a brand names a group company only with a
@@ -650,19 +736,23 @@ public final class Matcher: Sendable {
                     steps.append("followed by another capitalised word: another company's name")
                 }
             }
-            if owner.words == 1 || owner.kind == .nameCore || owner.kind == .variant, Self.isOneWord(folded, start, end),
-               let before = Self.capitalisedNameBefore(folded, start) {
+            if owner.words == 1 || owner.kind == .nameCore || owner.kind == .variant,
+                Self.isOneWord(folded, start, end),
+                let before = Self.capitalisedNameBefore(folded, start)
+            {
                 // "Shiga Sekisui" is not Sekisui Chemical, "Mount Fuji" is not Fuji.
                 score = min(score, Self.boundaryScore)
                 steps.append("preceded by \(before): part of another name")
             } else if (owner.weak || owner.nameLike) && Self.isOneWord(folded, start, end) || owner.commonCore,
-                      let before = Self.nameWordBefore(folded, start) {
+                let before = Self.nameWordBefore(folded, start)
+            {
                 // A surname, place or word with another name's word before it: "Kessler Collins",
                 // "TC Capital Asia", "CR ASIA", "Star Shuttle".
                 score = min(score, Self.boundaryScore)
                 steps.append("preceded by \(before): part of another name")
             } else if owner.weak || owner.nameLike, Self.isOneWord(folded, start, end),
-                      let partner = Self.partnerName(folded, start, end) {
+                let partner = Self.partnerName(folded, start, end)
+            {
                 // "Smith & Sharp", "Brittan & Ray LLC", "Bieler + Lang", "Collins & Co":
                 // a surname or word joined to another name is a firm of partners.
                 score = min(score, Self.boundaryScore)
@@ -670,7 +760,9 @@ public final class Matcher: Sendable {
             }
             if shortCJKPattern(folded, start, end) {
                 let word: String?
-                if let cached = straddleCache[start..<end] { word = cached } else {
+                if let cached = straddleCache[start..<end] {
+                    word = cached
+                } else {
                     word = CJKBoundaries.straddledWord(folded, start: start, end: end)
                     straddleCache[start..<end] = word
                 }
@@ -679,8 +771,18 @@ public final class Matcher: Sendable {
                     steps.append("crosses a word boundary: the text reads \(word)")
                 }
             }
-            raws.append(Raw(owner: owner, start: start, end: end, method: .exact, score: score, steps: steps, byteRange: range,
-                            spelled: extraWords == -1))
+            raws.append(
+                Raw(
+                    owner: owner,
+                    start: start,
+                    end: end,
+                    method: .exact,
+                    score: score,
+                    steps: steps,
+                    byteRange: range,
+                    spelled: extraWords == -1
+                )
+            )
         }
 
         // Misspellings: verify each piece hit against its whole name.
@@ -688,27 +790,48 @@ public final class Matcher: Sendable {
         var scratch = Fuzzy.Scratch()
         for (keyID, piece, set, start, _) in pieces {
             let key = fuzzyKeys[Int(keyID)]
-            guard let found = Fuzzy.verify(key: key, keyID: Int(keyID), piece: Int(piece), offsets: key.pieceOffsets[Int(set)], pieceStart: start,
-                                           text: folded, scratch: &scratch),
-                  found.edits > 0, verified.insert([Int(keyID), found.start, found.end]).inserted else { continue }
+            guard
+                let found = Fuzzy.verify(
+                    key: key,
+                    keyID: Int(keyID),
+                    piece: Int(piece),
+                    offsets: key.pieceOffsets[Int(set)],
+                    pieceStart: start,
+                    text: folded,
+                    scratch: &scratch
+                ),
+                found.edits > 0, verified.insert([Int(keyID), found.start, found.end]).inserted
+            else { continue }
             let (s, e) = (found.start, found.end)
             // Inside a host name a near miss is a look-alike domain, not a misspelling.
             if Self.insideHostName(folded, s, e) { continue }
             guard let changed = Self.changedWords(key, folded, s, e) else { continue }
             let range = Int(folded.starts[s])..<Int(folded.ends[e - 1])
             for owner in key.owners {
-                if !misspellingPlausible(changed.changed, unchanged: changed.unchanged, watchlist: Int(owner.watchlist)) { continue }
+                if !misspellingPlausible(changed.changed, unchanged: changed.unchanged, watchlist: Int(owner.watchlist))
+                {
+                    continue
+                }
                 // An exact name of this customer covering this text explains it better.
-                if accepted.contains(where: { $0.owner.watchlist == owner.watchlist && $0.start <= s && $0.end >= e }) { continue }
+                if accepted.contains(where: { $0.owner.watchlist == owner.watchlist && $0.start <= s && $0.end >= e }) {
+                    continue
+                }
                 var score = Self.misspellingScore(units: found.units)
-                var steps = ["misspelt: \(found.edits) edit\(found.edits == 1 ? "" : "s") weighing \(Double(found.units) / 2) "
-                             + "(look-alike ½, vowel/sound-alike/keyboard/missing/doubled/swapped 1, other 1½) over \(key.scalars.count) letters"]
-                if key.wordBudgets.count == 1, Self.nextWordIsCapitalized(folded, e), !LegalForms.formStarts(at: e, in: folded),
-                   !LegalForms.misspeltFormStarts(at: e, in: folded), !owner.properNoun, Self.regionAfter(folded, e) != nil {
+                var steps = [
+                    "misspelt: \(found.edits) edit\(found.edits == 1 ? "" : "s") weighing \(Double(found.units) / 2) "
+                        + "(look-alike ½, vowel/sound-alike/keyboard/missing/doubled/swapped 1, other 1½) over \(key.scalars.count) letters"
+                ]
+                if key.wordBudgets.count == 1, Self.nextWordIsCapitalized(folded, e),
+                    !LegalForms.formStarts(at: e, in: folded),
+                    !LegalForms.misspeltFormStarts(at: e, in: folded), !owner.properNoun,
+                    Self.regionAfter(folded, e) != nil
+                {
                     score = min(score, Self.groupScore)
                     steps.append("a group company: with \(Self.regionAfter(folded, e)!) after it")
-                } else if key.wordBudgets.count == 1, Self.nextWordIsCapitalized(folded, e), !LegalForms.formStarts(at: e, in: folded),
-                   !LegalForms.misspeltFormStarts(at: e, in: folded) {
+                } else if key.wordBudgets.count == 1, Self.nextWordIsCapitalized(folded, e),
+                    !LegalForms.formStarts(at: e, in: folded),
+                    !LegalForms.misspeltFormStarts(at: e, in: folded)
+                {
                     score = min(score, Self.boundaryScore)
                     steps.append("followed by another capitalised word: another company's name")
                 } else if let before = Self.nameWordBefore(folded, s) {
@@ -729,14 +852,26 @@ public final class Matcher: Sendable {
                     score -= 0.05
                     steps.append("legal form left out")
                 }
-                raws.append(Raw(owner: owner, start: s, end: e, method: .fuzzy(edits: found.edits), score: score, steps: steps,
-                                byteRange: range))
+                raws.append(
+                    Raw(
+                        owner: owner,
+                        start: s,
+                        end: e,
+                        method: .fuzzy(edits: found.edits),
+                        score: score,
+                        steps: steps,
+                        byteRange: range
+                    )
+                )
             }
         }
 
         if !excluded.isEmpty {
             raws.removeAll { raw in
-                excluded.contains { $0.watchlist == raw.owner.watchlist && $0.entity == raw.owner.entity && $0.range.overlaps(raw.start..<raw.end) }
+                excluded.contains {
+                    $0.watchlist == raw.owner.watchlist && $0.entity == raw.owner.entity
+                        && $0.range.overlaps(raw.start..<raw.end)
+                }
             }
         }
 
@@ -749,7 +884,8 @@ public final class Matcher: Sendable {
         // name ("CO.UK"), not a capital at the start of a sentence ("First part of …"), not beside
         // another capitalised word ("County Linen UK", "CR ASIA": part of another name), and
         // never for a name of one or two letters.
-        let caseSaysNothing = raws.contains { $0.owner.weak } && Self.shouted(title.isEmpty ? folded : normalizer.normalize(title))
+        let caseSaysNothing =
+            raws.contains { $0.owner.weak } && Self.shouted(title.isEmpty ? folded : normalizer.normalize(title))
         for i in raws.indices where raws[i].owner.weak && raws[i].method == .exact {
             let raw = raws[i]
             let name = watchlists[Int(raw.owner.watchlist)].entities[Int(raw.owner.entity)].names[Int(raw.owner.name)]
@@ -758,17 +894,23 @@ public final class Matcher: Sendable {
             // With a legal form right after it, the name is written as a company's ("TCI Co., Ltd.",
             // "SCREEN Holdings"), when the form is of the entity's family: "ATC SA", "GPM GmbH" and
             // "ABC Group" (a grouping word its names do not have) are other firms.
-            if raw.end - raw.start > 2, raw.byteRange.lowerBound < titleBytes, LegalForms.formStarts(at: raw.end, in: folded),
-               !Self.insideHostName(folded, raw.start, raw.end) {
+            if raw.end - raw.start > 2, raw.byteRange.lowerBound < titleBytes,
+                LegalForms.formStarts(at: raw.end, in: folded),
+                !Self.insideHostName(folded, raw.start, raw.end)
+            {
                 let grouping = LegalForms.groupingStarts(at: raw.end, in: folded)
                 if let grouping, !normalizer.normalize(name.value).folded.contains(grouping) {
                     raws[i].score = min(raw.score, Self.boundaryScore)
-                    raws[i].steps.append("an everyday word or short acronym with a legal form its names do not have: another firm")
+                    raws[i].steps.append(
+                        "an everyday word or short acronym with a legal form its names do not have: another firm"
+                    )
                     continue
                 }
                 if grouping == nil, !formFitsEntity(raw.owner, folded, raw.end) {
                     raws[i].score = min(raw.score, Self.boundaryScore)
-                    raws[i].steps.append("an everyday word or short acronym with a legal form its names do not have: another firm")
+                    raws[i].steps.append(
+                        "an everyday word or short acronym with a legal form its names do not have: another firm"
+                    )
                     continue
                 }
                 if asWritten, Self.nameWordBefore(folded, raw.start) == nil {
@@ -787,7 +929,8 @@ public final class Matcher: Sendable {
             }
             // A title that is nothing but the word or acronym says nothing of which firm it is ("TSC",
             // "REGAL"): many bear the name.
-            raws[i].needsEvidence = !asWritten || caseSaysNothing || raw.byteRange.lowerBound >= titleBytes
+            raws[i].needsEvidence =
+                !asWritten || caseSaysNothing || raw.byteRange.lowerBound >= titleBytes
                 || raw.end - raw.start <= 2 || Self.bareTitle(folded, raw.start, raw.end, titleBytes: titleBytes)
                 || Self.insideHostName(folded, raw.start, raw.end) || Self.afterArticle(folded, raw.start)
                 || (matched.contains { $0.isLowercase } && Self.atSentenceStart(folded, raw.start))
@@ -797,25 +940,33 @@ public final class Matcher: Sendable {
         // someone else's: there it needs the entity mentioned elsewhere in the listing too.
         // So does any one-word name in a body, unless the body introduces it as the victim
         // ("Victim: Kestrel.", "the full dump of Kestrel") or writes it with a legal form.
-        for i in raws.indices where raws[i].byteRange.lowerBound >= titleBytes && raws[i].score >= Self.defaultThreshold {
+        for i in raws.indices where raws[i].byteRange.lowerBound >= titleBytes && raws[i].score >= Self.defaultThreshold
+        {
             let raw = raws[i]
             if case .domain = raw.method { continue }
-            guard Self.isOneWord(folded, raw.start, raw.end), !Self.introducedAsVictim(folded, raw.start) else { continue }
-            if LegalForms.formStarts(at: raw.end, in: folded), !(raw.owner.nameLike && raw.method == .exact) { continue }
+            guard Self.isOneWord(folded, raw.start, raw.end), !Self.introducedAsVictim(folded, raw.start) else {
+                continue
+            }
+            if LegalForms.formStarts(at: raw.end, in: folded), !(raw.owner.nameLike && raw.method == .exact) {
+                continue
+            }
             raws[i].needsEvidence = true
         }
         for i in raws.indices where raws[i].needsEvidence {
             let raw = raws[i]
             let corroborated = raws.contains { other in
-                other.owner.watchlist == raw.owner.watchlist && other.owner.entity == raw.owner.entity && !other.needsEvidence
+                other.owner.watchlist == raw.owner.watchlist && other.owner.entity == raw.owner.entity
+                    && !other.needsEvidence
                     && other.score >= Self.defaultThreshold && !other.byteRange.overlaps(raw.byteRange)
             }
             if corroborated {
                 raws[i].steps.append("an everyday word or short acronym, corroborated by another mention of the entity")
             } else {
                 raws[i].score = min(raw.score, Self.boundaryScore)
-                raws[i].steps.append("an everyday word or short acronym: counts only written as in the watchlist (in the title), "
-                                     + "with its legal form, or beside another name or domain of the entity")
+                raws[i].steps.append(
+                    "an everyday word or short acronym: counts only written as in the watchlist (in the title), "
+                        + "with its legal form, or beside another name or domain of the entity"
+                )
             }
         }
         for i in raws.indices where raws[i].byteRange.lowerBound >= titleBytes {
@@ -841,10 +992,21 @@ public final class Matcher: Sendable {
                 foldedMatched = part.folded
                 foldedName = normalizer.normalize(name.value).folded
             }
-            return MatchHit(customer: watchlist.customer, entity: entity.name, name: name.value, relation: name.relation,
-                            matched: matched, score: (raw.score * 1000).rounded() / 1000, file: watchlist.file, line: name.line,
-                            steps: raw.steps, foldedName: foldedName, foldedMatched: foldedMatched, byteRange: raw.byteRange,
-                            field: raw.byteRange.lowerBound >= titleBytes ? .body : .title)
+            return MatchHit(
+                customer: watchlist.customer,
+                entity: entity.name,
+                name: name.value,
+                relation: name.relation,
+                matched: matched,
+                score: (raw.score * 1000).rounded() / 1000,
+                file: watchlist.file,
+                line: name.line,
+                steps: raw.steps,
+                foldedName: foldedName,
+                foldedMatched: foldedMatched,
+                byteRange: raw.byteRange,
+                field: raw.byteRange.lowerBound >= titleBytes ? .body : .title
+            )
         }
     }
 
@@ -852,7 +1014,8 @@ public final class Matcher: Sendable {
     static func insideHostName(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
         let bytes = text.utf8
         func isHost(_ b: UInt8) -> Bool {
-            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x2D || b == 0x40
+            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x2D
+                || b == 0x40
         }
         var i = Int(text.starts[start])
         while i > 0, isHost(bytes[i - 1]) { i -= 1 }
@@ -875,12 +1038,16 @@ public final class Matcher: Sendable {
         // yorozu-corp.co.jp, fujikura-electronics.co.th); otherwise another name (jean-nouvel,
         // onyx-fire.com, casa-andina.com).
         let to = Int(text.ends[end - 1])
-        guard to < text.utf8.count, text.utf8[to] == 0x2D, end < text.count, text.classes[end] == .word else { return false }
+        guard to < text.utf8.count, text.utf8[to] == 0x2D, end < text.count, text.classes[end] == .word else {
+            return false
+        }
         var e = end + 1
         while e < text.count, text.classes[e] == .word, !text.wordStart[e] { e += 1 }
-        let rest = String(decoding: text.utf8[Int(text.starts[end])..<Int(text.ends[e - 1])], as: UTF8.self).lowercased()
-        return !(rest.count <= 3 || Places.regions.contains(rest) || LegalForms.formStarts(at: end, in: text)
-                 || lineOfBusiness.contains(rest))
+        let rest = String(decoding: text.utf8[Int(text.starts[end])..<Int(text.ends[e - 1])], as: UTF8.self)
+            .lowercased()
+        return
+            !(rest.count <= 3 || Places.regions.contains(rest) || LegalForms.formStarts(at: end, in: text)
+            || lineOfBusiness.contains(rest))
     }
 
     /// Words for what a group company does, as they follow a group's name in its host names.
@@ -893,15 +1060,21 @@ public final class Matcher: Sendable {
     /// Whether `start..<end` is the last label of a host name ("asia" in wtpartnership.asia).
     static func isTopLevelDomain(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
         let bytes = text.utf8
-        let from = Int(text.starts[start]), to = Int(text.ends[end - 1])
+        let from = Int(text.starts[start])
+        let to = Int(text.ends[end - 1])
         guard from > 1, bytes[from - 1] == 0x2E else { return false }
         let before = bytes[from - 2]
-        guard (before >= 0x61 && before <= 0x7A) || (before >= 0x41 && before <= 0x5A) || (before >= 0x30 && before <= 0x39)
+        guard
+            (before >= 0x61 && before <= 0x7A) || (before >= 0x41 && before <= 0x5A)
+                || (before >= 0x30 && before <= 0x39)
         else { return false }
         if to < bytes.count {
             let after = bytes[to]
             if (after >= 0x61 && after <= 0x7A) || (after >= 0x41 && after <= 0x5A) || (after >= 0x30 && after <= 0x39)
-                || after == 0x2D { return false }
+                || after == 0x2D
+            {
+                return false
+            }
             if after == 0x2E, to + 1 < bytes.count, bytes[to + 1] >= 0x41 { return false }
         }
         return true
@@ -913,21 +1086,32 @@ public final class Matcher: Sendable {
     static func insideKatakanaWord(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
         func isKatakana(_ v: UInt32) -> Bool { (0x30A1...0x30FA).contains(v) || v == 0x30FC }
         if start > 0, isKatakana(text.scalars[start]), isKatakana(text.scalars[start - 1]),
-           text.ends[start - 1] == text.starts[start] { return true }
+            text.ends[start - 1] == text.starts[start]
+        {
+            return true
+        }
         if end < text.count, isKatakana(text.scalars[end - 1]), isKatakana(text.scalars[end]),
-           text.starts[end] == text.ends[end - 1], !LegalForms.formStarts(at: end, in: text) { return true }
+            text.starts[end] == text.ends[end - 1], !LegalForms.formStarts(at: end, in: text)
+        {
+            return true
+        }
         return false
     }
 
-    static let stopWords: Set<[UInt32]> = Set(["and", "the", "of", "for", "in", "on", "at", "to", "by", "with", "from", "an",
-                                               "its", "our", "all", "new", "data", "leak", "dump", "sale"].map { $0.unicodeScalars.map(\.value) })
+    static let stopWords: Set<[UInt32]> = Set(
+        [
+            "and", "the", "of", "for", "in", "on", "at", "to", "by", "with", "from", "an",
+            "its", "our", "all", "new", "data", "leak", "dump", "sale",
+        ].map { $0.unicodeScalars.map(\.value) }
+    )
 
     /// A cheap look before verifying a piece hit: the name's first letter (which typos keep)
     /// must stand on a word start where the name would begin, give or take its edit
     /// allowance, and the text must be long enough to hold it.
     @inline(__always)
     static func piecePlausible(_ owner: Owner, start: Int, _ text: NormalizedText) -> Bool {
-        let k = Int(owner.keyEdits), m = Int(owner.keyLength)
+        let k = Int(owner.keyEdits)
+        let m = Int(owner.keyLength)
         let implied = start - Int(owner.pieceOffset)
         let n = text.count
         var startOK = owner.piece == 0
@@ -945,8 +1129,14 @@ public final class Matcher: Sendable {
 
     /// The words of a misspelt match that differ from the name's, pair by pair; nil when
     /// the word counts differ.
-    static func changedWords(_ key: FuzzyKey, _ text: NormalizedText, _ start: Int, _ end: Int)
-        -> (changed: [[UInt32]], unchanged: [[UInt32]])? {
+    static func changedWords(
+        _ key: FuzzyKey,
+        _ text: NormalizedText,
+        _ start: Int,
+        _ end: Int
+    )
+        -> (changed: [[UInt32]], unchanged: [[UInt32]])?
+    {
         var textWords: [[UInt32]] = []
         for i in start..<end {
             if i == start || text.wordStart[i] { textWords.append([]) }
@@ -958,7 +1148,10 @@ public final class Matcher: Sendable {
             nameWords[nameWords.count - 1].append(scalar)
         }
         guard textWords.count == nameWords.count else { return nil }
-        return (zip(textWords, nameWords).filter { $0 != $1 }.map(\.0), zip(textWords, nameWords).filter { $0 == $1 }.map(\.0))
+        return (
+            zip(textWords, nameWords).filter { $0 != $1 }.map(\.0),
+            zip(textWords, nameWords).filter { $0 == $1 }.map(\.0)
+        )
     }
 
     /// A misspelt word must not be a word in its own right: longer than 2 letters, not an
@@ -972,7 +1165,10 @@ public final class Matcher: Sendable {
         for written in changed {
             let key = ScalarKey(written)
             if written.count <= 2 || vocabularies[watchlist].contains(key) || Self.stopWords.contains(written)
-                || EnglishWords.registry.contains(key) { return false }
+                || EnglishWords.registry.contains(key)
+            {
+                return false
+            }
             if EnglishWords.isWord(key) && unchangedLetters < 4 { return false }
         }
         return true
@@ -1008,21 +1204,30 @@ public final class Matcher: Sendable {
     /// when no word of three letters or more has one or two such digits (not "450GB", not an
     /// onion address).
     static func lookAlikeReadings(_ text: NormalizedText) -> [([UInt32], [Bool], [Range<Int>])] {
-        let letters: [UInt32: UInt32] = [0x30: 0x6F, 0x33: 0x65, 0x34: 0x61, 0x35: 0x73, 0x37: 0x74, 0x38: 0x62, 0x39: 0x67]
+        let letters: [UInt32: UInt32] = [
+            0x30: 0x6F, 0x33: 0x65, 0x34: 0x61, 0x35: 0x73, 0x37: 0x74, 0x38: 0x62, 0x39: 0x67,
+        ]
         var positions: [Int] = []
         var i = 0
         while i < text.count {
-            guard text.classes[i] == .word else { i += 1; continue }
+            guard text.classes[i] == .word else {
+                i += 1
+                continue
+            }
             var e = i + 1
             while e < text.count, text.classes[e] == .word, !text.wordStart[e] { e += 1 }
-            var digits = false, alpha = false
+            var digits = false
+            var alpha = false
             for k in i..<e {
                 let v = text.scalars[k]
                 if v >= 0x30 && v <= 0x39 { digits = true } else if v >= 0x61 && v <= 0x7A { alpha = true }
             }
             let digitCount = (i..<e).filter { text.scalars[$0] >= 0x30 && text.scalars[$0] <= 0x39 }.count
             if digits && alpha && digitCount <= 2 && e - i - digitCount >= 3 && e - i <= 24 {
-                for k in i..<e where text.scalars[k] >= 0x30 && text.scalars[k] <= 0x39 && text.scalars[k] != 0x32 && text.scalars[k] != 0x36 {
+                for k in i..<e
+                where text.scalars[k] >= 0x30 && text.scalars[k] <= 0x39 && text.scalars[k] != 0x32
+                    && text.scalars[k] != 0x36
+                {
                     positions.append(k)
                 }
             }
@@ -1061,12 +1266,15 @@ public final class Matcher: Sendable {
             words.append((i, 0))
         }
         for w in words.indices { words[w].length = (w + 1 < words.count ? words[w + 1].start : end) - words[w].start }
-        var count = 0, joined = false, w = 0
+        var count = 0
+        var joined = false
+        var w = 0
         while w < words.count {
             var run = w
             while run + 1 < words.count, words[run].length == 1, words[run + 1].length == 1,
-                  Self.gap(text, before: words[run + 1].start - 1, after: words[run + 1].start)
-                      .allSatisfy({ $0 == 0x2E || $0 == 0x20 || $0 == 0x2D }) {
+                Self.gap(text, before: words[run + 1].start - 1, after: words[run + 1].start)
+                    .allSatisfy({ $0 == 0x2E || $0 == 0x20 || $0 == 0x2D })
+            {
                 run += 1
             }
             if run > w { joined = true }
@@ -1079,7 +1287,8 @@ public final class Matcher: Sendable {
     /// The text between a one-word core and a legal form when it is one to three
     /// capitalised words ("Healthcare Co., Ltd." after Omron, "U.S.A. Inc." after Makita).
     static func groupCompany(_ text: NormalizedText, _ end: Int) -> String? {
-        var i = end, words = 0
+        var i = end
+        var words = 0
         while i < text.count, words < 4 {
             if let length = LegalForms.formLength(at: i, in: text) {
                 guard words > 0 else { return nil }
@@ -1109,13 +1318,15 @@ public final class Matcher: Sendable {
         while w > 0, text.classes[w - 1] == .word, !text.wordStart[w] { w -= 1 }
         let bytes = text.utf8[Int(text.starts[w])..<Int(text.ends[start - 1])]
         guard let first = bytes.first, first >= 0x41 && first <= 0x5A, bytes.count >= 2,
-              bytes.dropFirst().allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return nil }
+            bytes.dropFirst().allSatisfy({ $0 >= 0x61 && $0 <= 0x7A })
+        else { return nil }
         // The start of a sentence or of the text: the capital of an English word says nothing
         // there ("Photos Fuji took"); a word English does not have is a name anyway ("Kessler
         // Collins", "Shiga Sekisui").
         var p = Int(text.starts[w]) - 1
         while p >= 0, text.utf8[p] == 0x20 { p -= 1 }
-        let atStart = p < 0 || [0x2E, 0x21, 0x3F, 0x3A, 0x0A, 0x7C, 0x5B, 0x5D, 0x28, 0x29, 0x2D, 0x22].contains(text.utf8[p])
+        let atStart =
+            p < 0 || [0x2E, 0x21, 0x3F, 0x3A, 0x0A, 0x7C, 0x5B, 0x5D, 0x28, 0x29, 0x2D, 0x22].contains(text.utf8[p])
         let word = String(decoding: bytes, as: UTF8.self)
         if EnglishWords.isWord(Array(word.lowercased().unicodeScalars.map(\.value))) {
             guard !atStart, !mostlyCapitalised(text) else { return nil }
@@ -1139,7 +1350,9 @@ public final class Matcher: Sendable {
             while s > 0, text.classes[s - 1] == .word, !text.wordStart[s] { s -= 1 }
             return s
         }
-        func spaced(_ a: Int, _ b: Int) -> Bool { Self.gap(text, before: a, after: b).allSatisfy { $0 == 0x20 || $0 == 0x2B } }
+        func spaced(_ a: Int, _ b: Int) -> Bool {
+            Self.gap(text, before: a, after: b).allSatisfy { $0 == 0x20 || $0 == 0x2B }
+        }
         func isJoiner(_ w: String) -> Bool { w == "&" || w == "and" || w == "And" || w == "AND" }
         func hasPlus(_ a: Int, _ b: Int) -> Bool { Self.gap(text, before: a, after: b).contains(0x2B) }
         func capitalised(_ s: String) -> Bool { s.utf8.first.map { $0 >= 0x41 && $0 <= 0x5A } ?? false }
@@ -1147,7 +1360,9 @@ public final class Matcher: Sendable {
         if end < text.count, text.classes[end] == .word, spaced(end - 1, end) {
             let next = word(at: end)
             if hasPlus(end - 1, end), capitalised(next.text) { return next.text }
-            if isJoiner(next.text), next.end < text.count, text.classes[next.end] == .word, spaced(next.end - 1, next.end) {
+            if isJoiner(next.text), next.end < text.count, text.classes[next.end] == .word,
+                spaced(next.end - 1, next.end)
+            {
                 let partner = word(at: next.end)
                 if capitalised(partner.text) { return partner.text }
             }
@@ -1183,11 +1398,16 @@ public final class Matcher: Sendable {
 
     /// Words leak sites write around a victim's name, which are no part of it.
     static let listingWords: Set<String> = [
-        "leak", "leaks", "leaked", "data", "hacked", "hack", "breach", "breached", "new", "post", "posted", "files", "file",
-        "published", "publish", "full", "dump", "sample", "samples", "update", "updated", "database", "ransomware", "attack",
-        "attacked", "victim", "stolen", "exposed", "documents", "part", "about", "from", "for", "by", "of", "in", "on", "at",
-        "and", "the", "with", "to", "company", "customer", "customers", "client", "clients", "security", "network", "links",
-        "link", "download", "free", "sale", "sell", "selling", "buy", "access", "accounts", "account", "info", "information",
+        "leak", "leaks", "leaked", "data", "hacked", "hack", "breach", "breached", "new", "post", "posted", "files",
+        "file",
+        "published", "publish", "full", "dump", "sample", "samples", "update", "updated", "database", "ransomware",
+        "attack",
+        "attacked", "victim", "stolen", "exposed", "documents", "part", "about", "from", "for", "by", "of", "in", "on",
+        "at",
+        "and", "the", "with", "to", "company", "customer", "customers", "client", "clients", "security", "network",
+        "links",
+        "link", "download", "free", "sale", "sell", "selling", "buy", "access", "accounts", "account", "info",
+        "information",
         "dox", "doxxed", "private", "internal", "confidential", "emails", "email", "mail", "source", "code", "archive",
         "backup", "backups", "server", "servers", "credentials", "passwords", "users", "user", "employees", "employee",
         "fresh", "wts", "wtb", "selling", "sold", "initial", "exclusive", "urgent", "hot", "premium", "huge", "massive",
@@ -1198,13 +1418,17 @@ public final class Matcher: Sendable {
     /// host names, when it is no legal form.
     static func hyphenJoined(_ text: NormalizedText, _ start: Int, _ end: Int) -> String? {
         if insideHostName(text, start, end) { return nil }
-        if end < text.count, text.classes[end] == .word, Self.gap(text, before: end - 1, after: end).elementsEqual([0x2D]),
-           !LegalForms.formStarts(at: end, in: text) {
+        if end < text.count, text.classes[end] == .word,
+            Self.gap(text, before: end - 1, after: end).elementsEqual([0x2D]),
+            !LegalForms.formStarts(at: end, in: text)
+        {
             var e = end + 1
             while e < text.count, text.classes[e] == .word, !text.wordStart[e] { e += 1 }
             return text.original(end..<e)
         }
-        if start > 0, text.classes[start - 1] == .word, Self.gap(text, before: start - 1, after: start).elementsEqual([0x2D]) {
+        if start > 0, text.classes[start - 1] == .word,
+            Self.gap(text, before: start - 1, after: start).elementsEqual([0x2D])
+        {
             var w = start - 1
             while w > 0, text.classes[w - 1] == .word, !text.wordStart[w] { w -= 1 }
             return text.original(w..<start)
@@ -1214,10 +1438,13 @@ public final class Matcher: Sendable {
 
     /// Whether the title is `start..<end` alone, with punctuation at most (a bare "TSC").
     static func bareTitle(_ text: NormalizedText, _ start: Int, _ end: Int, titleBytes: Int) -> Bool {
-        let from = Int(text.starts[start]), to = Int(text.ends[end - 1])
+        let from = Int(text.starts[start])
+        let to = Int(text.ends[end - 1])
         let limit = min(titleBytes, text.utf8.count)
         guard to <= limit else { return false }
-        func quiet(_ b: UInt8) -> Bool { !(b >= 0x30 && b <= 0x39 || b >= 0x41 && b <= 0x5A || b >= 0x61 && b <= 0x7A || b >= 0x80) }
+        func quiet(_ b: UInt8) -> Bool {
+            !(b >= 0x30 && b <= 0x39 || b >= 0x41 && b <= 0x5A || b >= 0x61 && b <= 0x7A || b >= 0x80)
+        }
         return text.utf8[0..<from].allSatisfy(quiet) && text.utf8[to..<limit].allSatisfy(quiet)
     }
 
@@ -1226,7 +1453,9 @@ public final class Matcher: Sendable {
     static func introducedAsVictim(_ text: NormalizedText, _ start: Int) -> Bool {
         var p = Int(text.starts[start]) - 1
         while p >= 0, text.utf8[p] == 0x20 { p -= 1 }
-        let colon = p >= 0 && text.utf8[p] == 0x3A || p >= 2 && text.utf8[(p - 2)...p].elementsEqual([0xEF, 0xBC, 0x9A])  // ":", "："
+        let colon =
+            // ":", "："
+            p >= 0 && text.utf8[p] == 0x3A || p >= 2 && text.utf8[(p - 2)...p].elementsEqual([0xEF, 0xBC, 0x9A])
         if colon {
             // The label before the colon: the text back to the previous sentence or line.
             var q = p - (text.utf8[p] == 0x3A ? 1 : 3)
@@ -1234,17 +1463,22 @@ public final class Matcher: Sendable {
             var from = q
             while from >= 0, ![0x2E, 0x0A, 0x3A, 0x21, 0x3F, 0x7C, 0x28, 0x5B].contains(text.utf8[from]) { from -= 1 }
             guard q > from else { return false }
-            let label = String(decoding: text.utf8[(from + 1)...q], as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased()
-            return victimLabels.contains(label) || victimLabels.contains(where: { $0.count > 1 && label.hasSuffix($0) && !$0.allSatisfy(\.isASCII) })
+            let label = String(decoding: text.utf8[(from + 1)...q], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                .lowercased()
+            return victimLabels.contains(label)
+                || victimLabels.contains(where: { $0.count > 1 && label.hasSuffix($0) && !$0.allSatisfy(\.isASCII) })
         }
         func wordBefore(_ i: Int) -> (start: Int, text: String)? {
             guard i > 0, text.classes[i - 1] == .word else { return nil }
             var w = i - 1
             while w > 0, text.classes[w - 1] == .word, !text.wordStart[w] { w -= 1 }
-            return (w, String(decoding: text.utf8[Int(text.starts[w])..<Int(text.ends[i - 1])], as: UTF8.self).lowercased())
+            return (
+                w, String(decoding: text.utf8[Int(text.starts[w])..<Int(text.ends[i - 1])], as: UTF8.self).lowercased()
+            )
         }
         guard let joiner = wordBefore(start), joiner.text == "of" || joiner.text == "from",
-              let framing = wordBefore(joiner.start) else { return false }
+            let framing = wordBefore(joiner.start)
+        else { return false }
         return listingWords.contains(framing.text)
     }
 
@@ -1264,7 +1498,9 @@ public final class Matcher: Sendable {
     /// The legal form right after `start..<end` (or a grouping word right before it: "Grupo
     /// Galilea") when the owner's name does not have it.
     func foreignForm(_ owner: Owner, _ text: NormalizedText, _ start: Int, _ end: Int) -> String? {
-        let name = normalizer.normalize(watchlists[Int(owner.watchlist)].entities[Int(owner.entity)].names[Int(owner.name)].value)
+        let name = normalizer.normalize(
+            watchlists[Int(owner.watchlist)].entities[Int(owner.entity)].names[Int(owner.name)].value
+        )
         var form: Range<Int>?
         var p = end
         while p < text.count, text.classes[p] != .word { p += 1 }  // "Innotec, Corp.", "PHARMATIS-SAS"
@@ -1278,7 +1514,9 @@ public final class Matcher: Sendable {
         let written = Array(text.scalars[form])
         let nameScalars = name.scalars
         guard written.count <= nameScalars.count else { return text.original(form) }
-        for i in 0...(nameScalars.count - written.count) where Array(nameScalars[i..<(i + written.count)]) == written { return nil }
+        for i in 0...(nameScalars.count - written.count) where Array(nameScalars[i..<(i + written.count)]) == written {
+            return nil
+        }
         return text.original(form)
     }
 
@@ -1296,7 +1534,9 @@ public final class Matcher: Sendable {
         guard Places.startsWithRegion(at: end, in: text) else { return nil }
         var e = end + 1
         while e < text.count, text.classes[e] == .word, !text.wordStart[e] { e += 1 }
-        if e < text.count, text.classes[e] == .word, Self.nextWordIsCapitalized(text, e), !LegalForms.formStarts(at: e, in: text) {
+        if e < text.count, text.classes[e] == .word, Self.nextWordIsCapitalized(text, e),
+            !LegalForms.formStarts(at: e, in: text)
+        {
             return nil
         }
         return text.original(end..<e)
@@ -1310,13 +1550,15 @@ public final class Matcher: Sendable {
         guard !gap.isEmpty, gap.allSatisfy({ $0 == 0x20 }) else { return false }
         var w = start - 1
         while w > 0, text.classes[w - 1] == .word, !text.wordStart[w] { w -= 1 }
-        let word = String(decoding: text.utf8[Int(text.starts[w])..<Int(text.ends[start - 1])], as: UTF8.self).lowercased()
+        let word = String(decoding: text.utf8[Int(text.starts[w])..<Int(text.ends[start - 1])], as: UTF8.self)
+            .lowercased()
         return word == "the" || word == "of"
     }
 
     /// Whether most Latin words of the text start with a capital (a title-cased headline).
     static func mostlyCapitalised(_ text: NormalizedText) -> Bool {
-        var words = 0, capitalised = 0
+        var words = 0
+        var capitalised = 0
         for i in 0..<text.count where text.classes[i] == .word && text.isWordStart(i) {
             let b = text.utf8[Int(text.starts[i])]
             guard b < 0x80, (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) else { continue }
@@ -1341,9 +1583,14 @@ public final class Matcher: Sendable {
     /// "N.E.C." and "ＮＥＣ" for NEC.
     static func writtenAsInWatchlist(_ matched: String, _ name: String, partOfName: Bool) -> Bool {
         let letters = { (s: String) in
-            String(s.precomposedStringWithCompatibilityMapping.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) })
+            String(
+                s.precomposedStringWithCompatibilityMapping.unicodeScalars.filter {
+                    CharacterSet.alphanumerics.contains($0)
+                }
+            )
         }
-        let m = letters(matched), n = letters(name)
+        let m = letters(matched)
+        let n = letters(name)
         return partOfName ? n.contains(m) : m == n
     }
 
@@ -1355,7 +1602,8 @@ public final class Matcher: Sendable {
         let folded = normalizer.normalize(name)
         let range = owner.kind == .nameCore ? (LegalForms.core(of: folded) ?? 0..<folded.count) : 0..<folded.count
         guard range.count == end - start else { return nil }
-        var nameStarts: [Int] = [], textStarts: [Int] = []
+        var nameStarts: [Int] = []
+        var textStarts: [Int] = []
         for r in 1..<range.count {
             if folded.wordStart[range.lowerBound + r] { nameStarts.append(r) }
             if text.wordStart[start + r] { textStarts.append(r) }
@@ -1371,8 +1619,11 @@ public final class Matcher: Sendable {
         // Two everyday words are a phrase, not a name split in two ("well done" is not WELLDONE),
         // unless a legal form follows ("Info Mart Corporation" is Infomart).
         if EnglishWords.isEveryday(Array(text.scalars[(start + wordBegin)..<(start + r)])),
-           EnglishWords.isEveryday(Array(text.scalars[(start + r)..<(start + wordEnd)])),
-           !LegalForms.formStarts(at: end, in: text) { return nil }
+            EnglishWords.isEveryday(Array(text.scalars[(start + r)..<(start + wordEnd)])),
+            !LegalForms.formStarts(at: end, in: text)
+        {
+            return nil
+        }
         return text.original((start + wordBegin)..<(start + wordEnd))
     }
 
@@ -1401,7 +1652,8 @@ public final class Matcher: Sendable {
     /// The original bytes between folded scalars `before` and `after` (empty when both
     /// come from one character, as the "and" of "&").
     static func gap(_ text: NormalizedText, before: Int, after: Int) -> ArraySlice<UInt8> {
-        let from = Int(text.ends[before]), to = Int(text.starts[after])
+        let from = Int(text.ends[before])
+        let to = Int(text.starts[after])
         return from < to ? text.utf8[from..<to] : []
     }
 
@@ -1429,7 +1681,8 @@ public final class Matcher: Sendable {
     static func atSentenceStart(_ text: NormalizedText, _ start: Int) -> Bool {
         var p = Int(text.starts[start]) - 1
         while p >= 0, text.utf8[p] == 0x20 || text.utf8[p] == 0x09 { p -= 1 }
-        return p < 0 || [0x2E, 0x21, 0x3F, 0x3A, 0x0A, 0x7C, 0x5B, 0x5D, 0x28, 0x29, 0x2D, 0x22, 0x5F].contains(text.utf8[p])
+        return p < 0
+            || [0x2E, 0x21, 0x3F, 0x3A, 0x0A, 0x7C, 0x5B, 0x5D, 0x28, 0x29, 0x2D, 0x22, 0x5F].contains(text.utf8[p])
     }
 
     /// Whether a word starting with a capital stands right before or after `start..<end`,
@@ -1457,7 +1710,8 @@ public final class Matcher: Sendable {
     /// Whether the listing is written in capitals (a shouted title): then the case of a
     /// word says nothing about it.
     static func shouted(_ text: NormalizedText) -> Bool {
-        var upper = 0, lower = 0
+        var upper = 0
+        var lower = 0
         for b in text.utf8 {
             if b >= 0x41 && b <= 0x5A { upper += 1 } else if b >= 0x61 && b <= 0x7A { lower += 1 }
         }
@@ -1488,16 +1742,19 @@ public final class Matcher: Sendable {
             let a = raws[i]
             for j in raws.indices where j != i {
                 let b = raws[j]
-                guard b.byteRange.lowerBound <= a.byteRange.lowerBound, b.byteRange.upperBound >= a.byteRange.upperBound else { continue }
+                guard b.byteRange.lowerBound <= a.byteRange.lowerBound, b.byteRange.upperBound >= a.byteRange.upperBound
+                else { continue }
                 if b.owner.watchlist == a.owner.watchlist, b.owner.entity == a.owner.entity {
                     if b.byteRange.count > a.byteRange.count || b.score > a.score
-                        || b.score == a.score && b.byteRange == a.byteRange && j < i && b.owner.name == a.owner.name {
+                        || b.score == a.score && b.byteRange == a.byteRange && j < i && b.owner.name == a.owner.name
+                    {
                         keep[i] = false
                         break
                     }
                 } else if b.owner.watchlist == a.owner.watchlist, b.byteRange.count > a.byteRange.count,
-                          b.score >= Self.defaultThreshold,
-                          entityName(b.owner).lowercased() != entityName(a.owner).lowercased() {
+                    b.score >= Self.defaultThreshold,
+                    entityName(b.owner).lowercased() != entityName(a.owner).lowercased()
+                {
                     // A longer name of another company this customer watches covers this text:
                     // "Mitsubishi Electric" is not a mention of Mitsubishi Corporation (by its
                     // core "Mitsubishi"). Only the same customer's names count here: what one
@@ -1513,7 +1770,11 @@ public final class Matcher: Sendable {
             let key = Int64(o.watchlist) << 40 | Int64(o.entity) << 20 | Int64(o.name)
             if let current = best[key] {
                 let c = raws[current]
-                if c.score > raws[i].score || c.score == raws[i].score && c.byteRange.lowerBound <= raws[i].byteRange.lowerBound { continue }
+                if c.score > raws[i].score
+                    || c.score == raws[i].score && c.byteRange.lowerBound <= raws[i].byteRange.lowerBound
+                {
+                    continue
+                }
             }
             best[key] = i
         }
@@ -1528,7 +1789,8 @@ public final class Matcher: Sendable {
     static func grade(matched: String, name: String, partOfName: Bool, table: FoldTable) -> (Double, [String]) {
         func same(_ a: String, _ b: String) -> Bool { partOfName ? b.contains(a) : a == b }
         if same(matched, name) { return (1.0, ["exact"]) }
-        let lowerMatched = matched.lowercased(), lowerName = name.lowercased()
+        let lowerMatched = matched.lowercased()
+        let lowerName = name.lowercased()
         if same(lowerMatched, lowerName) { return (0.99, ["case"]) }
         let nfkcMatched = lowerMatched.precomposedStringWithCompatibilityMapping.lowercased()
         let nfkcName = lowerName.precomposedStringWithCompatibilityMapping.lowercased()
@@ -1549,10 +1811,24 @@ public final class Matcher: Sendable {
                 if let list = domains[String(suffix)] {
                     for owner in list {
                         let sub = isSubdomain || isEmail
-                        raws.append(Raw(owner: Owner(watchlist: owner.watchlist, entity: owner.entity, name: owner.name, kind: .name),
-                                        start: 0, end: 0, method: .domain(host), score: sub ? 0.98 : 1.0,
-                                        steps: [isEmail ? "e-mail address at the domain" : isSubdomain ? "subdomain" : "domain"],
-                                        byteRange: range))
+                        raws.append(
+                            Raw(
+                                owner: Owner(
+                                    watchlist: owner.watchlist,
+                                    entity: owner.entity,
+                                    name: owner.name,
+                                    kind: .name
+                                ),
+                                start: 0,
+                                end: 0,
+                                method: .domain(host),
+                                score: sub ? 0.98 : 1.0,
+                                steps: [
+                                    isEmail ? "e-mail address at the domain" : isSubdomain ? "subdomain" : "domain"
+                                ],
+                                byteRange: range
+                            )
+                        )
                     }
                 }
                 guard let dot = suffix.firstIndex(of: ".") else { break }
@@ -1574,7 +1850,10 @@ public final class Matcher: Sendable {
         var i = 0
         let count = bytes.count
         while i < count {
-            guard isHostByte(bytes[i]) else { i += 1; continue }
+            guard isHostByte(bytes[i]) else {
+                i += 1
+                continue
+            }
             var start = i
             var dots = 0
             while i < count, isHostByte(bytes[i]) {
@@ -1586,13 +1865,16 @@ public final class Matcher: Sendable {
             while start < end, bytes[start] == 0x2E || bytes[start] == 0x2D { start += 1 }
             while end > start, bytes[end - 1] == 0x2E || bytes[end - 1] == 0x2D { end -= 1 }
             guard end > start, let lastDot = bytes[start..<end].lastIndex(of: 0x2E), lastDot + 1 < end,
-                  bytes[lastDot + 1] >= 0x41 else { continue }  // a letter after the last dot: not "1.3"
+                bytes[lastDot + 1] >= 0x41
+            else { continue }  // a letter after the last dot: not "1.3"
             let host = String(decoding: bytes[start..<end], as: UTF8.self).lowercased()
             var rangeStart = start
             var isEmail = false
             if start > 0, bytes[start - 1] == 0x40 {
                 rangeStart = start - 1
-                while rangeStart > 0, isHostByte(bytes[rangeStart - 1]) || [0x5F, 0x2B, 0x25].contains(bytes[rangeStart - 1]) {
+                while rangeStart > 0,
+                    isHostByte(bytes[rangeStart - 1]) || [0x5F, 0x2B, 0x25].contains(bytes[rangeStart - 1])
+                {
                     rangeStart -= 1
                 }
                 if rangeStart == start - 1 { rangeStart = start } else { isEmail = true }

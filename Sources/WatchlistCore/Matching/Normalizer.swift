@@ -89,11 +89,13 @@ public struct Normalizer: Sendable {
             let start = Int32(index)
             let scalar = Self.decode(bytes, &index)
             let end = Int32(index)
-            if (scalar == 0x40 || scalar == 0x24), let letter = Self.leet(scalar, bytes, Int(start), index) {
+            if scalar == 0x40 || scalar == 0x24, let letter = Self.leet(scalar, bytes, Int(start), index) {
                 emit(letter, .word, start, end)  // Renes@s, Micro$oft: a letter, not a separator
                 continue
             }
-            if let (value, valueClass) = table.single(scalar), valueClass == .word || valueClass == .cjk || valueClass == .separator {
+            if let (value, valueClass) = table.single(scalar),
+                valueClass == .word || valueClass == .cjk || valueClass == .separator
+            {
                 emit(value, valueClass, start, end)  // fast path: one scalar in, one (or none) out
                 continue
             }
@@ -110,7 +112,8 @@ public struct Normalizer: Sendable {
                 continue
             case .kanaMark:
                 if lastClass == .cjk, !sawSeparator, let last = result.scalars.last,
-                   let composed = table.composeKana(last, with: folded.first ?? 0x3099) {
+                    let composed = table.composeKana(last, with: folded.first ?? 0x3099)
+                {
                     result.scalars[result.scalars.count - 1] = composed
                     result.ends[result.ends.count - 1] = end
                 }
@@ -130,14 +133,17 @@ public struct Normalizer: Sendable {
         guard at > 0, next < bytes.count, isLetter(bytes[at - 1]), isLetter(bytes[next]) else { return nil }
         if scalar == 0x24 { return 0x73 }
         var i = next
-        while i < bytes.count, isLetter(bytes[i]) || (bytes[i] >= 0x30 && bytes[i] <= 0x39) || bytes[i] == 0x2D { i += 1 }
+        while i < bytes.count, isLetter(bytes[i]) || (bytes[i] >= 0x30 && bytes[i] <= 0x39) || bytes[i] == 0x2D {
+            i += 1
+        }
         if i + 1 < bytes.count, bytes[i] == 0x2E, isLetter(bytes[i + 1]) { return nil }
         return 0x61
     }
 
     @inline(__always)
     static func isApostrophe(_ scalar: UInt32) -> Bool {
-        scalar == 0x27 || scalar == 0x2018 || scalar == 0x2019 || scalar == 0x02BC || scalar == 0xFF07 || scalar == 0x60 || scalar == 0xB4
+        scalar == 0x27 || scalar == 0x2018 || scalar == 0x2019 || scalar == 0x02BC || scalar == 0xFF07 || scalar == 0x60
+            || scalar == 0xB4
     }
 
     /// Whether `bytes[index...]` is an "s" (or "S") that ends its word.
@@ -145,7 +151,8 @@ public struct Normalizer: Sendable {
         guard index < bytes.count, bytes[index] == 0x73 || bytes[index] == 0x53 else { return false }
         guard index + 1 < bytes.count else { return true }
         let next = bytes[index + 1]
-        let isAlnum = (next >= 0x30 && next <= 0x39) || (next >= 0x41 && next <= 0x5A) || (next >= 0x61 && next <= 0x7A)
+        let isAlnum =
+            (next >= 0x30 && next <= 0x39) || (next >= 0x41 && next <= 0x5A) || (next >= 0x61 && next <= 0x7A)
             || next >= 0xC0
         return !isAlnum
     }
@@ -154,19 +161,36 @@ public struct Normalizer: Sendable {
     @inline(__always)
     static func decode(_ bytes: [UInt8], _ index: inout Int) -> UInt32 {
         let b0 = UInt32(bytes[index])
-        if b0 < 0x80 { index += 1; return b0 }
+        if b0 < 0x80 {
+            index += 1
+            return b0
+        }
         let count: Int
         var value: UInt32
         switch b0 {
-        case 0xC2...0xDF: count = 1; value = b0 & 0x1F
-        case 0xE0...0xEF: count = 2; value = b0 & 0x0F
-        case 0xF0...0xF4: count = 3; value = b0 & 0x07
-        default: index += 1; return 0xFFFD
+        case 0xC2...0xDF:
+            count = 1
+            value = b0 & 0x1F
+        case 0xE0...0xEF:
+            count = 2
+            value = b0 & 0x0F
+        case 0xF0...0xF4:
+            count = 3
+            value = b0 & 0x07
+        default:
+            index += 1
+            return 0xFFFD
         }
-        guard index + count < bytes.count else { index += 1; return 0xFFFD }
+        guard index + count < bytes.count else {
+            index += 1
+            return 0xFFFD
+        }
         for offset in 1...count {
             let b = UInt32(bytes[index + offset])
-            guard b & 0xC0 == 0x80 else { index += 1; return 0xFFFD }
+            guard b & 0xC0 == 0x80 else {
+                index += 1
+                return 0xFFFD
+            }
             value = value << 6 | (b & 0x3F)
         }
         index += count + 1

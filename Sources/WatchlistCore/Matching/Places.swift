@@ -6,13 +6,17 @@ import Foundation
 enum Places {
     static let regions: Set<String> = {
         let english = Locale(identifier: "en_US")
-        var names: Set<String> = ["america", "americas", "europe", "asia", "africa", "pacific", "oceania", "emea", "apac",
-                                  "usa", "u.s.a", "u.s", "us", "uk", "u.k", "international", "global", "latin", "nordic",
-                                  "middle", "north", "south", "east", "west", "central"]
+        var names: Set<String> = [
+            "america", "americas", "europe", "asia", "africa", "pacific", "oceania", "emea", "apac",
+            "usa", "u.s.a", "u.s", "us", "uk", "u.k", "international", "global", "latin", "nordic",
+            "middle", "north", "south", "east", "west", "central",
+        ]
         for region in Locale.Region.isoRegions where region.identifier.count == 2 {
             guard let name = english.localizedString(forRegionCode: region.identifier) else { continue }
             // One word per name is enough: "United" of United Kingdom/States, "Hong" of Hong Kong.
-            if let first = name.lowercased().split(whereSeparator: { !$0.isLetter }).first { names.insert(String(first)) }
+            if let first = name.lowercased().split(whereSeparator: { !$0.isLetter }).first {
+                names.insert(String(first))
+            }
         }
         names.subtract(["the", "saint", "st"])
         return names

@@ -13,24 +13,37 @@ public enum RiskyNames {
                 let cjk = folded.classes.filter { $0 == .cjk }.count
                 let letters = folded.classes.filter { $0 == .word }.count
                 func warn(_ message: String) {
-                    result.append(Diagnostic(file: watchlist.file, line: name.line, message: message, severity: .warning))
+                    result.append(
+                        Diagnostic(file: watchlist.file, line: name.line, message: message, severity: .warning)
+                    )
                 }
                 let core = LegalForms.core(of: folded)
                 if folded.count == 0 {
                     warn("`\(name.value)` has no letters or characters left to match after folding; remove it")
                 } else if core == nil, LegalForms.formStarts(at: 0, in: folded),
-                          LegalForms.folded.suffixes.contains(where: { $0.scalars == folded.scalars }) {
-                    warn("`\(name.value)` is only a legal form and would match every company that has it; write the company's name")
+                    LegalForms.folded.suffixes.contains(where: { $0.scalars == folded.scalars })
+                {
+                    warn(
+                        "`\(name.value)` is only a legal form and would match every company that has it; write the company's name"
+                    )
                 } else if cjk > 0 && letters == 0 && cjk <= 2 {
-                    warn("`\(name.value)` is a very short CJK name (\(cjk) character\(cjk == 1 ? "" : "s")): it also stands inside longer words; watchlistd checks word boundaries, but prefer the full name or add `exclude:` lines for the words it appears in")
+                    warn(
+                        "`\(name.value)` is a very short CJK name (\(cjk) character\(cjk == 1 ? "" : "s")): it also stands inside longer words; watchlistd checks word boundaries, but prefer the full name or add `exclude:` lines for the words it appears in"
+                    )
                 } else if cjk == 0 && letters <= 3 {
-                    warn("`\(name.value)` is a 1–3 letter acronym: it counts only written exactly so (case) in a title, or beside another name or domain of the entity; prefer the full name with its legal form, add the domain, or add `exclude:` lines for the false hits you see")
+                    warn(
+                        "`\(name.value)` is a 1–3 letter acronym: it counts only written exactly so (case) in a title, or beside another name or domain of the entity; prefer the full name with its legal form, add the domain, or add `exclude:` lines for the false hits you see"
+                    )
                 } else if Matcher.isWeak(folded, 0..<folded.count) {
-                    warn("`\(name.value)` is an everyday English word or phrase: it counts only written exactly so (case) in a title, or beside another name or domain of the entity; write the full name with its legal form (\(name.value) Corporation, …), add the domain, or add `exclude:` lines")
+                    warn(
+                        "`\(name.value)` is an everyday English word or phrase: it counts only written exactly so (case) in a title, or beside another name or domain of the entity; write the full name with its legal form (\(name.value) Corporation, …), add the domain, or add `exclude:` lines"
+                    )
                 } else if let core, Matcher.isWeak(folded, core) {
                     let bare = folded.original(core)
                     let kind = core.count <= 3 ? "a 1–3 letter acronym" : "an everyday English word"
-                    warn("`\(name.value)` without its legal form is `\(bare)`, \(kind): the bare word counts only written exactly so (case) in a title, or beside another name or domain of the entity; the full name always counts. Add the domain or a distinctive alias so that listings naming only `\(bare)` are corroborated, or `exclude:` lines for the false hits you see")
+                    warn(
+                        "`\(name.value)` without its legal form is `\(bare)`, \(kind): the bare word counts only written exactly so (case) in a title, or beside another name or domain of the entity; the full name always counts. Add the domain or a distinctive alias so that listings naming only `\(bare)` are corroborated, or `exclude:` lines for the false hits you see"
+                    )
                 }
             }
         }
@@ -53,15 +66,30 @@ public enum RiskyNames {
         public var examples: [String]
     }
 
-    public static func firings(matcher: Matcher, listings: [(title: String, body: String)], threshold: Double) -> [Firing] {
+    public static func firings(
+        matcher: Matcher,
+        listings: [(title: String, body: String)],
+        threshold: Double
+    ) -> [Firing] {
         var table: [String: Firing] = [:]
         for listing in listings {
             var seen = Set<String>()
             for hit in matcher.candidates(title: listing.title, body: listing.body) {
                 let key = "\(hit.customer)\u{0}\(hit.entity)\u{0}\(hit.name)"
                 guard seen.insert(key).inserted else { continue }
-                var firing = table[key] ?? Firing(customer: hit.customer, entity: hit.entity, name: hit.name, file: hit.file,
-                                                  line: hit.line, hits: 0, bodyOnly: 0, refused: 0, examples: [])
+                var firing =
+                    table[key]
+                    ?? Firing(
+                        customer: hit.customer,
+                        entity: hit.entity,
+                        name: hit.name,
+                        file: hit.file,
+                        line: hit.line,
+                        hits: 0,
+                        bodyOnly: 0,
+                        refused: 0,
+                        examples: []
+                    )
                 if hit.score >= threshold {
                     firing.hits += 1
                     if hit.field == .body { firing.bodyOnly += 1 }
@@ -73,7 +101,9 @@ public enum RiskyNames {
             }
         }
         return table.values.sorted { a, b in
-            a.hits != b.hits ? a.hits > b.hits : a.refused != b.refused ? a.refused > b.refused : (a.customer, a.name) < (b.customer, b.name)
+            a.hits != b.hits
+                ? a.hits > b.hits
+                : a.refused != b.refused ? a.refused > b.refused : (a.customer, a.name) < (b.customer, b.name)
         }
     }
 }

@@ -22,7 +22,8 @@ enum Variants {
     /// Words and their standard abbreviations in company names (as registries and sellers write them).
     static let abbreviations: [(full: String, short: String)] = [
         ("manufacturing", "mfg"), ("international", "intl"), ("electric", "elec"), ("electronics", "elec"),
-        ("technology", "tech"), ("technologies", "tech"), ("industries", "inds"), ("industries", "ind"), ("industrial", "ind"),
+        ("technology", "tech"), ("technologies", "tech"), ("industries", "inds"), ("industries", "ind"),
+        ("industrial", "ind"),
         ("industry", "ind"), ("holdings", "hldgs"), ("services", "svcs"), ("systems", "sys"), ("national", "natl"),
         ("pharmaceutical", "pharm"), ("pharmaceuticals", "pharma"), ("chemical", "chem"), ("chemicals", "chem"),
         ("engineering", "eng"), ("management", "mgmt"), ("brothers", "bros"), ("associates", "assoc"),
@@ -34,8 +35,12 @@ enum Variants {
         ("medical", "med"), ("semiconductor", "semi"), ("electronic", "elec"), ("materials", "matls"),
         ("industrial", "indl"), ("department", "dept"), ("electronics", "electr"), ("international", "int"),
     ]
-    static let toShort: [String: [String]] = Dictionary(grouping: abbreviations, by: \.full).mapValues { $0.map(\.short) }
-    static let toFull: [String: [String]] = Dictionary(grouping: abbreviations, by: \.short).mapValues { $0.map(\.full) }
+    static let toShort: [String: [String]] = Dictionary(grouping: abbreviations, by: \.full).mapValues {
+        $0.map(\.short)
+    }
+    static let toFull: [String: [String]] = Dictionary(grouping: abbreviations, by: \.short).mapValues {
+        $0.map(\.full)
+    }
 
     /// Words for what a firm does, which people leave out of its name ("Kingston" for Kingston
     /// Technology): left out only when one distinctive word remains: six letters or more, no
@@ -43,7 +48,8 @@ enum Variants {
     static let generic: Set<String> = [
         "technology", "technologies", "electronics", "electric", "industries", "industrial", "industry", "systems",
         "international", "global", "solutions", "software", "semiconductor", "semiconductors", "pharmaceutical",
-        "pharmaceuticals", "chemical", "chemicals", "motor", "motors", "engineering", "trading", "logistics", "services",
+        "pharmaceuticals", "chemical", "chemicals", "motor", "motors", "engineering", "trading", "logistics",
+        "services",
         "communications", "networks", "laboratories", "labs", "devices", "materials", "energy", "electronic",
         "manufacturing", "enterprises", "enterprise", "precision", "instruments", "digital", "telecom", "foods",
     ]
@@ -55,7 +61,10 @@ enum Variants {
         var words: [String] = []
         var allWord = true
         for i in range {
-            if folded.classes[i] != .word { allWord = false; break }
+            if folded.classes[i] != .word {
+                allWord = false
+                break
+            }
             if i == range.lowerBound || folded.wordStart[i] { words.append("") }
             words[words.count - 1].unicodeScalars.append(UnicodeScalar(folded.scalars[i]) ?? " ")
         }
@@ -68,9 +77,14 @@ enum Variants {
             if replaceable.count > 1 {
                 forms.append(Dictionary(uniqueKeysWithValues: replaceable.map { ($0, alternatives($0)[0]) }))
                 if replaceable.count > 2 {  // and every pair
-                    for a in replaceable.indices { for b in replaceable.indices where b > a {
-                        forms.append([replaceable[a]: alternatives(replaceable[a])[0], replaceable[b]: alternatives(replaceable[b])[0]])
-                    } }
+                    for a in replaceable.indices {
+                        for b in replaceable.indices where b > a {
+                            forms.append([
+                                replaceable[a]: alternatives(replaceable[a])[0],
+                                replaceable[b]: alternatives(replaceable[b])[0],
+                            ])
+                        }
+                    }
                 }
             }
             for form in forms.prefix(12) {
@@ -79,15 +93,31 @@ enum Variants {
                 // "First Ins" read out is "first insurance": a phrase of everyday words, no name.
                 if w.allSatisfy({ EnglishWords.isEveryday($0.unicodeScalars.map(\.value)) }) { continue }
                 let changes = form.keys.sorted().map { "\(w[$0]) for \(words[$0])" }.joined(separator: ", ")
-                out.append(Variant(text: w.joined(separator: " "), score: abbreviationScore, step: "a standard abbreviation: \(changes)"))
+                out.append(
+                    Variant(
+                        text: w.joined(separator: " "),
+                        score: abbreviationScore,
+                        step: "a standard abbreviation: \(changes)"
+                    )
+                )
             }
             // A generic word left out: what remains is one word English does not have.
             var kept = words
             var dropped: [String] = []
-            while kept.count > 1, let last = kept.last, generic.contains(last) { dropped.insert(kept.removeLast(), at: 0) }
-            if kept.count == 1, !dropped.isEmpty, kept[0].count >= 6, toFull[kept[0]] == nil, toShort[kept[0]] == nil, kept[0].unicodeScalars.allSatisfy({ $0.properties.isAlphabetic }),
-               !EnglishWords.isWord(kept[0].unicodeScalars.map(\.value)) {
-                out.append(Variant(text: kept[0], score: genericDropScore, step: "a generic word left out: \(dropped.joined(separator: " "))"))
+            while kept.count > 1, let last = kept.last, generic.contains(last) {
+                dropped.insert(kept.removeLast(), at: 0)
+            }
+            if kept.count == 1, !dropped.isEmpty, kept[0].count >= 6, toFull[kept[0]] == nil, toShort[kept[0]] == nil,
+                kept[0].unicodeScalars.allSatisfy({ $0.properties.isAlphabetic }),
+                !EnglishWords.isWord(kept[0].unicodeScalars.map(\.value))
+            {
+                out.append(
+                    Variant(
+                        text: kept[0],
+                        score: genericDropScore,
+                        step: "a generic word left out: \(dropped.joined(separator: " "))"
+                    )
+                )
             }
         }
         // A short name (5 to 7 letters, one word) with two neighbours swapped, a letter doubled or
@@ -95,7 +125,8 @@ enum Variants {
         // letters, which the piece search does not reach in so short a word. Not when the slip
         // spells an English word or another registered company's word.
         if allWord, words.count == 1, (5...7).contains(words[0].count),
-           words[0].unicodeScalars.allSatisfy({ $0.value >= 0x61 && $0.value <= 0x7A }) {
+            words[0].unicodeScalars.allSatisfy({ $0.value >= 0x61 && $0.value <= 0x7A })
+        {
             let w = Array(words[0].unicodeScalars.map(\.value))
             var slips: [([UInt32], String)] = []
             for i in 0..<(w.count - 1) where w[i] != w[i + 1] && i > 0 {
@@ -115,8 +146,13 @@ enum Variants {
                 }
             }
             for (t, step) in slips where !EnglishWords.isWord(t) && !EnglishWords.registry.contains(ScalarKey(t)) {
-                out.append(Variant(text: String(String.UnicodeScalarView(t.compactMap(UnicodeScalar.init))), score: slipScore,
-                                   step: "\(slipStep) \(step)"))
+                out.append(
+                    Variant(
+                        text: String(String.UnicodeScalarView(t.compactMap(UnicodeScalar.init))),
+                        score: slipScore,
+                        step: "\(slipStep) \(step)"
+                    )
+                )
             }
         }
         // Romanisation of a CJK name (or its core).
@@ -127,11 +163,20 @@ enum Variants {
             let han = text.unicodeScalars.allSatisfy { $0.properties.isIdeographic }
             let japanese = ["株式会社", "有限会社", "合同会社", "(株)", "㈱"].contains { name.contains($0) }
             if kana || han && !japanese,
-               let latin = text.applyingTransform(.toLatin, reverse: false)?.applyingTransform(.stripDiacritics, reverse: false) {
+                let latin = text.applyingTransform(.toLatin, reverse: false)?.applyingTransform(
+                    .stripDiacritics,
+                    reverse: false
+                )
+            {
                 let letters = latin.unicodeScalars.filter { $0.properties.isAlphabetic }.count
                 if letters >= 6 {
-                    out.append(Variant(text: latin, score: romanisedScore,
-                                       step: "romanised (\(kana ? "Hepburn" : "pinyin")): \(text) → \(latin)"))
+                    out.append(
+                        Variant(
+                            text: latin,
+                            score: romanisedScore,
+                            step: "romanised (\(kana ? "Hepburn" : "pinyin")): \(text) → \(latin)"
+                        )
+                    )
                 }
             }
         }

@@ -40,7 +40,9 @@ public final class InstanceLock: @unchecked Sendable {
     public static func acquire(database: String) throws -> InstanceLock {
         let path = path(database: database)
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        if !folder.isEmpty {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Unavailable(path: path, reason: String(cString: strerror(errno))) }
         // A reader (`status`) may hold a shared lock for an instant: try a few times.

@@ -24,12 +24,16 @@ public enum ListingIdentity {
 
     static func normalizedLink(_ link: String) -> String {
         let trimmed = link.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard var components = URLComponents(string: trimmed), let host = components.host, !host.isEmpty else { return trimmed }
+        guard var components = URLComponents(string: trimmed), let host = components.host, !host.isEmpty else {
+            return trimmed
+        }
         var name = host.lowercased()
         if name.hasPrefix("www.") { name.removeFirst(4) }
         var port = ""
-        if let number = components.port, !((components.scheme?.lowercased() == "http" && number == 80)
-                                           || (components.scheme?.lowercased() == "https" && number == 443)) {
+        if let number = components.port,
+            !((components.scheme?.lowercased() == "http" && number == 80)
+                || (components.scheme?.lowercased() == "https" && number == 443))
+        {
             port = ":\(number)"
         }
         components.queryItems = components.queryItems?.filter { item in

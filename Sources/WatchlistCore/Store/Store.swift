@@ -92,7 +92,8 @@ public struct AlertSelection: Sendable {
 /// `alerts`, `status` and `test-alert`. Each channel declares its own (`ChannelName.email`
 /// beside `EmailChannel`); the store only keeps it.
 public struct ChannelName: RawRepresentable, Hashable, Comparable, Sendable, ExpressibleByStringLiteral,
-                           CustomStringConvertible {
+    CustomStringConvertible
+{
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     public init(stringLiteral value: String) { rawValue = value }
@@ -128,11 +129,16 @@ public final class Store: Sendable {
     public init(path: String) throws {
         self.path = path
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        if !folder.isEmpty {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
         var warnings: [String] = []
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber, size.intValue == 0 {
-            warnings.append("database \(path) is an empty file (0 bytes): a new database is made in it. If it held hits before, "
-                            + "stop watchlistd and restore it from a backup (a failed copy or a full disk leaves such a file)")
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber, size.intValue == 0
+        {
+            warnings.append(
+                "database \(path) is an empty file (0 bytes): a new database is made in it. If it held hits before, "
+                    + "stop watchlistd and restore it from a backup (a failed copy or a full disk leaves such a file)"
+            )
         }
         self.warnings = warnings
         var configuration = Configuration()
@@ -157,7 +163,9 @@ public final class Store: Sendable {
             if try pool.read({ db in try Int.fetchOne(db, sql: "PRAGMA user_version") }) != known {
                 try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA user_version = \(known)") }
             }
-            databaseID = try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM database_info WHERE key = 'id'") } ?? ""
+            databaseID =
+                try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM database_info WHERE key = 'id'") }
+                ?? ""
         } catch {
             throw StoreError(path: path, underlying: error)
         }
@@ -229,10 +237,13 @@ public final class Store: Sendable {
     }
 
     static func feedState(_ db: Database, name: String, url: String) throws -> FeedState {
-        try db.execute(sql: """
-            INSERT INTO feed (name, url) VALUES (?, ?)
-            ON CONFLICT(name) DO UPDATE SET url = excluded.url
-            """, arguments: [name, url])
+        try db.execute(
+            sql: """
+                INSERT INTO feed (name, url) VALUES (?, ?)
+                ON CONFLICT(name) DO UPDATE SET url = excluded.url
+                """,
+            arguments: [name, url]
+        )
         let row = try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE name = ?", arguments: [name])!
         return Self.feedState(row)
     }
@@ -255,15 +266,25 @@ public final class Store: Sendable {
     static let longestDelay: TimeInterval = 8 * 86400
 
     static func feedState(_ row: Row) -> FeedState {
-        var state = FeedState(id: row["id"], name: row["name"], url: row["url"], etag: row["etag"], lastModified: row["last_modified"],
-                              lastSuccess: date(row, "last_success_at"), lastError: row["last_error"],
-                              lastErrorAt: date(row, "last_error_at"), errorCount: row["error_count"],
-                              nextDue: date(row, "next_due_at"), itemsSeen: row["items_seen"])
+        var state = FeedState(
+            id: row["id"],
+            name: row["name"],
+            url: row["url"],
+            etag: row["etag"],
+            lastModified: row["last_modified"],
+            lastSuccess: date(row, "last_success_at"),
+            lastError: row["last_error"],
+            lastErrorAt: date(row, "last_error_at"),
+            errorCount: row["error_count"],
+            nextDue: date(row, "next_due_at"),
+            itemsSeen: row["items_seen"]
+        )
         let stored: DatabaseValue = row["next_due_at"]
         if !stored.isNull, state.nextDue == nil {
             state.nextDueProblem = "stored next-due value \(stored.description.prefix(40)) cannot be read as a date"
         } else if let due = state.nextDue, due.timeIntervalSinceNow > longestDelay {
-            state.nextDueProblem = "stored next-due date \(stored.description.prefix(40)) is further ahead than any delay watchlistd sets"
+            state.nextDueProblem =
+                "stored next-due date \(stored.description.prefix(40)) is further ahead than any delay watchlistd sets"
             state.nextDue = nil
         }
         return state
@@ -275,21 +296,33 @@ public final class Store: Sendable {
         Date.fromDatabaseValue(row[column] as DatabaseValue)
     }
 
-    public func recordFetchSuccess(feed: Int64, etag: String?, lastModified: String?, at now: Date, nextDue: Date) async throws {
+    public func recordFetchSuccess(
+        feed: Int64,
+        etag: String?,
+        lastModified: String?,
+        at now: Date,
+        nextDue: Date
+    ) async throws {
         try await write { db in
-            try db.execute(sql: """
-                UPDATE feed SET etag = ?, last_modified = ?, last_success_at = ?, error_count = 0,
-                       next_due_at = ? WHERE id = ?
-                """, arguments: [etag, lastModified, now, nextDue, feed])
+            try db.execute(
+                sql: """
+                    UPDATE feed SET etag = ?, last_modified = ?, last_success_at = ?, error_count = 0,
+                           next_due_at = ? WHERE id = ?
+                    """,
+                arguments: [etag, lastModified, now, nextDue, feed]
+            )
         }
     }
 
     public func recordFetchError(feed: Int64, message: String, at now: Date, nextDue: Date) async throws {
         try await write { db in
-            try db.execute(sql: """
-                UPDATE feed SET last_error = ?, last_error_at = ?, error_count = error_count + 1, next_due_at = ?
-                WHERE id = ?
-                """, arguments: [message, now, nextDue, feed])
+            try db.execute(
+                sql: """
+                    UPDATE feed SET last_error = ?, last_error_at = ?, error_count = error_count + 1, next_due_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [message, now, nextDue, feed]
+            )
         }
     }
 
@@ -310,20 +343,30 @@ public final class Store: Sendable {
         // a Date with a DateFormatter on every bind): a 1,000-feed cycle spent a third
         // of its time there.
         let stamp = now.databaseValue
-        let find = try db.cachedStatement(sql: "SELECT id, title, body, matched FROM item WHERE feed_id = ? AND key = ?")
-        let update = try db.cachedStatement(sql: "UPDATE item SET title = ?, body = ?, updated_at = ?, last_seen_at = ?, matched = 0, content_key = ? WHERE id = ?")
+        let find = try db.cachedStatement(
+            sql: "SELECT id, title, body, matched FROM item WHERE feed_id = ? AND key = ?"
+        )
+        let update = try db.cachedStatement(
+            sql:
+                "UPDATE item SET title = ?, body = ?, updated_at = ?, last_seen_at = ?, matched = 0, content_key = ? WHERE id = ?"
+        )
         let touch = try db.cachedStatement(sql: "UPDATE item SET last_seen_at = ? WHERE id = ?")
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO item (feed_id, key, guid, link, title, body, published_at, first_seen_at, updated_at, last_seen_at, matched, content_key)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
-            """)
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO item (feed_id, key, guid, link, title, body, published_at, first_seen_at, updated_at, last_seen_at, matched, content_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+                """
+        )
         for item in items {
             let key = item.dedupKey
             guard seenKeys.insert(key).inserted else { continue }  // a feed repeating an item in one document
             if let row = try Row.fetchOne(find, arguments: [feed.id, key]) {
                 let id: Int64 = row["id"]
                 if row["title"] != item.title || row["body"] != item.body {
-                    try update.execute(arguments: [item.title, item.body, stamp, stamp, ListingIdentity.key(title: item.title, link: item.link), id])
+                    try update.execute(arguments: [
+                        item.title, item.body, stamp, stamp, ListingIdentity.key(title: item.title, link: item.link),
+                        id,
+                    ])
                     result.append(StoredItem(id: id, feed: feed.name, item: item))
                 } else {
                     try touch.execute(arguments: [stamp, id])
@@ -331,14 +374,19 @@ public final class Store: Sendable {
                 }
                 continue
             }
-            try insert.execute(arguments: [feed.id, key, item.guid, item.link, item.title, item.body,
-                                           item.published?.databaseValue, stamp, stamp, stamp,
-                                           ListingIdentity.key(title: item.title, link: item.link)])
+            try insert.execute(arguments: [
+                feed.id, key, item.guid, item.link, item.title, item.body,
+                item.published?.databaseValue, stamp, stamp, stamp,
+                ListingIdentity.key(title: item.title, link: item.link),
+            ])
             result.append(StoredItem(id: db.lastInsertedRowID, feed: feed.name, item: item))
         }
-        try db.execute(sql: """
-            UPDATE feed SET items_seen = (SELECT COUNT(*) FROM item WHERE feed_id = ?), last_content_at = ? WHERE id = ?
-            """, arguments: [feed.id, stamp, feed.id])
+        try db.execute(
+            sql: """
+                UPDATE feed SET items_seen = (SELECT COUNT(*) FROM item WHERE feed_id = ?), last_content_at = ? WHERE id = ?
+                """,
+            arguments: [feed.id, stamp, feed.id]
+        )
         return result
     }
 
@@ -348,25 +396,40 @@ public final class Store: Sendable {
     }
 
     static func unmatchedItems(_ db: Database) throws -> [StoredItem] {
-        try Row.fetchAll(db, sql: """
-            SELECT item.id, feed.name AS feed_name, item.guid, item.link, item.title, item.body, item.published_at
-            FROM item JOIN feed ON feed.id = item.feed_id WHERE item.matched = 0 ORDER BY item.id
-            """).map(Self.storedItem)
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT item.id, feed.name AS feed_name, item.guid, item.link, item.title, item.body, item.published_at
+                FROM item JOIN feed ON feed.id = item.feed_id WHERE item.matched = 0 ORDER BY item.id
+                """
+        ).map(Self.storedItem)
     }
 
     static func storedItem(_ row: Row) -> StoredItem {
-        StoredItem(id: row["id"], feed: row["feed_name"],
-                   item: FeedItem(guid: row["guid"], link: row["link"], title: row["title"], body: row["body"],
-                                  published: date(row, "published_at")))
+        StoredItem(
+            id: row["id"],
+            feed: row["feed_name"],
+            item: FeedItem(
+                guid: row["guid"],
+                link: row["link"],
+                title: row["title"],
+                body: row["body"],
+                published: date(row, "published_at")
+            )
+        )
     }
 
     /// Items first seen since `since`, for backfill.
     public func items(since: Date) throws -> [StoredItem] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT item.id, feed.name AS feed_name, item.guid, item.link, item.title, item.body, item.published_at
-                FROM item JOIN feed ON feed.id = item.feed_id WHERE item.first_seen_at >= ? ORDER BY item.id
-                """, arguments: [since]).map(Self.storedItem)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT item.id, feed.name AS feed_name, item.guid, item.link, item.title, item.body, item.published_at
+                    FROM item JOIN feed ON feed.id = item.feed_id WHERE item.first_seen_at >= ? ORDER BY item.id
+                    """,
+                arguments: [since]
+            ).map(Self.storedItem)
         }
     }
 
@@ -379,34 +442,65 @@ public final class Store: Sendable {
     /// since then (same `ListingIdentity`) is stored as a repeat, without an alert.
     /// Returns the number of new hits that are not repeats.
     @discardableResult
-    public func recordHits(item: Int64, hits: [MatchHit], channels: (MatchHit) -> [ChannelName], at now: Date,
-                           repeatsSince: Date? = nil) throws -> Int {
-        try write { db in try Self.insertHits(db, item: item, hits: hits, channels: channels, at: now, repeatsSince: repeatsSince) }
+    public func recordHits(
+        item: Int64,
+        hits: [MatchHit],
+        channels: (MatchHit) -> [ChannelName],
+        at now: Date,
+        repeatsSince: Date? = nil
+    ) throws -> Int {
+        try write { db in
+            try Self.insertHits(db, item: item, hits: hits, channels: channels, at: now, repeatsSince: repeatsSince)
+        }
     }
 
     /// Records the matching of a batch of items in one transaction: their hits and outbox
     /// rows, and each item marked matched (so a crash before this commits leaves the items
     /// unmatched, and the next cycle matches them again). Returns the number of new hits.
-    public func recordMatches(_ results: [(item: Int64, hits: [MatchHit])], channels: @Sendable (MatchHit) -> [ChannelName],
-                              at now: Date, repeatsSince: Date? = nil) async throws -> Int {
-        try await write { db in try Self.recordMatches(db, results: results, channels: channels, at: now, repeatsSince: repeatsSince) }
+    public func recordMatches(
+        _ results: [(item: Int64, hits: [MatchHit])],
+        channels: @Sendable (MatchHit) -> [ChannelName],
+        at now: Date,
+        repeatsSince: Date? = nil
+    ) async throws -> Int {
+        try await write { db in
+            try Self.recordMatches(db, results: results, channels: channels, at: now, repeatsSince: repeatsSince)
+        }
     }
 
-    static func recordMatches(_ db: Database, results: [(item: Int64, hits: [MatchHit])], channels: (MatchHit) -> [ChannelName], at now: Date, repeatsSince: Date?) throws -> Int {
+    static func recordMatches(
+        _ db: Database,
+        results: [(item: Int64, hits: [MatchHit])],
+        channels: (MatchHit) -> [ChannelName],
+        at now: Date,
+        repeatsSince: Date?
+    ) throws -> Int {
         var inserted = 0
         let matched = try db.cachedStatement(sql: "UPDATE item SET matched = 1 WHERE id = ?")
         for result in results {
             if !result.hits.isEmpty {
-                inserted += try Self.insertHits(db, item: result.item, hits: result.hits, channels: channels, at: now,
-                                                repeatsSince: repeatsSince)
+                inserted += try Self.insertHits(
+                    db,
+                    item: result.item,
+                    hits: result.hits,
+                    channels: channels,
+                    at: now,
+                    repeatsSince: repeatsSince
+                )
             }
             try matched.execute(arguments: [result.item])
         }
         return inserted
     }
 
-    static func insertHits(_ db: Database, item: Int64, hits: [MatchHit], channels: (MatchHit) -> [ChannelName],
-                           at now: Date, repeatsSince: Date? = nil) throws -> Int {
+    static func insertHits(
+        _ db: Database,
+        item: Int64,
+        hits: [MatchHit],
+        channels: (MatchHit) -> [ChannelName],
+        at now: Date,
+        repeatsSince: Date? = nil
+    ) throws -> Int {
         var best: [String: MatchHit] = [:]
         for hit in hits {
             let key = hit.customer + "\u{0}" + hit.entity
@@ -416,24 +510,34 @@ public final class Store: Sendable {
         let ordered = best.values.sorted { ($0.customer, $0.entity) < ($1.customer, $1.entity) }
         var inserted = 0
         let stamp = now.databaseValue
-        let insertHit = try db.cachedStatement(sql: """
-            INSERT INTO hit (item_id, customer, entity, name, relation, matched, score, watch_file, watch_line, seen_at, repeat_of,
-                             field)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(item_id, customer, entity) DO NOTHING
-            """)
+        let insertHit = try db.cachedStatement(
+            sql: """
+                INSERT INTO hit (item_id, customer, entity, name, relation, matched, score, watch_file, watch_line, seen_at, repeat_of,
+                                 field)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(item_id, customer, entity) DO NOTHING
+                """
+        )
         // The same listing (another item with the same content key) already brought to
         // this customer within the window: the earliest such hit.
-        let earlier = try db.cachedStatement(sql: """
-            SELECT hit.id FROM item AS this JOIN item AS other ON other.content_key = this.content_key AND other.id != this.id
-            JOIN hit ON hit.item_id = other.id
-            WHERE this.id = ? AND hit.customer = ? AND hit.seen_at >= ? ORDER BY hit.id LIMIT 1
-            """)
-        let insertOutbox = try db.cachedStatement(sql: "INSERT INTO outbox (hit_id, channel, state, next_attempt_at) VALUES (?, ?, 'pending', ?)")
+        let earlier = try db.cachedStatement(
+            sql: """
+                SELECT hit.id FROM item AS this JOIN item AS other ON other.content_key = this.content_key AND other.id != this.id
+                JOIN hit ON hit.item_id = other.id
+                WHERE this.id = ? AND hit.customer = ? AND hit.seen_at >= ? ORDER BY hit.id LIMIT 1
+                """
+        )
+        let insertOutbox = try db.cachedStatement(
+            sql: "INSERT INTO outbox (hit_id, channel, state, next_attempt_at) VALUES (?, ?, 'pending', ?)"
+        )
         for hit in ordered {
-            let repeated = try repeatsSince.flatMap { try Int64.fetchOne(earlier, arguments: [item, hit.customer, $0]) }
-            try insertHit.execute(arguments: [item, hit.customer, hit.entity, hit.name, hit.relation.rawValue, hit.matched,
-                                              hit.score, hit.file, hit.line, stamp, repeated, hit.field.rawValue])
+            let repeated = try repeatsSince.flatMap {
+                try Int64.fetchOne(earlier, arguments: [item, hit.customer, $0])
+            }
+            try insertHit.execute(arguments: [
+                item, hit.customer, hit.entity, hit.name, hit.relation.rawValue, hit.matched,
+                hit.score, hit.file, hit.line, stamp, repeated, hit.field.rawValue,
+            ])
             guard db.changesCount > 0, repeated == nil else { continue }
             inserted += 1
             let hitID = db.lastInsertedRowID
@@ -453,15 +557,29 @@ public final class Store: Sendable {
     static func storedHit(_ row: Row) -> StoredHit {
         let key: String = row["item_key"]
         let itemID = key.split(separator: ":", maxSplits: 1).last.map(String.init) ?? key
-        var hit = StoredHit(id: row["hit_id"], itemKey: itemID, feed: row["feed_name"], customer: row["customer"],
-                            entity: row["entity"], name: row["name"], relation: row["relation"], matched: row["matched"],
-                            score: row["score"], title: row["title"], link: row["link"], seen: date(row, "seen_at") ?? .distantPast,
-                            watchFile: row["watch_file"], watchLine: row["watch_line"], field: row["field"])
+        var hit = StoredHit(
+            id: row["hit_id"],
+            itemKey: itemID,
+            feed: row["feed_name"],
+            customer: row["customer"],
+            entity: row["entity"],
+            name: row["name"],
+            relation: row["relation"],
+            matched: row["matched"],
+            score: row["score"],
+            title: row["title"],
+            link: row["link"],
+            seen: date(row, "seen_at") ?? .distantPast,
+            watchFile: row["watch_file"],
+            watchLine: row["watch_line"],
+            field: row["field"]
+        )
         let body: String = row["body"]
         if hit.field == "body" || !hit.title.contains(hit.matched), let range = body.range(of: hit.matched) {
             let from = body.index(range.lowerBound, offsetBy: -80, limitedBy: body.startIndex) ?? body.startIndex
             let to = body.index(range.upperBound, offsetBy: 80, limitedBy: body.endIndex) ?? body.endIndex
-            hit.excerpt = (from > body.startIndex ? "…" : "") + String(body[from..<to]) + (to < body.endIndex ? "…" : "")
+            hit.excerpt =
+                (from > body.startIndex ? "…" : "") + String(body[from..<to]) + (to < body.endIndex ? "…" : "")
         }
         return hit
     }
@@ -511,16 +629,29 @@ public final class Store: Sendable {
     }
 
     static func dueOutbox(_ db: Database, channel: ChannelName, at now: Date) throws -> [OutboxEntry] {
-        try Row.fetchAll(db, sql: """
-            SELECT outbox.id AS outbox_id, outbox.channel, outbox.attempts, \(Self.hitColumns) FROM outbox
-            JOIN hit ON hit.id = outbox.hit_id JOIN item ON item.id = hit.item_id JOIN feed ON feed.id = item.feed_id
-            WHERE outbox.channel = ? AND outbox.state = 'pending' AND outbox.next_attempt_at <= ?
-            ORDER BY outbox.id
-            """, arguments: [channel.rawValue, now]).map { row in
-            var entry = OutboxEntry(id: row["outbox_id"], channel: ChannelName(rawValue: row["channel"]), attempts: row["attempts"], hit: Self.storedHit(row))
-            entry.owed = try String.fetchAll(db, sql: """
-                SELECT address FROM outbox_recipient WHERE outbox_id = ? AND state = 'pending' ORDER BY address
-                """, arguments: [entry.id])
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT outbox.id AS outbox_id, outbox.channel, outbox.attempts, \(Self.hitColumns) FROM outbox
+                JOIN hit ON hit.id = outbox.hit_id JOIN item ON item.id = hit.item_id JOIN feed ON feed.id = item.feed_id
+                WHERE outbox.channel = ? AND outbox.state = 'pending' AND outbox.next_attempt_at <= ?
+                ORDER BY outbox.id
+                """,
+            arguments: [channel.rawValue, now]
+        ).map { row in
+            var entry = OutboxEntry(
+                id: row["outbox_id"],
+                channel: ChannelName(rawValue: row["channel"]),
+                attempts: row["attempts"],
+                hit: Self.storedHit(row)
+            )
+            entry.owed = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT address FROM outbox_recipient WHERE outbox_id = ? AND state = 'pending' ORDER BY address
+                    """,
+                arguments: [entry.id]
+            )
             return entry
         }
     }
@@ -532,8 +663,14 @@ public final class Store: Sendable {
     /// fixed `email:` line takes effect. Otherwise each refused recipient is owed:
     /// pending (retried) for a transient refusal, failed (parked until requeued) for a
     /// permanent one; the row is pending while one is pending, else failed.
-    public func recordDelivery(_ ids: [Int64], results: [RecipientResult], retryAt: Date, at now: Date,
-                               messageID: String? = nil, customer: String? = nil) async throws {
+    public func recordDelivery(
+        _ ids: [Int64],
+        results: [RecipientResult],
+        retryAt: Date,
+        at now: Date,
+        messageID: String? = nil,
+        customer: String? = nil
+    ) async throws {
         let accepted = results.filter { $0.error == nil }
         let refused = results.filter { $0.error != nil }
         if refused.isEmpty { return try await markSent(ids, at: now, messageID: messageID, customer: customer) }
@@ -542,33 +679,62 @@ public final class Store: Sendable {
         let summary = reasons.joined(separator: "; ")
         try await writeToEnd { db in
             if !accepted.isEmpty, let messageID, let customer {
-                try db.execute(sql: "INSERT INTO sent_message (customer, message_id, hits, sent_at) VALUES (?, ?, ?, ?)",
-                               arguments: [customer, messageID, ids.count, now])
+                try db.execute(
+                    sql: "INSERT INTO sent_message (customer, message_id, hits, sent_at) VALUES (?, ?, ?, ?)",
+                    arguments: [customer, messageID, ids.count, now]
+                )
             }
             for id in ids {
-                let owedBefore = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_recipient WHERE outbox_id = ?", arguments: [id]) ?? 0
+                let owedBefore =
+                    try Int.fetchOne(
+                        db,
+                        sql: "SELECT COUNT(*) FROM outbox_recipient WHERE outbox_id = ?",
+                        arguments: [id]
+                    ) ?? 0
                 if accepted.isEmpty && owedBefore == 0 {
                     let parked = refused.allSatisfy(\.permanent)
-                    try db.execute(sql: """
-                        UPDATE outbox SET attempts = attempts + 1, last_error = ?, state = ?, next_attempt_at = ? WHERE id = ?
-                        """, arguments: [summary, (parked ? OutboxState.failed : .pending).rawValue, retryAt, id])
+                    try db.execute(
+                        sql: """
+                            UPDATE outbox SET attempts = attempts + 1, last_error = ?, state = ?, next_attempt_at = ? WHERE id = ?
+                            """,
+                        arguments: [summary, (parked ? OutboxState.failed : .pending).rawValue, retryAt, id]
+                    )
                     continue
                 }
                 for result in accepted {
-                    try db.execute(sql: "DELETE FROM outbox_recipient WHERE outbox_id = ? AND address = ?", arguments: [id, result.address])
+                    try db.execute(
+                        sql: "DELETE FROM outbox_recipient WHERE outbox_id = ? AND address = ?",
+                        arguments: [id, result.address]
+                    )
                 }
                 for result in refused {
-                    try db.execute(sql: """
-                        INSERT INTO outbox_recipient (outbox_id, address, state, last_error) VALUES (?, ?, ?, ?)
-                        ON CONFLICT(outbox_id, address) DO UPDATE SET state = excluded.state, last_error = excluded.last_error
-                        """, arguments: [id, result.address, (result.permanent ? OutboxState.failed : .pending).rawValue, result.error])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO outbox_recipient (outbox_id, address, state, last_error) VALUES (?, ?, ?, ?)
+                            ON CONFLICT(outbox_id, address) DO UPDATE SET state = excluded.state, last_error = excluded.last_error
+                            """,
+                        arguments: [
+                            id, result.address, (result.permanent ? OutboxState.failed : .pending).rawValue,
+                            result.error,
+                        ]
+                    )
                 }
-                let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_recipient WHERE outbox_id = ? AND state = 'pending'",
-                                               arguments: [id]) ?? 0
-                try db.execute(sql: """
-                    UPDATE outbox SET attempts = attempts + 1, last_error = ?, state = ?, next_attempt_at = ?,
-                           sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE id = ?
-                    """, arguments: [summary, (pending > 0 ? OutboxState.pending : .failed).rawValue, retryAt, !accepted.isEmpty, now, id])
+                let pending =
+                    try Int.fetchOne(
+                        db,
+                        sql: "SELECT COUNT(*) FROM outbox_recipient WHERE outbox_id = ? AND state = 'pending'",
+                        arguments: [id]
+                    ) ?? 0
+                try db.execute(
+                    sql: """
+                        UPDATE outbox SET attempts = attempts + 1, last_error = ?, state = ?, next_attempt_at = ?,
+                               sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE id = ?
+                        """,
+                    arguments: [
+                        summary, (pending > 0 ? OutboxState.pending : .failed).rawValue, retryAt, !accepted.isEmpty,
+                        now, id,
+                    ]
+                )
             }
         }
     }
@@ -586,10 +752,16 @@ public final class Store: Sendable {
         guard !selected.isEmpty else { return [] }
         try write { db in
             for row in selected {
-                try db.execute(sql: """
-                    UPDATE outbox SET state = 'pending', suppressed = 0, attempts = 0, next_attempt_at = ?, sent_at = NULL WHERE id = ?
-                    """, arguments: [now, row.id])
-                try db.execute(sql: "UPDATE outbox_recipient SET state = 'pending' WHERE outbox_id = ?", arguments: [row.id])
+                try db.execute(
+                    sql: """
+                        UPDATE outbox SET state = 'pending', suppressed = 0, attempts = 0, next_attempt_at = ?, sent_at = NULL WHERE id = ?
+                        """,
+                    arguments: [now, row.id]
+                )
+                try db.execute(
+                    sql: "UPDATE outbox_recipient SET state = 'pending' WHERE outbox_id = ?",
+                    arguments: [row.id]
+                )
             }
         }
         return selected
@@ -598,17 +770,23 @@ public final class Store: Sendable {
     /// Marks rows delivered: called only after the server accepted them. With a
     /// Message-ID, the message is recorded too (for the hourly cap).
     public func markSent(_ ids: [Int64], at now: Date, messageID: String? = nil, customer: String? = nil) async throws {
-        try await writeToEnd { db in try Self.markSent(db, ids: ids, at: now, messageID: messageID, customer: customer) }
+        try await writeToEnd { db in try Self.markSent(db, ids: ids, at: now, messageID: messageID, customer: customer)
+        }
     }
 
     static func markSent(_ db: Database, ids: [Int64], at now: Date, messageID: String?, customer: String?) throws {
         if let messageID, let customer {
-            try db.execute(sql: "INSERT INTO sent_message (customer, message_id, hits, sent_at) VALUES (?, ?, ?, ?)",
-                           arguments: [customer, messageID, ids.count, now])
+            try db.execute(
+                sql: "INSERT INTO sent_message (customer, message_id, hits, sent_at) VALUES (?, ?, ?, ?)",
+                arguments: [customer, messageID, ids.count, now]
+            )
         }
         for id in ids {
-            try db.execute(sql: "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
-                           arguments: [now, id])
+            try db.execute(
+                sql:
+                    "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                arguments: [now, id]
+            )
             try db.execute(sql: "DELETE FROM outbox_recipient WHERE outbox_id = ?", arguments: [id])
         }
     }
@@ -623,10 +801,13 @@ public final class Store: Sendable {
     @discardableResult
     public func suppress(after id: Int64, at now: Date) throws -> Int {
         try write { db in
-            try db.execute(sql: """
-                UPDATE outbox SET state = 'sent', suppressed = 1, sent_at = ?, last_error = NULL
-                WHERE id > ? AND state = 'pending'
-                """, arguments: [now, id])
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'sent', suppressed = 1, sent_at = ?, last_error = NULL
+                    WHERE id > ? AND state = 'pending'
+                    """,
+                arguments: [now, id]
+            )
             return db.changesCount
         }
     }
@@ -637,8 +818,11 @@ public final class Store: Sendable {
     }
 
     static func messagesSent(_ db: Database, customer: String, since: Date) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sent_message WHERE customer = ? AND sent_at >= ?",
-                         arguments: [customer, since]) ?? 0
+        try Int.fetchOne(
+            db,
+            sql: "SELECT COUNT(*) FROM sent_message WHERE customer = ? AND sent_at >= ?",
+            arguments: [customer, since]
+        ) ?? 0
     }
 
     /// Records a failed delivery: retried at `retryAt`, or parked as failed when nil.
@@ -648,11 +832,14 @@ public final class Store: Sendable {
 
     static func markFailed(_ db: Database, ids: [Int64], error: String, retryAt: Date?) throws {
         for id in ids {
-            try db.execute(sql: """
-                UPDATE outbox SET attempts = attempts + 1, last_error = ?,
-                       state = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END,
-                       next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?
-                """, arguments: [error, retryAt, retryAt, id])
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET attempts = attempts + 1, last_error = ?,
+                           state = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END,
+                           next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?
+                    """,
+                arguments: [error, retryAt, retryAt, id]
+            )
         }
     }
 
@@ -674,19 +861,33 @@ public final class Store: Sendable {
     public func outbox(states: [OutboxState]) throws -> [OutboxStatus] {
         try pool.read { db in
             let marks = states.map { _ in "?" }.joined(separator: ", ")
-            return try Row.fetchAll(db, sql: """
-                SELECT outbox.id AS outbox_id, outbox.channel, \(Self.shownState) AS state, outbox.attempts, outbox.last_error, outbox.next_attempt_at, outbox.sent_at,
-                       \(Self.hitColumns) FROM outbox
-                JOIN hit ON hit.id = outbox.hit_id JOIN item ON item.id = hit.item_id JOIN feed ON feed.id = item.feed_id
-                WHERE \(Self.shownState) IN (\(marks)) ORDER BY outbox.id
-                """, arguments: StatementArguments(states.map(\.rawValue))).map { row in
-                var status = OutboxStatus(id: row["outbox_id"], channel: ChannelName(rawValue: row["channel"]),
-                                          state: OutboxState(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
-                                          lastError: row["last_error"], nextAttempt: Self.date(row, "next_attempt_at") ?? .distantPast, sentAt: Self.date(row, "sent_at"),
-                                          hit: Self.storedHit(row))
-                status.owed = try Row.fetchAll(db, sql: """
-                    SELECT address, state, last_error FROM outbox_recipient WHERE outbox_id = ? ORDER BY address
-                    """, arguments: [status.id]).map { ($0["address"], OutboxState(rawValue: $0["state"]) ?? .pending, $0["last_error"]) }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT outbox.id AS outbox_id, outbox.channel, \(Self.shownState) AS state, outbox.attempts, outbox.last_error, outbox.next_attempt_at, outbox.sent_at,
+                           \(Self.hitColumns) FROM outbox
+                    JOIN hit ON hit.id = outbox.hit_id JOIN item ON item.id = hit.item_id JOIN feed ON feed.id = item.feed_id
+                    WHERE \(Self.shownState) IN (\(marks)) ORDER BY outbox.id
+                    """,
+                arguments: StatementArguments(states.map(\.rawValue))
+            ).map { row in
+                var status = OutboxStatus(
+                    id: row["outbox_id"],
+                    channel: ChannelName(rawValue: row["channel"]),
+                    state: OutboxState(rawValue: row["state"]) ?? .pending,
+                    attempts: row["attempts"],
+                    lastError: row["last_error"],
+                    nextAttempt: Self.date(row, "next_attempt_at") ?? .distantPast,
+                    sentAt: Self.date(row, "sent_at"),
+                    hit: Self.storedHit(row)
+                )
+                status.owed = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT address, state, last_error FROM outbox_recipient WHERE outbox_id = ? ORDER BY address
+                        """,
+                    arguments: [status.id]
+                ).map { ($0["address"], OutboxState(rawValue: $0["state"]) ?? .pending, $0["last_error"]) }
                 return status
             }
         }
@@ -707,7 +908,10 @@ public final class Store: Sendable {
 
     static func outboxCounts(_ db: Database) throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT channel, \(Self.shownState) AS state, COUNT(*) AS n FROM outbox GROUP BY 1, 2") {
+        for row in try Row.fetchAll(
+            db,
+            sql: "SELECT channel, \(Self.shownState) AS state, COUNT(*) AS n FROM outbox GROUP BY 1, 2"
+        ) {
             counts["\(row["channel"] as String)/\(row["state"] as String)"] = row["n"]
         }
         return counts
@@ -726,7 +930,9 @@ public final class Store: Sendable {
     }
 
     @discardableResult
-    public func adoptRenamedFeeds(_ configured: [(name: String, url: String)]) async throws -> [(from: String, to: String)] {
+    public func adoptRenamedFeeds(
+        _ configured: [(name: String, url: String)]
+    ) async throws -> [(from: String, to: String)] {
         let renames = Self.renames(stored: try await read(Self.storedFeeds), configured: configured)
         if !renames.isEmpty { try await write { db in try Self.rename(db, feeds: renames) } }
         return renames
@@ -736,7 +942,10 @@ public final class Store: Sendable {
         try Row.fetchAll(db, sql: "SELECT name, url FROM feed").map { ($0["name"] as String, $0["url"] as String) }
     }
 
-    static func renames(stored: [(name: String, url: String)], configured: [(name: String, url: String)]) -> [(from: String, to: String)] {
+    static func renames(
+        stored: [(name: String, url: String)],
+        configured: [(name: String, url: String)]
+    ) -> [(from: String, to: String)] {
         let names = Set(configured.map(\.name))
         let storedNames = Set(stored.map(\.name))
         var orphans = stored.filter { !names.contains($0.name) }
@@ -758,7 +967,9 @@ public final class Store: Sendable {
     /// The customers hits were recorded for, with the watchlist file they came from.
     public func hitCustomerFiles() throws -> [(customer: String, file: String)] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT DISTINCT customer, watch_file FROM hit").map { ($0["customer"], $0["watch_file"]) }
+            try Row.fetchAll(db, sql: "SELECT DISTINCT customer, watch_file FROM hit").map {
+                ($0["customer"], $0["watch_file"])
+            }
         }
     }
 
@@ -767,7 +978,10 @@ public final class Store: Sendable {
     public func knownEntities() throws -> [String: [String: Set<String>]] {
         try pool.read { db in
             var entities: [String: [String: Set<String>]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT customer, entity, value FROM watched_name WHERE unwatched_at IS NULL") {
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT customer, entity, value FROM watched_name WHERE unwatched_at IS NULL"
+            ) {
                 entities[row["customer"], default: [:]][row["entity"], default: []].insert(row["value"])
             }
             return entities
@@ -780,7 +994,10 @@ public final class Store: Sendable {
     public func rename(customer from: String, to: String) throws {
         try write { db in
             for table in ["hit", "watched_name", "sent_message"] {
-                try db.execute(sql: "UPDATE OR IGNORE \(table) SET customer = ? WHERE customer = ?", arguments: [to, from])
+                try db.execute(
+                    sql: "UPDATE OR IGNORE \(table) SET customer = ? WHERE customer = ?",
+                    arguments: [to, from]
+                )
             }
         }
     }
@@ -788,7 +1005,10 @@ public final class Store: Sendable {
     public func rename(entity from: String, to: String, customer: String) throws {
         try write { db in
             for table in ["hit", "watched_name"] {
-                try db.execute(sql: "UPDATE OR IGNORE \(table) SET entity = ? WHERE customer = ? AND entity = ?", arguments: [to, customer, from])
+                try db.execute(
+                    sql: "UPDATE OR IGNORE \(table) SET entity = ? WHERE customer = ? AND entity = ?",
+                    arguments: [to, customer, from]
+                )
             }
         }
     }
@@ -806,9 +1026,16 @@ public final class Store: Sendable {
     /// The names whose backfill is done.
     public func knownNames() throws -> Set<NameKey> {
         try pool.read { db in
-            Set(try Row.fetchAll(db, sql: "SELECT customer, entity, relation, value FROM watched_name").map {
-                NameKey(customer: $0["customer"], entity: $0["entity"], relation: $0["relation"], value: $0["value"])
-            })
+            Set(
+                try Row.fetchAll(db, sql: "SELECT customer, entity, relation, value FROM watched_name").map {
+                    NameKey(
+                        customer: $0["customer"],
+                        entity: $0["entity"],
+                        relation: $0["relation"],
+                        value: $0["value"]
+                    )
+                }
+            )
         }
     }
 
@@ -816,8 +1043,19 @@ public final class Store: Sendable {
     public func unwatchedNames() throws -> [NameKey: Date] {
         try pool.read { db in
             var names: [NameKey: Date] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT customer, entity, relation, value, unwatched_at FROM watched_name WHERE unwatched_at IS NOT NULL") {
-                names[NameKey(customer: row["customer"], entity: row["entity"], relation: row["relation"], value: row["value"])] = row["unwatched_at"]
+            for row in try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT customer, entity, relation, value, unwatched_at FROM watched_name WHERE unwatched_at IS NOT NULL"
+            ) {
+                names[
+                    NameKey(
+                        customer: row["customer"],
+                        entity: row["entity"],
+                        relation: row["relation"],
+                        value: row["value"]
+                    )
+                ] = row["unwatched_at"]
             }
             return names
         }
@@ -828,17 +1066,24 @@ public final class Store: Sendable {
     @discardableResult
     public func markUnwatched(except current: Set<NameKey>, at now: Date) throws -> Int {
         let watched = try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT customer, entity, relation, value FROM watched_name WHERE unwatched_at IS NULL").map {
+            try Row.fetchAll(
+                db,
+                sql: "SELECT customer, entity, relation, value FROM watched_name WHERE unwatched_at IS NULL"
+            ).map {
                 NameKey(customer: $0["customer"], entity: $0["entity"], relation: $0["relation"], value: $0["value"])
             }
         }
         let gone = watched.filter { !current.contains($0) }
         guard !gone.isEmpty else { return 0 }
         try write { db in
-            let mark = try db.cachedStatement(sql: """
-                UPDATE watched_name SET unwatched_at = ? WHERE customer = ? AND entity = ? AND relation = ? AND value = ?
-                """)
-            for name in gone { try mark.execute(arguments: [now, name.customer, name.entity, name.relation, name.value]) }
+            let mark = try db.cachedStatement(
+                sql: """
+                    UPDATE watched_name SET unwatched_at = ? WHERE customer = ? AND entity = ? AND relation = ? AND value = ?
+                    """
+            )
+            for name in gone {
+                try mark.execute(arguments: [now, name.customer, name.entity, name.relation, name.value])
+            }
         }
         return gone.count
     }
@@ -847,12 +1092,16 @@ public final class Store: Sendable {
     public func recordKnownNames(_ names: [NameKey], at now: Date) throws {
         guard !names.isEmpty else { return }
         try write { db in
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO watched_name (customer, entity, relation, value, added_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT DO UPDATE SET unwatched_at = NULL
-                """)
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO watched_name (customer, entity, relation, value, added_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT DO UPDATE SET unwatched_at = NULL
+                    """
+            )
             let stamp = now.databaseValue
-            for name in names { try insert.execute(arguments: [name.customer, name.entity, name.relation, name.value, stamp]) }
+            for name in names {
+                try insert.execute(arguments: [name.customer, name.entity, name.relation, name.value, stamp])
+            }
         }
     }
 
@@ -869,11 +1118,14 @@ public final class Store: Sendable {
 
     public func recordConfigLoad(ok: Bool, detail: String, at now: Date) throws {
         try write { db in
-            try db.execute(sql: """
-                INSERT INTO config_load (id, ok, at, last_success_at, detail) VALUES (1, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET ok = excluded.ok, at = excluded.at, detail = excluded.detail,
-                    last_success_at = COALESCE(excluded.last_success_at, config_load.last_success_at)
-                """, arguments: [ok, now, ok ? now : nil, detail])
+            try db.execute(
+                sql: """
+                    INSERT INTO config_load (id, ok, at, last_success_at, detail) VALUES (1, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET ok = excluded.ok, at = excluded.at, detail = excluded.detail,
+                        last_success_at = COALESCE(excluded.last_success_at, config_load.last_success_at)
+                    """,
+                arguments: [ok, now, ok ? now : nil, detail]
+            )
         }
     }
 
@@ -911,8 +1163,11 @@ public final class Store: Sendable {
                   AND NOT EXISTS (SELECT 1 FROM hit JOIN outbox ON outbox.hit_id = hit.id
                                   WHERE hit.item_id = item.id AND outbox.state = 'pending')
                 """
-            report.hits = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM hit WHERE item_id IN (\(doomed))", arguments: [cutoff]) ?? 0
-            try db.execute(sql: "DELETE FROM item WHERE id IN (\(doomed))", arguments: [cutoff])  // hits, outbox: ON DELETE CASCADE
+            report.hits =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM hit WHERE item_id IN (\(doomed))", arguments: [cutoff])
+                ?? 0
+            // hits, outbox: ON DELETE CASCADE
+            try db.execute(sql: "DELETE FROM item WHERE id IN (\(doomed))", arguments: [cutoff])
             report.items = db.changesCount
             try db.execute(sql: "DELETE FROM sent_message WHERE sent_at < ?", arguments: [cutoff])
             try db.execute(sql: "UPDATE feed SET items_seen = (SELECT COUNT(*) FROM item WHERE feed_id = feed.id)")
@@ -993,7 +1248,9 @@ public final class Store: Sendable {
     func writeToEnd<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let path = self.path
         return try await withCheckedThrowingContinuation { continuation in
-            pool.asyncWrite(body) { _, result in continuation.resume(with: result.mapError { Self.wrapped($0, path: path) }) }
+            pool.asyncWrite(body) { _, result in
+                continuation.resume(with: result.mapError { Self.wrapped($0, path: path) })
+            }
         }
     }
 
@@ -1037,15 +1294,19 @@ public struct StoreError: Error, CustomStringConvertible {
     public var isFull: Bool { resultCode == .SQLITE_FULL }
 
     public var description: String {
-        let what = (underlying as? DatabaseError).map { "\($0.message ?? "\($0.resultCode)") (\($0.resultCode))" } ?? "\(underlying)"
+        let what =
+            (underlying as? DatabaseError).map { "\($0.message ?? "\($0.resultCode)") (\($0.resultCode))" }
+            ?? "\(underlying)"
         return "database \(path): \(what); \(advice)"
     }
 
     var advice: String {
-        let recover = "stop watchlistd, then restore the file from a backup, or save what is readable with "
+        let recover =
+            "stop watchlistd, then restore the file from a backup, or save what is readable with "
             + "`sqlite3 \(path) .recover | sqlite3 \(path).recovered` and point `database:` at \(path).recovered"
         if underlying is Newer {
-            return "run the newer watchlistd that wrote it, or point `database:` at another file; this version does not change it"
+            return
+                "run the newer watchlistd that wrote it, or point `database:` at another file; this version does not change it"
         }
         if underlying is Damaged { return recover }
         switch resultCode {
@@ -1076,11 +1337,14 @@ enum LockHolders {
             let fields = line.split(separator: " ")
             // "1: POSIX  ADVISORY  WRITE 1234 08:01:567 0 EOF" (a blocked waiter's line has "->" first)
             guard fields.count >= 6, fields[1] != "->", let pid = Int32(fields[4]), pid != getpid(),
-                  inodes.contains(where: { fields[5].hasSuffix($0) }), !pids.contains(pid) else { continue }
+                inodes.contains(where: { fields[5].hasSuffix($0) }), !pids.contains(pid)
+            else { continue }
             pids.append(pid)
         }
         return pids.map { pid in
-            let name = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            let name = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(
+                in: .whitespacesAndNewlines
+            )
             return "pid \(pid)" + (name.map { " (\($0))" } ?? "")
         }.joined(separator: ", ")
     }

@@ -22,7 +22,9 @@ public enum FaultInjection {
     }
 
     static let target: (point: String, count: Int)? = {
-        guard let value = ProcessInfo.processInfo.environment["WATCHLISTD_TEST_CRASH_AT"], !value.isEmpty else { return nil }
+        guard let value = ProcessInfo.processInfo.environment["WATCHLISTD_TEST_CRASH_AT"], !value.isEmpty else {
+            return nil
+        }
         let parts = value.split(separator: ":")
         return (String(parts[0]), parts.count > 1 ? Int(parts[1]) ?? 1 : 1)
     }()

@@ -18,8 +18,11 @@ public struct OperatorLogHandler: LogHandler {
     public let journal: Bool
     private let sink: @Sendable (String) -> Void
 
-    public init(level: Logger.Level, journal: Bool = JournalStream.isStandardError(),
-                sink: @escaping @Sendable (String) -> Void = OperatorLogHandler.writeStandardError) {
+    public init(
+        level: Logger.Level,
+        journal: Bool = JournalStream.isStandardError(),
+        sink: @escaping @Sendable (String) -> Void = OperatorLogHandler.writeStandardError
+    ) {
         self.logLevel = level
         self.journal = journal
         self.sink = sink
@@ -33,11 +36,25 @@ public struct OperatorLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var fields = event.metadata.map { metadata.merging($0) { $1 } } ?? metadata
         if let error = event.error, fields["error"] == nil { fields["error"] = "\(error)" }
-        sink(Self.format(level: event.level, message: event.message.description, fields: fields, journal: journal, at: Date()))
+        sink(
+            Self.format(
+                level: event.level,
+                message: event.message.description,
+                fields: fields,
+                journal: journal,
+                at: Date()
+            )
+        )
     }
 
     /// One line, with its line feed.
-    public static func format(level: Logger.Level, message: String, fields: Logger.Metadata, journal: Bool, at date: Date) -> String {
+    public static func format(
+        level: Logger.Level,
+        message: String,
+        fields: Logger.Metadata,
+        journal: Bool,
+        at date: Date
+    ) -> String {
         var line = journal ? "<\(priority(level))>" : "\(FeedDates.rfc3339(date)) \(level.rawValue) "
         line += escape(message)
         for key in fields.keys.sorted() {
@@ -78,7 +95,8 @@ public struct OperatorLogHandler: LogHandler {
 
     static func quoted(_ value: String) -> String {
         guard value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        return "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            + "\""
     }
 
     /// One write(2) per line, so lines from several threads never interleave.

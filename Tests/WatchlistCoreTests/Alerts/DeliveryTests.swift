@@ -18,7 +18,13 @@ struct DeliveryTests {
     func storeWithHit(_ dir: TempDir, title: String = "Gree Electric customer data") async throws -> Store {
         let store = try Store(path: dir.path + "/db.sqlite")
         let feed = try await store.feedState(name: "f", url: "http://127.0.0.1/")
-        let item = try await #require(try store.storeItems(feed: feed, items: [FeedItem(guid: "1", link: "http://127.0.0.1/1", title: title)], at: Date()).first)
+        let item = try await #require(
+            try store.storeItems(
+                feed: feed,
+                items: [FeedItem(guid: "1", link: "http://127.0.0.1/1", title: title)],
+                at: Date()
+            ).first
+        )
         let hits = Matcher(watchlists: [acme]).match(item.item.matchText, threshold: 0.8)
         #expect(hits.count == 1)
         try store.recordHits(item: item.id, hits: hits, channels: { _ in [.email] }, at: Date())
@@ -28,9 +34,12 @@ struct DeliveryTests {
     func dispatcher(_ store: Store, port: Int, configure: (inout SMTPTransport) -> Void = { _ in }) -> AlertDispatcher {
         var transport = SMTPTransport(url: "smtp://127.0.0.1:\(port)")
         configure(&transport)
-        return AlertDispatcher(store: store, watchlists: [acme],
-                               channels: [EmailChannel(watchlists: [acme], transport: transport, from: "watchlistd@test.example")],
-                               logger: Logger(label: "test"))
+        return AlertDispatcher(
+            store: store,
+            watchlists: [acme],
+            channels: [EmailChannel(watchlists: [acme], transport: transport, from: "watchlistd@test.example")],
+            logger: Logger(label: "test")
+        )
     }
 
     @Test func startTLSRequiredButNotOfferedIsRefusedAndKept() async throws {
@@ -77,7 +86,9 @@ struct DeliveryTests {
         #expect(mail.recipients.sorted() == ["ops@mssp.example", "soc@acme.example"])
         #expect(mail.headers["bcc"] == nil)
         #expect(mail.headers["to"] == "soc@acme.example")
-        let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path + "/mail/1.json"))) as! [String: Any]
+        let envelope =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path + "/mail/1.json")))
+            as! [String: Any]
         #expect(envelope["helo"] as? String == "alerts.mssp.example")
         withExtendedLifetime(smtp) {}
     }
@@ -100,7 +111,9 @@ struct DeliveryTests {
 
     func outboxRow(_ store: Store) throws -> (state: String, attempts: Int, error: String?, next: Date) {
         try store.pool.read { db in
-            let row = try #require(try Row.fetchOne(db, sql: "SELECT state, attempts, last_error, next_attempt_at FROM outbox"))
+            let row = try #require(
+                try Row.fetchOne(db, sql: "SELECT state, attempts, last_error, next_attempt_at FROM outbox")
+            )
             return (row["state"], row["attempts"], row["last_error"], row["next_attempt_at"])
         }
     }
@@ -156,10 +169,22 @@ struct DeliveryTests {
         let dir = try TempDir()
         let store = try Store(path: dir.path + "/db.sqlite")
         let feed = try await store.feedState(name: "f", url: "http://127.0.0.1/")
-        let body = String(repeating: "filler ", count: 40) + "the <victim> is Gree Electric, 40 GB " + String(repeating: "more ", count: 40)
-        let item = try #require(try await store.storeItems(feed: feed, items: [FeedItem(guid: "1", title: "New dump", body: body)], at: Date()).first)
-        try store.recordHits(item: item.id, hits: Matcher(watchlists: [acme]).match(item.item.matchText, threshold: 0.8),
-                             channels: { _ in [.email] }, at: Date())
+        let body =
+            String(repeating: "filler ", count: 40) + "the <victim> is Gree Electric, 40 GB "
+            + String(repeating: "more ", count: 40)
+        let item = try #require(
+            try await store.storeItems(
+                feed: feed,
+                items: [FeedItem(guid: "1", title: "New dump", body: body)],
+                at: Date()
+            ).first
+        )
+        try store.recordHits(
+            item: item.id,
+            hits: Matcher(watchlists: [acme]).match(item.item.matchText, threshold: 0.8),
+            channels: { _ in [.email] },
+            at: Date()
+        )
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
         #expect(try await dispatcher(store, port: smtp.port).dispatch()[.email].messages == 1)
         let mail = try #require(try ReceivedMail.all(in: dir.path + "/mail").first)
@@ -171,7 +196,8 @@ struct DeliveryTests {
 
     @Test func hostileTitleNeverReachesAHeader() async throws {
         let dir = try TempDir()
-        let hostile = "Gree Electric dump\r\nBcc: attacker@evil.example\r\nSubject: pwned\u{2028}X-Evil: 1 =?UTF-8?B?cHduZWQ=?= <script>alert(1)</script>"
+        let hostile =
+            "Gree Electric dump\r\nBcc: attacker@evil.example\r\nSubject: pwned\u{2028}X-Evil: 1 =?UTF-8?B?cHduZWQ=?= <script>alert(1)</script>"
             + String(repeating: "格力电器数据", count: 350)
         let store = try await storeWithHit(dir, title: hostile)
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
@@ -179,7 +205,9 @@ struct DeliveryTests {
         #expect(report[.email].messages == 1)
         let raw = try String(contentsOfFile: dir.path + "/mail/1.eml", encoding: .utf8)
         let header = raw.components(separatedBy: "\r\n\r\n")[0]
-        let names = header.components(separatedBy: "\r\n").filter { !$0.hasPrefix(" ") }.compactMap { $0.split(separator: ":").first }
+        let names = header.components(separatedBy: "\r\n").filter { !$0.hasPrefix(" ") }.compactMap {
+            $0.split(separator: ":").first
+        }
         #expect(names.filter { $0.lowercased() == "subject" }.count == 1)
         #expect(!names.contains { ["bcc", "x-evil"].contains($0.lowercased()) })
         #expect(header.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 998 })
@@ -198,14 +226,17 @@ struct AlertsCommandTests {
     @Test func showsParkedFailuresWithTheReason() throws {
         let dir = try TempDir()
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail", reply: 550)
-        try dir.write("watchlistd.conf", """
+        try dir.write(
+            "watchlistd.conf",
+            """
             watchlists: \(Repo.fixtures.path)/watchlists
             database: db.sqlite
             feed: file://\(Repo.fixtures.path)/feeds/rss2.xml
               name: rss
             smtp: smtp://127.0.0.1:\(smtp.port)
               from: watchlistd@test.example
-            """)
+            """
+        )
         let run = try runBinary(["run", "--once", "--config", dir.path + "/watchlistd.conf"])
         #expect(run.status == 75, "every delivery failed: EX_TEMPFAIL")
         let alerts = try runBinary(["alerts", "--config", dir.path + "/watchlistd.conf"])
@@ -217,12 +248,16 @@ struct AlertsCommandTests {
         #expect(try runBinary(["alerts", "--config", dir.path + "/watchlistd.conf", "--state", "bogus"]).status == 64)
 
         // After a fix, the operator requeues by id (as shown after #) or by customer.
-        let id = try #require(alerts.stdout.split(separator: "\n").first { $0.hasPrefix("#") }?.dropFirst().split(separator: " ").first)
+        let id = try #require(
+            alerts.stdout.split(separator: "\n").first { $0.hasPrefix("#") }?.dropFirst().split(separator: " ").first
+        )
         let one = try runBinary(["alerts", "--config", dir.path + "/watchlistd.conf", "--requeue", "--id", String(id)])
         #expect(one.status == 0)
         #expect(one.stdout.contains("requeued #\(id) failed email "), "\(one.stdout)")
         #expect(one.stdout.contains("1 requeued"))
-        let rest = try runBinary(["alerts", "--config", dir.path + "/watchlistd.conf", "--requeue", "--customer", "kestrel bank"])
+        let rest = try runBinary([
+            "alerts", "--config", dir.path + "/watchlistd.conf", "--requeue", "--customer", "kestrel bank",
+        ])
         #expect(rest.stdout.contains("1 requeued"), "\(rest.stdout)")
         let after = try runBinary(["alerts", "--config", dir.path + "/watchlistd.conf"])
         #expect(after.stdout.contains("email: pending 2, sent 0, failed 0"), "\(after.stdout)")
@@ -236,14 +271,19 @@ struct TestAlertCommandTests {
         let dir = try TempDir()
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
         let syslog = try UDPListener()
-        try dir.write("watchlistd.conf", """
+        try dir.write(
+            "watchlistd.conf",
+            """
             watchlists: \(Repo.fixtures.path)/watchlists
             database: db.sqlite
             smtp: smtp://127.0.0.1:\(smtp.port)
               from: watchlistd@test.example
             syslog: udp://127.0.0.1:\(syslog.port)
-            """)
-        let result = try runBinary(["test-alert", "--config", dir.path + "/watchlistd.conf", "--customer", "Kestrel Bank"])
+            """
+        )
+        let result = try runBinary([
+            "test-alert", "--config", dir.path + "/watchlistd.conf", "--customer", "Kestrel Bank",
+        ])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("e-mail: ok — accepted for cti@kestrel.example, soc@kestrel.example"))
         #expect(result.stdout.contains("syslog: ok — sent to udp://127.0.0.1:\(syslog.port)"))
@@ -266,7 +306,8 @@ struct TestAlertCommandTests {
 /// written as .eml files here; the SMTP path is the same code).
 @Suite("Alert grouping")
 struct GroupingTests {
-    let acme = try! watchlist("""
+    let acme = try! watchlist(
+        """
         customer: Acme
         email: soc@acme.example
         entity: Orion Shipping
@@ -274,22 +315,37 @@ struct GroupingTests {
         entity: Lumen Pharma
         entity: Nova Mining
         entity: Zephyr Airlines
-        """, file: "acme.watch")
+        """,
+        file: "acme.watch"
+    )
 
     /// A store with one hit per title, all seen at `seen`.
     func store(_ dir: TempDir, titles: [String], seen: Date) async throws -> Store {
         let store = try Store(path: dir.path + "/db.sqlite")
         let feed = try await store.feedState(name: "f", url: "http://127.0.0.1/")
         let matcher = Matcher(watchlists: [acme])
-        let items = try await store.storeItems(feed: feed, items: titles.enumerated().map { FeedItem(guid: "\($0.offset)", title: $0.element) }, at: seen)
+        let items = try await store.storeItems(
+            feed: feed,
+            items: titles.enumerated().map { FeedItem(guid: "\($0.offset)", title: $0.element) },
+            at: seen
+        )
         for item in items {
-            try store.recordHits(item: item.id, hits: matcher.match(item.item.matchText, threshold: 0.8), channels: { _ in [.email] }, at: seen)
+            try store.recordHits(
+                item: item.id,
+                hits: matcher.match(item.item.matchText, threshold: 0.8),
+                channels: { _ in [.email] },
+                at: seen
+            )
         }
         return store
     }
 
     func dispatcher(_ store: Store, _ dir: TempDir, grouping: SMTPConfig.Grouping, cap: Int = 12) -> AlertDispatcher {
-        var email = EmailChannel(watchlists: [acme], transport: DirectoryTransport(directory: dir.path + "/out"), from: "w@test.example")
+        var email = EmailChannel(
+            watchlists: [acme],
+            transport: DirectoryTransport(directory: dir.path + "/out"),
+            from: "w@test.example"
+        )
         email.grouping = grouping
         email.maxPerHour = cap
         return AlertDispatcher(store: store, watchlists: [acme], channels: [email], logger: Logger(label: "test"))
@@ -298,7 +354,11 @@ struct GroupingTests {
     @Test func perHitSendsOneMessageEach() async throws {
         let dir = try TempDir()
         let now = Date()
-        let s = try await store(dir, titles: ["Orion Shipping dump", "Kestrel Bank dump", "Lumen Pharma dump"], seen: now)
+        let s = try await store(
+            dir,
+            titles: ["Orion Shipping dump", "Kestrel Bank dump", "Lumen Pharma dump"],
+            seen: now
+        )
         let report = try await dispatcher(s, dir, grouping: .perHit).dispatch(now: now)
         #expect(report[.email].messages == 3)
         #expect(report[.email].hits == 3)
@@ -307,7 +367,11 @@ struct GroupingTests {
     @Test func hourlyCapFoldsTheRestIntoTheNextMessage() async throws {
         let dir = try TempDir()
         let now = Date()
-        let s = try await store(dir, titles: ["Orion Shipping dump", "Kestrel Bank dump", "Lumen Pharma dump"], seen: now)
+        let s = try await store(
+            dir,
+            titles: ["Orion Shipping dump", "Kestrel Bank dump", "Lumen Pharma dump"],
+            seen: now
+        )
         let d = dispatcher(s, dir, grouping: .perHit, cap: 2)
         let first = try await d.dispatch(now: now)
         #expect(first[.email].messages == 2)  // one single, then the other two folded into one
@@ -360,14 +424,19 @@ struct GroupingTests {
     }
 
     @Test func configuresGroupingAndCap() throws {
-        let config = try ConfigParser.parse(Data("""
-            watchlists: w
-            database: d
-            smtp: smtp://127.0.0.1:25
-              from: w@test.example
-              grouping: 15m
-              max-per-hour: 4
-            """.utf8), file: "/etc/w.conf")
+        let config = try ConfigParser.parse(
+            Data(
+                """
+                watchlists: w
+                database: d
+                smtp: smtp://127.0.0.1:25
+                  from: w@test.example
+                  grouping: 15m
+                  max-per-hour: 4
+                """.utf8
+            ),
+            file: "/etc/w.conf"
+        )
         #expect(config.smtp?.grouping == .window(900))
         #expect(config.smtp?.maxPerHour == 4)
     }
@@ -378,17 +447,23 @@ struct CrashTests {
     @Test func aCrashAfterAcceptanceGivesAtMostADuplicateWithTheSameMessageID() throws {
         let dir = try TempDir()
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
-        try dir.write("watchlistd.conf", """
+        try dir.write(
+            "watchlistd.conf",
+            """
             watchlists: \(Repo.fixtures.path)/watchlists
             database: db.sqlite
             feed: file://\(Repo.fixtures.path)/feeds/rss2.xml
               name: rss
             smtp: smtp://127.0.0.1:\(smtp.port)
               from: watchlistd@test.example
-            """)
+            """
+        )
         let config = dir.path + "/watchlistd.conf"
         // The process dies (SIGKILL) right after the server accepted the first message.
-        let crashed = try runBinary(["run", "--once", "--config", config], environment: ["WATCHLISTD_TEST_CRASH_AT": "after-mail-accepted"])
+        let crashed = try runBinary(
+            ["run", "--once", "--config", config],
+            environment: ["WATCHLISTD_TEST_CRASH_AT": "after-mail-accepted"]
+        )
         #expect(crashed.status == 128 + SIGKILL)
         let afterCrash = try ReceivedMail.all(in: dir.path + "/mail")
         #expect(afterCrash.count == 1)

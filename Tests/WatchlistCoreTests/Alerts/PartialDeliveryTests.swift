@@ -8,25 +8,35 @@ import Testing
 /// takes is split. Against aiosmtpd on 127.0.0.1.
 @Suite("Partial delivery and message size", .serialized)
 struct PartialDeliveryTests {
-    let acme = try! watchlist("""
+    let acme = try! watchlist(
+        """
         customer: Acme
         email: soc@acme.example, gone@acme.example
         entity: Gree Electric
-        """, file: "acme.watch")
+        """,
+        file: "acme.watch"
+    )
 
     /// A store holding `count` hits for Acme, queued for e-mail.
     func store(_ dir: TempDir, hits count: Int = 1) async throws -> Store {
         let store = try Store(path: dir.path + "/db.sqlite")
         let feed = try await store.feedState(name: "f", url: "http://127.0.0.1/")
-        let items = (0..<count).map { FeedItem(guid: "\($0)", link: "http://127.0.0.1/\($0)", title: "Gree Electric customer data, part \($0)") }
+        let items = (0..<count).map {
+            FeedItem(guid: "\($0)", link: "http://127.0.0.1/\($0)", title: "Gree Electric customer data, part \($0)")
+        }
         for item in try await store.storeItems(feed: feed, items: items, at: Date()) {
-            try store.recordHits(item: item.id, hits: Matcher(watchlists: [acme]).match(item.item.matchText, threshold: 0.8),
-                                 channels: { _ in [.email] }, at: Date())
+            try store.recordHits(
+                item: item.id,
+                hits: Matcher(watchlists: [acme]).match(item.item.matchText, threshold: 0.8),
+                channels: { _ in [.email] },
+                at: Date()
+            )
         }
         return store
     }
 
-    func dispatcher(_ store: Store, port: Int, bcc: [String] = [], maxMessageSize: Int = 10_000_000) -> AlertDispatcher {
+    func dispatcher(_ store: Store, port: Int, bcc: [String] = [], maxMessageSize: Int = 10_000_000) -> AlertDispatcher
+    {
         var transport = SMTPTransport(url: "smtp://127.0.0.1:\(port)")
         transport.bcc = bcc
         var email = EmailChannel(watchlists: [acme], transport: transport, from: "watchlistd@test.example")
@@ -50,7 +60,10 @@ struct PartialDeliveryTests {
         #expect(row.owed.map(\.address) == ["gone@acme.example"])
         #expect(row.owed.first?.state == .failed)
         #expect(row.owed.first?.error?.contains("550 5.1.1 <gone@acme.example>") == true, "\(row.owed)")
-        #expect(try await dispatcher(store, port: smtp.port).dispatch(now: Date().addingTimeInterval(86400))[.email].messages == 0)
+        #expect(
+            try await dispatcher(store, port: smtp.port).dispatch(now: Date().addingTimeInterval(86400))[.email]
+                .messages == 0
+        )
 
         // The mailbox is fixed; requeued (by customer), the message goes to that recipient only.
         let fixed = try ServerProcess.smtp(storingIn: dir.path + "/fixed")
@@ -69,7 +82,10 @@ struct PartialDeliveryTests {
         let results = await dispatcher(try store(dir, hits: 0), port: smtp.port).sendTest(customer: "Acme")
         let mail = try #require(results.first { $0.channel == "e-mail" })
         #expect(!mail.ok)
-        #expect(mail.detail.hasPrefix("accepted for soc@acme.example; e-mail to gone@acme.example via "), "\(mail.detail)")
+        #expect(
+            mail.detail.hasPrefix("accepted for soc@acme.example; e-mail to gone@acme.example via "),
+            "\(mail.detail)"
+        )
         #expect(mail.detail.contains("550 5.1.1 <gone@acme.example>"))
         #expect(try ReceivedMail.all(in: dir.path + "/mail").map(\.recipients) == [["soc@acme.example"]])
         withExtendedLifetime(smtp) {}
@@ -84,8 +100,10 @@ struct PartialDeliveryTests {
         #expect(report[.email].hits == 60)
         #expect(report[.email].messages >= 2)
         #expect(try await store.outboxCounts() == ["email/sent": 60])
-        let sizes = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/mail").filter { $0.hasSuffix(".eml") }
-            .map { try Data(contentsOf: URL(fileURLWithPath: dir.path + "/mail/" + $0)).count }
+        let sizes = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/mail").filter {
+            $0.hasSuffix(".eml")
+        }
+        .map { try Data(contentsOf: URL(fileURLWithPath: dir.path + "/mail/" + $0)).count }
         #expect(sizes.count == report[.email].messages)
         #expect(sizes.allSatisfy { $0 <= 30_000 }, "\(sizes)")
         withExtendedLifetime(smtp) {}
@@ -98,16 +116,27 @@ struct PartialDeliveryTests {
         let report = try await dispatcher(store, port: smtp.port, maxMessageSize: 15_000).dispatch()
         #expect(report[.email].hits == 40)
         #expect(report[.email].messages >= 2)
-        let config = try ConfigParser.parse(Data("""
-            watchlists: w
-            database: d
-            smtp: smtp://127.0.0.1:25
-              from: w@test.example
-              max-message-size: 5M
-            """.utf8), file: "/etc/w.conf")
+        let config = try ConfigParser.parse(
+            Data(
+                """
+                watchlists: w
+                database: d
+                smtp: smtp://127.0.0.1:25
+                  from: w@test.example
+                  max-message-size: 5M
+                """.utf8
+            ),
+            file: "/etc/w.conf"
+        )
         #expect(config.smtp?.maxMessageSize == 5_000_000)
         #expect(throws: ConfigurationError.self) {
-            try ConfigParser.parse(Data("watchlists: w\ndatabase: d\nsmtp: smtp://127.0.0.1:25\n  from: w@test.example\n  max-message-size: 99999999999999999999M\n".utf8), file: "/etc/w.conf")
+            try ConfigParser.parse(
+                Data(
+                    "watchlists: w\ndatabase: d\nsmtp: smtp://127.0.0.1:25\n  from: w@test.example\n  max-message-size: 99999999999999999999M\n"
+                        .utf8
+                ),
+                file: "/etc/w.conf"
+            )
         }
         withExtendedLifetime(smtp) {}
     }

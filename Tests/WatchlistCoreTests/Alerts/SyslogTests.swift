@@ -9,17 +9,31 @@ import Glibc
 /// and CEF, with hostile text from a feed.
 @Suite("Syslog", .serialized)
 struct SyslogTests {
-    let hit = StoredHit(id: 1, itemKey: "42", feed: "leaks", customer: "Acme", entity: "Gree Electric", name: "Gree",
-                        relation: "alias", matched: "GREE", score: 0.99,
-                        title: "GREE dump\nsecond line\r\u{2028}<14>1 forged record | a=b \\ end", link: "http://127.0.0.1/t/1",
-                        seen: Date(), watchFile: "acme.watch", watchLine: 3)
+    let hit = StoredHit(
+        id: 1,
+        itemKey: "42",
+        feed: "leaks",
+        customer: "Acme",
+        entity: "Gree Electric",
+        name: "Gree",
+        relation: "alias",
+        matched: "GREE",
+        score: 0.99,
+        title: "GREE dump\nsecond line\r\u{2028}<14>1 forged record | a=b \\ end",
+        link: "http://127.0.0.1/t/1",
+        seen: Date(),
+        watchFile: "acme.watch",
+        watchLine: 3
+    )
 
     func records(_ path: String, count: Int) throws -> [String] {
         let deadline = Date().addingTimeInterval(10)
         var lines: [String] = []
         while Date() < deadline {
             let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-            lines = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8), options: .fragmentsAllowed) as? String }
+            lines = text.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8), options: .fragmentsAllowed) as? String
+            }
             if lines.count >= count { break }
             usleep(50_000)
         }
@@ -33,8 +47,14 @@ struct SyslogTests {
     @Test func tcpIsOctetCountedOneRecordPerHit() throws {
         let dir = try TempDir()
         let sink = try collector(["tcp", dir.path + "/out"])
-        let sender = SyslogSender(config: SyslogConfig(target: .tcp(host: "127.0.0.1", port: UInt16(sink.port)), facility: 16 << 3,
-                                                       appName: "watchlistd", line: 1))
+        let sender = SyslogSender(
+            config: SyslogConfig(
+                target: .tcp(host: "127.0.0.1", port: UInt16(sink.port)),
+                facility: 16 << 3,
+                appName: "watchlistd",
+                line: 1
+            )
+        )
         try sender.send(hit)
         try sender.send(hit)
         let got = try records(dir.path + "/out", count: 2)
@@ -45,7 +65,10 @@ struct SyslogTests {
             #expect(record.contains("[hit@32473 customer=\"Acme\" entity=\"Gree Electric\""))
             #expect(record.contains("title=\"GREE dump\\x0Asecond line"))
         }
-        #expect(try String(contentsOfFile: dir.path + "/out.connections", encoding: .utf8) == "connection\n", "one connection for both")
+        #expect(
+            try String(contentsOfFile: dir.path + "/out.connections", encoding: .utf8) == "connection\n",
+            "one connection for both"
+        )
         withExtendedLifetime(sink) {}
     }
 
@@ -53,7 +76,12 @@ struct SyslogTests {
         let dir = try TempDir()
         try dir.makeSelfSignedCertificate()
         let sink = try collector(["tls", dir.path + "/out", dir.path + "/cert.pem", dir.path + "/key.pem"])
-        var config = SyslogConfig(target: .tls(host: "127.0.0.1", port: UInt16(sink.port)), facility: 16 << 3, appName: "watchlistd", line: 1)
+        var config = SyslogConfig(
+            target: .tls(host: "127.0.0.1", port: UInt16(sink.port)),
+            facility: 16 << 3,
+            appName: "watchlistd",
+            line: 1
+        )
         // Without the collector's CA the certificate is refused and nothing is sent.
         #expect(throws: DeliveryError.self) { try SyslogSender(config: config).send(hit) }
         config.caFile = dir.path + "/cert.pem"
@@ -83,8 +111,12 @@ struct SyslogTests {
         }
         var first: ServerProcess? = try collector([mode, dir.path + "/before"] + extra)
         let port = UInt16(first!.port)
-        var config = SyslogConfig(target: mode == "tcp" ? .tcp(host: "127.0.0.1", port: port) : .tls(host: "127.0.0.1", port: port),
-                                  facility: 16 << 3, appName: "watchlistd", line: 1)
+        var config = SyslogConfig(
+            target: mode == "tcp" ? .tcp(host: "127.0.0.1", port: port) : .tls(host: "127.0.0.1", port: port),
+            facility: 16 << 3,
+            appName: "watchlistd",
+            line: 1
+        )
         config.caFile = mode == "tls" ? dir.path + "/cert.pem" : nil
         let sender = SyslogSender(config: config)
         try sender.send(hit)
@@ -99,7 +131,10 @@ struct SyslogTests {
     @Test func unixSocketAndCEF() throws {
         let dir = try TempDir()
         let path = dir.path + "/log.sock"
-        let sink = try ServerProcessPath("/usr/bin/python3", [Repo.support.appendingPathComponent("syslog_sink.py").path, "unix", dir.path + "/out", path])
+        let sink = try ServerProcessPath(
+            "/usr/bin/python3",
+            [Repo.support.appendingPathComponent("syslog_sink.py").path, "unix", dir.path + "/out", path]
+        )
         var config = SyslogConfig(target: .unix(path: path), facility: 16 << 3, appName: "watchlistd", line: 1)
         config.format = .cef
         try SyslogSender(config: config).send(hit)
@@ -107,7 +142,11 @@ struct SyslogTests {
         let record = try #require(got.first)
         let cef = try #require(record.range(of: "CEF:0|")).lowerBound
         let body = String(record[cef...])
-        #expect(body.hasPrefix("CEF:0|watchlistd|watchlistd|1|hit|Watchlist mention: Gree Electric|7|cs1Label=customer cs1=Acme "))
+        #expect(
+            body.hasPrefix(
+                "CEF:0|watchlistd|watchlistd|1|hit|Watchlist mention: Gree Electric|7|cs1Label=customer cs1=Acme "
+            )
+        )
         #expect(body.contains("msg=GREE dump\\nsecond line\\r\\u2028<14>1 forged record | a\\=b \\\\ end"))
         #expect(body.contains("request=http://127.0.0.1/t/1"))
         #expect(!body.contains("\n"))
@@ -115,17 +154,25 @@ struct SyslogTests {
     }
 
     @Test func configAcceptsTheNewTargets() throws {
-        let config = try ConfigParser.parse(Data("""
-            watchlists: w
-            database: d
-            syslog: tls://siem.example:6514
-              format: cef
-              ca-file: ca.pem
-            """.utf8), file: "/etc/watchlistd/w.conf")
+        let config = try ConfigParser.parse(
+            Data(
+                """
+                watchlists: w
+                database: d
+                syslog: tls://siem.example:6514
+                  format: cef
+                  ca-file: ca.pem
+                """.utf8
+            ),
+            file: "/etc/watchlistd/w.conf"
+        )
         #expect(config.syslog?.target == .tls(host: "siem.example", port: 6514))
         #expect(config.syslog?.format == .cef)
         #expect(config.syslog?.caFile == "/etc/watchlistd/ca.pem")
-        let unix = try ConfigParser.parse(Data("watchlists: w\ndatabase: d\nsyslog: unix:///run/collector.sock\n".utf8), file: "/w.conf")
+        let unix = try ConfigParser.parse(
+            Data("watchlists: w\ndatabase: d\nsyslog: unix:///run/collector.sock\n".utf8),
+            file: "/w.conf"
+        )
         #expect(unix.syslog?.target == .unix(path: "/run/collector.sock"))
     }
 }

@@ -13,39 +13,74 @@ struct GrammarCase: CustomTestStringConvertible, Sendable {
 @Suite("Watchlist grammar")
 struct WatchlistGrammarTests {
     static let cases: [GrammarCase] = [
-        GrammarCase(label: "valid with comments, indentation and blank lines", text: """
-            # a comment
-            customer: Acme
+        GrammarCase(
+            label: "valid with comments, indentation and blank lines",
+            text: """
+                # a comment
+                customer: Acme
 
-              # indented comment
-            entity: Gree Electric
-              alias: 格力电器
-              domain: gree.com.cn
-            """, errors: []),
-        GrammarCase(label: "unknown key suggests the close one", text: """
-            customer: Acme
-            entity: Gree
-              alais: 格力
-            """, errors: ["3: unknown key `alais:`; did you mean `alias:`?"]),
-        GrammarCase(label: "unknown key far from any", text: "customer: Acme\nfrobnicate: yes\n",
-                    errors: ["2: unknown key `frobnicate:`"]),
-        GrammarCase(label: "empty value", text: "customer: Acme\nentity: Gree\n  alias:\n",
-                    errors: ["3: `alias:` needs a value"]),
-        GrammarCase(label: "key outside its block", text: "customer: Acme\nalias: Gree\n",
-                    errors: ["2: `alias:` must be inside a `entity:` block"]),
+                  # indented comment
+                entity: Gree Electric
+                  alias: 格力电器
+                  domain: gree.com.cn
+                """,
+            errors: []
+        ),
+        GrammarCase(
+            label: "unknown key suggests the close one",
+            text: """
+                customer: Acme
+                entity: Gree
+                  alais: 格力
+                """,
+            errors: ["3: unknown key `alais:`; did you mean `alias:`?"]
+        ),
+        GrammarCase(
+            label: "unknown key far from any",
+            text: "customer: Acme\nfrobnicate: yes\n",
+            errors: ["2: unknown key `frobnicate:`"]
+        ),
+        GrammarCase(
+            label: "empty value",
+            text: "customer: Acme\nentity: Gree\n  alias:\n",
+            errors: ["3: `alias:` needs a value"]
+        ),
+        GrammarCase(
+            label: "key outside its block",
+            text: "customer: Acme\nalias: Gree\n",
+            errors: ["2: `alias:` must be inside a `entity:` block"]
+        ),
         GrammarCase(label: "missing customer", text: "entity: Gree\n", errors: ["1: missing `customer:`"]),
-        GrammarCase(label: "customer after an entity", text: "entity: Gree\ncustomer: Acme\n",
-                    errors: ["2: `customer:` must come before the first `entity:`"]),
-        GrammarCase(label: "duplicate entity, case-insensitively", text: "customer: Acme\nentity: Gree\nentity: GREE\n",
-                    errors: ["3: duplicate entity `GREE` (first at line 2)"]),
-        GrammarCase(label: "line without a colon", text: "customer: Acme\nentity Gree\n",
-                    errors: ["2: expected `key: value`"]),
-        GrammarCase(label: "bad domain", text: "customer: Acme\nentity: Gree\n  domain: https://gree.com.cn/\n",
-                    errors: ["3: `https://gree.com.cn/` is not a domain name"]),
-        GrammarCase(label: "bad recipient", text: "customer: Acme\nemail: soc@acme.example, evil\r\nBcc: x@y\n",
-                    errors: ["2: recipient `evil`", "3: unknown key `bcc:`"]),
-        GrammarCase(label: "several errors, all reported", text: "entity: A\n  alais: B\n  domain: nope\n",
-                    errors: ["1: missing `customer:`", "2: unknown key `alais:`", "3: `nope` is not a domain name"]),
+        GrammarCase(
+            label: "customer after an entity",
+            text: "entity: Gree\ncustomer: Acme\n",
+            errors: ["2: `customer:` must come before the first `entity:`"]
+        ),
+        GrammarCase(
+            label: "duplicate entity, case-insensitively",
+            text: "customer: Acme\nentity: Gree\nentity: GREE\n",
+            errors: ["3: duplicate entity `GREE` (first at line 2)"]
+        ),
+        GrammarCase(
+            label: "line without a colon",
+            text: "customer: Acme\nentity Gree\n",
+            errors: ["2: expected `key: value`"]
+        ),
+        GrammarCase(
+            label: "bad domain",
+            text: "customer: Acme\nentity: Gree\n  domain: https://gree.com.cn/\n",
+            errors: ["3: `https://gree.com.cn/` is not a domain name"]
+        ),
+        GrammarCase(
+            label: "bad recipient",
+            text: "customer: Acme\nemail: soc@acme.example, evil\r\nBcc: x@y\n",
+            errors: ["2: recipient `evil`", "3: unknown key `bcc:`"]
+        ),
+        GrammarCase(
+            label: "several errors, all reported",
+            text: "entity: A\n  alais: B\n  domain: nope\n",
+            errors: ["1: missing `customer:`", "2: unknown key `alais:`", "3: `nope` is not a domain name"]
+        ),
     ]
 
     @Test(arguments: cases)
@@ -72,12 +107,17 @@ struct WatchlistGrammarTests {
         let bytes: [UInt8] = Array("customer: Acme\nentity: ".utf8) + [0xC3, 0x28] + Array("\n  alias: ok\n".utf8)
         let (list, problems) = WatchlistParser.parse(Data(bytes), file: "bad.watch")
         #expect(list == nil)
-        #expect(problems.map(\.description) == ["bad.watch:2: invalid UTF-8 on this line; save the file as UTF-8",
-                                                "bad.watch:3: `alias:` must be inside a `entity:` block"])
+        #expect(
+            problems.map(\.description) == [
+                "bad.watch:2: invalid UTF-8 on this line; save the file as UTF-8",
+                "bad.watch:3: `alias:` must be inside a `entity:` block",
+            ]
+        )
     }
 
     @Test func modelKeepsRelationsAndLines() throws {
-        let list = try watchlist("""
+        let list = try watchlist(
+            """
             customer: Acme Insurance
             email: soc@acme.example, cti@acme.example
             entity: Gree Electric
@@ -86,7 +126,8 @@ struct WatchlistGrammarTests {
               jv: Gree Daikin
               domain: gree.com.cn
               exclude: Greece
-            """)
+            """
+        )
         #expect(list.emails == ["soc@acme.example", "cti@acme.example"])
         let entity = try #require(list.entities.first)
         #expect(entity.names.map(\.relation) == [.name, .alias, .subsidiary, .jv, .domain])
@@ -118,64 +159,97 @@ struct WatchlistGrammarTests {
 @Suite("Configuration grammar")
 struct ConfigGrammarTests {
     static let cases: [GrammarCase] = [
-        GrammarCase(label: "the interfaces.md example", text: """
-            watchlists: /etc/watchlistd/watchlists
-            database: /var/lib/watchlistd/watchlistd.sqlite
+        GrammarCase(
+            label: "the interfaces.md example",
+            text: """
+                watchlists: /etc/watchlistd/watchlists
+                database: /var/lib/watchlistd/watchlistd.sqlite
 
-            feed: https://leaks.example/rss.xml
-              name: leaks-rss
-              interval: 10m
-            feed: http://exampleonionaddress.onion/feed.xml
-              name: onion-forum
-              proxy: socks5h://127.0.0.1:9050
-            feed: https://ransom.example/posts.json
-              name: ransom-posts
-              format: json
-              items: $
-              title: post_title
-              date: discovered
+                feed: https://leaks.example/rss.xml
+                  name: leaks-rss
+                  interval: 10m
+                feed: http://exampleonionaddress.onion/feed.xml
+                  name: onion-forum
+                  proxy: socks5h://127.0.0.1:9050
+                feed: https://ransom.example/posts.json
+                  name: ransom-posts
+                  format: json
+                  items: $
+                  title: post_title
+                  date: discovered
 
-            smtp: smtp://127.0.0.1:25
-              from: watchlistd@example.org
-            syslog: local
-            """, errors: []),
-        GrammarCase(label: "misspelt feed key", text: "watchlists: w\ndatabase: d\nfeed: https://x.example/\n  intervall: 5m\n",
-                    errors: ["4: unknown key `intervall:`; did you mean `interval:`?"]),
-        GrammarCase(label: "feed key outside a feed", text: "watchlists: w\ndatabase: d\ninterval: 5m\n",
-                    errors: ["3: `interval:` must be inside a `feed:` block"]),
-        GrammarCase(label: "bad values", text: """
-            watchlists: w
-            database: d
-            threshold: 2
-            feed: gopher://x.example/
-              interval: soon
-              format: xml
-              proxy: socks4://127.0.0.1:9050
-            smtp: mail.example
-            syslog: udp://collector
-            """, errors: ["3: `threshold:`", "4: feed URL", "5: `interval:`", "6: `format:`", "7: `proxy:`",
-                          "8: `smtp:` must be a URL", "8: `smtp:` needs a `from:`", "9: `syslog:`"]),
-        GrammarCase(label: "duplicate feed names and missing paths",
-                    text: "feed: https://a.example/x\n  name: same\nfeed: https://b.example/y\n  name: same\n",
-                    errors: ["1: missing `watchlists:`", "1: missing `database:`", "3: feed name `same`"]),
-        GrammarCase(label: "top-level key given twice", text: "watchlists: a\nwatchlists: b\ndatabase: d\n",
-                    errors: ["2: `watchlists:` given twice (first at line 1)"]),
-        GrammarCase(label: "retention shorter than backfill", text: "watchlists: w\ndatabase: d\nbackfill: 60d\nretention: 30d\n",
-                    errors: ["4: `retention:` (30d) is shorter than `backfill:` (60d)"]),
-        GrammarCase(label: "a block given twice: its keys are still checked", text: """
-            watchlists: w
-            database: d
-            smtp: smtp://127.0.0.1:25
-              from: a@b.example
-            syslog: local
-            smtp: smtp://127.0.0.1:26
-              from: nobody
-            syslog: local
-              facility: nowhere
-            """, errors: ["6: `smtp:` given twice (first at line 3)", "7: sender `nobody`",
-                          "8: `syslog:` given twice (first at line 5)", "9: unknown syslog facility `nowhere`"]),
-        GrammarCase(label: "retention too short", text: "watchlists: w\ndatabase: d\nretention: 5h\n",
-                    errors: ["3: `retention:` must be a duration from 1d to 3650d"]),
+                smtp: smtp://127.0.0.1:25
+                  from: watchlistd@example.org
+                syslog: local
+                """,
+            errors: []
+        ),
+        GrammarCase(
+            label: "misspelt feed key",
+            text: "watchlists: w\ndatabase: d\nfeed: https://x.example/\n  intervall: 5m\n",
+            errors: ["4: unknown key `intervall:`; did you mean `interval:`?"]
+        ),
+        GrammarCase(
+            label: "feed key outside a feed",
+            text: "watchlists: w\ndatabase: d\ninterval: 5m\n",
+            errors: ["3: `interval:` must be inside a `feed:` block"]
+        ),
+        GrammarCase(
+            label: "bad values",
+            text: """
+                watchlists: w
+                database: d
+                threshold: 2
+                feed: gopher://x.example/
+                  interval: soon
+                  format: xml
+                  proxy: socks4://127.0.0.1:9050
+                smtp: mail.example
+                syslog: udp://collector
+                """,
+            errors: [
+                "3: `threshold:`", "4: feed URL", "5: `interval:`", "6: `format:`", "7: `proxy:`",
+                "8: `smtp:` must be a URL", "8: `smtp:` needs a `from:`", "9: `syslog:`",
+            ]
+        ),
+        GrammarCase(
+            label: "duplicate feed names and missing paths",
+            text: "feed: https://a.example/x\n  name: same\nfeed: https://b.example/y\n  name: same\n",
+            errors: ["1: missing `watchlists:`", "1: missing `database:`", "3: feed name `same`"]
+        ),
+        GrammarCase(
+            label: "top-level key given twice",
+            text: "watchlists: a\nwatchlists: b\ndatabase: d\n",
+            errors: ["2: `watchlists:` given twice (first at line 1)"]
+        ),
+        GrammarCase(
+            label: "retention shorter than backfill",
+            text: "watchlists: w\ndatabase: d\nbackfill: 60d\nretention: 30d\n",
+            errors: ["4: `retention:` (30d) is shorter than `backfill:` (60d)"]
+        ),
+        GrammarCase(
+            label: "a block given twice: its keys are still checked",
+            text: """
+                watchlists: w
+                database: d
+                smtp: smtp://127.0.0.1:25
+                  from: a@b.example
+                syslog: local
+                smtp: smtp://127.0.0.1:26
+                  from: nobody
+                syslog: local
+                  facility: nowhere
+                """,
+            errors: [
+                "6: `smtp:` given twice (first at line 3)", "7: sender `nobody`",
+                "8: `syslog:` given twice (first at line 5)", "9: unknown syslog facility `nowhere`",
+            ]
+        ),
+        GrammarCase(
+            label: "retention too short",
+            text: "watchlists: w\ndatabase: d\nretention: 5h\n",
+            errors: ["3: `retention:` must be a duration from 1d to 3650d"]
+        ),
     ]
 
     @Test(arguments: cases)
@@ -197,8 +271,12 @@ struct ConfigGrammarTests {
     }
 
     @Test func relativePathsAreTakenFromTheConfigFolder() throws {
-        let config = try ConfigParser.parse(Data("watchlists: lists\ndatabase: /var/db.sqlite\nsyslog: udp://127.0.0.1:5514\n  facility: local3\n".utf8),
-                                            file: "/etc/watchlistd/watchlistd.conf")
+        let config = try ConfigParser.parse(
+            Data(
+                "watchlists: lists\ndatabase: /var/db.sqlite\nsyslog: udp://127.0.0.1:5514\n  facility: local3\n".utf8
+            ),
+            file: "/etc/watchlistd/watchlistd.conf"
+        )
         #expect(config.watchlistsDirectory == "/etc/watchlistd/lists")
         #expect(config.databasePath == "/var/db.sqlite")
         #expect(config.syslog?.target == .udp(host: "127.0.0.1", port: 5514))
@@ -207,27 +285,42 @@ struct ConfigGrammarTests {
 
     /// Each block's defaults, as a block with only its first line gets them.
     @Test func blocksGetTheirDefaults() throws {
-        let config = try ConfigParser.parse(Data("""
-            watchlists: w
-            database: d
-            feed: https://leaks.example:8443/rss.xml
-            smtp: smtp://127.0.0.1:25
-              from: a@b.example
-            syslog: local
-            feed: https://other.example/x
-              tls-verify: no
-            """.utf8), file: "/etc/w.conf")
-        #expect(config.threshold == 0.8 && config.backfill == 30 * 86400 && config.retention == 365 * 86400 && config.concurrency == 8)
+        let config = try ConfigParser.parse(
+            Data(
+                """
+                watchlists: w
+                database: d
+                feed: https://leaks.example:8443/rss.xml
+                smtp: smtp://127.0.0.1:25
+                  from: a@b.example
+                syslog: local
+                feed: https://other.example/x
+                  tls-verify: no
+                """.utf8
+            ),
+            file: "/etc/w.conf"
+        )
+        #expect(
+            config.threshold == 0.8 && config.backfill == 30 * 86400 && config.retention == 365 * 86400
+                && config.concurrency == 8
+        )
         let feed = try #require(config.feeds.first)
-        #expect(feed.name == "leaks.example" && feed.line == 3 && feed.interval == .seconds(600) && feed.format == .auto)
+        #expect(
+            feed.name == "leaks.example" && feed.line == 3 && feed.interval == .seconds(600) && feed.format == .auto
+        )
         #expect(feed.itemsPath == "$" && feed.titlePath == "title" && feed.verifyTLS && !feed.allowInternal)
         let smtp = try #require(config.smtp)
-        #expect(smtp.grouping == .dispatch && smtp.maxPerHour == 12 && smtp.maxMessageSize == 10_000_000 && smtp.timeout == 60)
+        #expect(
+            smtp.grouping == .dispatch && smtp.maxPerHour == 12 && smtp.maxMessageSize == 10_000_000
+                && smtp.timeout == 60
+        )
         #expect(config.syslog == SyslogConfig(target: .local, facility: 16 << 3, appName: "watchlistd", line: 6))
         #expect(config.feeds.map(\.verifyTLS) == [true, false])
-        #expect(config.warnings.map(\.description) == [
-            "/etc/w.conf:8: warning: `tls-verify: no`: this feed's server certificate is not checked; anyone on the path can feed it listings",
-        ])
+        #expect(
+            config.warnings.map(\.description) == [
+                "/etc/w.conf:8: warning: `tls-verify: no`: this feed's server certificate is not checked; anyone on the path can feed it listings"
+            ]
+        )
     }
 
     @Test(arguments: [("90s", 90), ("10m", 600), ("1h", 3600), ("7d", 604_800), ("45", 45)])

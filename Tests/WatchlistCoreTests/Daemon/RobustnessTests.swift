@@ -25,7 +25,10 @@ struct RobustnessTests {
         let store = try Store(path: dir.path + "/state/db.sqlite")
         let state = try #require(try store.feedStates().first)
         let due = try #require(state.nextDue, "the next-due date must be readable")
-        #expect(due.timeIntervalSinceNow <= Double(RetryAfter.cap) + 60, "Retry-After is honoured up to 24 h, got \(due)")
+        #expect(
+            due.timeIntervalSinceNow <= Double(RetryAfter.cap) + 60,
+            "Retry-After is honoured up to 24 h, got \(due)"
+        )
         #expect(due.timeIntervalSinceNow > 3600, "a day's wait is still honoured: \(due)")
         for command in ["feeds", "status"] {
             let result = try runBinary([command, "--config", config])
@@ -46,21 +49,29 @@ struct RobustnessTests {
             let store = try Store(path: dir.path + "/state/db.sqlite")
             let state = try await store.feedState(name: "rss", url: "http://127.0.0.1:\(http.port)/rss2.xml")
             try await store.pool.write { db in
-                try db.execute(sql: "UPDATE feed SET next_due_at = ?, last_error_at = ?, error_count = 1 WHERE id = ?",
-                               arguments: [stored, stored, state.id])
+                try db.execute(
+                    sql: "UPDATE feed SET next_due_at = ?, last_error_at = ?, error_count = 1 WHERE id = ?",
+                    arguments: [stored, stored, state.id]
+                )
             }
         }
         let feedsOutput = try runBinary(["feeds", "--config", config])
         #expect(feedsOutput.status == 0, "\(feedsOutput.stderr)")
         #expect(feedsOutput.stdout.contains("next due now"), "\(feedsOutput.stdout)")
-        #expect(feedsOutput.stdout.contains(String(stored.prefix(4))), "the note says what was stored: \(feedsOutput.stdout)")
+        #expect(
+            feedsOutput.stdout.contains(String(stored.prefix(4))),
+            "the note says what was stored: \(feedsOutput.stdout)"
+        )
         let status = try runBinary(["status", "--config", config])
         #expect(status.status == 0, "\(status.stderr)")
         // The daemon: starts, logs the feed by name, fetches it now and stores a fresh date.
         let daemon = try DaemonProcess(["run", "--log-level", "debug", "--config", config])
         #expect(daemon.waitForLog("fetched"), "\(daemon.log)")
         #expect(daemon.stop() == 0, "\(daemon.log)")
-        #expect(daemon.log.contains("feed rss (http://127.0.0.1:\(http.port)/rss2.xml): stored next-due"), "\(daemon.log)")
+        #expect(
+            daemon.log.contains("feed rss (http://127.0.0.1:\(http.port)/rss2.xml): stored next-due"),
+            "\(daemon.log)"
+        )
         let store = try Store(path: dir.path + "/state/db.sqlite")
         let state = try await #require(try store.feedStates().first)
         #expect(state.nextDueProblem == nil && state.nextDue != nil, "\(state)")
@@ -76,7 +87,8 @@ struct RobustnessTests {
             "backfill: 999999999999999d", "retention: 99999999999999999999w", "threshold: 1e999", "concurrency: 65",
             "feed: http://127.0.0.1:99999/f.xml", "  interval: 999999999999999d",
             "feed: http://127.0.0.1/g.xml", "  name: g", "  interval: 8d",
-            "smtp: smtp://127.0.0.1:70000", "  from: w@example.org", "  timeout: 9223372036854775807s", "  max-per-hour: 99999999999999999999",
+            "smtp: smtp://127.0.0.1:70000", "  from: w@example.org", "  timeout: 9223372036854775807s",
+            "  max-per-hour: 99999999999999999999",
             "  grouping: 9999999999999999m",
             "syslog: udp://127.0.0.1:0",
         ]
@@ -84,8 +96,13 @@ struct RobustnessTests {
         let result = try runBinary(["check", "--config", dir.path + "/w.conf"])
         #expect(result.status == 78, "\(result.status) \(result.stderr)")
         let output = result.stdout + result.stderr
-        for (number, line) in lines.enumerated() where !["watchlists", "database", "  name", "  from", "feed: http://127.0.0.1/"].contains(where: line.hasPrefix) {
-            #expect(output.contains("\(dir.path)/w.conf:\(number + 1): "), "line \(number + 1) `\(line)` has no error: \(output)")
+        for (number, line) in lines.enumerated()
+        where !["watchlists", "database", "  name", "  from", "feed: http://127.0.0.1/"].contains(where: line.hasPrefix)
+        {
+            #expect(
+                output.contains("\(dir.path)/w.conf:\(number + 1): "),
+                "line \(number + 1) `\(line)` has no error: \(output)"
+            )
         }
     }
 
@@ -96,10 +113,16 @@ struct RobustnessTests {
         let config = try Self.setUp(dir, feeds: "feed: file://\(Repo.fixtures.path)/feeds/rss2.xml\n  name: rss\n")
         let daemon = try DaemonProcess(["run", "--config", config])
         #expect(daemon.waitForLog("watchlistd running"), "\(daemon.log)")
-        try dir.write("w.conf", "watchlists: lists\ndatabase: state/db.sqlite\nemail-dir: out\nfeed: file://\(Repo.fixtures.path)/feeds/rss2.xml\n  name: rss\n  interval: 999999999999999d\n")
+        try dir.write(
+            "w.conf",
+            "watchlists: lists\ndatabase: state/db.sqlite\nemail-dir: out\nfeed: file://\(Repo.fixtures.path)/feeds/rss2.xml\n  name: rss\n  interval: 999999999999999d\n"
+        )
         #expect(daemon.waitForLog("the previous configuration and watchlists stay in force"), "\(daemon.log)")
         #expect(daemon.isRunning)
-        #expect(daemon.log.contains("reload rejected: \(config):6: `interval:` must be a duration from 10s to 7d"), "\(daemon.log)")
+        #expect(
+            daemon.log.contains("reload rejected: \(config):6: `interval:` must be a duration from 10s to 7d"),
+            "\(daemon.log)"
+        )
         #expect(daemon.stop() == 0, "\(daemon.log)")
     }
 
@@ -107,7 +130,9 @@ struct RobustnessTests {
     /// while (about 0.4 ms a name in a debug build).
     static func writeBigWatchlist(_ dir: TempDir, count: Int) throws {
         var text = "customer: Big Client\nemail: soc@big.example\n"
-        let syllables = ["ka", "to", "ri", "mo", "zen", "lux", "var", "quin", "bel", "dor", "fen", "gal", "hul", "jor", "kem"]
+        let syllables = [
+            "ka", "to", "ri", "mo", "zen", "lux", "var", "quin", "bel", "dor", "fen", "gal", "hul", "jor", "kem",
+        ]
         for i in 0..<count {
             let a = syllables[i % 15] + syllables[(i / 15) % 15] + syllables[(i / 225) % 15]
             text += "entity: \(a.capitalized) Trading \(i)\n"
@@ -142,12 +167,19 @@ struct RobustnessTests {
             usleep(5_000)  // each delivered on its own (a reload takes about a second here)
         }
         let doneDuringBurst = daemon.count("reloaded")
-        #expect(daemon.waitForLog(seconds: 60) { $0.components(separatedBy: "\n").filter { $0.contains("reloaded") }.count > doneDuringBurst }, "\(daemon.log)")
+        #expect(
+            daemon.waitForLog(seconds: 60) {
+                $0.components(separatedBy: "\n").filter { $0.contains("reloaded") }.count > doneDuringBurst
+            },
+            "\(daemon.log)"
+        )
         // Room for more reloads, had any been queued (each takes about a second here).
         sleep(3)
         #expect(daemon.stop() == 0, "\(daemon.log)")
-        #expect(daemon.count("reloaded") <= doneDuringBurst + 2,
-                "one running, one pending after the burst: \(daemon.count("reloaded")) reloads, \(doneDuringBurst) during the burst")
+        #expect(
+            daemon.count("reloaded") <= doneDuringBurst + 2,
+            "one running, one pending after the burst: \(daemon.count("reloaded")) reloads, \(doneDuringBurst) during the burst"
+        )
     }
 
     /// A second `run` (daemon or --once) on a database a daemon is running on exits 75,
@@ -166,7 +198,9 @@ struct RobustnessTests {
         for command in ["hits", "status", "feeds", "alerts"] {
             let result = try runBinary([command, "--config", config])
             #expect(result.status == 0, "\(command): \(result.stderr)")
-            if command == "status" { #expect(result.stdout.contains("daemon:     running (pid \(daemon.pid))"), "\(result.stdout)") }
+            if command == "status" {
+                #expect(result.stdout.contains("daemon:     running (pid \(daemon.pid))"), "\(result.stdout)")
+            }
         }
         #expect(daemon.stop() == 0, "\(daemon.log)")
         let after = try runBinary(["run", "--once", "--config", config])
@@ -184,11 +218,16 @@ struct RobustnessTests {
             try? FileManager.default.removeItem(atPath: dir.path + "/out")
             let result = try runBinary(["run", "--once", "--config", config])
             #expect(result.status == 0, "\(result.stderr)")
-            let mails = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/out").filter { $0.hasSuffix(".eml") }
-            ids.append(try mails.map { name in
-                let text = try String(contentsOfFile: dir.path + "/out/" + name, encoding: .utf8).replacingOccurrences(of: "\r\n", with: "\n")
-                return text.components(separatedBy: "\n").first { $0.lowercased().hasPrefix("message-id:") } ?? ""
-            }.sorted())
+            let mails = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/out").filter {
+                $0.hasSuffix(".eml")
+            }
+            ids.append(
+                try mails.map { name in
+                    let text = try String(contentsOfFile: dir.path + "/out/" + name, encoding: .utf8)
+                        .replacingOccurrences(of: "\r\n", with: "\n")
+                    return text.components(separatedBy: "\n").first { $0.lowercased().hasPrefix("message-id:") } ?? ""
+                }.sorted()
+            )
         }
         #expect(ids[0].count == 1 && ids[1].count == 1, "\(ids)")
         #expect(Set(ids[0]).isDisjoint(with: ids[1]), "\(ids)")
@@ -248,7 +287,12 @@ struct RobustnessTests {
         for arguments in [["run", "--once"], ["status"]] {
             let result = try runBinary(arguments + ["--config", config])
             #expect(result.status == 74, "\(arguments): \(result.status) \(result.stderr)")
-            #expect(result.stderr.contains("written by a newer watchlistd (schema version 99, migrations v99-from-the-future"), "\(result.stderr)")
+            #expect(
+                result.stderr.contains(
+                    "written by a newer watchlistd (schema version 99, migrations v99-from-the-future"
+                ),
+                "\(result.stderr)"
+            )
         }
         let pool = try DatabasePool(path: path)
         #expect(try pool.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == 99, "left as it was")
@@ -260,7 +304,10 @@ struct RobustnessTests {
         try dir.write("state/db.sqlite", "")
         let result = try runBinary(["run", "--once", "--config", config])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.contains("database \(dir.path)/state/db.sqlite is an empty file (0 bytes)"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("database \(dir.path)/state/db.sqlite is an empty file (0 bytes)"),
+            "\(result.stderr)"
+        )
         #expect(result.stderr.contains("restore it from a backup"), "\(result.stderr)")
     }
 
@@ -270,15 +317,24 @@ struct RobustnessTests {
         let dir = try TempDir()
         let config = try Self.makeDatabase(dir)
         let path = dir.path + "/state/db.sqlite"
-        let holder = try Child("/usr/bin/python3", ["-c", """
-            import os, sqlite3, sys, time
-            db = sqlite3.connect(sys.argv[1], isolation_level=None)
-            db.execute("BEGIN IMMEDIATE")
-            print(os.getpid(), flush=True)
-            time.sleep(60)
-            """, path])
+        let holder = try Child(
+            "/usr/bin/python3",
+            [
+                "-c",
+                """
+                import os, sqlite3, sys, time
+                db = sqlite3.connect(sys.argv[1], isolation_level=None)
+                db.execute("BEGIN IMMEDIATE")
+                print(os.getpid(), flush=True)
+                time.sleep(60)
+                """, path,
+            ]
+        )
         close(holder.stdinFD)
-        defer { kill(holder.pid, SIGKILL); holder.wait() }
+        defer {
+            kill(holder.pid, SIGKILL)
+            holder.wait()
+        }
         let pid = holder.readLine()
         #expect(Int(pid) != nil, "\(pid)")
         let result = try runBinary(["run", "--once", "--config", config])
@@ -296,7 +352,9 @@ struct RobustnessTests {
         try FileManager.default.copyItem(at: Repo.fixtures.appendingPathComponent("feeds"), to: feeds)
         let http = try ServerProcess.http(serving: feeds.path)
         var text = ""
-        for feed in 0..<64 { text += "feed: http://127.0.0.1:\(http.port)/rss2.xml?delay=2&feed=\(feed)\n  name: f\(feed)\n" }
+        for feed in 0..<64 {
+            text += "feed: http://127.0.0.1:\(http.port)/rss2.xml?delay=2&feed=\(feed)\n  name: f\(feed)\n"
+        }
         let config = try Self.setUp(dir, feeds: text, extra: "concurrency: 64\n")
         let result = try runBinary(["run", "--once", "--config", config])
         #expect(result.status == 0, "\(result.stderr)")
@@ -313,21 +371,28 @@ struct RobustnessTests {
         try FileManager.default.copyItem(at: Repo.fixtures.appendingPathComponent("feeds"), to: feeds)
         let http = try ServerProcess.http(serving: feeds.path)
         let hostile = try ServerProcess.hostile()
-        let config = try Self.setUp(dir, feeds: """
-            feed: http://127.0.0.1:\(hostile.port)/hang-body
-              name: hang
-              interval: 10s
-            feed: http://127.0.0.1:\(http.port)/rss2.xml
-              name: rss
-              interval: 10s
+        let config = try Self.setUp(
+            dir,
+            feeds: """
+                feed: http://127.0.0.1:\(hostile.port)/hang-body
+                  name: hang
+                  interval: 10s
+                feed: http://127.0.0.1:\(http.port)/rss2.xml
+                  name: rss
+                  interval: 10s
 
-            """)
+                """
+        )
         let notify = try NotifyListener(path: dir.path + "/notify.sock")
-        let daemon = try DaemonProcess(["run", "--config", config],
-                                       environment: ["NOTIFY_SOCKET": dir.path + "/notify.sock", "WATCHDOG_USEC": "2000000"])
+        let daemon = try DaemonProcess(
+            ["run", "--config", config],
+            environment: ["NOTIFY_SOCKET": dir.path + "/notify.sock", "WATCHDOG_USEC": "2000000"]
+        )
         func rssRequests() -> Int {
-            ((try? String(contentsOfFile: dir.path + "/requests.log", encoding: .utf8)) ?? "").components(separatedBy: "\n")
-                .filter { $0.contains("/rss2.xml") }.count
+            ((try? String(contentsOfFile: dir.path + "/requests.log", encoding: .utf8)) ?? "").components(
+                separatedBy: "\n"
+            )
+            .filter { $0.contains("/rss2.xml") }.count
         }
         let deadline = Date().addingTimeInterval(25)  // the hanging fetch fails after about 30 s
         while Date() < deadline, rssRequests() < 2 { usleep(100_000) }
@@ -349,31 +414,52 @@ struct RobustnessTests {
         try FileManager.default.copyItem(at: Repo.fixtures.appendingPathComponent("feeds"), to: feeds)
         let http = try ServerProcess.http(serving: feeds.path)
         // The server reads the file after the delay: time to fill the disk under the running daemon.
-        let config = try Self.setUp(dir, feeds: "feed: http://127.0.0.1:\(http.port)/rss2.xml?delay=2\n  name: rss\n  interval: 10s\n")
+        let config = try Self.setUp(
+            dir,
+            feeds: "feed: http://127.0.0.1:\(http.port)/rss2.xml?delay=2\n  name: rss\n  interval: 10s\n"
+        )
         try FileManager.default.createDirectory(atPath: dir.path + "/state", withIntermediateDirectories: true)
         let mount = try Child("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", dir.path + "/state"])
         close(mount.stdinFD)
         try #require(mount.wait() == 0, "cannot mount a tmpfs")
         defer {
             let umount = try? Child("/bin/umount", [dir.path + "/state"])
-            if let umount { close(umount.stdinFD); umount.wait() }
+            if let umount {
+                close(umount.stdinFD)
+                umount.wait()
+            }
         }
         #expect(try runBinary(["run", "--once", "--config", config]).status == 0)
         let daemon = try DaemonProcess(["run", "--config", config])
         #expect(daemon.waitForLog("watchlistd running"), "\(daemon.log)")
-        let before = ((try? String(contentsOfFile: dir.path + "/requests.log", encoding: .utf8)) ?? "").components(separatedBy: "\n").count
+        let before = ((try? String(contentsOfFile: dir.path + "/requests.log", encoding: .utf8)) ?? "").components(
+            separatedBy: "\n"
+        ).count
         // Fill the disk, then give the feed 300 new listings (far more than the WAL holds).
-        let filler = try #require(FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: dir.path + "/state/filler", contents: nil); return dir.path + "/state/filler" }()))
+        let filler = try #require(
+            FileHandle(
+                forWritingAtPath: {
+                    FileManager.default.createFile(atPath: dir.path + "/state/filler", contents: nil)
+                    return dir.path + "/state/filler"
+                }()
+            )
+        )
         let chunk = Data(repeating: 0x55, count: 16384)
         while (try? filler.write(contentsOf: chunk)) != nil {}
         try? filler.close()
         var items = ""
-        for i in 0..<300 { items += "<item><title>Listing \(i) of Orion Shipping \(String(repeating: "x", count: 500))</title><guid>big-\(i)</guid></item>" }
+        for i in 0..<300 {
+            items +=
+                "<item><title>Listing \(i) of Orion Shipping \(String(repeating: "x", count: 500))</title><guid>big-\(i)</guid></item>"
+        }
         try Data("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>big</title>\(items)</channel></rss>".utf8)
             .write(to: feeds.appendingPathComponent("rss2.xml"))
         #expect(daemon.waitForLog("cannot store what a feed returned"), "\(daemon.log)")
         sleep(3)  // before the fix: a fetch a second
-        let requests = ((try? String(contentsOfFile: dir.path + "/requests.log", encoding: .utf8)) ?? "").components(separatedBy: "\n").count - before
+        let requests =
+            ((try? String(contentsOfFile: dir.path + "/requests.log", encoding: .utf8)) ?? "").components(
+                separatedBy: "\n"
+            ).count - before
         #expect(requests == 1, "fetches while the disk is full: \(requests)")
         let status = try runBinary(["status", "--config", config])
         #expect(status.stdout.contains("store error at"), "\(status.stdout) \(status.stderr)")

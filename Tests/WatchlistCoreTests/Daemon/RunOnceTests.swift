@@ -8,14 +8,17 @@ import Testing
 struct RunOnceTests {
     /// A configuration reading the RSS fixture (an Orion and a Kestrel hit) and mailing through `smtpPort`.
     func writeConfig(_ dir: TempDir, smtpPort: Int) throws -> String {
-        try dir.write("watchlistd.conf", """
+        try dir.write(
+            "watchlistd.conf",
+            """
             watchlists: \(Repo.fixtures.path)/watchlists
             database: db.sqlite
             feed: file://\(Repo.fixtures.path)/feeds/rss2.xml
               name: rss
             smtp: smtp://127.0.0.1:\(smtpPort)
               from: watchlistd@test.example
-            """)
+            """
+        )
         return dir.path + "/watchlistd.conf"
     }
 
@@ -33,7 +36,8 @@ struct RunOnceTests {
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
         _ = try writeConfig(dir, smtpPort: smtp.port)
         let store = try Store(path: dir.path + "/db.sqlite")
-        #expect(try store.requeue(AlertSelection(states: [.pending]), at: Date()).count == 2)  // due now, not after the backoff
+        // due now, not after the backoff
+        #expect(try store.requeue(AlertSelection(states: [.pending]), at: Date()).count == 2)
         let ok = try await runBinaryOffPool(["run", "--once", "--config", config])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(try await Store(path: dir.path + "/db.sqlite").outboxCounts() == ["email/sent": 2], "\(ok.stderr)")

@@ -20,22 +20,29 @@ struct SandboxTests {
     }
 
     static func sandboxed(_ command: [String], environment: [String: String] = [:]) throws -> Child {
-        let child = try Child("/usr/bin/python3", [sandbox, unit, "--"] + command,
-                              environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+        let child = try Child(
+            "/usr/bin/python3",
+            [sandbox, unit, "--"] + command,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        )
         close(child.stdinFD)
         return child
     }
 
     @Test func theFilterIsLive() throws {
         // Controls: what the unit forbids is really refused, so a passing run below means something.
-        let wx = try Self.sandboxed(["/usr/bin/python3", "-c",
-                                     "import mmap; mmap.mmap(-1, 4096, prot=mmap.PROT_READ|mmap.PROT_WRITE|mmap.PROT_EXEC)"])
+        let wx = try Self.sandboxed([
+            "/usr/bin/python3", "-c",
+            "import mmap; mmap.mmap(-1, 4096, prot=mmap.PROT_READ|mmap.PROT_WRITE|mmap.PROT_EXEC)",
+        ])
         let wxError = String(decoding: Child.readAll(wx.stderrFD), as: UTF8.self)
         #expect(wx.wait() == 1)
         #expect(wxError.contains("PermissionError"), "MemoryDenyWriteExecute: W+X mmap fails with EPERM; \(wxError)")
         let privileged = try Self.sandboxed(["/usr/bin/python3", "-c", "import os; os.chroot('/')"])
         #expect(privileged.wait() == 128 + SIGSYS, "SystemCallFilter=~@privileged: chroot kills the process")
-        let packet = try Self.sandboxed(["/usr/bin/python3", "-c", "import socket; socket.socket(socket.AF_PACKET, socket.SOCK_RAW)"])
+        let packet = try Self.sandboxed([
+            "/usr/bin/python3", "-c", "import socket; socket.socket(socket.AF_PACKET, socket.SOCK_RAW)",
+        ])
         #expect(String(decoding: Child.readAll(packet.stderrFD), as: UTF8.self).contains("Errno 97"))
         packet.wait()
     }
@@ -44,7 +51,9 @@ struct SandboxTests {
         let dir = try Self.sharedDir()
         let http = try ServerProcess.http(serving: Repo.fixtures.appendingPathComponent("feeds").path)
         let syslog = try UDPListener()
-        try dir.write("w.conf", """
+        try dir.write(
+            "w.conf",
+            """
             watchlists: \(Repo.fixtures.path)/watchlists
             database: db.sqlite
             email-dir: out
@@ -55,7 +64,8 @@ struct SandboxTests {
             feed: http://127.0.0.1:\(http.port)/jsonfeed.json
               name: json
             syslog: udp://127.0.0.1:\(syslog.port)
-            """)
+            """
+        )
         let run = try Self.sandboxed([Repo.binary.path, "run", "--once", "--config", dir.path + "/w.conf"])
         let log = String(decoding: Child.readAll(run.stderrFD), as: UTF8.self)
         #expect(run.wait() == 0, "\(log)")
@@ -68,17 +78,22 @@ struct SandboxTests {
 
     @Test func theDaemonStartsNotifiesAndStopsUnderTheUnitsRestrictions() throws {
         let dir = try Self.sharedDir()
-        try dir.write("w.conf", """
+        try dir.write(
+            "w.conf",
+            """
             watchlists: \(Repo.fixtures.path)/watchlists
             database: db.sqlite
             email-dir: out
             feed: file://\(Repo.fixtures.path)/feeds/rss2.xml
               name: rss
-            """)
+            """
+        )
         let notify = try NotifyListener(path: dir.path + "/notify.sock")
         chmod(dir.path + "/notify.sock", 0o777)
-        let daemon = try Self.sandboxed([Repo.binary.path, "run", "--config", dir.path + "/w.conf"],
-                                        environment: ["NOTIFY_SOCKET": dir.path + "/notify.sock"])
+        let daemon = try Self.sandboxed(
+            [Repo.binary.path, "run", "--config", dir.path + "/w.conf"],
+            environment: ["NOTIFY_SOCKET": dir.path + "/notify.sock"]
+        )
         let started = notify.wait(for: "WATCHDOG=1")
         #expect(started.first?.hasPrefix("READY=1") == true, "\(started)")
         kill(daemon.pid, SIGHUP)

@@ -20,7 +20,10 @@ struct EncodingTests {
         let feed = FeedConfig(url: "http://127.0.0.1:\(server.port)/\(file)", name: file)
         let response = try await Fetcher().fetch(FetchRequest(feed: feed.name, url: feed.url)).get()
         let parsed = try FeedParser.parseDocument(response.body, feed: feed, contentType: response.contentType).get()
-        #expect(parsed.items.map(\.title) == [Self.expected[file]!], "read as \(parsed.encoding) (\(parsed.encodingSource))")
+        #expect(
+            parsed.items.map(\.title) == [Self.expected[file]!],
+            "read as \(parsed.encoding) (\(parsed.encodingSource))"
+        )
         #expect(parsed.title == (file as NSString).deletingPathExtension)
         switch file {
         case "http-charset-overrides.xml":
@@ -40,14 +43,17 @@ struct EncodingTests {
     @Test func fetchCommandShowsTheEncodingItemsAndHits() throws {
         let server = try Self.server.get()
         let dir = try TempDir()
-        try dir.write("w.conf", """
+        try dir.write(
+            "w.conf",
+            """
             watchlists: \(Repo.fixtures.path)/watchlists
             database: db.sqlite
             feed: http://127.0.0.1:\(server.port)/big5-undeclared.xml
               name: tw-board
             feed: http://127.0.0.1:\(server.port)/missing.xml
               name: gone
-            """)
+            """
+        )
         let shown = try runBinary(["fetch", "--config", dir.path + "/w.conf", "tw-board"])
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stdout.contains("rss, read as big5-hkscs (detected), 1 items"), "\(shown.stdout)")
@@ -62,9 +68,11 @@ struct EncodingTests {
     @Test func decodedTitlesAreMatched() throws {
         let (lists, _) = try WatchlistParser.loadDirectory(Repo.fixtures.appendingPathComponent("watchlists").path)
         let matcher = Matcher(watchlists: lists)
-        for (file, entity) in [("big5-undeclared.xml", "Kestrel Bank"), ("gbk-undeclared.xml", "Kestrel Bank"),
-                               ("shift_jis-undeclared.xml", "Lumen Pharma"), ("euc-jp-declared.xml", "Lumen Pharma"),
-                               ("iso-2022-jp.xml", "Lumen Pharma"), ("windows-1251-undeclared.xml", "Orion Shipping & Logistics")] {
+        for (file, entity) in [
+            ("big5-undeclared.xml", "Kestrel Bank"), ("gbk-undeclared.xml", "Kestrel Bank"),
+            ("shift_jis-undeclared.xml", "Lumen Pharma"), ("euc-jp-declared.xml", "Lumen Pharma"),
+            ("iso-2022-jp.xml", "Lumen Pharma"), ("windows-1251-undeclared.xml", "Orion Shipping & Logistics"),
+        ] {
             let data = try Data(contentsOf: Self.folder.appendingPathComponent(file))
             let items = try FeedParser.parse(data, feed: FeedConfig(url: "file:///x", name: file)).get()
             let hits = matcher.match(items[0].matchText, threshold: 0.8)
@@ -92,8 +100,11 @@ struct FormatTests {
         let port = try server.get().port
         let fetched = Fetcher.fetchBlocking(FetchRequest(feed: name, url: "http://127.0.0.1:\(port)/\(name)"))
         let response = try fetched.get()
-        return try FeedParser.parseDocument(response.body, feed: FeedConfig(url: "http://127.0.0.1/board/feed", name: name, format: format),
-                                            contentType: response.contentType).get()
+        return try FeedParser.parseDocument(
+            response.body,
+            feed: FeedConfig(url: "http://127.0.0.1/board/feed", name: name, format: format),
+            contentType: response.contentType
+        ).get()
     }
 
     @Test func atom03WithBase64AndEscapedTitlesAndRelativeLinks() throws {
@@ -116,7 +127,8 @@ struct FormatTests {
 
     @Test func jsonFeedAndHTMLEntitiesAndBareAmpersands() throws {
         #expect(try Self.parse("jsonfeed.json").format == .jsonFeed)
-        let xml = "<rss><channel><title>AT&T &eacute;t&eacute; &nbsp;&copy; &unknown;</title><item><title>Caf&eacute; &amp; co</title></item></channel></rss>"
+        let xml =
+            "<rss><channel><title>AT&T &eacute;t&eacute; &nbsp;&copy; &unknown;</title><item><title>Caf&eacute; &amp; co</title></item></channel></rss>"
         let feed = try FeedParser.parseDocument(Data(xml.utf8), feed: FeedConfig(url: "file:///x", name: "x")).get()
         #expect(feed.title == "AT&T été © &unknown;")
         #expect(feed.items.map(\.title) == ["Café & co"])

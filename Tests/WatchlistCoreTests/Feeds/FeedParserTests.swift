@@ -4,10 +4,29 @@ import Testing
 
 @Suite("Feed parsing")
 struct FeedParserTests {
-    func feed(_ name: String, format: FeedConfig.Format = .auto, items: String = "$", title: String = "title",
-              link: String? = nil, id: String? = nil, date: String? = nil) -> FeedConfig {
-        FeedConfig(url: "http://127.0.0.1/\(name)", name: name, interval: .seconds(600), proxy: nil, format: format,
-                   itemsPath: items, titlePath: title, linkPath: link, idPath: id, datePath: date, bodyPath: nil, line: 1)
+    func feed(
+        _ name: String,
+        format: FeedConfig.Format = .auto,
+        items: String = "$",
+        title: String = "title",
+        link: String? = nil,
+        id: String? = nil,
+        date: String? = nil
+    ) -> FeedConfig {
+        FeedConfig(
+            url: "http://127.0.0.1/\(name)",
+            name: name,
+            interval: .seconds(600),
+            proxy: nil,
+            format: format,
+            itemsPath: items,
+            titlePath: title,
+            linkPath: link,
+            idPath: id,
+            datePath: date,
+            bodyPath: nil,
+            line: 1
+        )
     }
 
     func parse(_ file: String, _ config: FeedConfig) throws -> Result<[FeedItem], ParseError> {
@@ -50,8 +69,17 @@ struct FeedParserTests {
     }
 
     @Test func plainJSONThroughFieldPaths() throws {
-        let items = try parse("api.json", feed("api", format: .json, items: "data.posts", title: "post_title",
-                                                id: "meta.id", date: "discovered")).get()
+        let items = try parse(
+            "api.json",
+            feed(
+                "api",
+                format: .json,
+                items: "data.posts",
+                title: "post_title",
+                id: "meta.id",
+                date: "discovered"
+            )
+        ).get()
         #expect(items.map(\.title) == ["lumen-pharma.example", "Some Other Victim"])
         #expect(items.map(\.guid) == ["77", "78"])
         #expect(items[0].published != nil)
@@ -81,7 +109,8 @@ struct FeedParserTests {
         ("2026-11-23 08:14:00.000000", 1_795_421_640.0), ("Mon, 23 Nov 2026 03:14:00 EST", 1_795_421_640.0),
         ("Mon, 23 Nov 26 08:14 GMT", 1_795_421_640.0), ("23 November 2026 08:14:00", 1_795_421_640.0),
         ("Mon,23 Nov 2026 17:14:00 +0900", 1_795_421_640.0), ("2026-11-23T08:14:00.250Z", 1_795_421_640.25),
-        ("2026-11-23T08:14Z", 1_795_421_640.0), ("2026-11-23", 1_795_392_000.0), ("  2026-11-23t08:14:00+00:00 ", 1_795_421_640.0),
+        ("2026-11-23T08:14Z", 1_795_421_640.0), ("2026-11-23", 1_795_392_000.0),
+        ("  2026-11-23t08:14:00+00:00 ", 1_795_421_640.0),
         ("Thu, 01 Jan 1970 00:00:00 GMT", 0), ("Sat, 29 Feb 2020 12:00:00 +0000", 1_582_977_600.0),
     ])
     func dates(_ text: String, _ epoch: Double) {
@@ -89,8 +118,10 @@ struct FeedParserTests {
     }
 
     @Test func unparseableDateIsNil() {
-        for text in ["last Tuesday", "2026-13-01T00:00:00Z", "2026-11-23T25:00:00Z", "Mon, 23 Foo 2026 08:14:00 GMT",
-                     "2026-11-23T08:14:00 trailing", "", "31 Nov"] {
+        for text in [
+            "last Tuesday", "2026-13-01T00:00:00Z", "2026-11-23T25:00:00Z", "Mon, 23 Foo 2026 08:14:00 GMT",
+            "2026-11-23T08:14:00 trailing", "", "31 Nov",
+        ] {
             #expect(FeedDates.parse(text) == nil, "\(text)")
         }
     }
@@ -105,7 +136,9 @@ struct FeedParserTests {
 
     @Test func deepNestingIsRefused() {
         let depth = 100_000
-        let xml = "<rss><channel><item><title>" + String(repeating: "<b>", count: depth) + "x" + String(repeating: "</b>", count: depth)
+        let xml =
+            "<rss><channel><item><title>" + String(repeating: "<b>", count: depth) + "x"
+            + String(repeating: "</b>", count: depth)
             + "</title></item></channel></rss>"
         let result = FeedParser.parse(Data(xml.utf8), feed: feed("deep"))
         guard case .failure(let error) = result else {
@@ -118,9 +151,14 @@ struct FeedParserTests {
     @Test func quadraticBlowUpIsBounded() throws {
         // A 100 KB internal entity referenced 20,000 times: 2 GB if expanded.
         let entity = String(repeating: "a", count: 100_000)
-        let xml = "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY big \"\(entity)\">]><rss><channel><item><title>"
+        let xml =
+            "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY big \"\(entity)\">]><rss><channel><item><title>"
             + String(repeating: "&big;", count: 20_000) + "</title></item></channel></rss>"
         // Never expanded (the DOCTYPE is dropped); its time is in `make bench-feeds`, not here.
-        #expect(try FeedParser.parse(Data(xml.utf8), feed: feed("quadratic")).get().map(\.title) == [String(repeating: "&big;", count: 20_000)])
+        #expect(
+            try FeedParser.parse(Data(xml.utf8), feed: feed("quadratic")).get().map(\.title) == [
+                String(repeating: "&big;", count: 20_000)
+            ]
+        )
     }
 }

@@ -8,13 +8,17 @@ import Testing
 /// credentials, the SSRF guard, and a fetch stopped when the daemon stops.
 @Suite("Fetch options", .serialized)
 struct FetchOptionTests {
-    static let server = Result { try ServerProcess("/usr/bin/python3", [Repo.support.appendingPathComponent("hostile_server.py").path]) }
+    static let server = Result {
+        try ServerProcess("/usr/bin/python3", [Repo.support.appendingPathComponent("hostile_server.py").path])
+    }
 
     @Test func headersAndUserAgentFromTheConfigReachTheServer() async throws {
         let server = try Self.server.get()
         let dir = try TempDir()
         try dir.write("keys/ransom.key", "s3cr3t-api-key\n")
-        try dir.write("w.conf", """
+        try dir.write(
+            "w.conf",
+            """
             watchlists: lists
             database: db.sqlite
             feed: http://127.0.0.1:\(server.port)/echo-headers
@@ -22,7 +26,8 @@ struct FetchOptionTests {
               header: X-Api-Key: file:keys/ransom.key
               header: X-Tenant: soc-emea
               user-agent: Mozilla/5.0 (compatible; acme-cti)
-            """)
+            """
+        )
         let feed = try #require(try ConfigParser.load(dir.path + "/w.conf").feeds.first)
         #expect(feed.headers == ["X-Api-Key: s3cr3t-api-key", "X-Tenant: soc-emea"])
         var request = FetchRequest(feed: feed.name, url: feed.url)
@@ -62,8 +67,13 @@ struct FetchOptionTests {
     @Test func aFeedCAFileIsUsedAndTLSOptOutIsExplicit() async throws {
         let dir = try TempDir()
         try dir.makeSelfSignedCertificate()
-        let server = try ServerProcess("/usr/bin/python3", [Repo.support.appendingPathComponent("hostile_server.py").path,
-                                                             "tls", dir.path + "/cert.pem", dir.path + "/key.pem"])
+        let server = try ServerProcess(
+            "/usr/bin/python3",
+            [
+                Repo.support.appendingPathComponent("hostile_server.py").path,
+                "tls", dir.path + "/cert.pem", dir.path + "/key.pem",
+            ]
+        )
         var request = FetchRequest(feed: "tls", url: "https://127.0.0.1:\(server.port)/ok.xml")
         guard case .failure(let refused) = await Fetcher().fetch(request) else {
             Issue.record("a self-signed certificate must be refused by default")
@@ -75,7 +85,10 @@ struct FetchOptionTests {
         request.caFile = nil
         request.verifyTLS = false
         #expect(try await Fetcher().fetch(request).get().body.count > 0)
-        let config = try ConfigParser.parse(Data("watchlists: w\ndatabase: d\nfeed: https://x.example/\n  tls-verify: no\n".utf8), file: "/etc/w.conf")
+        let config = try ConfigParser.parse(
+            Data("watchlists: w\ndatabase: d\nfeed: https://x.example/\n  tls-verify: no\n".utf8),
+            file: "/etc/w.conf"
+        )
         #expect(config.warnings.map(\.description).first?.hasPrefix("/etc/w.conf:4: warning: `tls-verify: no`") == true)
         withExtendedLifetime(server) {}
     }
@@ -83,16 +96,24 @@ struct FetchOptionTests {
     @Test func socksProxyCredentialsComeFromTheirFile() async throws {
         let dir = try TempDir()
         let server = try Self.server.get()
-        let proxy = try ServerProcess("/usr/bin/python3", [Repo.support.appendingPathComponent("socks5_proxy.py").path,
-                                                            dir.path + "/proxy.log", String(server.port)])
+        let proxy = try ServerProcess(
+            "/usr/bin/python3",
+            [
+                Repo.support.appendingPathComponent("socks5_proxy.py").path,
+                dir.path + "/proxy.log", String(server.port),
+            ]
+        )
         try dir.write("tor.creds", "isolation-7:circuit-pass\n")
-        try dir.write("w.conf", """
+        try dir.write(
+            "w.conf",
+            """
             watchlists: w
             database: d
             feed: http://forumexampleonion.onion/ok.xml
               proxy: socks5h://127.0.0.1:\(proxy.port)
               proxy-credentials: tor.creds
-            """)
+            """
+        )
         let feed = try #require(try ConfigParser.load(dir.path + "/w.conf").feeds.first)
         var request = FetchRequest(feed: feed.name, url: feed.url, proxy: feed.proxy)
         request.proxyCredentials = feed.proxyCredentials
@@ -114,24 +135,32 @@ struct FetchOptionTests {
         #expect(error.description.contains("refused to connect to internal address 127.0.0.1"), "\(error)")
         #expect(error.description.contains("allow-internal: yes"))
 
-        for address in ["127.0.0.1", "10.1.2.3", "172.31.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
-                        "::1", "::", "fd00::1", "fe80::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::a9fe:a9fe", "not-an-address"] {
+        for address in [
+            "127.0.0.1", "10.1.2.3", "172.31.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
+            "::1", "::", "fd00::1", "fe80::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::a9fe:a9fe",
+            "not-an-address",
+        ] {
             #expect(AddressGuard.isInternal(address), "\(address)")
         }
         for address in ["93.184.216.34", "172.32.0.1", "8.8.8.8", "2606:2800:220:1::1", "::ffff:8.8.8.8"] {
             #expect(!AddressGuard.isInternal(address), "\(address)")
         }
         // Which feeds the guard applies to: not those whose own URL is local, nor opted out, nor proxied fetches.
-        let config = try ConfigParser.parse(Data("""
-            watchlists: w
-            database: d
-            feed: https://leaks.example/rss
-            feed: http://127.0.0.1:8080/rss
-            feed: http://[::1]/rss
-            feed: http://feeds.internal/rss
-            feed: https://intranet.example/rss
-              allow-internal: yes
-            """.utf8), file: "/etc/w.conf")
+        let config = try ConfigParser.parse(
+            Data(
+                """
+                watchlists: w
+                database: d
+                feed: https://leaks.example/rss
+                feed: http://127.0.0.1:8080/rss
+                feed: http://[::1]/rss
+                feed: http://feeds.internal/rss
+                feed: https://intranet.example/rss
+                  allow-internal: yes
+                """.utf8
+            ),
+            file: "/etc/w.conf"
+        )
         #expect(config.feeds.map(\.guardsInternal) == [true, false, false, false, false])
     }
 
@@ -142,15 +171,21 @@ struct FetchOptionTests {
         var request = FetchRequest(feed: "dns", url: "http://feeds.example.com:\(server.port)/ok.xml")
         request.testHooks.resolve = ["feeds.example.com:\(server.port):127.0.0.1"]
         let unguarded = try await Fetcher().fetch(request).get()  // the name does reach the server
-        #expect(try XMLFeedReader.parse(unguarded.body, feed: "dns").get().map(\.title) == ["Orion Shipping customer DB"])
+        #expect(
+            try XMLFeedReader.parse(unguarded.body, feed: "dns").get().map(\.title) == ["Orion Shipping customer DB"]
+        )
         request.refuseInternal = true
         guard case .failure(let error) = await Fetcher().fetch(request) else {
             Issue.record("a name resolving to 127.0.0.1 must be refused")
             return
         }
         #expect(error.kind == .internalAddress)
-        #expect(error.description.contains("refused to connect to internal address 127.0.0.1 (at http://feeds.example.com:\(server.port)/ok.xml)"),
-                "\(error)")
+        #expect(
+            error.description.contains(
+                "refused to connect to internal address 127.0.0.1 (at http://feeds.example.com:\(server.port)/ok.xml)"
+            ),
+            "\(error)"
+        )
     }
 
     /// A first hop taken as public that redirects to an internal address: refused at the
@@ -158,20 +193,32 @@ struct FetchOptionTests {
     @Test func theSSRFGuardRefusesARedirectToAnInternalAddress() async throws {
         let server = try Self.server.get()
         let inside = try ServerProcess.hostile()
-        var request = FetchRequest(feed: "redirect", url: "http://feeds.example.com:\(server.port)/to-port/\(inside.port)/ok.xml")
+        var request = FetchRequest(
+            feed: "redirect",
+            url: "http://feeds.example.com:\(server.port)/to-port/\(inside.port)/ok.xml"
+        )
         request.testHooks.resolve = ["feeds.example.com:\(server.port):127.0.0.1"]
         request.testHooks.publicPeers = ["127.0.0.1:\(server.port)", "127.0.0.1:\(inside.port)"]
         request.refuseInternal = true
-        let followed = try await Fetcher().fetch(request).get()  // with both hops taken as public, the redirect is followed
-        #expect(try XMLFeedReader.parse(followed.body, feed: "redirect").get().map(\.title) == ["Orion Shipping customer DB"])
+        // with both hops taken as public, the redirect is followed
+        let followed = try await Fetcher().fetch(request).get()
+        #expect(
+            try XMLFeedReader.parse(followed.body, feed: "redirect").get().map(\.title) == [
+                "Orion Shipping customer DB"
+            ]
+        )
         request.testHooks.publicPeers = ["127.0.0.1:\(server.port)"]
         guard case .failure(let error) = await Fetcher().fetch(request) else {
             Issue.record("the redirect to 127.0.0.1:\(inside.port) must be refused")
             return
         }
         #expect(error.kind == .internalAddress)
-        #expect(error.description.contains("refused to connect to internal address 127.0.0.1 (at http://127.0.0.1:\(inside.port)/ok.xml)"),
-                "\(error)")
+        #expect(
+            error.description.contains(
+                "refused to connect to internal address 127.0.0.1 (at http://127.0.0.1:\(inside.port)/ok.xml)"
+            ),
+            "\(error)"
+        )
         withExtendedLifetime(inside) {}
     }
 
@@ -188,7 +235,10 @@ struct FetchOptionTests {
             Issue.record("the fetch must fail when the guard cannot be set")
             return
         }
-        #expect(error.description.hasPrefix("feed guarded (http://feeds.example.com:\(server.port)/ok.xml): libcurl "), "\(error)")
+        #expect(
+            error.description.hasPrefix("feed guarded (http://feeds.example.com:\(server.port)/ok.xml): libcurl "),
+            "\(error)"
+        )
         #expect(error.description.contains("refused CURLOPT_PREREQFUNCTION (curl error 48: "), "\(error)")
         #expect(error.description.contains("upgrade libcurl"), "\(error)")
     }

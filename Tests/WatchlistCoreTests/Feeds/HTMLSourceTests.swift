@@ -19,7 +19,8 @@ struct HTMLSourceTests {
 
     /// The first feed of `examples/sources/NAME.conf`, its `feed:` URL replaced by `url`
     /// and its `proxy:` (if any) by `proxy`.
-    static func exampleFeed(_ name: String, url: String, proxy: String? = nil, file: String? = nil) throws -> FeedConfig {
+    static func exampleFeed(_ name: String, url: String, proxy: String? = nil, file: String? = nil) throws -> FeedConfig
+    {
         let text = try String(contentsOf: examples.appendingPathComponent(name + ".conf"), encoding: .utf8)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -27,12 +28,19 @@ struct HTMLSourceTests {
             if trimmed.hasPrefix("proxy:"), let proxy { return "  proxy: " + proxy }
             return String(line)
         }
-        let config = "watchlists: \(Repo.fixtures.path)/watchlists\ndatabase: /tmp/unused.sqlite\n" + lines.joined(separator: "\n")
+        let config =
+            "watchlists: \(Repo.fixtures.path)/watchlists\ndatabase: /tmp/unused.sqlite\n"
+            + lines.joined(separator: "\n")
         return try ConfigParser.parse(Data(config.utf8), file: file ?? "\(name).conf").feeds[0]
     }
 
     /// A block written inline (the page in `html`, read at `url`).
-    static func read(_ html: String, block: String, url: String = "https://leaks.example/list", now: Date = Date()) throws -> HTMLSource.Page {
+    static func read(
+        _ html: String,
+        block: String,
+        url: String = "https://leaks.example/list",
+        now: Date = Date()
+    ) throws -> HTMLSource.Page {
         let config = "watchlists: /w\ndatabase: /d\nfeed: \(url)\n  name: t\n  format: html\n" + block
         let feed = try ConfigParser.parse(Data(config.utf8), file: "t.conf").feeds[0]
         return try HTMLSource.read(Data(html.utf8), feed: feed, base: URL(string: url), now: now).get()
@@ -50,22 +58,41 @@ struct HTMLSourceTests {
     @Test func leakSiteCardsThroughTorLikeProxy() async throws {
         let dir = try TempDir()
         let server = try Self.exampleServer.get()
-        let proxy = try ServerProcess("/usr/bin/python3", [Repo.support.appendingPathComponent("socks5_proxy.py").path,
-                                                            dir.path + "/proxy.log", String(server.port)])
+        let proxy = try ServerProcess(
+            "/usr/bin/python3",
+            [
+                Repo.support.appendingPathComponent("socks5_proxy.py").path,
+                dir.path + "/proxy.log", String(server.port),
+            ]
+        )
         let onion = "nightfallexampleleaksite.onion"
-        let feed = try Self.exampleFeed("leak-site-cards", url: "http://\(onion)/leak-site-cards.html",
-                                        proxy: "socks5h://127.0.0.1:\(proxy.port)")
+        let feed = try Self.exampleFeed(
+            "leak-site-cards",
+            url: "http://\(onion)/leak-site-cards.html",
+            proxy: "socks5h://127.0.0.1:\(proxy.port)"
+        )
         let parsed = try await Self.fetchAndParse(feed)
         #expect(parsed.format == .html)
-        #expect(parsed.items.map(\.title) == ["Orion Shipping & Logistics", "Halvorsen Dental Group", "Brightwater Municipal Utilities"],
-                "the card without a title is skipped")
+        #expect(
+            parsed.items.map(\.title) == [
+                "Orion Shipping & Logistics", "Halvorsen Dental Group", "Brightwater Municipal Utilities",
+            ],
+            "the card without a title is skipped"
+        )
         // Links: relative ones against <base href="/blog/"> on the page's host; absolute ones kept.
-        #expect(parsed.items.map(\.link) == ["http://\(onion)/blog/post/orion-shipping", "http://\(onion)/blog/post/halvorsen-dental",
-                                             "https://mirror.example/leak/brightwater"])
+        #expect(
+            parsed.items.map(\.link) == [
+                "http://\(onion)/blog/post/orion-shipping", "http://\(onion)/blog/post/halvorsen-dental",
+                "https://mirror.example/leak/brightwater",
+            ]
+        )
         #expect(parsed.items[0].published == Self.utc("2024-03-19T10:11:00Z"))
         #expect(parsed.items[1].published == Self.utc("2024-03-19T00:00:00Z"))
         #expect(parsed.items[2].published != nil, "3 days ago, against the fetch time")
-        #expect(parsed.items[1].body == "Patient records and billing exports.", "<br> separates words, &nbsp; is a space")
+        #expect(
+            parsed.items[1].body == "Patient records and billing exports.",
+            "<br> separates words, &nbsp; is a space"
+        )
         #expect(parsed.items[2].body == "SCADA diagrams and invoices.")
         #expect(!parsed.items.contains { $0.body.contains("tick") || $0.title.contains("tick") }, "no script text")
         #expect(parsed.items.allSatisfy { $0.guid == nil }, "a card is its link")
@@ -80,45 +107,81 @@ struct HTMLSourceTests {
         let response = try await Fetcher().fetch(Pipeline.request(for: feed)).get()
         let now = Self.utc("2024-03-20T12:00:00Z")
         let page = try HTMLSource.read(response.body, feed: feed, base: URL(string: url), now: now).get()
-        #expect(page.items.map(\.title) == ["[SELLING] Kestrel Bank customer DB 2024 (120k rows)", "Fresh combolist EU mail access",
-                                            "Forum rules — read before posting"])
+        #expect(
+            page.items.map(\.title) == [
+                "[SELLING] Kestrel Bank customer DB 2024 (120k rows)", "Fresh combolist EU mail access",
+                "Forum rules — read before posting",
+            ]
+        )
         #expect(page.items.map(\.guid) == ["t-88120", "t-88121", "t-1"])
-        #expect(page.items[0].link == "http://127.0.0.1:\(server.port)/showthread.php?tid=88120", "relative to the page's URL")
-        #expect(page.items.map(\.published) == [Self.utc("2024-03-19T12:00:00Z"), Self.utc("2024-03-20T07:00:00Z"), Self.utc("2023-02-01T00:00:00Z")])
+        #expect(
+            page.items[0].link == "http://127.0.0.1:\(server.port)/showthread.php?tid=88120",
+            "relative to the page's URL"
+        )
+        #expect(
+            page.items.map(\.published) == [
+                Self.utc("2024-03-19T12:00:00Z"), Self.utc("2024-03-20T07:00:00Z"), Self.utc("2023-02-01T00:00:00Z"),
+            ]
+        )
         #expect(page.items[0].body == "by dumpking")
         #expect(page.extracted[0].fields.map(\.key) == ["title", "link", "id", "date", "body"])
     }
 
     @Test func channelPreview() async throws {
         let server = try Self.pageServer.get()
-        let parsed = try await Self.fetchAndParse(FeedConfig(url: "http://127.0.0.1:\(server.port)/channel-preview.html", name: "ch", format: .html,
-                                                             items: "//div[@class=\"tgme_widget_message\"]",
-                                                             fields: ["title": ".//div[@class=\"tgme_widget_message_text\"]",
-                                                                      "link": ".//a[@class=\"tgme_widget_message_date\"]/@href",
-                                                                      "date": ".//time/@datetime"]))
-        #expect(parsed.items.map(\.title) == ["🚨 New: Lumen Pharma internal R&D documents posted Sample: 2 GB",
-                                              "Daily digest: nothing new for the healthcare sector."])
+        let parsed = try await Self.fetchAndParse(
+            FeedConfig(
+                url: "http://127.0.0.1:\(server.port)/channel-preview.html",
+                name: "ch",
+                format: .html,
+                items: "//div[@class=\"tgme_widget_message\"]",
+                fields: [
+                    "title": ".//div[@class=\"tgme_widget_message_text\"]",
+                    "link": ".//a[@class=\"tgme_widget_message_date\"]/@href",
+                    "date": ".//time/@datetime",
+                ]
+            )
+        )
+        #expect(
+            parsed.items.map(\.title) == [
+                "🚨 New: Lumen Pharma internal R&D documents posted Sample: 2 GB",
+                "Daily digest: nothing new for the healthcare sector.",
+            ]
+        )
         #expect(parsed.items.map(\.link) == ["https://t.me/leakalerts/5120", "https://t.me/leakalerts/5121"])
         #expect(parsed.items[0].published == Self.utc("2024-03-19T10:11:00Z"))
     }
 
-    @Test(arguments: [("gbk.html", "gb18030", "出售凯斯特银行客户数据库，共十二万条"),
-                      ("shift_jis.html", "shift_jis", "ルーメン製薬の社内資料が流出"),
-                      ("mislabelled.html", "utf-8", "凯斯特银行内部邮件外泄")])
+    @Test(arguments: [
+        ("gbk.html", "gb18030", "出售凯斯特银行客户数据库，共十二万条"),
+        ("shift_jis.html", "shift_jis", "ルーメン製薬の社内資料が流出"),
+        ("mislabelled.html", "utf-8", "凯斯特银行内部邮件外泄"),
+    ])
     func pagesInOtherEncodings(_ file: String, _ encoding: String, _ first: String) async throws {
         let server = try Self.pageServer.get()
-        let parsed = try await Self.fetchAndParse(FeedConfig(url: "http://127.0.0.1:\(server.port)/\(file)", name: file, format: .html,
-                                                             items: "//li[@class=\"post\"]", fields: ["title": "a", "date": "span"]))
+        let parsed = try await Self.fetchAndParse(
+            FeedConfig(
+                url: "http://127.0.0.1:\(server.port)/\(file)",
+                name: file,
+                format: .html,
+                items: "//li[@class=\"post\"]",
+                fields: ["title": "a", "date": "span"]
+            )
+        )
         #expect(parsed.encoding == encoding, "read as \(parsed.encoding) (\(parsed.encodingSource))")
         #expect(parsed.items.first?.title == first)
         #expect(parsed.items.count == 2)
         #expect(parsed.items.first?.published == Self.utc("2024-03-11T08:00:00Z"))
-        if file == "mislabelled.html" { #expect(parsed.encodingSource == .fallback, "the bytes overrule <meta charset=iso-8859-1>") }
+        if file == "mislabelled.html" {
+            #expect(parsed.encodingSource == .fallback, "the bytes overrule <meta charset=iso-8859-1>")
+        }
     }
 
-    @Test(arguments: [("ransomware-live", ["Orion Shipping & Logistics", "Halvorsen Dental Group"]),
-                      ("ransomlook", ["Kestrel Bank", "brightwater-utilities.example"]),
-                      ("ransomwatch-posts", ["Lumen Pharma", "www.orion-shipping.example", "Tallgrass Veterinary Clinics"])])
+    @Test(arguments: [
+        ("ransomware-live", ["Orion Shipping & Logistics", "Halvorsen Dental Group"]),
+        ("ransomlook", ["Kestrel Bank", "brightwater-utilities.example"]),
+        ("ransomwatch-posts", ["Lumen Pharma", "www.orion-shipping.example", "Tallgrass Veterinary Clinics"]),
+    ])
     func aggregatorJSON(_ name: String, _ titles: [String]) async throws {
         let server = try Self.exampleServer.get()
         let feed = try Self.exampleFeed(name, url: "http://127.0.0.1:\(server.port)/\(name).json")
@@ -128,7 +191,10 @@ struct HTMLSourceTests {
         switch name {
         case "ransomware-live":
             #expect(parsed.items[0].link == "http://nightfallexampleleaksite.onion/post/orion-shipping")
-            #expect(parsed.items[0].body == "nightfall\nFreight forwarder based in Rotterdam; 2.1 TB of customs files.\norion-shipping.example")
+            #expect(
+                parsed.items[0].body
+                    == "nightfall\nFreight forwarder based in Rotterdam; 2.1 TB of customs files.\norion-shipping.example"
+            )
             #expect(parsed.items[1].body == "quietstorm", "empty values are left out")
         case "ransomlook":
             #expect(parsed.items[1].body == "nightfall", "null is no value")
@@ -154,9 +220,18 @@ struct HTMLSourceTests {
     }
 
     @Test func aTickingCountdownKeepsTheItemAChangedTitleMakesANewOne() throws {
-        let first = try Self.read(Self.cards("Orion Shipping", countdown: "4d 11h 03m 52s", views: "1,204"), block: Self.cardBlock)
-        let ticked = try Self.read(Self.cards("Orion Shipping", countdown: "3d 02h 59m 01s", views: "1,377"), block: Self.cardBlock)
-        let renamed = try Self.read(Self.cards("Orion Shipping & Logistics", countdown: "3d 02h 59m 01s", views: "1,377"), block: Self.cardBlock)
+        let first = try Self.read(
+            Self.cards("Orion Shipping", countdown: "4d 11h 03m 52s", views: "1,204"),
+            block: Self.cardBlock
+        )
+        let ticked = try Self.read(
+            Self.cards("Orion Shipping", countdown: "3d 02h 59m 01s", views: "1,377"),
+            block: Self.cardBlock
+        )
+        let renamed = try Self.read(
+            Self.cards("Orion Shipping & Logistics", countdown: "3d 02h 59m 01s", views: "1,377"),
+            block: Self.cardBlock
+        )
         #expect(first.items[0].body.contains("4d 11h 03m 52s"), "the stored text keeps the digits")
         #expect(first.items[0].dedupKey == ticked.items[0].dedupKey)
         #expect(first.items[0].dedupKey != renamed.items[0].dedupKey)
@@ -171,18 +246,27 @@ struct HTMLSourceTests {
             <article data-id="78"><h2>Lumen Pharma</h2><a href="#top">x</a></article>
             </body></html>
             """
-        let page = try Self.read(html, block: """
-            items: //article
-            title: normalize-space(h2)
-            id: concat("post-", @data-id)
-            link: a[1]/@href
+        let page = try Self.read(
+            html,
+            block: """
+                items: //article
+                title: normalize-space(h2)
+                id: concat("post-", @data-id)
+                link: a[1]/@href
 
-            """)
+                """
+        )
         #expect(page.items.map(\.title) == ["Kestrel Bank", "Lumen Pharma"])
         #expect(page.items.map(\.guid) == ["post-77", "post-78"])
-        #expect(page.items.map(\.link) == ["https://mirror.example/leaks/kestrel", nil], "<base href>; a bare # is no link")
+        #expect(
+            page.items.map(\.link) == ["https://mirror.example/leaks/kestrel", nil],
+            "<base href>; a bare # is no link"
+        )
         let noTitle = try Self.read(html, block: "items: //article\n")
-        #expect(noTitle.items.first?.title == "Kestrel Bank xyViews 5", "without title:, the item's text (inline elements do not separate words, as in a browser)")
+        #expect(
+            noTitle.items.first?.title == "Kestrel Bank xyViews 5",
+            "without title:, the item's text (inline elements do not separate words, as in a browser)"
+        )
     }
 
     @Test func datesAsLeakSitesWriteThem() {
@@ -191,9 +275,12 @@ struct HTMLSourceTests {
             ("2024-03-19T10:11:12Z", "2024-03-19T10:11:12Z"), ("2024-03-19 10:11", "2024-03-19T10:11:00Z"),
             ("19 Mar 2024", "2024-03-19T00:00:00Z"), ("Mar 19, 2024", "2024-03-19T00:00:00Z"),
             ("March 19 2024 10:11", "2024-03-19T10:11:00Z"), ("19.03.2024", "2024-03-19T00:00:00Z"),
-            ("2024/03/19", "2024-03-19T00:00:00Z"), ("19/03/2024", "2024-03-19T00:00:00Z"), ("03/19/2024", "2024-03-19T00:00:00Z"),
-            ("3 days ago", "2024-03-17T12:00:00Z"), ("an hour ago", "2024-03-20T11:00:00Z"), ("5 mins ago", "2024-03-20T11:55:00Z"),
-            ("2w ago", "2024-03-06T12:00:00Z"), ("Yesterday", "2024-03-19T12:00:00Z"), ("Published: 19 Mar 2024", "2024-03-19T00:00:00Z"),
+            ("2024/03/19", "2024-03-19T00:00:00Z"), ("19/03/2024", "2024-03-19T00:00:00Z"),
+            ("03/19/2024", "2024-03-19T00:00:00Z"),
+            ("3 days ago", "2024-03-17T12:00:00Z"), ("an hour ago", "2024-03-20T11:00:00Z"),
+            ("5 mins ago", "2024-03-20T11:55:00Z"),
+            ("2w ago", "2024-03-06T12:00:00Z"), ("Yesterday", "2024-03-19T12:00:00Z"),
+            ("Published: 19 Mar 2024", "2024-03-19T00:00:00Z"),
             ("03/04/2024", nil), ("soon", nil), ("", nil), ("PUBLISHED", nil),
         ]
         for (text, expected) in cases {
@@ -205,7 +292,9 @@ struct HTMLSourceTests {
 
     @Test func checkNamesTheLineOfABadExpression() throws {
         let dir = try TempDir()
-        try dir.write("w.conf", """
+        try dir.write(
+            "w.conf",
+            """
             watchlists: \(Repo.fixtures.path)/watchlists
             database: db.sqlite
             feed: https://leaks.example/
@@ -219,21 +308,45 @@ struct HTMLSourceTests {
             feed: https://other.example/
               name: no-items
               format: html
-            """)
+            """
+        )
         let result = try runBinary(["check", "--config", dir.path + "/w.conf"])
         #expect(result.status != 0)
-        #expect(result.stdout.contains("\(dir.path)/w.conf:6: feed `leaks`: `items: //div[@class=\"card\"` is not XPath 1.0"), "\(result.stdout)")
-        #expect(result.stdout.contains("\(dir.path)/w.conf:8: feed `leaks`: `link: a/@@href` is not XPath 1.0"), "\(result.stdout)")
-        #expect(result.stdout.contains("\(dir.path)/w.conf:9: feed `leaks`: `date: string(.//time` is not XPath 1.0 (unbalanced"), "libxml2 2.9.14 compiles it")
-        #expect(result.stdout.contains("\(dir.path)/w.conf:10: feed `leaks`: `body: foo(.)` is not XPath 1.0 (unregistered function)"), "\(result.stdout)")
-        #expect(result.stdout.contains("\(dir.path)/w.conf:11: feed `no-items`: `format: html` needs `items:`"), "\(result.stdout)")
+        #expect(
+            result.stdout.contains(
+                "\(dir.path)/w.conf:6: feed `leaks`: `items: //div[@class=\"card\"` is not XPath 1.0"
+            ),
+            "\(result.stdout)"
+        )
+        #expect(
+            result.stdout.contains("\(dir.path)/w.conf:8: feed `leaks`: `link: a/@@href` is not XPath 1.0"),
+            "\(result.stdout)"
+        )
+        #expect(
+            result.stdout.contains(
+                "\(dir.path)/w.conf:9: feed `leaks`: `date: string(.//time` is not XPath 1.0 (unbalanced"
+            ),
+            "libxml2 2.9.14 compiles it"
+        )
+        #expect(
+            result.stdout.contains(
+                "\(dir.path)/w.conf:10: feed `leaks`: `body: foo(.)` is not XPath 1.0 (unregistered function)"
+            ),
+            "\(result.stdout)"
+        )
+        #expect(
+            result.stdout.contains("\(dir.path)/w.conf:11: feed `no-items`: `format: html` needs `items:`"),
+            "\(result.stdout)"
+        )
         #expect(!result.stdout.contains(":7:"), "title: h3 is fine")
     }
 
     @Test func fetchShowsFieldsAndSuggestsItemsWhenNothingMatches() throws {
         let server = try Self.exampleServer.get()
         let dir = try TempDir()
-        try dir.write("w.conf", """
+        try dir.write(
+            "w.conf",
+            """
             watchlists: \(Repo.fixtures.path)/watchlists
             database: db.sqlite
             feed: http://127.0.0.1:\(server.port)/leak-site-cards.html
@@ -246,7 +359,8 @@ struct HTMLSourceTests {
               name: wrong
               format: html
               items: //div[@class="victim"]
-            """)
+            """
+        )
         let right = try runBinary(["fetch", "--config", dir.path + "/w.conf", "right"])
         #expect(right.status == 0, "\(right.stderr)")
         #expect(right.stdout.contains("html, read as utf-8"), "\(right.stdout)")
@@ -272,7 +386,9 @@ struct HTMLSourceTests {
         try publish(countdown: "4d 11h 03m 52s")
         let http = try ServerProcess.http(serving: site)
         let smtp = try ServerProcess.smtp(storingIn: dir.path + "/mail")
-        try dir.write("watchlistd.conf", """
+        try dir.write(
+            "watchlistd.conf",
+            """
             watchlists: \(Repo.fixtures.path)/watchlists
             database: state/watchlistd.sqlite
             feed: http://127.0.0.1:\(http.port)/cards.html
@@ -285,11 +401,15 @@ struct HTMLSourceTests {
               items: //div[@class=
             smtp: smtp://127.0.0.1:\(smtp.port)
               from: watchlistd@test.example
-            """)
+            """
+        )
         let config = dir.path + "/watchlistd.conf"
         let first = try runBinary(["run", "--once", "--config", config])
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stderr.contains("\(config):13: feed `careless`: `items: //div[@class=` is not XPath 1.0"), "\(first.stderr)")
+        #expect(
+            first.stderr.contains("\(config):13: feed `careless`: `items: //div[@class=` is not XPath 1.0"),
+            "\(first.stderr)"
+        )
         #expect(try ReceivedMail.all(in: dir.path + "/mail").count == 1, "the other feed's failure is not the cycle's")
         let mail = try #require(try ReceivedMail.all(in: dir.path + "/mail").first)
         #expect(mail.recipients == ["soc@orion.example"])
@@ -328,7 +448,10 @@ struct HTMLSourceTests {
         let document = try #require(HTMLDocument(utf8: body))
         #expect(document.maxDepth == 257, "the document element and 256 levels")
         let deep = FeedParser.parseDocument(body, feed: feed("/deep.html"))
-        #expect(deep.failureMessage?.contains("nests elements deeper than 256 levels") == true, "\(deep.failureMessage ?? "")")
+        #expect(
+            deep.failureMessage?.contains("nests elements deeper than 256 levels") == true,
+            "\(deep.failureMessage ?? "")"
+        )
 
         // Entities declared by the page: never loaded, never expanded.
         let entities = try await Self.fetchAndParse(feed("/html-entities"))
@@ -338,13 +461,19 @@ struct HTMLSourceTests {
     }
 
     @Test func carelessExpressionsAreBounded() throws {
-        let html = "<html><body>" + String(repeating: "<div class=\"card\"><h3>Orion Shipping</h3><p>a <b>b</b> c</p></div>", count: 6000) + "</body></html>"
+        let html =
+            "<html><body>"
+            + String(repeating: "<div class=\"card\"><h3>Orion Shipping</h3><p>a <b>b</b> c</p></div>", count: 6000)
+            + "</body></html>"
         // Every element: too many items.
         let all = try Self.readError(html, block: "items: //*\n")
         #expect(all.contains("t.conf:6: `items: //*` selects 24002 elements (at most 5000)"), "\(all)")
         // Quadratic: each card compares against every element of the page.
         let quadratic = try Self.readError(html, block: "items: (//div)[1]\ntitle: count(//*[. = //h3])\n")
-        #expect(quadratic.contains("t.conf:7: `title: count(//*[. = //h3])` stopped after 5000000 XPath operations"), "\(quadratic)")
+        #expect(
+            quadratic.contains("t.conf:7: `title: count(//*[. = //h3])` stopped after 5000000 XPath operations"),
+            "\(quadratic)"
+        )
         let notNodes = try Self.readError(html, block: "items: count(//div)\n")
         #expect(notNodes.contains("gives a value, not elements"), "\(notNodes)")
     }
@@ -352,7 +481,9 @@ struct HTMLSourceTests {
     static func readError(_ html: String, block: String) throws -> String {
         let config = "watchlists: /w\ndatabase: /d\nfeed: https://leaks.example/\n  name: t\n  format: html\n" + block
         let feed = try ConfigParser.parse(Data(config.utf8), file: "t.conf").feeds[0]
-        guard case .failure(let error) = HTMLSource.read(Data(html.utf8), feed: feed, base: nil) else { return "no error" }
+        guard case .failure(let error) = HTMLSource.read(Data(html.utf8), feed: feed, base: nil) else {
+            return "no error"
+        }
         return error.description
     }
 
@@ -363,7 +494,10 @@ struct HTMLSourceTests {
             <div class="card"><h3>Trailing \u{0}nul and <!-- unterminated comment
             """
         let page = try Self.read(html, block: "items: //div[@class=\"card\"]\ntitle: h3\n")
-        #expect(page.items.map(\.title).prefix(3) == ["Orion Shipping", "Kestrel Bank", "Lumen Pharma"], "\(page.items.map(\.title))")
+        #expect(
+            page.items.map(\.title).prefix(3) == ["Orion Shipping", "Kestrel Bank", "Lumen Pharma"],
+            "\(page.items.map(\.title))"
+        )
     }
 }
 
@@ -387,9 +521,15 @@ extension FeedConfig {
 }
 
 extension Result where Failure == FetchError {
-    var failureKind: FetchError.Kind? { if case .failure(let error) = self { return error.kind } else { return nil } }
+    var failureKind: FetchError.Kind? {
+        guard case .failure(let error) = self else { return nil }
+        return error.kind
+    }
 }
 
 extension Result where Failure == ParseError {
-    var failureMessage: String? { if case .failure(let error) = self { return error.description } else { return nil } }
+    var failureMessage: String? {
+        guard case .failure(let error) = self else { return nil }
+        return error.description
+    }
 }

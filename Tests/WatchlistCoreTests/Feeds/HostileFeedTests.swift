@@ -20,7 +20,9 @@ struct HostileFeedTests {
         }
     }
 
-    static let server = Result { try ServerProcess("/usr/bin/python3", [Repo.support.appendingPathComponent("hostile_server.py").path]) }
+    static let server = Result {
+        try ServerProcess("/usr/bin/python3", [Repo.support.appendingPathComponent("hostile_server.py").path])
+    }
 
     static let cases: [(String, Expect)] = [
         ("/ok.xml", .items { $0.map(\.title) == ["Orion Shipping customer DB"] }),
@@ -54,7 +56,10 @@ struct HostileFeedTests {
         switch (result, expect) {
         case (.failure(let error), .fetchError(let kind)):
             if case .other = kind {
-                guard case .other = error.kind else { Issue.record("\(error)"); return }
+                guard case .other = error.kind else {
+                    Issue.record("\(error)")
+                    return
+                }
             } else {
                 #expect(error.kind == kind, "\(error)")
             }
@@ -89,24 +94,34 @@ struct HostileFeedTests {
         }
         #expect(error.kind == .timeout)
         // curl's own account says which limit ended it (the total time limit says "timed out after").
-        #expect(error.detail.contains("(Operation too slow. Less than 100 bytes/sec transferred the last 2 seconds)"), "\(error)")
+        #expect(
+            error.detail.contains("(Operation too slow. Less than 100 bytes/sec transferred the last 2 seconds)"),
+            "\(error)"
+        )
     }
 
     @Test func otherFeedsInTheCycleStillDeliver() async throws {
         let server = try Self.server.get()
         let dir = try TempDir()
         var text = "watchlists: \(Repo.fixtures.path)/watchlists\ndatabase: db.sqlite\nemail-dir: out\n"
-        for path in ["/ok.xml", "/endless", "/gzip-bomb", "/loop", "/to-file", "/laughs", "/truncated", "/429", "/500"] {
+        for path in ["/ok.xml", "/endless", "/gzip-bomb", "/loop", "/to-file", "/laughs", "/truncated", "/429", "/500"]
+        {
             text += "feed: http://127.0.0.1:\(server.port)\(path)\n  name: \(path.dropFirst())\n"
         }
         try dir.write("w.conf", text)
-        let pipeline = try Pipeline.build(config: try ConfigParser.load(dir.path + "/w.conf"), logger: Logger(label: "test"))
+        let pipeline = try Pipeline.build(
+            config: try ConfigParser.load(dir.path + "/w.conf"),
+            logger: Logger(label: "test")
+        )
         let report = try await pipeline.runCycle(all: true)
         #expect(report.feedsFetched == 2)  // ok.xml, and laughs read without expansion
         #expect(report.feedsFailed.count == 7)
         #expect(report.newHits == 1)
         let states = try await pipeline.store.feedStates()
-        #expect(states.first { $0.name == "429" }.map { $0.nextDue! > Date().addingTimeInterval(100) } == true, "Retry-After respected")
+        #expect(
+            states.first { $0.name == "429" }.map { $0.nextDue! > Date().addingTimeInterval(100) } == true,
+            "Retry-After respected"
+        )
         #expect(states.filter { $0.errorCount == 1 }.count == 7)
     }
 }
@@ -115,13 +130,27 @@ struct HostileFeedTests {
 struct ProxyTests {
     @Test func socks5hSendsTheHostNameToTheProxy() async throws {
         let dir = try TempDir()
-        let server = try ServerProcess("/usr/bin/python3", [Repo.support.appendingPathComponent("hostile_server.py").path])
-        let proxy = try ServerProcess("/usr/bin/python3", [Repo.support.appendingPathComponent("socks5_proxy.py").path,
-                                                            dir.path + "/proxy.log", String(server.port)])
+        let server = try ServerProcess(
+            "/usr/bin/python3",
+            [Repo.support.appendingPathComponent("hostile_server.py").path]
+        )
+        let proxy = try ServerProcess(
+            "/usr/bin/python3",
+            [
+                Repo.support.appendingPathComponent("socks5_proxy.py").path,
+                dir.path + "/proxy.log", String(server.port),
+            ]
+        )
         let onion = "leakforumexampleonionaddressxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion"
-        let request = FetchRequest(feed: "onion", url: "http://\(onion)/ok.xml", proxy: "socks5h://127.0.0.1:\(proxy.port)")
+        let request = FetchRequest(
+            feed: "onion",
+            url: "http://\(onion)/ok.xml",
+            proxy: "socks5h://127.0.0.1:\(proxy.port)"
+        )
         let response = try await Fetcher().fetch(request).get()
-        #expect(try XMLFeedReader.parse(response.body, feed: "onion").get().map(\.title) == ["Orion Shipping customer DB"])
+        #expect(
+            try XMLFeedReader.parse(response.body, feed: "onion").get().map(\.title) == ["Orion Shipping customer DB"]
+        )
         let log = try String(contentsOfFile: dir.path + "/proxy.log", encoding: .utf8)
         #expect(log == "DOMAIN \(onion) 80\n", "the .onion name goes to the proxy, never to local DNS")
         withExtendedLifetime((server, proxy)) {}

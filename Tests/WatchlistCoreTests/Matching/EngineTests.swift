@@ -8,7 +8,8 @@ import Testing
 struct EngineTests {
     static let matcher: Matcher = {
         let lists = [
-            try! watchlist("""
+            try! watchlist(
+                """
                 customer: Acme
                 entity: Gree Electric Appliances
                   alias: 格力
@@ -39,7 +40,9 @@ struct EngineTests {
                   alias: 삼성전자 주식회사
                 entity: Guangzhou Automobile Group
                   alias: 廣州汽車集團
-                """, file: "acme.watch"),
+                """,
+                file: "acme.watch"
+            )
         ]
         return Matcher(watchlists: lists)
     }()
@@ -92,18 +95,29 @@ struct EngineTests {
         // Scripts
         Case(rule: "shinjitai", text: "日本製鐵の図面", entities: ["Nippon Steel Corporation"]),
         Case(rule: "shinjitai", text: "日本制铁 图纸", entities: ["Nippon Steel Corporation"]),
-        Case(rule: "mixed script", text: "中国疾病預防控制中心 数据", entities: ["Chinese Center for Disease Control and Prevention"]),
+        Case(
+            rule: "mixed script",
+            text: "中国疾病預防控制中心 数据",
+            entities: ["Chinese Center for Disease Control and Prevention"]
+        ),
         Case(rule: "traditional", text: "台积电 供应商", entities: ["Taiwan Semiconductor Manufacturing"]),
         Case(rule: "width", text: "ＴＳＭＣ ｌｅａｋ", entities: ["Taiwan Semiconductor Manufacturing"]),
         // Evasion
         Case(rule: "homoglyph", text: "Тоshiba Corporation (Cyrillic Т and о)", entities: ["Toshiba Corporation"]),
-        Case(rule: "zero width", text: "T\u{200B}S\u{200C}M\u{200D}C", entities: ["Taiwan Semiconductor Manufacturing"]),
+        Case(
+            rule: "zero width",
+            text: "T\u{200B}S\u{200C}M\u{200D}C",
+            entities: ["Taiwan Semiconductor Manufacturing"]
+        ),
     ]
 
     @Test(arguments: cases)
     func rule(_ testCase: Case) {
         let hits = Self.matcher.match(testCase.text, threshold: Matcher.defaultThreshold)
-        #expect(Set(hits.map(\.entity)) == Set(testCase.entities), "\(hits.map { "\($0.entity)/\($0.name)=\($0.matched) \($0.score)" })")
+        #expect(
+            Set(hits.map(\.entity)) == Set(testCase.entities),
+            "\(hits.map { "\($0.entity)/\($0.name)=\($0.matched) \($0.score)" })"
+        )
     }
 
     @Test func typoHitsSayHowManyEdits() throws {
@@ -121,23 +135,29 @@ struct EngineTests {
     }
 
     @Test func excludeWorksInEveryScriptVariant() throws {
-        let list = try watchlist("""
+        let list = try watchlist(
+            """
             customer: A
             entity: China Mobile
               alias: 中国移动
               exclude: 移動硬碟
-            """)
+            """
+        )
         let matcher = Matcher(watchlists: [list])
         // The exclude is written in traditional characters; the listing is simplified.
         #expect(matcher.match("中国移动硬碟市场", threshold: 0.8).isEmpty)
         #expect(matcher.match("中国移动硬碟市场，另有中国移动员工数据", threshold: 0.8).count == 1)
     }
 
-    @Test(arguments: [
-        ("格力", "very short CJK name"), ("GM", "1–3 letter acronym"), ("Target", "everyday English word"),
-        ("Co., Ltd.", "only a legal form"), ("格力电器", nil), ("Target Corporation", "without its legal form is `Target`"),
-        ("ABC Holdings", "1–3 letter acronym"), ("We Can", "everyday English word"), ("Toshiba Corporation", nil), ("TSMC", nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("格力", "very short CJK name"), ("GM", "1–3 letter acronym"), ("Target", "everyday English word"),
+            ("Co., Ltd.", "only a legal form"), ("格力电器", nil),
+            ("Target Corporation", "without its legal form is `Target`"),
+            ("ABC Holdings", "1–3 letter acronym"), ("We Can", "everyday English word"), ("Toshiba Corporation", nil),
+            ("TSMC", nil),
+        ] as [(String, String?)]
+    )
     func riskyNamesAreWarnedAbout(_ name: String, _ warning: String?) throws {
         let list = try watchlist("customer: A\nentity: \(name)\n", file: "a.watch")
         let warnings = RiskyNames.warnings(for: list)
@@ -153,7 +173,8 @@ struct EngineTests {
     @Test func loadsAHundredThousandNames() throws {
         var text = "customer: Big\n"
         for i in 0..<25_000 {
-            text += "entity: Synthetic Holdings \(i) Co., Ltd.\n  alias: 合成控股\(i)有限公司\n  alias: SYNH\(i)\n  domain: synh\(i).example\n"
+            text +=
+                "entity: Synthetic Holdings \(i) Co., Ltd.\n  alias: 合成控股\(i)有限公司\n  alias: SYNH\(i)\n  domain: synh\(i).example\n"
         }
         let list = try watchlist(text)
         let matcher = Matcher(watchlists: [list])

@@ -12,7 +12,8 @@ struct MatchCase: CustomTestStringConvertible, Sendable {
 @Suite("First matcher")
 struct MatcherTests {
     static let matcher: Matcher = {
-        let acme = try! watchlist("""
+        let acme = try! watchlist(
+            """
             customer: Acme Insurance
             email: soc@acme.example
             entity: Gree Electric Appliances, Inc. of Zhuhai
@@ -35,7 +36,9 @@ struct MatcherTests {
             entity: Nippon Steel
               alias: 日本製鉄
               alias: AT&T Japan
-            """, file: "acme.watch")
+            """,
+            file: "acme.watch"
+        )
         return Matcher(watchlists: [acme])
     }()
 
@@ -44,13 +47,22 @@ struct MatcherTests {
         MatchCase(text: "Selling GREE customer data", expected: ["Gree Electric Appliances, Inc. of Zhuhai/Gree=GREE"]),
         MatchCase(text: "the agreement was signed", expected: []),
         MatchCase(text: "Greenland fisheries", expected: []),
-        MatchCase(text: "China-Mobile staff", expected: ["China Mobile Communications Group/China Mobile=China-Mobile"]),
-        MatchCase(text: "china  mobile   dump", expected: ["China Mobile Communications Group/China Mobile=china  mobile"]),
+        MatchCase(
+            text: "China-Mobile staff",
+            expected: ["China Mobile Communications Group/China Mobile=China-Mobile"]
+        ),
+        MatchCase(
+            text: "china  mobile   dump",
+            expected: ["China Mobile Communications Group/China Mobile=china  mobile"]
+        ),
         MatchCase(text: "ChinaMobileX", expected: []),
         MatchCase(text: "AT and T Japan records", expected: ["Nippon Steel/AT&T Japan=AT and T Japan"]),
         // Width
         MatchCase(text: "ＧＲＥＥ ｄａｔａ", expected: ["Gree Electric Appliances, Inc. of Zhuhai/Gree=ＧＲＥＥ"]),
-        MatchCase(text: "ｸﾞﾘｰ･ｴﾚｸﾄﾘｯｸの顧客", expected: ["Gree Electric Appliances, Inc. of Zhuhai/グリー・エレクトリック=ｸﾞﾘｰ･ｴﾚｸﾄﾘｯｸ"]),
+        MatchCase(
+            text: "ｸﾞﾘｰ･ｴﾚｸﾄﾘｯｸの顧客",
+            expected: ["Gree Electric Appliances, Inc. of Zhuhai/グリー・エレクトリック=ｸﾞﾘｰ･ｴﾚｸﾄﾘｯｸ"]
+        ),
         MatchCase(text: "グリーエレクトリック", expected: ["Gree Electric Appliances, Inc. of Zhuhai/グリー・エレクトリック=グリーエレクトリック"]),
         // Scripts
         MatchCase(text: "出售中国移动员工资料", expected: ["China Mobile Communications Group/中國移動=中国移动"]),
@@ -64,29 +76,50 @@ struct MatcherTests {
         // Evasion
         MatchCase(text: "Gr\u{200B}ee leak", expected: ["Gree Electric Appliances, Inc. of Zhuhai/Gree=Gr\u{200B}ee"]),
         MatchCase(text: "Grее (Cyrillic e) leak", expected: ["Gree Electric Appliances, Inc. of Zhuhai/Gree=Grее"]),
-        MatchCase(text: "Chi\u{AD}na Mobile", expected: ["China Mobile Communications Group/China Mobile=Chi\u{AD}na Mobile"]),
+        MatchCase(
+            text: "Chi\u{AD}na Mobile",
+            expected: ["China Mobile Communications Group/China Mobile=Chi\u{AD}na Mobile"]
+        ),
         // Exclusions: only the overlapping mention is cancelled
         MatchCase(text: "中国移动硬盘市场", expected: []),
         MatchCase(text: "中國移動硬盤", expected: []),
         MatchCase(text: "China Mobile Games cheats", expected: []),
-        MatchCase(text: "China Mobile Games cheats, and China Mobile staff data",
-                  expected: ["China Mobile Communications Group/China Mobile=China Mobile"]),
+        MatchCase(
+            text: "China Mobile Games cheats, and China Mobile staff data",
+            expected: ["China Mobile Communications Group/China Mobile=China Mobile"]
+        ),
         MatchCase(text: "Greece holiday", expected: []),
         // Domains on label boundaries
-        MatchCase(text: "admin panel at vpn.gree.com.cn/login", expected: ["Gree Electric Appliances, Inc. of Zhuhai/gree.com.cn=vpn.gree.com.cn"]),
-        MatchCase(text: "mail hr@GREE.com.cn now", expected: ["Gree Electric Appliances, Inc. of Zhuhai/gree.com.cn=hr@GREE.com.cn"]),
-        MatchCase(text: "see gree.com.cn.", expected: ["Gree Electric Appliances, Inc. of Zhuhai/gree.com.cn=gree.com.cn"]),
-        MatchCase(text: "gree.com.cn.evil.example", expected: ["Gree Electric Appliances, Inc. of Zhuhai/Gree=gree"]),  // the word, not the domain
+        MatchCase(
+            text: "admin panel at vpn.gree.com.cn/login",
+            expected: ["Gree Electric Appliances, Inc. of Zhuhai/gree.com.cn=vpn.gree.com.cn"]
+        ),
+        MatchCase(
+            text: "mail hr@GREE.com.cn now",
+            expected: ["Gree Electric Appliances, Inc. of Zhuhai/gree.com.cn=hr@GREE.com.cn"]
+        ),
+        MatchCase(
+            text: "see gree.com.cn.",
+            expected: ["Gree Electric Appliances, Inc. of Zhuhai/gree.com.cn=gree.com.cn"]
+        ),
+        // the word, not the domain
+        MatchCase(text: "gree.com.cn.evil.example", expected: ["Gree Electric Appliances, Inc. of Zhuhai/Gree=gree"]),
         MatchCase(text: "notgree.com.cn", expected: []),
         // Relations
         // A name inside a longer matched name of the same entity is not reported again.
-        MatchCase(text: "Gree Daikin Precision Mold blueprints", expected: [
-            "Gree Electric Appliances, Inc. of Zhuhai/Gree Daikin Precision Mold=Gree Daikin Precision Mold",
-        ]),
-        MatchCase(text: "Gree Daikin Precision Mold and Gree", expected: [
-            "Gree Electric Appliances, Inc. of Zhuhai/Gree Daikin Precision Mold=Gree Daikin Precision Mold",
-            "Gree Electric Appliances, Inc. of Zhuhai/Gree=Gree",
-        ]),
+        MatchCase(
+            text: "Gree Daikin Precision Mold blueprints",
+            expected: [
+                "Gree Electric Appliances, Inc. of Zhuhai/Gree Daikin Precision Mold=Gree Daikin Precision Mold"
+            ]
+        ),
+        MatchCase(
+            text: "Gree Daikin Precision Mold and Gree",
+            expected: [
+                "Gree Electric Appliances, Inc. of Zhuhai/Gree Daikin Precision Mold=Gree Daikin Precision Mold",
+                "Gree Electric Appliances, Inc. of Zhuhai/Gree=Gree",
+            ]
+        ),
     ]
 
     @Test(arguments: cases)

@@ -7,7 +7,8 @@ import Testing
 /// its traps side by side.
 @Suite("Matching real text")
 struct RealTextTests {
-    static let acme: Watchlist = try! watchlist("""
+    static let acme: Watchlist = try! watchlist(
+        """
         customer: Acme
         entity: Fujitsu Limited
         entity: Kyocera Corporation
@@ -49,10 +50,13 @@ struct RealTextTests {
         entity: Hakuto Co.,Ltd.
         entity: GMO Financial Holdings, Inc.
         entity: Bridgestone Corporation
-        """, file: "acme.watch")
+        """,
+        file: "acme.watch"
+    )
 
     /// A registry import: short names and English names as filed.
-    static let bulk: Watchlist = try! watchlist("""
+    static let bulk: Watchlist = try! watchlist(
+        """
         customer: Bulk
         entity: SMART
         entity: HOME CO., LTD.
@@ -76,7 +80,9 @@ struct RealTextTests {
         entity: ALBATRON
         entity: EARTH CORPORATION
         entity: JEAN
-        """, file: "bulk.watch")
+        """,
+        file: "bulk.watch"
+    )
 
     static let matcher = Matcher(watchlists: [acme, bulk])
 
@@ -114,13 +120,25 @@ struct RealTextTests {
         Case(rule: "with its legal form", text: "Home Co., Ltd. customer list", entities: ["HOME CO., LTD."]),
         Case(rule: "short acronym in a path", text: "found /var/www/abc/backup.sql", entities: []),
         Case(rule: "katakana core is an everyday word", text: "any files you want", entities: []),
-        Case(rule: "corroborated by its full name", text: "canon photos; Canon Inc. confirmed", entities: ["Canon Inc."]),
+        Case(
+            rule: "corroborated by its full name",
+            text: "canon photos; Canon Inc. confirmed",
+            entities: ["Canon Inc."]
+        ),
         Case(rule: "everyday word in another case", text: "CANON printers", entities: []),
         Case(rule: "words split by a comma", text: "faculty of science, arts and letters", entities: []),
-        Case(rule: "the name with its own punctuation", text: "Science Arts, Inc. customer list", entities: ["Science Arts, Inc."]),
+        Case(
+            rule: "the name with its own punctuation",
+            text: "Science Arts, Inc. customer list",
+            entities: ["Science Arts, Inc."]
+        ),
         Case(rule: "a phrase of everyday words", text: "we can deliver more", entities: []),
         Case(rule: "an everyday phrase is no split name", text: "well done Team", entities: []),
-        Case(rule: "a shouted title says nothing by its case", text: "SOLAR INDUSTRIES HACKED. MORE THAN 2TB LEAKED", entities: []),
+        Case(
+            rule: "a shouted title says nothing by its case",
+            text: "SOLAR INDUSTRIES HACKED. MORE THAN 2TB LEAKED",
+            entities: []
+        ),
         Case(rule: "as filed in an ordinary title", text: "MORE internal mail", entities: ["MORE"]),
         Case(rule: "inside a host name", text: "THEHURSTGROUP.CO.UK files", entities: []),
         Case(rule: "a top-level domain", text: "wtpartnership.asia", entities: []),
@@ -140,13 +158,25 @@ struct RealTextTests {
         Case(rule: "partners' names joined by &", text: "Fee, Smith & Collins", entities: []),
         Case(rule: "partners' names joined by +", text: "Bieler + Collins GmbH", entities: []),
         Case(rule: "a surname's group company needs a country", text: "Parker Appliance Company", entities: []),
-        Case(rule: "a surname's group company with a country", text: "Parker Canada Ltd. hacked", entities: ["PARKER CORPORATION"]),
+        Case(
+            rule: "a surname's group company with a country",
+            text: "Parker Canada Ltd. hacked",
+            entities: ["PARKER CORPORATION"]
+        ),
         Case(rule: "a generic name at the end of another", text: "Hall Technologies Inc", entities: []),
         Case(rule: "a generic name as filed", text: "TECHNOLOGIES, Inc. files", entities: ["TECHNOLOGIES, Inc."]),
         Case(rule: "an everyday word after “the”", text: "Fruit of the Earth", entities: []),
-        Case(rule: "an everyday word with its legal form", text: "Earth Corporation leak", entities: ["EARTH CORPORATION"]),
+        Case(
+            rule: "an everyday word with its legal form",
+            text: "Earth Corporation leak",
+            entities: ["EARTH CORPORATION"]
+        ),
         Case(rule: "a name starting another host's label", text: "jean-nouvel.com", entities: []),
-        Case(rule: "a name starting its group's host label", text: "kyocera-avx.com", entities: ["Kyocera Corporation"]),
+        Case(
+            rule: "a name starting its group's host label",
+            text: "kyocera-avx.com",
+            entities: ["Kyocera Corporation"]
+        ),
         // Short acronyms: the legal form must be the entity's family, a grouping word its own
         Case(rule: "an acronym with its family's legal form", text: "TCI Co., Ltd. leak", entities: ["TCI"]),
         Case(rule: "an acronym with another country's legal form", text: "TCI GmbH leak", entities: []),
@@ -157,31 +187,61 @@ struct RealTextTests {
         Case(rule: "an acronym introduced as the victim", text: "Initial access: TCI, Canada", entities: ["TCI"]),
         // Misspellings on real titles
         Case(rule: "a near miss with another firm's legal form", text: "Albatros S.r.l.", entities: []),
-        Case(rule: "two slips in one word of a longer name", text: "EVA Airweyz Corporation leak", entities: ["EVA Airways Corporation"]),
-        Case(rule: "a near miss after another name", text: "Selling access to Wuxi Yujia Biotech Corporation", entities: []),
+        Case(
+            rule: "two slips in one word of a longer name",
+            text: "EVA Airweyz Corporation leak",
+            entities: ["EVA Airways Corporation"]
+        ),
+        Case(
+            rule: "a near miss after another name",
+            text: "Selling access to Wuxi Yujia Biotech Corporation",
+            entities: []
+        ),
         // Knowledge-level variants, each with its own step
-        Case(rule: "standard abbreviations", text: "Kyoto Mfg Intl leak", entities: ["Kyoto Manufacturing International Co., Ltd."]),
+        Case(
+            rule: "standard abbreviations",
+            text: "Kyoto Mfg Intl leak",
+            entities: ["Kyoto Manufacturing International Co., Ltd."]
+        ),
         Case(rule: "a generic word left out", text: "Renesas data leak", entities: ["Renesas Electronics"]),
         Case(rule: "no generic word left out when a place remains", text: "Kingston files", entities: []),
         Case(rule: "pinyin of a Chinese name", text: "Lianxiang internal docs", entities: ["联想集团有限公司"]),
         Case(rule: "no pinyin for a Japanese name", text: "dong zhi files", entities: []),
         // Short names: slips that keep the letters, look-alike digits, dotted acronyms in longer names
-        Case(rule: "two letters swapped in a short name", text: "Yamtao Corporation hacked", entities: ["YAMATO CORPORATION"]),
+        Case(
+            rule: "two letters swapped in a short name",
+            text: "Yamtao Corporation hacked",
+            entities: ["YAMATO CORPORATION"]
+        ),
         Case(rule: "a letter doubled in a short name", text: "Meddix Inc. marketing data", entities: ["Medix Inc."]),
         Case(rule: "a doubled letter written once", text: "Recom Co., Ltd. leak", entities: ["RECOMM CO.,LTD."]),
         Case(rule: "a slip is no group company", text: "Sanok Rubber Company S.A.", entities: []),
         Case(rule: "the first letter stays", text: "Aymato files", entities: []),
         Case(rule: "a digit for a look-alike letter", text: "HAKUT0 Co., Ltd - 75GB", entities: ["Hakuto Co.,Ltd."]),
-        Case(rule: "a dotted acronym in a longer name", text: "G.M.O. Financial Holdings - DB leak",
-             entities: ["GMO Financial Holdings, Inc."]),
-        Case(rule: "a group company named by its region", text: "Bridgestone Americas hacked", entities: ["Bridgestone Corporation"]),
-        Case(rule: "a region and then another word is another firm", text: "Bridgestone Americas Tire Recyclers", entities: []),
+        Case(
+            rule: "a dotted acronym in a longer name",
+            text: "G.M.O. Financial Holdings - DB leak",
+            entities: ["GMO Financial Holdings, Inc."]
+        ),
+        Case(
+            rule: "a group company named by its region",
+            text: "Bridgestone Americas hacked",
+            entities: ["Bridgestone Corporation"]
+        ),
+        Case(
+            rule: "a region and then another word is another firm",
+            text: "Bridgestone Americas Tire Recyclers",
+            entities: []
+        ),
     ]
 
     @Test(arguments: cases)
     func rule(_ testCase: Case) {
         let hits = Self.matcher.match(testCase.text, threshold: Matcher.defaultThreshold)
-        #expect(Set(hits.map(\.entity)) == Set(testCase.entities), "\(hits.map { "\($0.entity)/\($0.name)=\($0.matched) \($0.score) \($0.steps)" })")
+        #expect(
+            Set(hits.map(\.entity)) == Set(testCase.entities),
+            "\(hits.map { "\($0.entity)/\($0.name)=\($0.matched) \($0.score) \($0.steps)" })"
+        )
     }
 
     @Test func groupCompaniesSaySo() throws {
@@ -192,7 +252,9 @@ struct RealTextTests {
 
     @Test func bodyCountsForLessAndIsRecorded() throws {
         let title = try #require(Self.matcher.match(title: "Fujitsu Limited leak", body: "", threshold: 0).first)
-        let body = try #require(Self.matcher.match(title: "Big leak", body: "Victim: Fujitsu Limited.", threshold: 0).first)
+        let body = try #require(
+            Self.matcher.match(title: "Big leak", body: "Victim: Fujitsu Limited.", threshold: 0).first
+        )
         #expect(title.field == .title)
         #expect(body.field == .body)
         #expect(body.score == title.score - Matcher.bodyPenalty)
@@ -202,9 +264,15 @@ struct RealTextTests {
         // A one-word name in a description is mostly someone else's, unless introduced as the victim.
         #expect(Self.matcher.match(title: "Leak", body: "Offices across Asia and Europe.", threshold: 0.8).isEmpty)
         #expect(Self.matcher.match(title: "Leak", body: "Suppliers: Kyocera and others.", threshold: 0.8).isEmpty)
-        #expect(Self.matcher.match(title: "Leak", body: "Victim: Kyocera. Price on request.", threshold: 0.8).map(\.entity)
-                == ["Kyocera Corporation"])
-        #expect(Self.matcher.match(title: "Leak", body: "This is the full dump of ASIA.", threshold: 0.8).map(\.entity) == ["ASIA"])
+        #expect(
+            Self.matcher.match(title: "Leak", body: "Victim: Kyocera. Price on request.", threshold: 0.8).map(\.entity)
+                == ["Kyocera Corporation"]
+        )
+        #expect(
+            Self.matcher.match(title: "Leak", body: "This is the full dump of ASIA.", threshold: 0.8).map(\.entity) == [
+                "ASIA"
+            ]
+        )
     }
 
     @Test func nearMissOfAWeakNameExplainsWhy() throws {
@@ -216,25 +284,32 @@ struct RealTextTests {
     /// What a customer is alerted to depends only on the listing and that customer's own
     /// watchlist: hits with every watchlist loaded equal hits with that customer's alone.
     @Test func oneCustomerNeverChangesAnothersHits() throws {
-        let a = try watchlist("""
+        let a = try watchlist(
+            """
             customer: A
             entity: Kestrel
             entity: Mitsubishi Corporation
             entity: Nissan Motor Co., Ltd.
               alias: Nissan
             entity: Gree Electric
-            """, file: "a.watch")
-        let b = try watchlist("""
+            """,
+            file: "a.watch"
+        )
+        let b = try watchlist(
+            """
             customer: B
             entity: Kestrel Dynamics Corporation
             entity: Mitsubishi Estate
             entity: NISSIN SHOJI CO., LTD.
               alias: Nissin
             entity: GreeElectric Parts
-            """, file: "b.watch")
+            """,
+            file: "b.watch"
+        )
         let listings = [
             "Kestrel Dynamics Corporation leak", "Mitsubishi Estate tenant list", "Nissin and Nissan dealers",
-            "Gree Electric Parts catalogue", "GreeElectric Parts", "Kestrel hacked", "Mitsubishi Estate Co., Ltd. files",
+            "Gree Electric Parts catalogue", "GreeElectric Parts", "Kestrel hacked",
+            "Mitsubishi Estate Co., Ltd. files",
         ]
         let together = Matcher(watchlists: [a, b])
         for list in [a, b] {
@@ -246,7 +321,9 @@ struct RealTextTests {
             }
         }
         // The defect this guards against: B's longer name used to hide A's hit.
-        #expect(together.match("Kestrel Dynamics Corporation leak", threshold: 0.8).map(\.customer).sorted() == ["A", "B"])
+        #expect(
+            together.match("Kestrel Dynamics Corporation leak", threshold: 0.8).map(\.customer).sorted() == ["A", "B"]
+        )
     }
 }
 

@@ -8,7 +8,8 @@ struct WorkTests {
     /// cancelled while waiting for a slot leaves without running its job.
     @Test func jobsBeyondTheLimitWaitAndACancelledWaiterNeverRuns() async throws {
         let pool = WorkPool(limit: 2)
-        let started = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
         let running = Gauge()
         let blockers = (0..<2).map { _ in
             Task {
@@ -20,12 +21,23 @@ struct WorkTests {
                 }
             }
         }
-        await Task.detached { started.wait(); started.wait() }.value  // both slots taken
+        await Task.detached {
+            started.wait()
+            started.wait()
+        }.value  // both slots taken
         let ran = Gauge()
         let waiter = Task { try await pool.run { ran.enter() } }
         waiter.cancel()
         await #expect(throws: CancellationError.self) { try await waiter.value }
-        let queued = (0..<4).map { _ in Task { try await pool.run { running.enter(); usleep(5_000); running.leave() } } }
+        let queued = (0..<4).map { _ in
+            Task {
+                try await pool.run {
+                    running.enter()
+                    usleep(5_000)
+                    running.leave()
+                }
+            }
+        }
         for _ in 0..<2 { release.signal() }
         for task in blockers + queued { try await task.value }
         #expect(ran.peak == 0)
@@ -39,6 +51,11 @@ private final class Gauge: @unchecked Sendable {
     private let lock = NSLock()
     private var now = 0
     private(set) var peak = 0
-    func enter() { lock.withLock { now += 1; peak = max(peak, now) } }
+    func enter() {
+        lock.withLock {
+            now += 1
+            peak = max(peak, now)
+        }
+    }
     func leave() { lock.withLock { now -= 1 } }
 }
