@@ -197,16 +197,15 @@ struct RealTextTests {
             text: "Selling access to Wuxi Yujia Biotech Corporation",
             entities: []
         ),
-        // Knowledge-level variants, each with its own step
+        // Written variants, each with its own step. A generic word left out and romanised CJK names
+        // fired on access methods and surnames ("Citrix", "Kimura"): they are not read.
         Case(
             rule: "standard abbreviations",
             text: "Kyoto Mfg Intl leak",
             entities: ["Kyoto Manufacturing International Co., Ltd."]
         ),
-        Case(rule: "a generic word left out", text: "Renesas data leak", entities: ["Renesas Electronics"]),
-        Case(rule: "no generic word left out when a place remains", text: "Kingston files", entities: []),
-        Case(rule: "pinyin of a Chinese name", text: "Lianxiang internal docs", entities: ["联想集团有限公司"]),
-        Case(rule: "no pinyin for a Japanese name", text: "dong zhi files", entities: []),
+        Case(rule: "no generic word left out", text: "Kingston files", entities: []),
+        Case(rule: "no romanised name", text: "Lianxiang internal docs", entities: []),
         // Short names: slips that keep the letters, look-alike digits, dotted acronyms in longer names
         Case(
             rule: "two letters swapped in a short name",
