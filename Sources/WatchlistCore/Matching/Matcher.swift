@@ -1311,12 +1311,7 @@ public final class Matcher: Sendable {
     /// the middle of an ordinary sentence ("Mount" in "photos from Mount Fuji"). Not at the
     /// start of a sentence, not in a title where most words are capitalised.
     static func capitalisedNameBefore(_ text: NormalizedText, _ start: Int) -> String? {
-        guard start > 0, text.classes[start - 1] == .word else { return nil }
-        let gap = Self.gap(text, before: start - 1, after: start)
-        guard !gap.isEmpty, gap.allSatisfy({ $0 == 0x20 }) else { return nil }
-        var w = start - 1
-        while w > 0, text.classes[w - 1] == .word, !text.wordStart[w] { w -= 1 }
-        let bytes = text.utf8[Int(text.starts[w])..<Int(text.ends[start - 1])]
+        guard let (w, bytes) = spacedWordBefore(text, start) else { return nil }
         guard let first = bytes.first, first >= 0x41 && first <= 0x5A, bytes.count >= 2,
             bytes.dropFirst().allSatisfy({ $0 >= 0x61 && $0 <= 0x7A })
         else { return nil }
@@ -1380,15 +1375,21 @@ public final class Matcher: Sendable {
         return nil
     }
 
-    /// The word right before `start` (a space apart) when it starts with a capital and is no
-    /// word a listing puts before a victim's name ("Leak", "Hacked", "New", "Data"…).
-    static func nameWordBefore(_ text: NormalizedText, _ start: Int) -> String? {
+    /// The word right before `start` when only spaces stand between: where it starts and its
+    /// bytes.
+    static func spacedWordBefore(_ text: NormalizedText, _ start: Int) -> (Int, ArraySlice<UInt8>)? {
         guard start > 0, text.classes[start - 1] == .word else { return nil }
         let gap = Self.gap(text, before: start - 1, after: start)
         guard !gap.isEmpty, gap.allSatisfy({ $0 == 0x20 }) else { return nil }
         var w = start - 1
         while w > 0, text.classes[w - 1] == .word, !text.wordStart[w] { w -= 1 }
-        let bytes = text.utf8[Int(text.starts[w])..<Int(text.ends[start - 1])]
+        return (w, text.utf8[Int(text.starts[w])..<Int(text.ends[start - 1])])
+    }
+
+    /// The word right before `start` (a space apart) when it starts with a capital and is no
+    /// word a listing puts before a victim's name ("Leak", "Hacked", "New", "Data"…).
+    static func nameWordBefore(_ text: NormalizedText, _ start: Int) -> String? {
+        guard let (w, bytes) = spacedWordBefore(text, start) else { return nil }
         guard let first = bytes.first, first >= 0x41 && first <= 0x5A, bytes.count >= 2 else { return nil }
         // A shouted word of four letters or more is mostly the listing's ("FRESH", "SELLING").
         if bytes.count >= 4, !bytes.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) { return nil }
@@ -1545,13 +1546,8 @@ public final class Matcher: Sendable {
     /// Whether "the" or "of" stands right before `start`: "Fruit of the Earth", "Government of
     /// the People", "University of the West": an everyday word used as one.
     static func afterArticle(_ text: NormalizedText, _ start: Int) -> Bool {
-        guard start > 0, text.classes[start - 1] == .word else { return false }
-        let gap = Self.gap(text, before: start - 1, after: start)
-        guard !gap.isEmpty, gap.allSatisfy({ $0 == 0x20 }) else { return false }
-        var w = start - 1
-        while w > 0, text.classes[w - 1] == .word, !text.wordStart[w] { w -= 1 }
-        let word = String(decoding: text.utf8[Int(text.starts[w])..<Int(text.ends[start - 1])], as: UTF8.self)
-            .lowercased()
+        guard let (_, bytes) = spacedWordBefore(text, start) else { return false }
+        let word = String(decoding: bytes, as: UTF8.self).lowercased()
         return word == "the" || word == "of"
     }
 
