@@ -426,7 +426,9 @@ public final class Matcher: Sendable {
             item.core = ScalarKey(Array(folded.scalars[core]))
             item.coreWords = wordCount(core)
             item.coreWeak = isWeak(folded, core)
-            item.coreNameLike = !item.coreWeak && isNameLike(folded, core)
+            item.coreNameLike =
+                !item.coreWeak
+                && (isNameLike(folded, core) || businessWords.contains(ScalarKey(Array(folded.scalars[core]))))
             item.coreOneWord = item.coreWords == 1
             item.coreProperNoun = item.coreNameLike && EnglishWords.isProperNoun(Array(folded.scalars[core]))
         }
@@ -552,6 +554,28 @@ public final class Matcher: Sendable {
         candidates(title: title, body: body).filter { $0.score >= threshold }
     }
 
+    static let splitStep = "a word of the name written as two: "
+
+    /// Whether every word of `start..<end` is an everyday English word (or a legal form).
+    static func everydayWordsOnly(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
+        var word: [UInt32] = []
+        var i = start
+        while i <= end {
+            if i == end || text.classes[i] != .word || (text.wordStart[i] && !word.isEmpty) {
+                if !word.isEmpty {
+                    guard EnglishWords.isEveryday(word) || functionWords.contains(word) else {
+                        return false
+                    }
+                    if i < end, LegalForms.formStarts(at: i, in: text) { return true }
+                }
+                word.removeAll()
+            }
+            if i < end, text.classes[i] == .word { word.append(text.scalars[i]) }
+            i += 1
+        }
+        return true
+    }
+
     /// Score taken off a mention in the body: descriptions list brands, customers and
     /// suppliers; the title names the listing's subject.
     static let bodyPenalty = 0.05
@@ -584,8 +608,30 @@ public final class Matcher: Sendable {
         candidates(title: text, body: "")
     }
 
-    /// Every hit in a listing with its score, whatever the threshold.
+    /// Every hit in a listing with its score, whatever the threshold. Character references are
+    /// read decoded ("Collins &amp; Co" is partners' names joined by "&"); the byte ranges and
+    /// `matched` texts reported are the listing's own.
     public func candidates(title: String, body: String) -> [MatchHit] {
+        let decodedTitle = EntityDecoded(title)
+        let decodedBody = EntityDecoded(body)
+        if decodedTitle == nil && decodedBody == nil { return candidatesAsWritten(title: title, body: body) }
+        let titleMap = decodedTitle?.originalOffset ?? Array(0...title.utf8.count)
+        let bodyMap = decodedBody?.originalOffset ?? Array(0...body.utf8.count)
+        let original = Array((body.isEmpty ? title : title + "\n" + body).utf8)
+        let titleLength = titleMap.count - 1
+        func originalOffset(_ decoded: Int) -> Int {
+            decoded <= titleLength ? titleMap[decoded] : title.utf8.count + 1 + bodyMap[decoded - titleLength - 1]
+        }
+        return candidatesAsWritten(title: decodedTitle?.text ?? title, body: decodedBody?.text ?? body).map { hit in
+            var hit = hit
+            let range = originalOffset(hit.byteRange.lowerBound)..<originalOffset(hit.byteRange.upperBound)
+            hit.byteRange = range
+            hit.matched = String(decoding: original[range], as: UTF8.self)
+            return hit
+        }
+    }
+
+    func candidatesAsWritten(title: String, body: String) -> [MatchHit] {
         let text = body.isEmpty ? title : title + "\n" + body
         let titleBytes = body.isEmpty ? Int.max : title.utf8.count
         let folded = normalizer.normalize(text)
@@ -675,7 +721,7 @@ public final class Matcher: Sendable {
             if extraWords == 1 {
                 guard let split = splitWord(owner, name: name.value, folded, start, end) else { continue }
                 score = min(score, 0.94)
-                steps.append("a word of the name written as two: \(split)")
+                steps.append(Self.splitStep + split)
             } else if extraWords == 2 {
                 score = min(score, Self.lookAlikeScore)
                 steps.append("digits read as the letters they look like (0 for o, 1 for l or i, 3 for e, 5 for s…)")
@@ -744,19 +790,41 @@ public final class Matcher: Sendable {
                 score = min(score, Self.boundaryScore)
                 steps.append("preceded by \(before): part of another name")
             } else if (owner.weak || owner.nameLike) && Self.isOneWord(folded, start, end) || owner.commonCore,
-                let before = Self.nameWordBefore(folded, start)
+                let before = Self.nameWordBefore(folded, start, shouted: owner.commonCore)
             {
                 // A surname, place or word with another name's word before it: "Kessler Collins",
                 // "TC Capital Asia", "CR ASIA", "Star Shuttle".
                 score = min(score, Self.boundaryScore)
                 steps.append("preceded by \(before): part of another name")
-            } else if owner.weak || owner.nameLike, Self.isOneWord(folded, start, end),
-                let partner = Self.partnerName(folded, start, end)
+            } else if Self.isOneWord(folded, start, end), let partner = Self.partnerName(folded, start, end),
+                owner.weak || owner.nameLike
+                    || EnglishWords.isProperNoun(Array(partner.lowercased().unicodeScalars.map(\.value)))
             {
                 // "Smith & Sharp", "Brittan & Ray LLC", "Bieler + Lang", "Collins & Co":
-                // a surname or word joined to another name is a firm of partners.
+                // a surname or word joined to another name is a firm of partners; so is any
+                // name joined to a surname ("Stone, Avant & Daniels").
                 score = min(score, Self.boundaryScore)
                 steps.append("joined to \(partner): part of another name")
+            }
+            if owner.words == 1 || owner.kind == .nameCore || owner.kind == .variant,
+                Self.isOneWord(folded, start, end)
+            {
+                let distinctive = !owner.weak && !owner.nameLike && end - start > 4
+                if let why = Self.anotherNameAround(folded, start, end, distinctive: distinctive) {
+                    score = min(score, Self.boundaryScore)
+                    steps.append(why)
+                } else if owner.nameLike, LegalForms.formStarts(at: end, in: folded),
+                    LegalForms.groupingStarts(at: end, in: folded) == nil, !formFitsEntity(owner, folded, end)
+                {
+                    // "Aspect Studios Asia Pty Ltd" is not a registry's ASIA of Taiwan.
+                    score = min(score, Self.boundaryScore)
+                    steps.append("written with a legal form of another country's firms: another firm")
+                } else if owner.nameLike, let grouping = groupingNotOwn(owner, folded, end) {
+                    // "Asahi Group" is not Asahi Co., Ltd.: a surname, place or word with a
+                    // grouping word the entity's names do not have is another firm.
+                    score = min(score, Self.boundaryScore)
+                    steps.append("with “\(grouping)”, which none of the entity's names has: another firm")
+                }
             }
             if shortCJKPattern(folded, start, end) {
                 let word: String?
@@ -875,7 +943,10 @@ public final class Matcher: Sendable {
             }
         }
 
-        if !domains.isEmpty { raws += domainHits(folded) }
+        if !domains.isEmpty {
+            refuseOtherSites(&raws, folded, titleBytes: titleBytes)
+            raws += domainHits(folded)
+        }
 
         // A weak name (an everyday word, a short acronym) counts when it is written as in
         // the watchlist, in the title, or beside another mention of the same entity.
@@ -944,6 +1015,15 @@ public final class Matcher: Sendable {
         {
             let raw = raws[i]
             if case .domain = raw.method { continue }
+            if !Self.isOneWord(folded, raw.start, raw.end), !Self.introducedAsVictim(folded, raw.start),
+                Self.everydayWordsOnly(folded, raw.start, raw.end)
+                    || raw.steps.contains(where: { $0.hasPrefix(Self.splitStep) })
+            {
+                // "wealth management", "open door", "space market" in a description: ordinary
+                // words, or a name read from two words, say little there.
+                raws[i].needsEvidence = true
+                continue
+            }
             guard Self.isOneWord(folded, raw.start, raw.end), !Self.introducedAsVictim(folded, raw.start) else {
                 continue
             }
@@ -1388,11 +1468,13 @@ public final class Matcher: Sendable {
 
     /// The word right before `start` (a space apart) when it starts with a capital and is no
     /// word a listing puts before a victim's name ("Leak", "Hacked", "New", "Data"…).
-    static func nameWordBefore(_ text: NormalizedText, _ start: Int) -> String? {
+    /// `shouted`: a shouted word counts too (before a whole name whose core is one ordinary
+    /// word: "BIOREP TECHNOLOGIES, INC.").
+    static func nameWordBefore(_ text: NormalizedText, _ start: Int, shouted: Bool = false) -> String? {
         guard let (w, bytes) = spacedWordBefore(text, start) else { return nil }
         guard let first = bytes.first, first >= 0x41 && first <= 0x5A, bytes.count >= 2 else { return nil }
         // A shouted word of four letters or more is mostly the listing's ("FRESH", "SELLING").
-        if bytes.count >= 4, !bytes.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) { return nil }
+        if !shouted, bytes.count >= 4, !bytes.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) { return nil }
         let word = String(decoding: bytes, as: UTF8.self)
         return listingWords.contains(word.lowercased()) ? nil : word
     }
@@ -1494,6 +1576,18 @@ public final class Matcher: Sendable {
         // Sellers write another form for a firm of forms like S.A. or AG ("JBS LLC"); a firm of
         // Japan, Taiwan or China written "ATC SA" or "GPM GmbH" is another firm.
         return own != ["company"] || own.contains(LegalForms.family(at: position, length: length, in: text))
+    }
+
+    /// The grouping word ("Group", "Holdings", "Industries"…) after a space at `end`, when none
+    /// of the owner's entity's names has it.
+    func groupingNotOwn(_ owner: Owner, _ text: NormalizedText, _ end: Int) -> String? {
+        guard end < text.count, text.classes[end] == .word,
+            Self.gap(text, before: end - 1, after: end).elementsEqual([0x20]),
+            let grouping = LegalForms.groupingStarts(at: end, in: text)
+        else { return nil }
+        let names = watchlists[Int(owner.watchlist)].entities[Int(owner.entity)].names
+        if names.contains(where: { normalizer.normalize($0.value).folded.contains(grouping) }) { return nil }
+        return grouping
     }
 
     /// The legal form right after `start..<end` (or a grouping word right before it: "Grupo
@@ -1798,6 +1892,53 @@ public final class Matcher: Sendable {
     }
 
     /// Domains, subdomains and e-mail addresses at watched domains.
+    /// An entity that declares its domains has told us its sites. A one-word mention that is
+    /// (or names) another site in the title is that site's owner: "APEX - apexspedition.de" and
+    /// "acsi.org" are not the APEX of apex.com.tw or the ACSI of acercsi.com, while "Zyxel.eu"
+    /// (zyxelgroup.com) and "mirle-automation.com" (mirle.com.tw) may be theirs.
+    func refuseOtherSites(_ raws: inout [Raw], _ folded: NormalizedText, titleBytes: Int) {
+        guard raws.contains(where: { $0.score >= Self.boundaryScore }) else { return }
+        let limit = min(titleBytes, folded.utf8.count)
+        let hosts = Self.hostnames(in: Array(folded.utf8[0..<limit])).filter { !$0.2 }
+        guard !hosts.isEmpty else { return }
+        for i in raws.indices
+        where raws[i].score > Self.boundaryScore && Self.isOneWord(folded, raws[i].start, raws[i].end) {
+            let raw = raws[i]
+            let entity = watchlists[Int(raw.owner.watchlist)].entities[Int(raw.owner.entity)]
+            let declared = entity.names.filter { $0.relation == .domain }.map { $0.value.lowercased() }
+            guard !declared.isEmpty else { continue }
+            let word = String(decoding: folded.utf8[raw.byteRange], as: UTF8.self).lowercased()
+            for (host, range, _) in hosts {
+                if declared.contains(where: { host == $0 || host.hasSuffix("." + $0) }) { continue }
+                var labels = host.split(separator: ".")
+                if labels.first == "www", labels.count > 2 { labels.removeFirst() }
+                // The label the mention stands in, or the host the word names.
+                let label: Substring
+                if range.contains(raw.byteRange.lowerBound) {
+                    guard let containing = labels.first(where: { $0.contains(word) }) else { continue }
+                    label = containing
+                } else if let first = labels.first, first.hasPrefix(word) {
+                    label = first
+                } else {
+                    continue
+                }
+                let own = declared.contains { domain in
+                    var d = domain.split(separator: ".")
+                    if d.first == "www", d.count > 2 { d.removeFirst() }
+                    guard let l = d.first else { return false }
+                    return l == label || l.hasPrefix(label) || label.hasPrefix(l + "-")
+                }
+                if !own {
+                    raws[i].score = min(raw.score, Self.boundaryScore)
+                    raws[i].steps.append(
+                        "the listing's site is \(host), not the entity's (\(declared.joined(separator: ", ")))"
+                    )
+                    break
+                }
+            }
+        }
+    }
+
     func domainHits(_ folded: NormalizedText) -> [Raw] {
         var raws: [Raw] = []
         for (host, range, isEmail) in Self.hostnames(in: folded.utf8) {

@@ -71,6 +71,7 @@ struct RealTextTests {
         entity: MORE
         entity: UK
         entity: ASIA
+          alias: 亞洲精密股份有限公司
         entity: MEDIGEN
         entity: COLLINS
         entity: PARKER CORPORATION
@@ -80,6 +81,17 @@ struct RealTextTests {
         entity: ALBATRON
         entity: EARTH CORPORATION
         entity: JEAN
+        entity: OPTOELECTRONICS CO.,LTD.
+        entity: APEX
+          domain: apex.com.tw
+        entity: LOGOS HOLDINGS INC.
+        entity: TMS Co., Ltd
+        entity: CDS Co.,Ltd.
+        entity: GORDON
+        entity: APC
+        entity: CORONA CORPORATION
+        entity: ASTI CORPORATION
+        entity: Wealth Management, Inc.
         """,
         file: "bulk.watch"
     )
@@ -232,6 +244,42 @@ struct RealTextTests {
             text: "Bridgestone Americas Tire Recyclers",
             entities: []
         ),
+        // Words around a one-word name that make it part of something else
+        Case(rule: "partners, with the ampersand escaped", text: "Barrow, Collins &amp; Co leak", entities: []),
+        Case(rule: "a surname hyphenated to another", text: "jean-claude backup files", entities: []),
+        Case(
+            rule: "a group's name hyphenated to its unit",
+            text: "Kyocera-Avx files",
+            entities: ["Kyocera Corporation"]
+        ),
+        Case(rule: "an acronym after the words it abbreviates", text: "Tamar Medical Systems (TMS) data", entities: []),
+        Case(rule: "the acronym as a firm's name", text: "TMS Co., Ltd. leaked", entities: ["TMS Co., Ltd"]),
+        Case(rule: "a partner of a law firm", text: "Hartley | Gordon | Pike, P.A. - 20GB", entities: []),
+        Case(rule: "a law firm's legal form", text: "Ward, Lowe and Finch, APC", entities: []),
+        Case(rule: "a practice named after a person", text: "The Collins Law Firm files", entities: []),
+        Case(rule: "a town", text: "City of Corona - police files", entities: []),
+        Case(rule: "a town, elided", text: "Comune di Villanova d'Asti", entities: []),
+        Case(rule: "the registry name itself", text: "CORONA CORPORATION leak", entities: ["CORONA CORPORATION"]),
+        Case(rule: "a region used as a place", text: "largest builders in Asia hacked", entities: []),
+        Case(
+            rule: "a line of business filed as a name ends another's",
+            text: "Zhenghe Optoelectronics Co., Ltd. hacked",
+            entities: []
+        ),
+        Case(rule: "a surname with a grouping word it lacks", text: "Parker Group leak", entities: []),
+        Case(rule: "a surname with its own form", text: "Parker Corporation hacked", entities: ["PARKER CORPORATION"]),
+        Case(rule: "a place with another country's form", text: "ASIA PTY LTD files", entities: []),
+        Case(rule: "another site than the declared one", text: "APEX - apexfreight.de", entities: []),
+        Case(rule: "another site, the name alone", text: "apexcargo.org leaked", entities: []),
+        Case(rule: "the declared site", text: "APEX - apex.com.tw", entities: ["APEX"]),
+        Case(rule: "a folder in a path", text: "FILES PART3 - 10.1.1.5\\HR\\LOGOS\\ published", entities: []),
+        Case(rule: "a unit of another firm", text: "CDS, a Northwind Partners company - leak", entities: []),
+        Case(rule: "part of an identifier", text: "ASIA_backup.zip", entities: []),
+        Case(
+            rule: "everyday words as a name in a title",
+            text: "Wealth Management, Inc. hacked",
+            entities: ["Wealth Management, Inc."]
+        ),
     ]
 
     @Test(arguments: cases)
@@ -241,6 +289,14 @@ struct RealTextTests {
             Set(hits.map(\.entity)) == Set(testCase.entities),
             "\(hits.map { "\($0.entity)/\($0.name)=\($0.matched) \($0.score) \($0.steps)" })"
         )
+    }
+
+    @Test func escapedTextIsReadDecodedAndReportedAsWritten() throws {
+        let title = "Tom &amp;amp; Jerry &#8211; Kyocera Corporation leak"
+        let hit = try #require(Self.matcher.match(title, threshold: 0.8).first)
+        #expect(hit.matched == "Kyocera Corporation")
+        let bytes = Array(title.utf8)
+        #expect(String(decoding: bytes[hit.byteRange], as: UTF8.self) == "Kyocera Corporation")
     }
 
     @Test func groupCompaniesSaySo() throws {
@@ -260,6 +316,11 @@ struct RealTextTests {
         // An everyday word as filed counts in the title, not in a description.
         #expect(Self.matcher.match(title: "SMART leak", body: "", threshold: 0.8).count == 1)
         #expect(Self.matcher.match(title: "Leak", body: "Clients include SMART and others.", threshold: 0.8).isEmpty)
+        // Everyday words as a name in a description: someone's line of work, not the victim.
+        #expect(
+            Self.matcher.match(title: "Leak", body: "A firm offering wealth management to families.", threshold: 0.8)
+                .isEmpty
+        )
         // A one-word name in a description is mostly someone else's, unless introduced as the victim.
         #expect(Self.matcher.match(title: "Leak", body: "Offices across Asia and Europe.", threshold: 0.8).isEmpty)
         #expect(Self.matcher.match(title: "Leak", body: "Suppliers: Kyocera and others.", threshold: 0.8).isEmpty)
