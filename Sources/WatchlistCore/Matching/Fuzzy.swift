@@ -35,6 +35,7 @@ enum Fuzzy {
         var cost: [Int32] = []
         var move: [UInt8] = []
         var spent: [Int] = []
+        var insertCost: [Int32] = []
     }
 
     /// The best (start, end, units, edits) for `key` around a hit of its `piece` at `pieceStart`.
@@ -157,108 +158,42 @@ enum Fuzzy {
             scratch.cost = [Int32](repeating: big, count: cells)
             scratch.move = [UInt8](repeating: moveNone, count: cells)
         }
-        let window = scratch.window
+        // What the cells read, hoisted out of the loops (this is the hottest code of a match):
+        // the cost table (one global access per alignment, not one per cell) and what an extra
+        // letter at each window position costs (`Confusions.insertion` depends on the position only).
+        scratch.insertCost.removeAll(keepingCapacity: true)
+        for j in 0..<w { scratch.insertCost.append(Confusions.insertion(scratch.window, j, strict: strict)) }
+        let costTable = strict ? Confusions.strictCosts : Confusions.costs
+        let filled = costTable.withUnsafeBufferPointer { table in
+            pattern.withUnsafeBufferPointer { pattern in
+                scratch.window.withUnsafeBufferPointer { window in
+                    scratch.insertCost.withUnsafeBufferPointer { insertCost in
+                        scratch.cost.withUnsafeMutableBufferPointer { d in
+                            scratch.move.withUnsafeMutableBufferPointer { mv in
+                                fill(
+                                    pattern,
+                                    window,
+                                    insertCost,
+                                    table,
+                                    d,
+                                    mv,
+                                    band: band,
+                                    limit: limit,
+                                    strict: strict,
+                                    forward: forward
+                                )
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard filled else { return nil }
         return scratch.cost.withUnsafeMutableBufferPointer { d -> (length: Int, units: Int, edits: Int)? in
             scratch.move.withUnsafeMutableBufferPointer { mv -> (length: Int, units: Int, edits: Int)? in
                 @inline(__always) func at(_ i: Int, _ j: Int) -> Int32 {
                     guard i >= 0, j >= 0, abs(i - j) <= band else { return big }
                     return d[i * width + j]
-                }
-                for i in 0...m {
-                    let lo = max(0, i - band)
-                    let hi = min(w, i + band)
-                    // Cells just outside the band read as unreachable.
-                    if lo > 0 { d[i * width + lo - 1] = big }
-                    if hi < w { d[i * width + hi + 1] = big }
-                    var rowMin = big
-                    for j in lo...max(lo, hi) where j <= hi {
-                        let cell = i * width + j
-                        if i == 0 && j == 0 {
-                            d[cell] = 0
-                            mv[cell] = moveNone
-                            rowMin = 0
-                            continue
-                        }
-                        var best = big
-                        var move = moveNone
-                        if i > 0, j > 0 {
-                            let p = pattern[i - 1]
-                            let t = window[j - 1]
-                            if p == t {
-                                best = at(i - 1, j - 1)
-                                move = moveMatch
-                            } else {
-                                let c =
-                                    at(i - 1, j - 1)
-                                    + (strict ? Confusions.strictSubstitution(p, t) : Confusions.substitution(p, t))
-                                if c < best {
-                                    best = c
-                                    move = moveSub
-                                }
-                            }
-                        }
-                        if i > 0 {
-                            // A letter of the name left out.
-                            let doubled =
-                                (i >= 2 && pattern[i - 1] == pattern[i - 2]) || (i < m && pattern[i - 1] == pattern[i])
-                            let c = at(i - 1, j) + (strict && !doubled ? 3 : 2)
-                            if c < best {
-                                best = c
-                                move = moveDelete
-                            }
-                        }
-                        if j > 0 {
-                            // Letters written past the end of the name make another word
-                            // ("unileveria", "agreement"): they cost more.
-                            let c =
-                                at(i, j - 1)
-                                + (i == m || i == 0 ? 3 : Confusions.insertion(window, j - 1, strict: strict))
-                            if c < best {
-                                best = c
-                                move = moveInsert
-                            }
-                        }
-                        if i > 1, j > 1, pattern[i - 1] == window[j - 2], pattern[i - 2] == window[j - 1],
-                            pattern[i - 1] != pattern[i - 2]
-                        {
-                            let c = at(i - 2, j - 2) + 2
-                            if c < best {
-                                best = c
-                                move = moveSwap
-                            }
-                        }
-                        if i > 0, j > 1 {
-                            // One letter of the name written as two: m → rn, f → ph, x → ks.
-                            let u = Confusions.oneForTwo(pattern[i - 1], window[j - 2], window[j - 1], forward: forward)
-                            if u > 0 {
-                                let c = at(i - 1, j - 2) + u
-                                if c < best {
-                                    best = c
-                                    move = moveOneForTwo
-                                }
-                            }
-                        }
-                        if i > 1, j > 0 {
-                            // Two letters of the name written as one: rn → m, ph → f, ck → k.
-                            let u = Confusions.oneForTwo(
-                                window[j - 1],
-                                pattern[i - 2],
-                                pattern[i - 1],
-                                forward: forward
-                            )
-                            if u > 0 {
-                                let c = at(i - 2, j - 1) + u
-                                if c < best {
-                                    best = c
-                                    move = moveTwoForOne
-                                }
-                            }
-                        }
-                        d[cell] = best
-                        mv[cell] = move
-                        rowMin = min(rowMin, best)
-                    }
-                    if rowMin > limit { return nil }
                 }
                 var result: (length: Int, units: Int, edits: Int)?
                 for j in max(1, m - band)...max(1, min(w, m + band)) where j <= w && at(m, j) <= limit {
@@ -285,6 +220,120 @@ enum Fuzzy {
                 return result
             }
         }
+    }
+
+    /// Fills the alignment table `d` (units) and `mv` (the last move) row by row within the
+    /// band; false as soon as a whole row costs more than `limit` (no prefix can be within it).
+    /// Reads only through the buffers it is given: no bounds checks, no reference counting.
+    @inline(__always)
+    static func fill(
+        _ pattern: UnsafeBufferPointer<UInt32>,
+        _ window: UnsafeBufferPointer<UInt32>,
+        _ insertCost: UnsafeBufferPointer<Int32>,
+        _ table: UnsafeBufferPointer<Int32>,
+        _ d: UnsafeMutableBufferPointer<Int32>,
+        _ mv: UnsafeMutableBufferPointer<UInt8>,
+        band: Int,
+        limit: Int32,
+        strict: Bool,
+        forward: Bool
+    ) -> Bool {
+        let m = pattern.count
+        let w = window.count
+        let width = w + 1
+        let big = Int32(1 << 20)
+        @inline(__always) func at(_ i: Int, _ j: Int) -> Int32 {
+            guard i >= 0, j >= 0, abs(i - j) <= band else { return big }
+            return d[i * width + j]
+        }
+        for i in 0...m {
+            let lo = max(0, i - band)
+            let hi = min(w, i + band)
+            // Cells just outside the band read as unreachable.
+            if lo > 0 { d[i * width + lo - 1] = big }
+            if hi < w { d[i * width + hi + 1] = big }
+            var rowMin = big
+            // The row's letter of the name, and what leaving it out costs (less when doubled).
+            let p: UInt32 = i > 0 ? pattern[i - 1] : 0
+            let doubled = i > 0 && ((i >= 2 && p == pattern[i - 2]) || (i < m && p == pattern[i]))
+            let deleteCost: Int32 = strict && !doubled ? 3 : 2
+            let rowInsert = i == m || i == 0
+            for j in lo...max(lo, hi) where j <= hi {
+                let cell = i * width + j
+                if i == 0 && j == 0 {
+                    d[cell] = 0
+                    mv[cell] = moveNone
+                    rowMin = 0
+                    continue
+                }
+                var best = big
+                var move = moveNone
+                if i > 0, j > 0 {
+                    let t = window[j - 1]
+                    if p == t {
+                        best = at(i - 1, j - 1)
+                        move = moveMatch
+                    } else {
+                        let c = at(i - 1, j - 1) + (p < 128 && t < 128 ? table[Int(p) << 7 | Int(t)] : 3)
+                        if c < best {
+                            best = c
+                            move = moveSub
+                        }
+                    }
+                }
+                if i > 0 {
+                    // A letter of the name left out.
+                    let c = at(i - 1, j) + deleteCost
+                    if c < best {
+                        best = c
+                        move = moveDelete
+                    }
+                }
+                if j > 0 {
+                    // Letters written past the end of the name make another word
+                    // ("unileveria", "agreement"): they cost more.
+                    let c = at(i, j - 1) + (rowInsert ? 3 : insertCost[j - 1])
+                    if c < best {
+                        best = c
+                        move = moveInsert
+                    }
+                }
+                if i > 1, j > 1, p == window[j - 2], pattern[i - 2] == window[j - 1], p != pattern[i - 2] {
+                    let c = at(i - 2, j - 2) + 2
+                    if c < best {
+                        best = c
+                        move = moveSwap
+                    }
+                }
+                if i > 0, j > 1 {
+                    // One letter of the name written as two: m → rn, f → ph, x → ks.
+                    let u = Confusions.oneForTwo(p, window[j - 2], window[j - 1], forward: forward)
+                    if u > 0 {
+                        let c = at(i - 1, j - 2) + u
+                        if c < best {
+                            best = c
+                            move = moveOneForTwo
+                        }
+                    }
+                }
+                if i > 1, j > 0 {
+                    // Two letters of the name written as one: rn → m, ph → f, ck → k.
+                    let u = Confusions.oneForTwo(window[j - 1], pattern[i - 2], p, forward: forward)
+                    if u > 0 {
+                        let c = at(i - 2, j - 1) + u
+                        if c < best {
+                            best = c
+                            move = moveTwoForOne
+                        }
+                    }
+                }
+                d[cell] = best
+                mv[cell] = move
+                rowMin = min(rowMin, best)
+            }
+            if rowMin > limit { return false }
+        }
+        return true
     }
 
     /// Follows the cheapest path back from (m, j), charging each edit to the word of the name
