@@ -65,38 +65,29 @@ public struct Normalizer: Sendable {
         result.classes.reserveCapacity(bytes.count)
         result.starts.reserveCapacity(bytes.count)
         result.ends.reserveCapacity(bytes.count)
+        result.wordStart.reserveCapacity(bytes.count)
 
         var folded: [UInt32] = []
         folded.reserveCapacity(8)
         var sawSeparator = true
         var lastClass = ScalarClass.separator
         var index = 0
-        /// Appends one folded scalar (separators only mark that a new word starts).
-        @inline(__always) func emit(_ value: UInt32, _ valueClass: ScalarClass, _ start: Int32, _ end: Int32) {
-            if valueClass == .separator {
-                sawSeparator = true
-                return
-            }
-            result.scalars.append(value)
-            result.classes.append(valueClass)
-            result.wordStart.append(valueClass == .word && (sawSeparator || lastClass != .word))
-            result.starts.append(start)
-            result.ends.append(end)
-            sawSeparator = false
-            lastClass = valueClass
-        }
+        // `emit` is a static function taking the state inout, not a nested function capturing it:
+        // captured variables are checked for exclusive access at run time, on every scalar.
         while index < bytes.count {
             let start = Int32(index)
             let scalar = Self.decode(bytes, &index)
             let end = Int32(index)
             if scalar == 0x40 || scalar == 0x24, let letter = Self.leet(scalar, bytes, Int(start), index) {
-                emit(letter, .word, start, end)  // Renes@s, Micro$oft: a letter, not a separator
+                // Renes@s, Micro$oft: a letter, not a separator
+                Self.emit(&result, &sawSeparator, &lastClass, letter, .word, start, end)
                 continue
             }
             if let (value, valueClass) = table.single(scalar),
                 valueClass == .word || valueClass == .cjk || valueClass == .separator
             {
-                emit(value, valueClass, start, end)  // fast path: one scalar in, one (or none) out
+                // fast path: one scalar in, one (or none) out
+                Self.emit(&result, &sawSeparator, &lastClass, value, valueClass, start, end)
                 continue
             }
             folded.removeAll(keepingCapacity: true)
@@ -121,9 +112,35 @@ public struct Normalizer: Sendable {
             default:
                 break
             }
-            for value in folded { emit(value, table.classOfFolded(value), start, end) }
+            for value in folded {
+                Self.emit(&result, &sawSeparator, &lastClass, value, table.classOfFolded(value), start, end)
+            }
         }
         return result
+    }
+
+    /// Appends one folded scalar (separators only mark that a new word starts).
+    @inline(__always)
+    static func emit(
+        _ result: inout NormalizedText,
+        _ sawSeparator: inout Bool,
+        _ lastClass: inout ScalarClass,
+        _ value: UInt32,
+        _ valueClass: ScalarClass,
+        _ start: Int32,
+        _ end: Int32
+    ) {
+        if valueClass == .separator {
+            sawSeparator = true
+            return
+        }
+        result.scalars.append(value)
+        result.classes.append(valueClass)
+        result.wordStart.append(valueClass == .word && (sawSeparator || lastClass != .word))
+        result.starts.append(start)
+        result.ends.append(end)
+        sawSeparator = false
+        lastClass = valueClass
     }
 
     /// "@" for "a" and "$" for "s" between two letters (Renes@s, Micro$oft), but never the
