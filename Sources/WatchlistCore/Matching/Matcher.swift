@@ -1284,9 +1284,18 @@ public final class Matcher: Sendable {
     /// when no word of three letters or more has one or two such digits (not "450GB", not an
     /// onion address).
     static func lookAlikeReadings(_ text: NormalizedText) -> [([UInt32], [Bool], [Range<Int>])] {
-        let letters: [UInt32: UInt32] = [
-            0x30: 0x6F, 0x33: 0x65, 0x34: 0x61, 0x35: 0x73, 0x37: 0x74, 0x38: 0x62, 0x39: 0x67,
-        ]
+        // The letter each digit is read as (a switch: this runs on every listing).
+        func letter(_ digit: UInt32) -> UInt32 {
+            switch digit {
+            case 0x30: 0x6F
+            case 0x33: 0x65
+            case 0x34: 0x61
+            case 0x35: 0x73
+            case 0x37: 0x74
+            case 0x38: 0x62
+            default: 0x67  // 0x39
+            }
+        }
         var positions: [Int] = []
         var i = 0
         while i < text.count {
@@ -1298,11 +1307,16 @@ public final class Matcher: Sendable {
             while e < text.count, text.classes[e] == .word, !text.wordStart[e] { e += 1 }
             var digits = false
             var alpha = false
+            var digitCount = 0
             for k in i..<e {
                 let v = text.scalars[k]
-                if v >= 0x30 && v <= 0x39 { digits = true } else if v >= 0x61 && v <= 0x7A { alpha = true }
+                if v >= 0x30 && v <= 0x39 {
+                    digits = true
+                    digitCount += 1
+                } else if v >= 0x61 && v <= 0x7A {
+                    alpha = true
+                }
             }
-            let digitCount = (i..<e).filter { text.scalars[$0] >= 0x30 && text.scalars[$0] <= 0x39 }.count
             if digits && alpha && digitCount <= 2 && e - i - digitCount >= 3 && e - i <= 24 {
                 for k in i..<e
                 where text.scalars[k] >= 0x30 && text.scalars[k] <= 0x39 && text.scalars[k] != 0x32
@@ -1329,7 +1343,7 @@ public final class Matcher: Sendable {
             var scalars = text.scalars
             var changed = [Bool](repeating: false, count: text.count)
             for k in positions {
-                scalars[k] = scalars[k] == 0x31 ? one : letters[scalars[k]]!
+                scalars[k] = scalars[k] == 0x31 ? one : letter(scalars[k])
                 changed[k] = true
             }
             return (scalars, changed, windows)
