@@ -186,6 +186,8 @@ public final class Matcher: Sendable {
     /// Steps and scores of the `variant` owners.
     let variantSteps: [String]
     let variantScores: [Double]
+    /// Per variant: what it needs around it (a short name's human misspelling needs evidence).
+    let variantNeeds: [Variants.Evidence]
     /// Lower-cased domain → owners.
     let domains: [String: [DomainOwner]]
 
@@ -209,6 +211,7 @@ public final class Matcher: Sendable {
         var vocabularies = [Set<ScalarKey>](repeating: [], count: watchlists.count)
         var variantSteps: [String] = []
         var variantScores: [Double] = []
+        var variantNeeds: [Variants.Evidence] = []
         func pattern(_ key: [UInt32]) -> Int { pattern(ScalarKey(key)) }
         func pattern(_ hashed: ScalarKey) -> Int {
             if let id = patternIndex[hashed] { return id }
@@ -326,6 +329,7 @@ public final class Matcher: Sendable {
                         variantOwner.variant = Int32(variantSteps.count)
                         variantSteps.append(variant.step)
                         variantScores.append(variant.score)
+                        variantNeeds.append(variant.needs)
                         own(pattern(variant.key), variantOwner)
                     }
                 }
@@ -359,6 +363,7 @@ public final class Matcher: Sendable {
         self.vocabularies = vocabularies
         self.variantSteps = variantSteps
         self.variantScores = variantScores
+        self.variantNeeds = variantNeeds
         // The load's temporaries are millions of small allocations; free them on another
         // core instead of making the caller wait.
         nonisolated(unsafe) var garbage: [Any]? = [prepared, patternIndex, patterns, ownerList, fuzzyIndex]
@@ -386,7 +391,7 @@ public final class Matcher: Sendable {
         var words: [ScalarKey] = []
         var fuzzy: FuzzyPlan?
         /// Abbreviated, shortened and romanised forms (Variants), folded.
-        var variants: [(key: ScalarKey, words: Int, score: Double, step: String)] = []
+        var variants: [(key: ScalarKey, words: Int, score: Double, step: String, needs: Variants.Evidence)] = []
     }
 
     /// How typos are looked for in one key: its words' budgets and its pieces.
@@ -530,12 +535,20 @@ public final class Matcher: Sendable {
             let folded = normalizer.normalize(texts[i])
             var item = prepare(folded)
             for variant in Variants.of(name: texts[i], folded: folded, core: LegalForms.core(of: folded)) {
+                // One word of folded letters (a short name's misspelling) is its own folded form.
+                let letters = variant.text.unicodeScalars.map(\.value)
+                if letters.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) {
+                    let key = ScalarKey(letters)
+                    guard !letters.isEmpty, key != item.full, key != item.core else { continue }
+                    item.variants.append((key, 1, variant.score, variant.step, variant.needs))
+                    continue
+                }
                 let form = normalizer.normalize(variant.text)
                 let key = ScalarKey(form.scalars)
                 guard !form.scalars.isEmpty, key != item.full, key != item.core else { continue }
                 let words = (0..<form.count).filter { form.classes[$0] == .word && ($0 == 0 || form.wordStart[$0]) }
                     .count
-                item.variants.append((key, words, variant.score, variant.step))
+                item.variants.append((key, words, variant.score, variant.step, variant.needs))
             }
             return item
         }
@@ -757,13 +770,50 @@ public final class Matcher: Sendable {
                 score = min(score, Self.boundaryScore)
                 steps.append("part of a longer katakana word")
             }
-            if owner.kind == .nameCore || owner.kind == .variant || owner.words == 1,
+            // A slip in a short name or digits read as letters: a misspelling, never a group company
+            // but for a line of business after it ("Sixon Tech", "KAUL1N Mfg").
+            let misspelt =
+                extraWords == 2
+                || owner.kind == .variant && variantSteps[Int(owner.variant)].hasPrefix(Variants.slipStep)
+            var context = true
+            if owner.kind == .variant, variantNeeds[Int(owner.variant)] != .nothing {
+                // A short name's human misspelling ("Nosawa Corporation", "Keihen Holdings"): other
+                // firms are one such edit away, so it counts only with the entity's legal form or a
+                // line of business after it, and never when it spells a word of this customer's names.
+                if vocabularies[Int(owner.watchlist)].contains(ScalarKey(Array(folded.scalars[start..<end]))) {
+                    accepted.removeLast()
+                    continue
+                }
+                if let evidence = shortMisspellingEvidence(
+                    owner,
+                    folded,
+                    end,
+                    business: variantNeeds[Int(owner.variant)] == .legalFormOrBusiness
+                ) {
+                    steps.append(evidence.step)
+                    if evidence.group { score = min(score, Self.groupScore) }
+                    context = false
+                } else {
+                    // Not an explanation of the text either: a misspelling looked for otherwise may be.
+                    accepted.removeLast()
+                    score = min(score, Self.boundaryScore)
+                    steps.append(
+                        variantNeeds[Int(owner.variant)] == .legalForm
+                            ? "a short name with a vowel changed or left out counts only with the entity's legal form"
+                            : "a short name misspelt counts only with the entity's legal form or a line of business after it"
+                    )
+                    context = false
+                }
+            }
+            if context, owner.kind == .nameCore || owner.kind == .variant || owner.words == 1,
                 Self.isOneWord(folded, start, end),
                 Self.nextWordIsCapitalized(folded, end),
                 !LegalForms.formStarts(at: end, in: folded), !LegalForms.misspeltFormStarts(at: end, in: folded)
             {
-                if !owner.weak, !owner.properNoun || Places.startsWithRegion(at: end, in: folded),
-                    owner.kind != .variant || !variantSteps[Int(owner.variant)].hasPrefix(Variants.slipStep),
+                if misspelt, let business = Self.lineOfBusinessAfter(folded, end) {
+                    score = min(score, Self.groupScore)
+                    steps.append("a group company: \(matched) \(business) (a line of business after a misspelt name)")
+                } else if !owner.weak, !owner.properNoun || Places.startsWithRegion(at: end, in: folded), !misspelt,
                     let group = Self.groupCompany(folded, end) ?? Self.regionAfter(folded, end)
                 {
                     // "<core> <business words> <legal form>": a group company (Omron
@@ -876,8 +926,12 @@ public final class Matcher: Sendable {
             guard let changed = Self.changedWords(key, folded, s, e) else { continue }
             let range = Int(folded.starts[s])..<Int(folded.ends[e - 1])
             for owner in key.owners {
-                if !misspellingPlausible(changed.changed, unchanged: changed.unchanged, watchlist: Int(owner.watchlist))
-                {
+                if !misspellingPlausible(
+                    changed.changed,
+                    unchanged: changed.unchanged,
+                    names: changed.names,
+                    watchlist: Int(owner.watchlist)
+                ) {
                     continue
                 }
                 // An exact name of this customer covering this text explains it better.
@@ -1215,7 +1269,7 @@ public final class Matcher: Sendable {
         _ start: Int,
         _ end: Int
     )
-        -> (changed: [[UInt32]], unchanged: [[UInt32]])?
+        -> (changed: [[UInt32]], unchanged: [[UInt32]], names: [[UInt32]])?
     {
         var textWords: [[UInt32]] = []
         for i in start..<end {
@@ -1230,7 +1284,8 @@ public final class Matcher: Sendable {
         guard textWords.count == nameWords.count else { return nil }
         return (
             zip(textWords, nameWords).filter { $0 != $1 }.map(\.0),
-            zip(textWords, nameWords).filter { $0 == $1 }.map(\.0)
+            zip(textWords, nameWords).filter { $0 == $1 }.map(\.0),
+            zip(textWords, nameWords).filter { $0 != $1 }.map(\.1)
         )
     }
 
@@ -1240,18 +1295,40 @@ public final class Matcher: Sendable {
     /// In a name of several words, a misspelt word may spell an English word when the
     /// words written right carry at least 4 letters that are no everyday word ("Kinross God
     /// Corp.", but not "Blue Zone" for BLUE ZONES).
-    func misspellingPlausible(_ changed: [[UInt32]], unchanged: [[UInt32]], watchlist: Int) -> Bool {
+    /// An everyday word of the name written in another number ("Yutaka Food Corp." for YUTAKA
+    /// FOODS CORPORATION) is the name when its distinctive words stand exactly.
+    func misspellingPlausible(_ changed: [[UInt32]], unchanged: [[UInt32]], names: [[UInt32]], watchlist: Int) -> Bool {
         let unchangedLetters = unchanged.filter { !EnglishWords.isEveryday($0) }.reduce(0) { $0 + $1.count }
-        for written in changed {
+        for (written, name) in zip(changed, names) {
+            if unchangedLetters >= 4, Self.inflected(written, name) { continue }
             let key = ScalarKey(written)
             if written.count <= 2 || vocabularies[watchlist].contains(key) || Self.stopWords.contains(written)
-                || EnglishWords.registry.contains(key)
+                || EnglishWords.registry.contains(key) && !Self.filedMisspelling(written, of: name)
             {
                 return false
             }
             if EnglishWords.isWord(key) && unchangedLetters < 4 { return false }
         }
         return true
+    }
+
+    /// Whether a registry word is a registry's own misspelling of the everyday word the name has
+    /// ("finacial" as filed for financial): one edit from a word of 7 letters or more, no English
+    /// word itself. Such a word names no other company.
+    static func filedMisspelling(_ written: [UInt32], of name: [UInt32]) -> Bool {
+        name.count >= 7 && EnglishWords.isEveryday(name) && !EnglishWords.isWord(written)
+            && editDistance(written, name) == 1
+    }
+
+    /// Whether `written` is the everyday word `name` in the other number: foods/food,
+    /// industry/industries, glass/glasses.
+    static func inflected(_ written: [UInt32], _ name: [UInt32]) -> Bool {
+        let (short, long) = written.count < name.count ? (written, name) : (name, written)
+        let s: UInt32 = 0x73
+        let plural =
+            long == short + [s] || long == short + [0x65, s]
+            || short.last == 0x79 && long == short.dropLast() + [0x69, 0x65, s]
+        return plural && short.count >= 3 && EnglishWords.isEveryday(short) && EnglishWords.isEveryday(long)
     }
 
     /// 0.92 for look-alike characters only, 0.90 for one edit's worth, 0.88, 0.86 for two.
@@ -1278,6 +1355,21 @@ public final class Matcher: Sendable {
 
     static let groupScore = 0.85
     static let lookAlikeScore = 0.90
+
+    /// Units and ordinal endings written after a number: "5GB" and "1st" are no words misspelt.
+    static let units: Set<[UInt32]> = Set(
+        [
+            "gb", "tb", "mb", "kb", "pb", "st", "nd", "rd", "th", "am", "pm", "km", "kg", "mm", "cm", "hz", "px", "ms",
+            "pc",
+        ]
+        .map { $0.unicodeScalars.map(\.value) }
+    )
+
+    /// Whether a word is a digit then a unit ("5gb", "1st") or digits around letters in a code.
+    static func numberAndUnit(_ word: [UInt32]) -> Bool {
+        guard let first = word.first, first >= 0x30 && first <= 0x39 else { return false }
+        return units.contains(Array(word.dropFirst()))
+    }
 
     /// The text with digits inside words read as letters ("HAKUT0" → hakuto), once with 1 as l
     /// and once as i, which scalars changed, and the windows around them worth scanning; none
@@ -1317,7 +1409,16 @@ public final class Matcher: Sendable {
                     alpha = true
                 }
             }
-            if digits && alpha && digitCount <= 2 && e - i - digitCount >= 3 && e - i <= 24 {
+            // Words of three letters or more with one or two digits ("HAKUT0", "KAUL1N"), and short
+            // words of two letters and a digit 0, 1 or 3 ("0ne", "M1x"): not a number and its unit or
+            // an ordinal ("5GB", "1st", "4th").
+            var short = false
+            if e - i == 3, digitCount == 1 {
+                for k in i..<e where text.scalars[k] == 0x30 || text.scalars[k] == 0x31 || text.scalars[k] == 0x33 {
+                    short = !Self.numberAndUnit(Array(text.scalars[i..<e]))
+                }
+            }
+            if digits && alpha && digitCount <= 2 && (e - i - digitCount >= 3 || short) && e - i <= 24 {
                 for k in i..<e
                 where text.scalars[k] >= 0x30 && text.scalars[k] <= 0x39 && text.scalars[k] != 0x32
                     && text.scalars[k] != 0x36
@@ -1396,6 +1497,61 @@ public final class Matcher: Sendable {
             words += 1
             i += 1
             while i < text.count, text.classes[i] == .word, !text.wordStart[i] { i += 1 }
+        }
+        return nil
+    }
+
+    /// Line-of-business words (and their abbreviations) that follow a group company's name:
+    /// "Sixxon Tech", "Kaulin Mfg", "Yahorng Electric" (not "Capital", "Partners": other firms).
+    static let groupLineWords: Set<ScalarKey> = Set(
+        lineOfBusiness.union([
+            "mfg", "elec", "ind", "inds", "manufacturing", "machinery", "machine", "materials", "precision", "optical",
+            "optics", "steel", "metal", "metals", "foods", "food", "construction", "energy", "power", "plastics",
+        ]).map { ScalarKey(Array($0.unicodeScalars.map(\.value))) }
+    )
+
+    /// A capitalised line-of-business word right after `end` (a space apart), then a legal form,
+    /// the end of the text or a word that is not capitalised: the words as written ("Tech",
+    /// "Electric Co., Ltd."); nil otherwise ("Sanok Rubber Company", "Tech Data Corp").
+    static func lineOfBusinessAfter(_ text: NormalizedText, _ end: Int) -> String? {
+        guard let e = capitalWordEnd(text, end) else { return nil }
+        guard groupLineWords.contains(ScalarKey(Array(text.scalars[end..<e]))) else { return nil }
+        var to = Int(text.ends[e - 1])
+        if let length = LegalForms.formLength(at: e, in: text) {
+            to = Int(text.ends[e + length - 1])
+            if to < text.utf8.count, text.utf8[to] == 0x2E { to += 1 }
+        } else if nextWordIsCapitalized(text, e) {
+            return nil
+        }
+        return String(decoding: text.utf8[Int(text.starts[end])..<to], as: UTF8.self)
+    }
+
+    /// What makes a short name's human misspelling a mention ("Nosawa Corporation"): a legal form
+    /// right after it that is the entity's (a grouping word its names have, a form of its family,
+    /// or of the company family when its names have none), or a line of business after it (a
+    /// group company). Nil when there is neither.
+    func shortMisspellingEvidence(
+        _ owner: Owner,
+        _ text: NormalizedText,
+        _ end: Int,
+        business: Bool
+    ) -> (step: String, group: Bool)? {
+        if let length = LegalForms.formLength(at: end, in: text) {
+            let entity = watchlists[Int(owner.watchlist)].entities[Int(owner.entity)]
+            let names = entity.names.filter { $0.relation != .domain }.map { normalizer.normalize($0.value) }
+            let written = text.original(end..<(end + length))
+            if let grouping = LegalForms.groupingStarts(at: end, in: text) {
+                guard names.contains(where: { $0.folded.contains(grouping) }) else { return nil }
+                return ("a short name's misspelling with its own grouping word “\(written)”", false)
+            }
+            var own = Set<String>()
+            for name in names { own.formUnion(LegalForms.families(of: name)) }
+            let family = LegalForms.family(at: end, length: length, in: text)
+            guard own.contains(family) || own.isEmpty && family == "company" else { return nil }
+            return ("a short name's misspelling with its legal form “\(written)”", false)
+        }
+        if business, let business = Self.lineOfBusinessAfter(text, end) {
+            return ("a group company: a short name's misspelling with a line of business after it (\(business))", true)
         }
         return nil
     }
@@ -1766,16 +1922,23 @@ public final class Matcher: Sendable {
         return true
     }
 
-    /// Whether the next word, separated by spaces only, starts with a capital Latin letter.
-    static func nextWordIsCapitalized(_ text: NormalizedText, _ end: Int) -> Bool {
-        guard end < text.count, text.classes[end] == .word else { return false }
+    /// Where the word starting at `end` ends, when it is separated by spaces only and starts
+    /// with a capital Latin letter.
+    static func capitalWordEnd(_ text: NormalizedText, _ end: Int) -> Int? {
+        guard end < text.count, text.classes[end] == .word else { return nil }
         let gap = Self.gap(text, before: end - 1, after: end)
-        guard !gap.isEmpty, gap.allSatisfy({ $0 == 0x20 }) else { return false }
+        guard !gap.isEmpty, gap.allSatisfy({ $0 == 0x20 }) else { return nil }
         let first = text.utf8[Int(text.starts[end])]
-        guard first >= 0x41 && first <= 0x5A else { return false }
-        // A short all-capitals word after a name is mostly what was taken (VPN, SQL, HR).
+        guard first >= 0x41 && first <= 0x5A else { return nil }
         var e = end + 1
         while e < text.count, text.classes[e] == .word, !text.wordStart[e] { e += 1 }
+        return e
+    }
+
+    /// Whether the next word, separated by spaces only, starts with a capital Latin letter.
+    static func nextWordIsCapitalized(_ text: NormalizedText, _ end: Int) -> Bool {
+        guard let e = capitalWordEnd(text, end) else { return false }
+        // A short all-capitals word after a name is mostly what was taken (VPN, SQL, HR).
         let word = text.utf8[Int(text.starts[end])..<Int(text.ends[e - 1])]
         let lower = word.contains { $0 >= 0x61 && $0 <= 0x7A }
         return lower || word.count >= 5

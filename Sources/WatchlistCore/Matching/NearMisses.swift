@@ -20,9 +20,8 @@ extension Matcher {
     /// that refused it, closest first.
     public func nearMisses(in text: String, limit: Int = 5) -> [NearMiss] {
         let folded = normalizer.normalize(text)
-        let hitNames = Set(
-            candidates(in: text).filter { $0.score >= Self.defaultThreshold }.map { "\($0.customer)\u{0}\($0.entity)" }
-        )
+        // Names with a hit, or a candidate below the threshold (shown with the steps that refused it).
+        let hitNames = Set(candidates(in: text).map { "\($0.customer)\u{0}\($0.entity)" })
         // Runs of Latin words of the text: (start, end, words).
         var wordStarts: [Int] = []
         for i in 0..<folded.count where folded.classes[i] == .word && folded.isWordStart(i) { wordStarts.append(i) }
@@ -106,7 +105,15 @@ extension Matcher {
         if Self.isWeak(name, range) {
             return "\(what) is an everyday word or a short acronym: no misspellings are looked for"
         }
-        if key.count < 7 { return "\(what) has \(key.count) letters: misspellings are looked for from 7" }
+        if key.count < 7 {
+            if keyWords == 1, key.count >= 5 {
+                return "\(what) has \(key.count) letters: misspellings are looked for from 7; a short name counts "
+                    + "misspelt only as people misspell it (a vowel past the first syllable, a sound-alike, a letter "
+                    + "swapped, doubled or written once) with the entity's legal form, or a line of business after a "
+                    + "sound-alike or slip"
+            }
+            return "\(what) has \(key.count) letters: misspellings are looked for from 7"
+        }
         if window.words == keyWords + 1, written == key {
             return
                 "the text splits a word of the name where it does not read as the name: a part shorter than 3 letters, "

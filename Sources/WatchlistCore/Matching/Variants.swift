@@ -13,6 +13,19 @@ enum Variants {
         var text: String
         var score: Double
         var step: String
+        /// A human misspelling of a short name: it counts only with evidence around it
+        /// (`Matcher.shortMisspellingEvidence`).
+        var needs = Evidence.nothing
+    }
+
+    /// What a variant needs around it to count.
+    enum Evidence: UInt8, Sendable {
+        case nothing
+        /// The entity's legal form or a line of business after it ("Sixon Tech").
+        case legalFormOrBusiness
+        /// The entity's legal form: a vowel changed or left out makes other firms' names, and
+        /// they name their line of business too ("Astera Software", "Madix Inc").
+        case legalForm
     }
 
     static let abbreviationScore = 0.92
@@ -47,7 +60,18 @@ enum Variants {
     /// The variants of a name (its folded words and core), at most 24.
     static func of(name: String, folded: NormalizedText, core: Range<Int>?) -> [Variant] {
         var out: [Variant] = []
-        let range = core ?? 0..<folded.count
+        var range = core ?? 0..<folded.count
+        // A registry name with "Co." glued to it ("izumico.,ltd" is IZUMI CO.,LTD.): its core read
+        // without the "co" written with a full stop, when what is left is no English word.
+        if let core, let glued = gluedCompany(folded, core) {
+            let text = String(String.UnicodeScalarView(folded.scalars[glued].compactMap(UnicodeScalar.init)))
+            if glued.count >= 4, !EnglishWords.isWord(Array(folded.scalars[glued])), !Matcher.isWeak(folded, glued) {
+                out.append(
+                    Variant(text: text, score: gluedScore, step: "the legal form “Co.” glued to the name read apart")
+                )
+                range = glued
+            }
+        }
         var words: [String] = []
         var allWord = true
         for i in range {
@@ -60,8 +84,10 @@ enum Variants {
         }
         if allWord, words.count >= 2 {
             // Abbreviations: each replaceable word alone, then all of them.
-            let replaceable = words.indices.filter { toShort[words[$0]] != nil || toFull[words[$0]] != nil }
-            func alternatives(_ i: Int) -> [String] { toShort[words[i]] ?? toFull[words[i]] ?? [] }
+            // A registry's own misspelling of a long word ("Indutrial") abbreviates like the word.
+            let full = words.map { word in toShort[word] == nil ? filedMisspelling(word) ?? word : word }
+            let replaceable = words.indices.filter { toShort[full[$0]] != nil || toFull[words[$0]] != nil }
+            func alternatives(_ i: Int) -> [String] { toShort[full[i]] ?? toFull[words[i]] ?? [] }
             // Each alternative of each word alone, then every word with its first alternative.
             var forms: [[Int: String]] = replaceable.flatMap { i in alternatives(i).map { [i: $0] } }
             if replaceable.count > 1 {
@@ -127,6 +153,106 @@ enum Variants {
                 )
             }
         }
-        return Array(out.prefix(24))
+        out = Array(out.prefix(24))
+        if allWord, words.count == 1 {
+            let slips = Set(out.map(\.text))
+            for (t, step, needs) in humanMisspellings(of: Array(words[0].unicodeScalars.map(\.value))) {
+                let text = String(String.UnicodeScalarView(t.compactMap(UnicodeScalar.init)))
+                guard !slips.contains(text) else { continue }
+                out.append(Variant(text: text, score: slipScore, step: "\(slipStep) \(step)", needs: needs))
+            }
+        }
+        return out
+    }
+
+    static let longWords: [String] = toShort.keys.filter { $0.count >= 8 }.sorted()
+
+    /// The long word of the abbreviation table that `word` misspells by one letter left out,
+    /// added or changed ("indutrial" as filed for industrial); nil for words English has.
+    static func filedMisspelling(_ word: String) -> String? {
+        guard word.count >= 8 else { return nil }
+        let w = Array(word.unicodeScalars.map(\.value))
+        guard !EnglishWords.isWord(w) else { return nil }
+        return longWords.first { full in
+            full.count >= 8 && abs(full.count - word.count) <= 1 && full.first == word.first
+                && Matcher.editDistance(Array(full.unicodeScalars.map(\.value)), w) == 1
+        }
+    }
+
+    static let gluedScore = 0.94
+
+    /// The core without a "co" glued to its last word and written with a full stop ("izumico.,ltd").
+    static func gluedCompany(_ name: NormalizedText, _ core: Range<Int>) -> Range<Int>? {
+        let end = core.upperBound
+        guard end - core.lowerBound >= 5, end < name.count, name.scalars[end - 2] == 0x63,
+            name.scalars[end - 1] == 0x6F, !name.isWordStart(end - 2), !name.isWordStart(end - 1),
+            Int(name.ends[end - 1]) < name.utf8.count, name.utf8[Int(name.ends[end - 1])] == 0x2E
+        else { return nil }
+        return core.lowerBound..<(end - 2)
+    }
+
+    /// Sound-alike spellings people write for one another in romanised names: one letter or two
+    /// for one letter or two (Nozawa/Nosawa, Tazmo/Tasmo, Daitobo/Daitobou, Mitsui/Mitzui).
+    static let soundAlikes: [(String, String)] = [
+        ("s", "z"), ("z", "s"), ("c", "k"), ("k", "c"), ("i", "y"), ("y", "i"), ("ts", "tz"), ("tz", "ts"),
+        ("sh", "s"), ("s", "sh"), ("ou", "o"), ("oh", "o"), ("o", "ou"), ("o", "oh"),
+    ]
+
+    /// The misspellings people make of a short name they know (one word of 5 to 7 letters that
+    /// is no English word): a vowel for another, a sound-alike, a vowel of a pair left out
+    /// ("Azerth" for AZEARTH). The first letter stays; never a spelling that is an English word
+    /// or a registered company's word; at least five letters. Too many other firms are one such
+    /// edit away from a short name for these to count alone: each needs evidence (Matcher).
+    /// Not a sound-alike of the last letter: firms choose it (Nidec and Nidek, Amtec and Amtek
+    /// are different firms). In a name of 7 letters the misspelling search already weighs a
+    /// letter for a letter: only letters left out or added are made here.
+    static func humanMisspellings(of w: [UInt32]) -> [([UInt32], String, Evidence)] {
+        guard (5...7).contains(w.count), w.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }), !EnglishWords.isWord(w) else {
+            return []
+        }
+        func text(_ s: [UInt32]) -> String { String(String.UnicodeScalarView(s.compactMap(UnicodeScalar.init))) }
+        var found: [([UInt32], String, Evidence)] = []
+        var seen = Set<[UInt32]>([w])
+        func add(_ t: [UInt32], _ step: String, _ needs: Evidence) {
+            guard t.count >= 5, w.count < 7 || t.count != w.count, seen.insert(t).inserted, !EnglishWords.isWord(t),
+                !EnglishWords.registry.contains(ScalarKey(t))
+            else { return }
+            found.append((t, step, needs))
+        }
+        let vowels: [UInt32] = [0x61, 0x65, 0x69, 0x6F, 0x75]
+        // A vowel for another: not in the first syllable, which people remember (Madix is not
+        // Medix), and not in a name of five letters.
+        let firstVowel = w.firstIndex(where: Confusions.isVowel) ?? 0
+        for i in 1..<w.count where Confusions.isVowel(w[i]) {
+            for v in vowels where v != w[i] && w.count >= 6 && i > firstVowel + 1 {
+                var t = w
+                t[i] = v
+                add(t, "a vowel for another (\(text([v])) for \(text([w[i]])))", .legalForm)
+            }
+            if Confusions.isVowel(w[i - 1]) || i + 1 < w.count && Confusions.isVowel(w[i + 1]) {
+                var t = w
+                t.remove(at: i)
+                add(t, "a vowel of a pair left out (\(text([w[i]])))", .legalForm)
+            }
+        }
+        for (from, to) in soundAlikes {
+            let f = Array(from.unicodeScalars.map(\.value))
+            let r = Array(to.unicodeScalars.map(\.value))
+            var i = 1
+            while i + f.count <= w.count {
+                // "o" for "ou"/"oh" only where the name has no "u"/"h" after it already.
+                if Array(w[i..<(i + f.count)]) == f, i + f.count < w.count || f.count != r.count,
+                    !(r.count > f.count && i + f.count < w.count && w[i + f.count] == r.last!)
+                {
+                    add(
+                        Array(w[..<i]) + r + Array(w[(i + f.count)...]),
+                        "a sound-alike (\(to) for \(from))",
+                        .legalFormOrBusiness
+                    )
+                }
+                i += 1
+            }
+        }
+        return found
     }
 }

@@ -96,7 +96,29 @@ struct RealTextTests {
         file: "bulk.watch"
     )
 
-    static let matcher = Matcher(watchlists: [acme, bulk])
+    /// Human misspellings of short names, everyday words inflected, registries' own spellings.
+    static let human: Watchlist = try! watchlist(
+        """
+        customer: Human
+        entity: HOZUMA CORPORATION
+        entity: Keiwan Holdings Co., Ltd.
+        entity: MIZEART Corporation
+        entity: Daikobo Co., Ltd.
+        entity: TAMTEC CO.,LTD.
+        entity: Quixxon
+          alias: 奎森科技股份有限公司
+        entity: Sora One Corporation
+        entity: TAKAMURA FOODS CORPORATION
+        entity: BLUE FOODS CORPORATION
+        entity: Okada Food Service Co., Ltd.
+        entity: mizukico.,ltd
+        entity: Kanto Financial Holdings Co., Ltd.
+        entity: Kurata Electronics Indutrial Co.,Ltd
+        """,
+        file: "human.watch"
+    )
+
+    static let matcher = Matcher(watchlists: [acme, bulk, human])
 
     /// A rule, a text, and the entities expected to hit (empty: a trap), as in EngineTests.
     typealias Case = EngineTests.Case
@@ -280,6 +302,61 @@ struct RealTextTests {
             text: "Wealth Management, Inc. hacked",
             entities: ["Wealth Management, Inc."]
         ),
+        // A short name misspelt as people misspell it counts with the entity's legal form (or a line of
+        // business after a sound-alike or slip): other firms are one such edit away without it
+        Case(
+            rule: "a short name: s for z with its legal form",
+            text: "Hosuma Corporation customer files",
+            entities: ["HOZUMA CORPORATION"]
+        ),
+        Case(rule: "a short name misspelt without a legal form", text: "Hosuma leak", entities: []),
+        Case(rule: "a short name misspelt with another family's form", text: "Hosuma GmbH price list", entities: []),
+        Case(
+            rule: "a short name: a vowel with its own grouping word",
+            text: "Keiwen Holdings railway data",
+            entities: ["Keiwan Holdings Co., Ltd."]
+        ),
+        Case(rule: "a vowel of the first syllable is another name", text: "Kaiwan Holdings railway data", entities: []),
+        Case(
+            rule: "a vowel of a pair left out, with the legal form",
+            text: "Mizert Corporation leak",
+            entities: ["MIZEART Corporation"]
+        ),
+        Case(rule: "a vowel left out before a line of business", text: "Mizert Software source code", entities: []),
+        Case(
+            rule: "ou for o (a Japanese long vowel)",
+            text: "Daikobou Co., Ltd. leak",
+            entities: ["Daikobo Co., Ltd."]
+        ),
+        Case(rule: "a sound-alike last letter is another firm", text: "Tamtek Co., Ltd. leak", entities: []),
+        Case(
+            rule: "a slip before a line of business: a group company",
+            text: "Quixon Tech - 20GB published",
+            entities: ["Quixxon"]
+        ),
+        Case(rule: "a line of business and another name", text: "Quixon Tech Data Corp", entities: []),
+        Case(
+            rule: "a digit for a letter in a short word",
+            text: "Sora 0ne Corporation network access",
+            entities: ["Sora One Corporation"]
+        ),
+        Case(
+            rule: "an everyday word in the other number",
+            text: "Takamura Food Corp. - data leak",
+            entities: ["TAKAMURA FOODS CORPORATION"]
+        ),
+        Case(rule: "inflected, with no distinctive word", text: "Blue Food Corp. - data leak", entities: []),
+        Case(rule: "a registry name with Co. glued on", text: "MIZUKI CO., LTD. hacked", entities: ["mizukico.,ltd"]),
+        Case(
+            rule: "a registry's own misspelling of an everyday word",
+            text: "Kanto Finacial leak",
+            entities: ["Kanto Financial Holdings Co., Ltd."]
+        ),
+        Case(
+            rule: "abbreviations of a word misspelt as filed",
+            text: "Kurata Elec. Ind. Co hacked",
+            entities: ["Kurata Electronics Indutrial Co.,Ltd"]
+        ),
     ]
 
     @Test(arguments: cases)
@@ -339,6 +416,14 @@ struct RealTextTests {
         let near = try #require(Self.matcher.candidates(in: "smart meter readings").first)
         #expect(near.score < Matcher.defaultThreshold)
         #expect(near.steps.contains { $0.hasPrefix("an everyday word or short acronym") }, "\(near.steps)")
+    }
+
+    @Test func aRefusedShortMisspellingSaysWhy() throws {
+        let near = try #require(Self.matcher.candidates(in: "Hosuma leak").first { $0.entity == "HOZUMA CORPORATION" })
+        #expect(near.score < Matcher.defaultThreshold)
+        #expect(near.steps.contains { $0.contains("counts only with the entity's legal form") }, "\(near.steps)")
+        let hit = try #require(Self.matcher.match("Hosuma Corporation files", threshold: 0.8).first)
+        #expect(hit.steps.contains { $0.hasPrefix("a short name's misspelling with its legal form") }, "\(hit.steps)")
     }
 
     /// What a customer is alerted to depends only on the listing and that customer's own
