@@ -41,3 +41,19 @@ enum EnglishWords {
     static func isWord(_ word: [UInt32]) -> Bool { all.contains(ScalarKey(word)) }
     static func isWord(_ word: ScalarKey) -> Bool { all.contains(word) }
 }
+
+/// Everyday Chinese and Japanese words (`scripts/make-cjk-words.py` writes `Data/CJKWordData.swift`
+/// from jieba's dictionary and IPAdic; sources and licences there): a watched name whose core is
+/// one ("未来" of 未来集团, "コロナ" of 株式会社コロナ) needs evidence to count, as "SMART" does.
+/// Read as written (simplified characters, katakana), which is how folded text reads.
+enum CJKWords {
+    static let everyday: Set<ScalarKey> = {
+        var set = Set<ScalarKey>()
+        for list in [CJKWordData.chinese, CJKWordData.japanese] {
+            for word in list.split(separator: " ") { set.insert(ScalarKey(word.unicodeScalars.map(\.value))) }
+        }
+        return set
+    }()
+
+    static func isEveryday(_ word: [UInt32]) -> Bool { everyday.contains(ScalarKey(word)) }
+}

@@ -430,7 +430,7 @@ public final class Matcher: Sendable {
         if let core {
             item.core = ScalarKey(Array(folded.scalars[core]))
             item.coreWords = wordCount(core)
-            item.coreWeak = isWeak(folded, core)
+            item.coreWeak = isWeak(folded, core, core: true)
             item.coreNameLike =
                 !item.coreWeak
                 && (isNameLike(folded, core) || businessWords.contains(ScalarKey(Array(folded.scalars[core]))))
@@ -448,7 +448,13 @@ public final class Matcher: Sendable {
     /// word ("SMART", "HOME" of HOME CO., LTD., "Canon"), a phrase of everyday words with a
     /// function word ("We Can"), or a Latin acronym of up to three letters or digits ("ABC"
     /// of ABC Holdings). Such a name counts only with evidence.
-    static func isWeak(_ folded: NormalizedText, _ range: Range<Int>) -> Bool {
+    /// `core`: the range is what is left once a legal form is dropped. A core that is a Chinese
+    /// or Japanese everyday word (未来 of 未来集团, コロナ of 株式会社コロナ) is weak too; a CJK name
+    /// written without a form (百度, スバル) is the analyst's deliberate alias.
+    static func isWeak(_ folded: NormalizedText, _ range: Range<Int>, core: Bool = false) -> Bool {
+        if !range.isEmpty, folded.classes[range].allSatisfy({ $0 == .cjk }) {
+            return core && CJKWords.isEveryday(Array(folded.scalars[range]))
+        }
         guard !range.isEmpty, folded.classes[range].allSatisfy({ $0 == .word }) else { return false }
         if range.count <= 3 { return true }
         var words: [[UInt32]] = []
@@ -968,6 +974,16 @@ public final class Matcher: Sendable {
                     score = min(score, Self.boundaryScore)
                     steps.append("written with the legal form “\(form)”, which the name does not have: another company")
                 }
+                // Leak sites list a victim by its own name, copied from its site: a title that is
+                // nothing but a near miss ("Arbitech", "Siltech (siltechcorp.local)", "Starline")
+                // is another firm, spelt right.
+                // (One-word names: in a longer name the words written right are the evidence.)
+                if key.wordBudgets.count == 1, Int(folded.starts[s]) < titleBytes,
+                    Self.titleIsTheNameAlone(folded, s, e, titleBytes: titleBytes)
+                {
+                    score = min(score, Self.boundaryScore)
+                    steps.append("the whole title is this near miss: a listing names its victim as it spells itself")
+                }
                 // Misspellings are looked for in the core; a legal form right after it is the
                 // rest of the name ("Dell Technilobies Inc.").
                 if owner.kind == .nameCore, !LegalForms.formStarts(at: e, in: folded) {
@@ -1048,7 +1064,10 @@ public final class Matcher: Sendable {
                 raws[i].steps.append("joined by a hyphen to \(joined): part of another name")
                 continue
             }
-            if asWritten, !caseSaysNothing, Self.introducedAsVictim(folded, raw.start) {
+            if asWritten && !caseSaysNothing
+                || !matched.unicodeScalars.contains(where: \.properties.changesWhenCaseMapped),
+                Self.introducedAsVictim(folded, raw.start)
+            {
                 raws[i].steps.append("an everyday word or short acronym, introduced as the victim")
                 continue
             }
@@ -1851,6 +1870,8 @@ public final class Matcher: Sendable {
         }
         let m = letters(matched)
         let n = letters(name)
+        // Chinese and Japanese have no case: the way it is written says nothing of intent.
+        guard m.unicodeScalars.contains(where: { $0.properties.changesWhenCaseMapped }) else { return false }
         return partOfName ? n.contains(m) : m == n
     }
 
@@ -1985,6 +2006,9 @@ public final class Matcher: Sendable {
         return upper >= 8 && upper * 10 >= (upper + lower) * 7
     }
 
+    /// CJK names of up to 3 characters. Longer names are not checked: neither ICU nor a
+    /// frequency dictionary (jieba) reads their edges reliably — ICU puts a boundary in
+    /// 东方电气|化学, jieba reads 中国|平安保险, which is Ping An's own name.
     @inline(__always)
     private func shortCJKPattern(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
         guard end - start <= 3 else { return false }

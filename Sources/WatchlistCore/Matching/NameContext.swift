@@ -245,4 +245,31 @@ extension Matcher {
         while to < bytes.count, part(bytes[to]) { to += 1 }
         return String(decoding: bytes[from..<to], as: UTF8.self)
     }
+
+    /// Whether the title holds nothing but `start..<end` and what belongs to a firm's name: a
+    /// legal form, a grouping word, a line of business, a code of one or two letters, anything
+    /// in brackets ("Arbitech (arb.local)", "Innotec, Corp.", "Chin Hin Group").
+    static func titleIsTheNameAlone(_ text: NormalizedText, _ start: Int, _ end: Int, titleBytes: Int) -> Bool {
+        let limit = min(titleBytes, text.utf8.count)
+        let from = Int(text.starts[start])
+        let to = Int(text.ends[end - 1])
+        guard to <= limit else { return false }
+        var rest =
+            String(decoding: text.utf8[0..<from], as: UTF8.self) + " "
+            + String(decoding: text.utf8[to..<limit], as: UTF8.self)
+        // What is in brackets: a host, a code, a note.
+        while let open = rest.firstIndex(where: { $0 == "(" || $0 == "[" }),
+            let close = rest[open...].firstIndex(where: { $0 == ")" || $0 == "]" })
+        {
+            rest.removeSubrange(open...close)
+        }
+        for word in rest.lowercased().split(whereSeparator: { !$0.isLetter }) {
+            let w = String(word)
+            guard
+                w.count <= 2 || lineOfBusiness.contains(w) || LegalForms.groupings.contains(w)
+                    || LegalForms.suffixes.contains(w)
+            else { return false }
+        }
+        return true
+    }
 }

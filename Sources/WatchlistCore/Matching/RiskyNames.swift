@@ -38,11 +38,19 @@ public enum RiskyNames {
                     warn(
                         "`\(name.value)` is an everyday English word or phrase: it counts only written exactly so (case) in a title, or beside another name or domain of the entity; write the full name with its legal form (\(name.value) Corporation, …), add the domain, or add `exclude:` lines"
                     )
-                } else if let core, Matcher.isWeak(folded, core) {
+                } else if let core, Matcher.isWeak(folded, core, core: true) {
                     let bare = folded.original(core)
-                    let kind = core.count <= 3 ? "a 1–3 letter acronym" : "an everyday English word"
+                    let cjkCore = folded.classes[core].allSatisfy { $0 == .cjk }
+                    let kind =
+                        cjkCore
+                        ? "an everyday Chinese or Japanese word"
+                        : core.count <= 3 ? "a 1–3 letter acronym" : "an everyday English word"
+                    let counts =
+                        cjkCore
+                        ? "introduced as the victim (受害单位：…, 対象：…)"
+                        : "written exactly so (case) in a title"
                     warn(
-                        "`\(name.value)` without its legal form is `\(bare)`, \(kind): the bare word counts only written exactly so (case) in a title, or beside another name or domain of the entity; the full name always counts. Add the domain or a distinctive alias so that listings naming only `\(bare)` are corroborated, or `exclude:` lines for the false hits you see"
+                        "`\(name.value)` without its legal form is `\(bare)`, \(kind): the bare word counts only \(counts), or beside another name or domain of the entity; the full name always counts. Add the domain or a distinctive alias so that listings naming only `\(bare)` are corroborated, or `exclude:` lines for the false hits you see"
                     )
                 }
             }

@@ -155,7 +155,8 @@ struct EngineTests {
             ("Co., Ltd.", "only a legal form"), ("格力电器", nil),
             ("Target Corporation", "without its legal form is `Target`"),
             ("ABC Holdings", "1–3 letter acronym"), ("We Can", "everyday English word"), ("Toshiba Corporation", nil),
-            ("TSMC", nil),
+            ("TSMC", nil), ("未来集团", "everyday Chinese or Japanese word"), ("株式会社コロナ", "`コロナ`"),
+            ("百度集团股份有限公司", nil),
         ] as [(String, String?)]
     )
     func riskyNamesAreWarnedAbout(_ name: String, _ warning: String?) throws {

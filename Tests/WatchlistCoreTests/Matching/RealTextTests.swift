@@ -92,6 +92,9 @@ struct RealTextTests {
         entity: CORONA CORPORATION
         entity: ASTI CORPORATION
         entity: Wealth Management, Inc.
+        entity: 未来集团
+        entity: 星河电子股份有限公司
+          alias: 星河
         """,
         file: "bulk.watch"
     )
@@ -357,6 +360,11 @@ struct RealTextTests {
             text: "Kurata Elec. Ind. Co hacked",
             entities: ["Kurata Electronics Indutrial Co.,Ltd"]
         ),
+        // Chinese and Japanese everyday words left once the legal form is dropped
+        Case(rule: "a CJK core that is an everyday word", text: "我们的未来计划 数据泄露", entities: []),
+        Case(rule: "the CJK name with its legal form", text: "未来集团 数据泄露", entities: ["未来集团"]),
+        Case(rule: "a CJK core introduced as the victim", text: "受害单位：未来。数据包含姓名。", entities: ["未来集团"]),
+        Case(rule: "an alias written without a form is deliberate", text: "星河 内部文件", entities: ["星河电子股份有限公司"]),
     ]
 
     @Test(arguments: cases)
