@@ -400,8 +400,13 @@ enum Fuzzy {
             for w in wordOf { lengths[w] += 1 }
             // ... a word of six letters or more that keeps all but one of its letters ("AIC Steel"
             // is not Aichi Steel).
-            guard lengths[over] >= 6, spent.indices.allSatisfy({ $0 == over || spent[$0] == 0 }),
-                lengths.reduce(0, +) - lengths[over] >= 3, lostWord != over || lost <= 1
+            // ... or a word of three letters taking one edit (a vowel, a sound-alike, a letter
+            // doubled or left out) when the others, written exactly, make 5 letters or more
+            // ("Uny-President Enterprises", "Daki-ichi Life", "Tokyo Gac"; not "Aix Co" for Aia).
+            let exactLetters = lengths.reduce(0, +) - lengths[over]
+            let others = spent.indices.allSatisfy({ $0 == over || spent[$0] == 0 })
+            let short = lengths[over] == 3 && spent[over] <= 2 && exactLetters >= 5
+            guard others, lengths[over] >= 6 || short, exactLetters >= 3, lostWord != over || lost <= 1
             else { return nil }
         }
         return edits

@@ -139,11 +139,19 @@ public enum LegalForms {
         var end = position + 1
         while end < text.count, text.classes[end] == .word, !text.wordStart[end] { end += 1 }
         let word = Array(text.scalars[position..<end])
-        return longForms.contains { form in
+        if longForms.contains(where: { form in
             abs(form.count - word.count) <= 2 && form.first == word.first
                 && Matcher.editDistance(form, word) <= (form.count >= 8 ? 2 : 1)
+        }) {
+            return true
         }
+        // A short form misspelt, with the rest of the legal form after it ("Cpo., Inc.", "Co., Ldt.").
+        return (2...4).contains(word.count) && end < text.count && formStarts(at: end, in: text)
+            && shortForms.contains { form in form.first == word.first && Matcher.editDistance(form, word) == 1 }
     }
+
+    /// Short legal-form words, misspelt before the rest of their form.
+    static let shortForms: [[UInt32]] = ["co", "corp", "inc", "ltd"].map { $0.unicodeScalars.map(\.value) }
 
     /// The part of a folded name left without its legal forms at either end (repeatedly:
     /// "X Holdings Co., Ltd."), or nil when it had none or what remains is too short to

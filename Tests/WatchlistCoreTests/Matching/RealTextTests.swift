@@ -117,6 +117,9 @@ struct RealTextTests {
         entity: mizukico.,ltd
         entity: Kanto Financial Holdings Co., Ltd.
         entity: Kurata Electronics Indutrial Co.,Ltd
+        entity: Uni-Marevo Enterprises Corp.
+        entity: Tokai Gas Corporation
+        entity: Kurotaki Co., Inc.
         """,
         file: "human.watch"
     )
@@ -365,6 +368,22 @@ struct RealTextTests {
         Case(rule: "the CJK name with its legal form", text: "未来集团 数据泄露", entities: ["未来集团"]),
         Case(rule: "a CJK core introduced as the victim", text: "受害单位：未来。数据包含姓名。", entities: ["未来集团"]),
         Case(rule: "an alias written without a form is deliberate", text: "星河 内部文件", entities: ["星河电子股份有限公司"]),
+        // A word of three letters takes one edit when the other words stand exactly (5+ letters)
+        Case(
+            rule: "a three-letter word misspelt",
+            text: "Uny-Marevo Enterprises Corp. leak",
+            entities: ["Uni-Marevo Enterprises Corp."]
+        ),
+        Case(rule: "a three-letter word, a sound-alike", text: "Tokai Gac dump", entities: ["Tokai Gas Corporation"]),
+        Case(rule: "a three-letter word and another misspelt", text: "Uny-Mareva Enterprises leak", entities: []),
+        Case(rule: "a three-letter word, another letter", text: "Tokai Gam dump", entities: []),
+        // A short legal form misspelt before the rest of the form is still the legal form
+        Case(
+            rule: "a misspelt name and a misspelt short legal form",
+            text: "Kurotakki Cpo., Inc. leak",
+            entities: ["Kurotaki Co., Inc."]
+        ),
+        Case(rule: "a capitalised word after the name", text: "Kurotaki Cpo leak", entities: []),
     ]
 
     @Test(arguments: cases)
