@@ -97,10 +97,9 @@ enum Fuzzy {
     ) -> (end: Int, units: Int, edits: Int)? {
         scratch.window.removeAll(keepingCapacity: true)
         var i = start
-        while i < text.count, text.classes[i] == .word, scratch.window.count < key.scalars.count + key.maxEdits + 1 {
-            scratch.window.append(text.scalars[i])
-            i += 1
-        }
+        let stop = min(text.count, start + key.scalars.count + key.maxEdits + 1)
+        while i < stop, text.classes[i] == .word { i += 1 }
+        if i > start { scratch.window.append(contentsOf: text.scalars[start..<i]) }
         guard let found = align(key.scalars, key.wordOf, key, text, anchor: start, forward: true, &scratch) else {
             return nil
         }
@@ -159,29 +158,32 @@ enum Fuzzy {
             scratch.move = [UInt8](repeating: moveNone, count: cells)
         }
         // What the cells read, hoisted out of the loops (this is the hottest code of a match):
-        // the cost table (one global access per alignment, not one per cell) and what an extra
-        // letter at each window position costs (`Confusions.insertion` depends on the position only).
-        scratch.insertCost.removeAll(keepingCapacity: true)
-        for j in 0..<w { scratch.insertCost.append(Confusions.insertion(scratch.window, j, strict: strict)) }
+        // the cost tables (one global access per alignment, not one per cell) and what an extra
+        // letter at each window position costs (`Confusions.insertion` depends on the position
+        // only: worked out once, as the rows reach it; most alignments stop after a few rows).
+        if scratch.insertCost.count < w { scratch.insertCost = [Int32](repeating: 0, count: w) }
         let costTable = strict ? Confusions.strictCosts : Confusions.costs
         let filled = costTable.withUnsafeBufferPointer { table in
-            pattern.withUnsafeBufferPointer { pattern in
-                scratch.window.withUnsafeBufferPointer { window in
-                    scratch.insertCost.withUnsafeBufferPointer { insertCost in
-                        scratch.cost.withUnsafeMutableBufferPointer { d in
-                            scratch.move.withUnsafeMutableBufferPointer { mv in
-                                fill(
-                                    pattern,
-                                    window,
-                                    insertCost,
-                                    table,
-                                    d,
-                                    mv,
-                                    band: band,
-                                    limit: limit,
-                                    strict: strict,
-                                    forward: forward
-                                )
+            Keyboard.table.withUnsafeBufferPointer { keyboard in
+                pattern.withUnsafeBufferPointer { pattern in
+                    scratch.window.withUnsafeBufferPointer { window in
+                        scratch.insertCost.withUnsafeMutableBufferPointer { insertCost in
+                            scratch.cost.withUnsafeMutableBufferPointer { d in
+                                scratch.move.withUnsafeMutableBufferPointer { mv in
+                                    fill(
+                                        pattern,
+                                        window,
+                                        insertCost,
+                                        table,
+                                        keyboard,
+                                        d,
+                                        mv,
+                                        band: band,
+                                        limit: limit,
+                                        strict: strict,
+                                        forward: forward
+                                    )
+                                }
                             }
                         }
                     }
@@ -229,8 +231,9 @@ enum Fuzzy {
     static func fill(
         _ pattern: UnsafeBufferPointer<UInt32>,
         _ window: UnsafeBufferPointer<UInt32>,
-        _ insertCost: UnsafeBufferPointer<Int32>,
+        _ insertCost: UnsafeMutableBufferPointer<Int32>,
         _ table: UnsafeBufferPointer<Int32>,
+        _ keyboard: UnsafeBufferPointer<Bool>,
         _ d: UnsafeMutableBufferPointer<Int32>,
         _ mv: UnsafeMutableBufferPointer<UInt8>,
         band: Int,
@@ -246,6 +249,7 @@ enum Fuzzy {
             guard i >= 0, j >= 0, abs(i - j) <= band else { return big }
             return d[i * width + j]
         }
+        var insertReady = 0  // insertCost[..<insertReady] is worked out
         for i in 0...m {
             let lo = max(0, i - band)
             let hi = min(w, i + band)
@@ -258,6 +262,17 @@ enum Fuzzy {
             let doubled = i > 0 && ((i >= 2 && p == pattern[i - 2]) || (i < m && p == pattern[i]))
             let deleteCost: Int32 = strict && !doubled ? 3 : 2
             let rowInsert = i == m || i == 0
+            if !rowInsert {
+                while insertReady < hi {
+                    insertCost[insertReady] = Confusions.insertion(
+                        window,
+                        insertReady,
+                        strict: strict,
+                        keyboard: keyboard
+                    )
+                    insertReady += 1
+                }
+            }
             for j in lo...max(lo, hi) where j <= hi {
                 let cell = i * width + j
                 if i == 0 && j == 0 {
@@ -495,15 +510,30 @@ enum Confusions {
 
     /// `window[j]` written although the name has no letter there (before the name's letter `i`).
     @inline(__always) static func insertion(_ window: [UInt32], _ j: Int, strict: Bool = false) -> Int32 {
+        window.withUnsafeBufferPointer { window in
+            Keyboard.table.withUnsafeBufferPointer { insertion(window, j, strict: strict, keyboard: $0) }
+        }
+    }
+
+    /// `insertion` reading the window and `Keyboard.table` through buffers (the alignment's inner loop).
+    @inline(__always) static func insertion(
+        _ window: UnsafeBufferPointer<UInt32>,
+        _ j: Int,
+        strict: Bool,
+        keyboard: UnsafeBufferPointer<Bool>
+    ) -> Int32 {
+        @inline(__always) func adjacent(_ a: UInt32, _ b: UInt32) -> Bool {
+            a < 128 && b < 128 && keyboard[Int(a) << 7 | Int(b)]
+        }
         let extra = window[j]
         if isVowel(extra) { return 2 }
         if j >= 1 {
             let n = window[j - 1]
-            if n == extra || !strict && Keyboard.adjacent(n, extra) { return 2 }
+            if n == extra || !strict && adjacent(n, extra) { return 2 }
         }
         if j + 1 < window.count {
             let n = window[j + 1]
-            if n == extra || !strict && Keyboard.adjacent(n, extra) { return 2 }
+            if n == extra || !strict && adjacent(n, extra) { return 2 }
         }
         if strict { return 3 }
         if (j >= 2 && window[j - 2] == extra) || (j + 2 < window.count && window[j + 2] == extra) { return 2 }
