@@ -177,6 +177,11 @@ public final class Matcher: Sendable {
     let owners: [Owner]
     let firstIsWord: [Bool]
     let lastIsWord: [Bool]
+    /// Per pattern, which of its owners a scan hit can concern (`anyOwner`, `firstPieces`, `lastPieces` bits): most hits
+    /// are of misspelling pieces where no piece of theirs may start or end, and are dropped
+    /// before their owners are read.
+    let ownerKinds: [UInt8]
+    static let anyOwner: UInt8 = 1, firstPieces: UInt8 = 2, lastPieces: UInt8 = 4
     let shortCJK: [Bool]
     let fuzzyKeys: [FuzzyKey]
     /// Per watchlist (customer), every Latin word of its watched names: a "misspelling" that
@@ -355,6 +360,19 @@ public final class Matcher: Sendable {
         self.automaton = AhoCorasick(patterns: patterns)
         self.ownerStart = ownerStart
         self.owners = owners
+        // An owner other than a first or last piece of a misspelling key concerns every hit;
+        // a first piece only hits at a word start, a last piece only hits at a word end.
+        var ownerKinds = [UInt8](repeating: 0, count: patterns.count)
+        for p in patterns.indices {
+            for owner in owners[Int(ownerStart[p])..<Int(ownerStart[p + 1])] {
+                switch (owner.kind, owner.piece == 0, owner.lastPiece) {
+                case (.fuzzyPiece, true, false): ownerKinds[p] |= Self.firstPieces
+                case (.fuzzyPiece, false, true): ownerKinds[p] |= Self.lastPieces
+                default: ownerKinds[p] |= Self.anyOwner
+                }
+            }
+        }
+        self.ownerKinds = ownerKinds
         self.firstIsWord = patterns.map { table.classOfFolded($0[0]) == .word }
         self.lastIsWord = patterns.map { table.classOfFolded($0[$0.count - 1]) == .word }
         self.shortCJK = patterns.map { $0.count <= 3 && $0.allSatisfy { table.classOfFolded($0) == .cjk } }
@@ -662,6 +680,12 @@ public final class Matcher: Sendable {
         var pieces: [(key: Int32, piece: Int32, set: Int8, start: Int, end: Int)] = []
 
         automaton.scan(folded.scalars) { id, start, end in
+            let kinds = ownerKinds[id]
+            if kinds & Self.anyOwner == 0, kinds & Self.firstPieces == 0 || !folded.isWordStart(start),
+                kinds & Self.lastPieces == 0 || !folded.isWordEnd(end)
+            {
+                return  // only pieces that cannot start or end here (the loop below would skip each)
+            }
             let bounded = (!firstIsWord[id] || folded.isWordStart(start)) && (!lastIsWord[id] || folded.isWordEnd(end))
             for k in Int(ownerStart[id])..<Int(ownerStart[id + 1]) {
                 let owner = owners[k]
@@ -1267,17 +1291,14 @@ public final class Matcher: Sendable {
         let m = Int(owner.keyLength)
         let implied = start - Int(owner.pieceOffset)
         let n = text.count
-        var startOK = owner.piece == 0
-        if !startOK {
-            for s in max(0, implied - k - 1)...max(0, implied + k + 1)
-            where s < n && Fuzzy.sameFirstLetter(owner.keyFirst, text.scalars[s]) && text.isWordStart(s) {
-                startOK = true
-                break
-            }
-        }
-        guard startOK else { return false }
         // The end is not checked: a typo may change the last letter.
-        return implied + m - k - 1 <= n
+        guard implied + m - k - 1 <= n else { return false }
+        if owner.piece == 0 { return true }
+        for s in max(0, implied - k - 1)...max(0, implied + k + 1)
+        where s < n && text.isWordStart(s) && Fuzzy.sameFirstLetter(owner.keyFirst, text.scalars[s]) {
+            return true
+        }
+        return false
     }
 
     /// The words of a misspelt match that differ from the name's, pair by pair; nil when
