@@ -245,9 +245,18 @@ enum Fuzzy {
         let w = window.count
         let width = w + 1
         let big = Int32(1 << 20)
-        @inline(__always) func at(_ i: Int, _ j: Int) -> Int32 {
-            guard i >= 0, j >= 0, abs(i - j) <= band else { return big }
-            return d[i * width + j]
+        // No band check on reads: every cell a move reads is either inside the band of its row
+        // (worked out before) or one step outside it, where the row's sentinels hold `big`
+        // (lo - 1 and hi + 1 below; the cells of rows i - 1 and i - 2 a move from row i reads
+        // are at most one column outside their band, and only on the side a sentinel guards).
+        @inline(__always) func at(_ i: Int, _ j: Int) -> Int32 { d[i * width + j] }
+        // Letters that may stand for two (m, w, d, f, k, x, u: `Confusions.oneForTwo` is 0 for any
+        // other), as bits over 0x60..<0x80.
+        let oneForTwoLetters: UInt32 =
+            1 << (0x6D - 0x60) | 1 << (0x77 - 0x60) | 1 << (0x64 - 0x60)
+            | 1 << (0x66 - 0x60) | 1 << (0x6B - 0x60) | 1 << (0x78 - 0x60) | 1 << (0x75 - 0x60)
+        @inline(__always) func mayStandForTwo(_ v: UInt32) -> Bool {
+            v &- 0x60 < 32 && (oneForTwoLetters >> (v &- 0x60)) & 1 == 1
         }
         var insertReady = 0  // insertCost[..<insertReady] is worked out
         for i in 0...m {
@@ -262,6 +271,7 @@ enum Fuzzy {
             let doubled = i > 0 && ((i >= 2 && p == pattern[i - 2]) || (i < m && p == pattern[i]))
             let deleteCost: Int32 = strict && !doubled ? 3 : 2
             let rowInsert = i == m || i == 0
+            let pStandsForTwo = mayStandForTwo(p)
             if !rowInsert {
                 while insertReady < hi {
                     insertCost[insertReady] = Confusions.insertion(
@@ -320,7 +330,7 @@ enum Fuzzy {
                         move = moveSwap
                     }
                 }
-                if i > 0, j > 1 {
+                if i > 0, j > 1, pStandsForTwo {
                     // One letter of the name written as two: m → rn, f → ph, x → ks.
                     let u = Confusions.oneForTwo(p, window[j - 2], window[j - 1], forward: forward)
                     if u > 0 {
@@ -331,7 +341,7 @@ enum Fuzzy {
                         }
                     }
                 }
-                if i > 1, j > 0 {
+                if i > 1, j > 0, mayStandForTwo(window[j - 1]) {
                     // Two letters of the name written as one: rn → m, ph → f, ck → k.
                     let u = Confusions.oneForTwo(window[j - 1], pattern[i - 2], p, forward: forward)
                     if u > 0 {
