@@ -45,9 +45,8 @@ extension Watchlistd {
                 )
             }
             if texts.isEmpty {
-                let input = FileHandle.standardInput.readDataToEndOfFile()
                 let problems = JSONLinesMatch.run(
-                    input: input,
+                    reading: FileHandle.standardInput,
                     matcher: matcher,
                     threshold: threshold,
                     workers: max(1, threads),

@@ -182,4 +182,57 @@ struct EngineTests {
         #expect(matcher.nameCount == 100_000)
         #expect(matcher.match("leak of SYNH24999 and 合成控股17有限公司", threshold: 0.8).count == 2)
     }
+
+    /// `match` reads standard input a chunk at a time: the same hits, in the same order, with the
+    /// same line numbers and default ids (the line number) as the whole input at once, wherever
+    /// the chunks cut: inside a line, in a line longer than a chunk, before a last line without
+    /// a line feed.
+    @Test func jsonLinesReadInChunksMatchLikeTheWholeInput() throws {
+        let (lists, _) = try WatchlistParser.loadDirectory(Repo.fixtures.appendingPathComponent("watchlists").path)
+        let matcher = Matcher(watchlists: lists)
+        let input = """
+            {"id": "1", "title": "Orion Shipping database", "body": "see orion-shipping.example"}
+            not json
+
+            {"title": "ルーメン製薬 データ"}
+            {"id": "5", "title": "nothing here", "body": "\(String(repeating: "filler ", count: 40))"}
+            {"title": "Orion Shipping again"}
+            """
+        struct Line: Encodable {
+            var id: String
+            var entity: String
+        }
+        var whole = Data()
+        let wholeProblems = JSONLinesMatch.run(
+            input: Data(input.utf8),
+            matcher: matcher,
+            threshold: 0.8,
+            workers: 1,
+            record: { Line(id: $0, entity: $1.entity) }
+        ) { whole.append($0) }
+        let ids = String(decoding: whole, as: UTF8.self).split(separator: "\n").map {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String])?["id"] ?? "?"
+        }
+        #expect(ids == ["1", "1", "4", "6"])
+        #expect(wholeProblems.map(\.line) == [2])
+        let dir = try TempDir()
+        try dir.write("in.jsonl", input)
+        for chunk in [1, 7, 64, 100, 1 << 20] {
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: dir.path + "/in.jsonl"))
+            var out = Data()
+            let problems = JSONLinesMatch.run(
+                reading: handle,
+                chunkBytes: chunk,
+                matcher: matcher,
+                threshold: 0.8,
+                workers: 2,
+                record: { Line(id: $0, entity: $1.entity) }
+            ) { out.append($0) }
+            #expect(
+                String(decoding: out, as: UTF8.self) == String(decoding: whole, as: UTF8.self),
+                "chunks of \(chunk)"
+            )
+            #expect(problems.map(\.line) == [2], "chunks of \(chunk)")
+        }
+    }
 }
