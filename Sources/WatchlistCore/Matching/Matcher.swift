@@ -195,6 +195,9 @@ public final class Matcher: Sendable {
     let variantNeeds: [Variants.Evidence]
     /// Lower-cased domain → owners.
     let domains: [String: [DomainOwner]]
+    /// Per watchlist and entity: the registered companies (`RegisteredNames`) one of its names
+    /// is, as filed; empty for names written by hand.
+    let registeredRecords: [[Set<Int32>]]
 
     public init(watchlists: [Watchlist], normalizer: Normalizer = Normalizer()) {
         self.watchlists = watchlists
@@ -382,6 +385,11 @@ public final class Matcher: Sendable {
         self.variantSteps = variantSteps
         self.variantScores = variantScores
         self.variantNeeds = variantNeeds
+        self.registeredRecords = watchlists.map { watchlist in
+            watchlist.entities.map { entity in
+                Set(entity.names.filter { $0.relation != .domain }.flatMap { RegisteredNames.records(named: $0.value) })
+            }
+        }
         // The load's temporaries are millions of small allocations; free them on another
         // core instead of making the caller wait.
         nonisolated(unsafe) var garbage: [Any]? = [prepared, patternIndex, patterns, ownerList, fuzzyIndex]
@@ -1037,6 +1045,7 @@ public final class Matcher: Sendable {
             }
         }
 
+        refuseOtherRegistered(&raws, folded)
         if !domains.isEmpty {
             refuseOtherSites(&raws, folded, titleBytes: titleBytes)
             raws += domainHits(folded)

@@ -395,6 +395,31 @@ struct RealTextTests {
         )
     }
 
+    /// Which registered company a fuller name is, from the registries bundled with the product
+    /// (`RegisteredNames`): the entities here are named as the registries file them.
+    @Test func aFullerNameOfAnotherRegisteredCompanyIsThatCompanys() throws {
+        let imported = try watchlist(
+            """
+            customer: Import
+            entity: HOYA
+              alias: 富野大飯店股份有限公司
+            entity: NIDEC CORPORATION
+            entity: Asahi Co.,LTD.
+            """,
+            file: "import.watch"
+        )
+        let byHand = try watchlist("customer: Hand\nentity: HOYA\n", file: "hand.watch")
+        let registry = Matcher(watchlists: [imported])
+        // TPEx's HOYA (a hotel) is not EDINET's HOYA CORPORATION; Asahi Co., Ltd. is not Asahi Group.
+        #expect(registry.match("HOYA Corporation leak", threshold: 0.8).isEmpty)
+        #expect(registry.match("Asahi Group data for sale", threshold: 0.8).isEmpty)
+        #expect(registry.match("HOYA hacked", threshold: 0.8).map(\.entity) == ["HOYA"])
+        // "Nidec Corp." is NIDEC CORPORATION's own name, abbreviated.
+        #expect(registry.match("Nidec Corp. hacked", threshold: 0.8).map(\.entity) == ["NIDEC CORPORATION"])
+        // A name written by hand may mean any company that bears it.
+        #expect(Matcher(watchlists: [byHand]).match("HOYA Corporation leak", threshold: 0.8).map(\.entity) == ["HOYA"])
+    }
+
     @Test func escapedTextIsReadDecodedAndReportedAsWritten() throws {
         let title = "Tom &amp;amp; Jerry &#8211; Kyocera Corporation leak"
         let hit = try #require(Self.matcher.match(title, threshold: 0.8).first)
