@@ -964,13 +964,24 @@ public final class Matcher: Sendable {
             guard let changed = Self.changedWords(key, folded, s, e) else { continue }
             let range = Int(folded.starts[s])..<Int(folded.ends[e - 1])
             for owner in key.owners {
+                // A word of the name with a letter doubled or written once that spells a surname
+                // or place ("Kim Forrest" for KIM FOREST) is the name only with its legal form or a
+                // line of business after it: alone it is a person's name.
+                var evidence: (step: String, group: Bool)?
                 if !misspellingPlausible(
                     changed.changed,
                     unchanged: changed.unchanged,
                     names: changed.names,
                     watchlist: Int(owner.watchlist)
                 ) {
-                    continue
+                    guard
+                        zip(changed.changed, changed.names).allSatisfy({
+                            Self.doubledProperNoun($0, $1)
+                                && !vocabularies[Int(owner.watchlist)].contains(ScalarKey($0))
+                        }),
+                        let found = shortMisspellingEvidence(owner, folded, e, business: true)
+                    else { continue }
+                    evidence = found
                 }
                 // An exact name of this customer covering this text explains it better.
                 if accepted.contains(where: { $0.owner.watchlist == owner.watchlist && $0.start <= s && $0.end >= e }) {
@@ -981,6 +992,10 @@ public final class Matcher: Sendable {
                     "misspelt: \(found.edits) edit\(found.edits == 1 ? "" : "s") weighing \(Double(found.units) / 2) "
                         + "(look-alike ½, vowel/sound-alike/keyboard/missing/doubled/swapped 1, other 1½) over \(key.scalars.count) letters"
                 ]
+                if let evidence {
+                    steps.append("a letter doubled or written once spells a surname or place: \(evidence.step)")
+                    if evidence.group { score = min(score, Self.groupScore) }
+                }
                 if key.wordBudgets.count == 1, Self.nextWordIsCapitalized(folded, e),
                     !LegalForms.formStarts(at: e, in: folded),
                     !LegalForms.misspeltFormStarts(at: e, in: folded), !owner.properNoun,
@@ -1369,6 +1384,21 @@ public final class Matcher: Sendable {
             && editDistance(written, name) == 1
     }
 
+    /// Whether `written` is `name` with one letter doubled or a doubled letter written once, and
+    /// a proper noun of English (a surname, a place), neither an everyday word nor a registry's.
+    static func doubledProperNoun(_ written: [UInt32], _ name: [UInt32]) -> Bool {
+        let (short, long) = written.count < name.count ? (written, name) : (name, written)
+        guard long.count == short.count + 1, EnglishWords.isProperNoun(written), !EnglishWords.isEveryday(written),
+            !EnglishWords.registry.contains(ScalarKey(written))
+        else { return false }
+        for i in 1..<long.count where long[i] == long[i - 1] {
+            var t = long
+            t.remove(at: i)
+            if t == short { return true }
+        }
+        return false
+    }
+
     /// Whether `written` is the everyday word `name` in the other number: foods/food,
     /// industry/industries, glass/glasses.
     static func inflected(_ written: [UInt32], _ name: [UInt32]) -> Bool {
@@ -1556,6 +1586,7 @@ public final class Matcher: Sendable {
         lineOfBusiness.union([
             "mfg", "elec", "ind", "inds", "manufacturing", "machinery", "machine", "materials", "precision", "optical",
             "optics", "steel", "metal", "metals", "foods", "food", "construction", "energy", "power", "plastics",
+            "enterprise", "enterprises",
         ]).map { ScalarKey(Array($0.unicodeScalars.map(\.value))) }
     )
 

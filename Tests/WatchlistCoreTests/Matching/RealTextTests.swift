@@ -120,6 +120,7 @@ struct RealTextTests {
         entity: Uni-Marevo Enterprises Corp.
         entity: Tokai Gas Corporation
         entity: Kurotaki Co., Inc.
+        entity: Kai Forest
         """,
         file: "human.watch"
     )
@@ -384,6 +385,17 @@ struct RealTextTests {
             entities: ["Kurotaki Co., Inc."]
         ),
         Case(rule: "a capitalised word after the name", text: "Kurotaki Cpo leak", entities: []),
+        // A doubled letter that spells a surname counts with a legal form or a line of business after it
+        Case(
+            rule: "a doubled letter spelling a surname, a business after",
+            text: "Kai Forrest Enterprise hacked",
+            entities: ["Kai Forest"]
+        ),
+        Case(
+            rule: "a doubled letter spelling a surname, alone",
+            text: "Kai Forrest said the breach was contained",
+            entities: []
+        ),
     ]
 
     @Test(arguments: cases)
