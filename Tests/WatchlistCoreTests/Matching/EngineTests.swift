@@ -208,8 +208,9 @@ struct EngineTests {
             matcher: matcher,
             threshold: 0.8,
             workers: 1,
-            record: { Line(id: $0, entity: $1.entity) }
-        ) { whole.append($0) }
+            record: { Line(id: $0, entity: $1.entity) },
+            emit: { whole.append($0) }
+        )
         let ids = String(decoding: whole, as: UTF8.self).split(separator: "\n").map {
             (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String])?["id"] ?? "?"
         }
@@ -226,8 +227,9 @@ struct EngineTests {
                 matcher: matcher,
                 threshold: 0.8,
                 workers: 2,
-                record: { Line(id: $0, entity: $1.entity) }
-            ) { out.append($0) }
+                record: { Line(id: $0, entity: $1.entity) },
+                emit: { out.append($0) }
+            )
             #expect(
                 String(decoding: out, as: UTF8.self) == String(decoding: whole, as: UTF8.self),
                 "chunks of \(chunk)"
