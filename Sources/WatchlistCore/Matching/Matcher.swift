@@ -2241,7 +2241,12 @@ public final class Matcher: Sendable {
     /// Host names in the text: maximal runs of ASCII letters, digits, dots and hyphens
     /// with a dot and a letter after the last dot, lower-cased, trimmed of dots and
     /// hyphens; an e-mail address's local part is included in the byte range.
-    static func hostnames(in bytes: [UInt8]) -> [(String, Range<Int>, Bool)] {
+    static func hostnames(in text: [UInt8]) -> [(String, Range<Int>, Bool)] {
+        // Read through a buffer: this walks every byte of every listing.
+        text.withUnsafeBufferPointer { hostnames(in: $0) }
+    }
+
+    static func hostnames(in bytes: UnsafeBufferPointer<UInt8>) -> [(String, Range<Int>, Bool)] {
         var result: [(String, Range<Int>, Bool)] = []
         @inline(__always) func isHostByte(_ b: UInt8) -> Bool {
             (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x2D
@@ -2272,7 +2277,8 @@ public final class Matcher: Sendable {
             if start > 0, bytes[start - 1] == 0x40 {
                 rangeStart = start - 1
                 while rangeStart > 0,
-                    isHostByte(bytes[rangeStart - 1]) || [0x5F, 0x2B, 0x25].contains(bytes[rangeStart - 1])
+                    isHostByte(bytes[rangeStart - 1]) || bytes[rangeStart - 1] == 0x5F || bytes[rangeStart - 1] == 0x2B
+                        || bytes[rangeStart - 1] == 0x25
                 {
                     rangeStart -= 1
                 }
