@@ -17,6 +17,13 @@ public enum RiskyNames {
                         Diagnostic(file: watchlist.file, line: name.line, message: message, severity: .warning)
                     )
                 }
+                // Registry exports carry escaped characters ("&#20870;星科技股份有限公司"): listings
+                // are read decoded, so the name as written would never match.
+                if let decoded = EntityDecoded(name.value) {
+                    warn(
+                        "`\(name.value)` contains an HTML character reference; listings are read decoded, so write it as `\(decoded.text)`"
+                    )
+                }
                 let core = LegalForms.core(of: folded)
                 if folded.count == 0 {
                     warn("`\(name.value)` has no letters or characters left to match after folding; remove it")

@@ -156,7 +156,7 @@ struct EngineTests {
             ("Target Corporation", "without its legal form is `Target`"),
             ("ABC Holdings", "1–3 letter acronym"), ("We Can", "everyday English word"), ("Toshiba Corporation", nil),
             ("TSMC", nil), ("未来集团", "everyday Chinese or Japanese word"), ("株式会社コロナ", "`コロナ`"),
-            ("百度集团股份有限公司", nil),
+            ("百度集团股份有限公司", nil), ("&#20870;星科技股份有限公司", "write it as `円星科技股份有限公司`"),
         ] as [(String, String?)]
     )
     func riskyNamesAreWarnedAbout(_ name: String, _ warning: String?) throws {
