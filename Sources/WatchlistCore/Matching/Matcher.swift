@@ -1744,7 +1744,10 @@ public final class Matcher: Sendable {
         "dox", "doxxed", "private", "internal", "confidential", "emails", "email", "mail", "source", "code", "archive",
         "backup", "backups", "server", "servers", "credentials", "passwords", "users", "user", "employees", "employee",
         "fresh", "wts", "wtb", "selling", "sold", "initial", "exclusive", "urgent", "hot", "premium", "huge", "massive",
-        "leaking", "publication", "published", "breaking", "alert", "warning", "announcement",
+        "leaking", "publication", "published", "breaking", "alert", "warning", "announcement", "records", "record",
+        "invoices", "contracts", "payroll", "orders", "drawings", "designs", "blueprints",
+        "portal", "admin", "domain", "databases", "db", "dump", "dumps", "documentation", "docs", "hr", "vpn", "rdp",
+        "shell", "ransom", "ransomed", "encrypted", "breached", "compromised", "stolen", "exfiltrated", "leaks",
     ]
 
     /// The word a hyphen joins to `start..<end` ("SMS-SME", "SRS-Stahl", "GEO-Alpinbau"), outside
@@ -2022,6 +2025,14 @@ public final class Matcher: Sendable {
         guard let e = capitalWordEnd(text, end) else { return false }
         // A short all-capitals word after a name is mostly what was taken (VPN, SQL, HR).
         let word = text.utf8[Int(text.starts[end])..<Int(text.ends[e - 1])]
+        // Nor is a word listings write about what was taken ("Nipro Customer Data", "SHIMANO
+        // EMPLOYEE RECORDS"): that is the listing's, not a longer name's.
+        // ("Tech Data Corp" with its legal form is a name.)
+        if listingWords.contains(String(decoding: word, as: UTF8.self).lowercased()) {
+            var next = e
+            while next < text.count, text.classes[next] != .word { next += 1 }
+            if next >= text.count || !LegalForms.formStarts(at: next, in: text) { return false }
+        }
         let lower = word.contains { $0 >= 0x61 && $0 <= 0x7A }
         return lower || word.count >= 5
     }

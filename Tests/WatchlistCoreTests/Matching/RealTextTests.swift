@@ -364,6 +364,14 @@ struct RealTextTests {
             text: "Kurata Elec. Ind. Co hacked",
             entities: ["Kurata Electronics Indutrial Co.,Ltd"]
         ),
+        // What was taken, written after the name, is the listing's
+        Case(
+            rule: "a listing's words after the name",
+            text: "Makita Customer Database leaked",
+            entities: ["Makita Corporation"]
+        ),
+        Case(rule: "shouted, likewise", text: "MAKITA EMPLOYEE RECORDS - 40GB", entities: ["Makita Corporation"]),
+        Case(rule: "another firm's name still is not", text: "Makita Harbor Logistics leak", entities: []),
         // Chinese and Japanese everyday words left once the legal form is dropped
         Case(rule: "a CJK core that is an everyday word", text: "我们的未来计划 数据泄露", entities: []),
         Case(rule: "the CJK name with its legal form", text: "未来集团 数据泄露", entities: ["未来集团"]),
