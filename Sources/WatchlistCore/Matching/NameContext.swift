@@ -28,15 +28,10 @@ extension Matcher {
     /// person: "Collins Law Firm", "Parker Dental", "Gordon & Associates" (after the joiner).
     static func practiceAfter(_ text: NormalizedText, _ end: Int) -> String? {
         var i = end
-        while i < text.count, text.classes[i] != .word {
-            let piece = text.utf8[Int(text.starts[i])..<Int(text.ends[i])]
-            guard piece.allSatisfy({ $0 == 0x20 || $0 == 0x26 }) else { return nil }
-            i += 1
-        }
-        guard i < text.count,
-            i > end || Self.gap(text, before: end - 1, after: end).allSatisfy({ $0 == 0x20 || $0 == 0x26 })
-        else { return nil }
-        guard !Self.gap(text, before: end - 1, after: i).isEmpty else { return nil }
+        while i < text.count, text.classes[i] != .word { i += 1 }
+        guard i < text.count else { return nil }
+        let gap = Self.gap(text, before: end - 1, after: i)
+        guard !gap.isEmpty, gap.allSatisfy({ $0 == 0x20 || $0 == 0x26 }) else { return nil }
         var e = i + 1
         while e < text.count, text.classes[e] == .word, !text.wordStart[e] { e += 1 }
         let word = text.original(i..<e)
