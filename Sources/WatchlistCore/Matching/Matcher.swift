@@ -474,12 +474,17 @@ public final class Matcher: Sendable {
     /// word ("SMART", "HOME" of HOME CO., LTD., "Canon"), a phrase of everyday words with a
     /// function word ("We Can"), or a Latin acronym of up to three letters or digits ("ABC"
     /// of ABC Holdings). Such a name counts only with evidence.
-    /// `core`: the range is what is left once a legal form is dropped. A core that is a Chinese
-    /// or Japanese everyday word (未来 of 未来集团, コロナ of 株式会社コロナ) is weak too; a CJK name
-    /// written without a form (百度, スバル) is the analyst's deliberate alias.
+    /// `core`: the range is what is left once a legal form is dropped. A Chinese or Japanese
+    /// core that is an everyday word is weak too (未来 of 未来集团, コロナ of 株式会社コロナ), and so
+    /// is a name in Chinese characters that is one, as an English one is: registries file short
+    /// names beside the full one (大量 for 大量科技, 世界 for 世界先進), and "大量出售" is a bulk
+    /// sale. Brand names the word lists carry as names (百度, 微软) are not everyday words. A
+    /// katakana name written without a form stays strong: it is a brand transliterated (イオン,
+    /// スバル) far more often in a listing than the loanword it also spells.
     static func isWeak(_ folded: NormalizedText, _ range: Range<Int>, core: Bool = false) -> Bool {
         if !range.isEmpty, folded.classes[range].allSatisfy({ $0 == .cjk }) {
-            return core && CJKWords.isEveryday(Array(folded.scalars[range]))
+            let word = Array(folded.scalars[range])
+            return (core || !word.contains { (0x30A1...0x30FC).contains($0) }) && CJKWords.isEveryday(word)
         }
         guard !range.isEmpty, folded.classes[range].allSatisfy({ $0 == .word }) else { return false }
         if range.count <= 3 { return true }

@@ -41,6 +41,10 @@ public enum RiskyNames {
                     warn(
                         "`\(name.value)` is a 1–3 letter acronym: it counts only written exactly so (case) in a title, or beside another name or domain of the entity; prefer the full name with its legal form, add the domain, or add `exclude:` lines for the false hits you see"
                     )
+                } else if Matcher.isWeak(folded, 0..<folded.count), cjk > 0 {
+                    warn(
+                        "`\(name.value)` is an everyday Chinese or Japanese word: it counts only introduced as the victim (受害单位：…, 対象：…), with its legal form, or beside another name or domain of the entity; write the full registered name, add the domain, or add `exclude:` lines"
+                    )
                 } else if Matcher.isWeak(folded, 0..<folded.count) {
                     warn(
                         "`\(name.value)` is an everyday English word or phrase: it counts only written exactly so (case) in a title, or beside another name or domain of the entity; write the full name with its legal form (\(name.value) Corporation, …), add the domain, or add `exclude:` lines"

@@ -157,6 +157,7 @@ struct EngineTests {
             ("ABC Holdings", "1–3 letter acronym"), ("We Can", "everyday English word"), ("Toshiba Corporation", nil),
             ("TSMC", nil), ("未来集团", "everyday Chinese or Japanese word"), ("株式会社コロナ", "`コロナ`"),
             ("百度集团股份有限公司", nil), ("&#20870;星科技股份有限公司", "write it as `円星科技股份有限公司`"),
+            ("大自然", "`大自然` is an everyday Chinese or Japanese word"), ("イオン", nil),
         ] as [(String, String?)]
     )
     func riskyNamesAreWarnedAbout(_ name: String, _ warning: String?) throws {

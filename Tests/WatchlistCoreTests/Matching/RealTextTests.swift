@@ -95,6 +95,8 @@ struct RealTextTests {
         entity: 未来集团
         entity: 星河电子股份有限公司
           alias: 星河
+        entity: 幸福电子股份有限公司
+          alias: 幸福
         """,
         file: "bulk.watch"
     )
@@ -376,7 +378,16 @@ struct RealTextTests {
         Case(rule: "a CJK core that is an everyday word", text: "我们的未来计划 数据泄露", entities: []),
         Case(rule: "the CJK name with its legal form", text: "未来集团 数据泄露", entities: ["未来集团"]),
         Case(rule: "a CJK core introduced as the victim", text: "受害单位：未来。数据包含姓名。", entities: ["未来集团"]),
-        Case(rule: "an alias written without a form is deliberate", text: "星河 内部文件", entities: ["星河电子股份有限公司"]),
+        Case(rule: "a distinctive alias written without a form", text: "星河 内部文件", entities: ["星河电子股份有限公司"]),
+        Case(rule: "a registry's short name that is an everyday word", text: "祝你幸福 数据包 2GB", entities: []),
+        Case(rule: "alone, still the everyday word", text: "幸福 内部文件", entities: []),
+        Case(rule: "its full name without the form", text: "幸福电子 内部文件", entities: ["幸福电子股份有限公司"]),
+        Case(rule: "the short name introduced as the victim", text: "受害企业：幸福。", entities: ["幸福电子股份有限公司"]),
+        Case(
+            rule: "the short name beside the full one",
+            text: "幸福电子股份有限公司（幸福）数据泄露",
+            entities: ["幸福电子股份有限公司"]
+        ),
         // A word of three letters takes one edit when the other words stand exactly (5+ letters)
         Case(
             rule: "a three-letter word misspelt",
