@@ -76,17 +76,32 @@ enum Fuzzy {
                 consider(forward(key, from: start, text, &scratch).map { (start, $0.end, $0.units, $0.edits) })
             }
         }
-        guard let found = best, sameFirstLetter(key.scalars[0], text.scalars[found.start]) else { return nil }
+        guard let found = best, soundAlikeStart(key.scalars, text, found.start) else { return nil }
         var words = 1
         for i in (found.start + 1)..<found.end where text.wordStart[i] { words += 1 }
         guard words == key.wordBudgets.count else { return nil }
         return found
     }
 
-    /// The first letter stays, or is written as its look-alike (0lympus, 1ntel).
+    /// The first letter stays, or is written as its look-alike (0lympus, 1ntel), as the letter
+    /// that sounds the same at the start of a word (c–k: Kravia, Capcom), or as the first of two
+    /// letters it may be written as (ph for f, hs for x, ch for q and j, ts for z: Phantasista,
+    /// Hsinbao, Chiao). A cheap first look: `soundAlikeStart` checks the second letter.
     @inline(__always)
     static func sameFirstLetter(_ a: UInt32, _ b: UInt32) -> Bool {
-        a == b || Confusions.lookAlike(a, b)
+        a == b || Confusions.lookAlike(a, b) || Confusions.soundAlikeFirst(a, b)
+            || a < 128 && b < 128 && Confusions.startsTwo[Int(a) << 7 | Int(b)]
+    }
+
+    /// Whether the text at `start` begins the way the name does (`sameFirstLetter`, with the
+    /// second letter of a pair checked: ph for f, not p).
+    static func soundAlikeStart(_ name: [UInt32], _ text: NormalizedText, _ start: Int) -> Bool {
+        let (a, b) = (name[0], text.scalars[start])
+        if a == b || Confusions.lookAlike(a, b) || Confusions.soundAlikeFirst(a, b) { return true }
+        if start + 1 < text.count, Confusions.oneForTwo(a, b, text.scalars[start + 1], forward: true) > 0 {
+            return true
+        }
+        return name.count > 1 && Confusions.oneForTwo(b, a, name[1], forward: true) > 0
     }
 
     static func forward(
@@ -250,11 +265,12 @@ enum Fuzzy {
         // (lo - 1 and hi + 1 below; the cells of rows i - 1 and i - 2 a move from row i reads
         // are at most one column outside their band, and only on the side a sentinel guards).
         @inline(__always) func at(_ i: Int, _ j: Int) -> Int32 { d[i * width + j] }
-        // Letters that may stand for two (m, w, d, f, k, x, u: `Confusions.oneForTwo` is 0 for any
-        // other), as bits over 0x60..<0x80.
+        // Letters that may stand for two (m, w, d, f, k, x, u, q, j, z: `Confusions.oneForTwo` is 0
+        // for any other), as bits over 0x60..<0x80.
         let oneForTwoLetters: UInt32 =
             1 << (0x6D - 0x60) | 1 << (0x77 - 0x60) | 1 << (0x64 - 0x60)
             | 1 << (0x66 - 0x60) | 1 << (0x6B - 0x60) | 1 << (0x78 - 0x60) | 1 << (0x75 - 0x60)
+            | 1 << (0x71 - 0x60) | 1 << (0x6A - 0x60) | 1 << (0x7A - 0x60)
         @inline(__always) func mayStandForTwo(_ v: UInt32) -> Bool {
             v &- 0x60 < 32 && (oneForTwoLetters >> (v &- 0x60)) & 1 == 1
         }
@@ -269,7 +285,11 @@ enum Fuzzy {
             // The row's letter of the name, and what leaving it out costs (less when doubled).
             let p: UInt32 = i > 0 ? pattern[i - 1] : 0
             let doubled = i > 0 && ((i >= 2 && p == pattern[i - 2]) || (i < m && p == pattern[i]))
-            let deleteCost: Int32 = strict && !doubled ? 3 : 2
+            // An h of sh, ch, th, oh left out is a romanisation (Sibaura, Tosiba), not a lost letter.
+            let softH =
+                p == 0x68
+                && ((i >= 2 && Confusions.softenedByH(pattern[i - 2])) || (i < m && Confusions.softenedByH(pattern[i])))
+            let deleteCost: Int32 = strict && !doubled && !softH ? 3 : 2
             let rowInsert = i == m || i == 0
             let pStandsForTwo = mayStandForTwo(p)
             if !rowInsert {
@@ -453,8 +473,28 @@ enum Confusions {
     /// Sound-alikes.
     static let soundAlikes: Set<UInt64> = pairs([
         ("c", "k"), ("c", "s"), ("s", "z"), ("y", "i"), ("j", "g"), ("w", "v"),
-        ("f", "v"), ("k", "q"), ("c", "q"),
+        ("f", "v"), ("k", "q"), ("c", "q"), ("l", "r"),
     ])
+
+    /// Pairs (a, b) where a letter `a` may be written as two starting with `b`, or the other way
+    /// round (f/p of ph, x/h of hs): `startsTwo[a << 7 | b]`.
+    static let startsTwo: [Bool] = {
+        var t = [Bool](repeating: false, count: 128 * 128)
+        for one in UInt32(0x61)...0x7A {
+            for x in UInt32(0x61)...0x7A {
+                for y in UInt32(0x61)...0x7A where oneForTwo(one, x, y, forward: true) > 0 {
+                    t[Int(one) << 7 | Int(x)] = true
+                    t[Int(x) << 7 | Int(one)] = true
+                }
+            }
+        }
+        return t
+    }()
+
+    /// c–k at the start of a word: Kravia for Cravia, Capcom for Kapcom.
+    @inline(__always) static func soundAlikeFirst(_ a: UInt32, _ b: UInt32) -> Bool {
+        (a == 0x63 && b == 0x6B) || (a == 0x6B && b == 0x63)
+    }
 
     static func pairs(_ list: [(Character, Character)]) -> Set<UInt64> {
         var set = Set<UInt64>()
@@ -537,6 +577,12 @@ enum Confusions {
         }
         let extra = window[j]
         if isVowel(extra) { return 2 }
+        // An h beside s, c, t or a vowel: sh/s, ch/c, th/t, oh/o, hs/s are one sound romanised
+        // two ways (either neighbour: the window runs backwards when the name is aligned from its end).
+        if extra == 0x68, (j >= 1 && softenedByH(window[j - 1])) || (j + 1 < window.count && softenedByH(window[j + 1]))
+        {
+            return 2
+        }
         if j >= 1 {
             let n = window[j - 1]
             if n == extra || !strict && adjacent(n, extra) { return 2 }
@@ -548,6 +594,11 @@ enum Confusions {
         if strict { return 3 }
         if (j >= 2 && window[j - 2] == extra) || (j + 2 < window.count && window[j + 2] == extra) { return 2 }
         return 3
+    }
+
+    /// Letters an h beside may lengthen or soften: s, c, t and the vowels.
+    @inline(__always) static func softenedByH(_ v: UInt32) -> Bool {
+        v == 0x73 || v == 0x63 || v == 0x74 || isVowel(v)
     }
 
     /// Units for one letter `one` written as the two letters `a b` (in reading order when
@@ -562,6 +613,11 @@ enum Confusions {
         case (0x6B, 0x63, 0x6B): return 2  // k ~ ck
         case (0x78, 0x6B, 0x73), (0x78, 0x63, 0x73): return 2  // x ~ ks, cs
         case (0x75, 0x6F, 0x6F): return 2  // u ~ oo
+        // Romanisations of one sound (Wade-Giles, pinyin, Hepburn, Kunrei): q, j ~ ch (YoungQin /
+        // Youngchin, Jiang / Chiang), x ~ hs, sh (Xin / Hsin / Shin), z ~ ts, tz (Zu / Tsu / Tzu).
+        case (0x71, 0x63, 0x68), (0x6A, 0x63, 0x68): return 2  // q, j ~ ch
+        case (0x78, 0x68, 0x73), (0x78, 0x73, 0x68): return 2  // x ~ hs, sh
+        case (0x7A, 0x74, 0x73), (0x7A, 0x74, 0x7A): return 2  // z ~ ts, tz
         default: return 0
         }
     }

@@ -150,6 +150,23 @@ public enum LegalForms {
             && shortForms.contains { form in form.first == word.first && Matcher.editDistance(form, word) == 1 }
     }
 
+    /// Where the core starts without a leading "the", when another word is left and one of the
+    /// words left is no everyday English word; nil otherwise.
+    static func leadingArticle(_ name: NormalizedText, _ start: Int, _ end: Int) -> Int? {
+        let the: [UInt32] = [0x74, 0x68, 0x65]
+        guard end - start > 4, name.scalars[start..<(start + 3)].elementsEqual(the), name.isWordEnd(start + 3)
+        else { return nil }
+        var next = start + 3
+        while next < end, name.classes[next] != .word { next += 1 }
+        guard next < end else { return nil }
+        var words: [[UInt32]] = []
+        for i in next..<end where name.classes[i] == .word {
+            if i == next || name.wordStart[i] { words.append([]) }
+            words[words.count - 1].append(name.scalars[i])
+        }
+        return words.contains { !EnglishWords.isEveryday($0) } ? next : nil
+    }
+
     /// Short legal-form words, misspelt before the rest of their form.
     static let shortForms: [[UInt32]] = ["co", "corp", "inc", "ltd"].map { $0.unicodeScalars.map(\.value) }
 
@@ -185,6 +202,10 @@ public enum LegalForms {
             }
         }
         guard stripped else { return nil }
+        // A leading "The" of a registry name ("The Ehime Bank, Ltd.", "THE TOTTORIBANK,LTD.") goes
+        // with the legal form: listings write "Ehime Bank". Only when a word left is no everyday
+        // word ("The Pack Corporation" keeps its "The": "pack" alone is nobody).
+        if let article = leadingArticle(name, start, end) { start = article }
         let cjk = name.classes[start..<end].filter { $0 == .cjk }.count
         let letters = name.classes[start..<end].filter { $0 == .word }.count
         // "Gree" alone is a name; "Co" alone is not; 格力 alone is two characters.

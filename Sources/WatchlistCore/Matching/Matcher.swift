@@ -467,6 +467,13 @@ public final class Matcher: Sendable {
         item.fullNameLike = !item.fullWeak && isNameLike(folded, 0..<folded.count)
         item.fullProperNoun = item.fullNameLike && EnglishWords.isProperNoun(folded.scalars)
         item.fuzzy = fuzzyPlan(folded, core ?? 0..<folded.count)
+        // A core read without its leading "The" too short to misspell ("Boeing" of The Boeing
+        // Company): misspellings are looked for with the article ("The Boiing Company").
+        if item.fuzzy == nil, let core, core.lowerBound > 0,
+            LegalForms.leadingArticle(folded, 0, core.upperBound) == core.lowerBound
+        {
+            item.fuzzy = fuzzyPlan(folded, 0..<core.upperBound)
+        }
         return item
     }
 
@@ -1012,8 +1019,17 @@ public final class Matcher: Sendable {
                     !LegalForms.formStarts(at: e, in: folded),
                     !LegalForms.misspeltFormStarts(at: e, in: folded)
                 {
-                    score = min(score, Self.boundaryScore)
-                    steps.append("followed by another capitalised word: another company's name")
+                    if found.edits == 1, evidence == nil, !owner.properNoun, !owner.nameLike,
+                        let business = Self.lineOfBusinessAfter(folded, e)
+                    {
+                        // One human misspelling and a line of business after it ("Kontrell Technology"):
+                        // as for a short name's misspelling, a group company.
+                        score = min(score, Self.groupScore)
+                        steps.append("a group company: a line of business after a misspelt name (\(business))")
+                    } else {
+                        score = min(score, Self.boundaryScore)
+                        steps.append("followed by another capitalised word: another company's name")
+                    }
                 } else if let before = Self.nameWordBefore(folded, s) {
                     score = min(score, Self.boundaryScore)
                     steps.append("preceded by \(before): part of another name")
@@ -1022,7 +1038,11 @@ public final class Matcher: Sendable {
                 // with a legal form the watched name does not have is another company's name
                 // ("Albatros S.r.l.", "Anderco PTE LTD", "ValueMax Group" are not Albatron, Anderson,
                 // VALUENEX JAPAN Inc.).
-                if key.wordBudgets.count == 1, let form = foreignForm(owner, folded, s, e) {
+                // (One edit with a form of the entity's own family, its names filed without one in
+                // English: "Zennitron Corp" for ZENITRON, 增你強股份有限公司.)
+                if key.wordBudgets.count == 1, let form = foreignForm(owner, folded, s, e),
+                    !(found.edits == 1 && formOfOwnFamily(owner, folded, e))
+                {
                     score = min(score, Self.boundaryScore)
                     steps.append("written with the legal form “\(form)”, which the name does not have: another company")
                 }
@@ -1834,6 +1854,19 @@ public final class Matcher: Sendable {
         // Sellers write another form for a firm of forms like S.A. or AG ("JBS LLC"); a firm of
         // Japan, Taiwan or China written "ATC SA" or "GPM GmbH" is another firm.
         return own != ["company"] || own.contains(LegalForms.family(at: position, length: length, in: text))
+    }
+
+    /// Whether a legal form right after `end` (past punctuation) is of a family the entity's
+    /// names have (Corp. for a Taiwanese registry name whose Chinese name ends 股份有限公司).
+    func formOfOwnFamily(_ owner: Owner, _ text: NormalizedText, _ end: Int) -> Bool {
+        var p = end
+        while p < text.count, text.classes[p] != .word { p += 1 }
+        guard let length = LegalForms.formLength(at: p, in: text) else { return false }
+        var own = Set<String>()
+        for name in watchlists[Int(owner.watchlist)].entities[Int(owner.entity)].names where name.relation != .domain {
+            own.formUnion(LegalForms.families(of: normalizer.normalize(name.value)))
+        }
+        return own.contains(LegalForms.family(at: p, length: length, in: text))
     }
 
     /// The grouping word ("Group", "Holdings", "Industries"…) after a space at `end`, when none

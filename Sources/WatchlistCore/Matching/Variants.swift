@@ -196,7 +196,35 @@ enum Variants {
     static let soundAlikes: [(String, String)] = [
         ("s", "z"), ("z", "s"), ("c", "k"), ("k", "c"), ("i", "y"), ("y", "i"), ("ts", "tz"), ("tz", "ts"),
         ("sh", "s"), ("s", "sh"), ("ou", "o"), ("oh", "o"), ("o", "ou"), ("o", "oh"),
+        ("ph", "f"), ("f", "ph"), ("ks", "x"), ("x", "ks"), ("ck", "k"), ("k", "ck"),
+        // Japanese romanisations (Hepburn, Kunrei, Nihon-shiki): Shibaura/Sibaura, Tsuda/Tuda,
+        // Chiba/Tiba, Fuji/Huji, Jinbo/Zinbo, Shokai/Syokai, Ohno/Oono, Sanpo/Sampo.
+        ("tsu", "tu"), ("tu", "tsu"), ("shi", "si"), ("si", "shi"), ("chi", "ti"), ("ti", "chi"), ("fu", "hu"),
+        ("hu", "fu"), ("ji", "zi"), ("zi", "ji"), ("sy", "sh"), ("ty", "ch"), ("ch", "ty"), ("zy", "j"),
+        ("j", "zy"), ("oo", "ou"), ("ou", "oo"), ("uu", "u"), ("mb", "nb"), ("nb", "mb"), ("mp", "np"),
+        ("np", "mp"),
+        // Chinese romanisations as Taiwanese names are written (Wade-Giles, pinyin, Tongyong):
+        // Hsin/Xin/Shin, Chiang/Jiang/Qiang, Tsai/Cai/Tzai, Chung/Zhong, Yi/I, Hui/Huei.
+        ("hs", "x"), ("x", "hs"), ("hs", "sh"), ("ch", "j"), ("j", "ch"), ("ch", "q"), ("q", "ch"), ("zh", "j"),
+        ("j", "zh"), ("ts", "c"), ("c", "ts"), ("tz", "z"), ("z", "tz"), ("ung", "ong"), ("ong", "ung"),
+        ("yi", "i"), ("hui", "huei"), ("huei", "hui"),
     ]
+
+    /// Consonants heard one for the other (l/r in Japanese, the unaspirated stops of Wade-Giles,
+    /// b/v): too many other firms' names are one such change away for a line of business after
+    /// it to say which firm; they count with the entity's legal form (Tamlon Co., Ltd.).
+    static let heardAlikes: [(String, String)] = [
+        ("l", "r"), ("r", "l"), ("k", "g"), ("g", "k"), ("t", "d"), ("d", "t"), ("p", "b"), ("b", "p"),
+        ("v", "b"), ("b", "v"),
+    ]
+
+    /// Sound-alikes at the start of a name, which people write as they hear it: Kravia for
+    /// Cravia, Phantasista for Fantasista.
+    static let firstSoundAlikes: [(String, String)] = [("c", "k"), ("k", "c"), ("f", "ph"), ("ph", "f")]
+
+    /// Sound-alikes of the last letter, with the entity's legal form (Sojits Corporation). Not
+    /// c/k: firms choose it (Nidec and Nidek, Amtec and Amtek are different firms).
+    static let lastSoundAlikes: [(String, String)] = [("s", "z"), ("z", "s")]
 
     /// The misspellings people make of a short name they know (one word of 5 to 7 letters that
     /// is no English word): a vowel for another, a sound-alike, a vowel of a pair left out
@@ -235,23 +263,41 @@ enum Variants {
                 add(t, "a vowel of a pair left out (\(text([w[i]])))", .legalForm)
             }
         }
-        for (from, to) in soundAlikes {
+        func replace(_ from: String, _ to: String, in positions: StrideThrough<Int>, _ needs: Evidence, _ what: String)
+        {
             let f = Array(from.unicodeScalars.map(\.value))
             let r = Array(to.unicodeScalars.map(\.value))
-            var i = 1
-            while i + f.count <= w.count {
+            for i in positions where i >= 0 && i + f.count <= w.count && Array(w[i..<(i + f.count)]) == f {
                 // "o" for "ou"/"oh" only where the name has no "u"/"h" after it already.
-                if Array(w[i..<(i + f.count)]) == f, i + f.count < w.count || f.count != r.count,
-                    !(r.count > f.count && i + f.count < w.count && w[i + f.count] == r.last!)
-                {
-                    add(
-                        Array(w[..<i]) + r + Array(w[(i + f.count)...]),
-                        "a sound-alike (\(to) for \(from))",
-                        .legalFormOrBusiness
-                    )
-                }
-                i += 1
+                guard !(r.count > f.count && i + f.count < w.count && w[i + f.count] == r.last!) else { continue }
+                add(Array(w[..<i]) + r + Array(w[(i + f.count)...]), "\(what) (\(to) for \(from))", needs)
             }
+        }
+        for (from, to) in soundAlikes {
+            // Not the last letter alone (below).
+            let last = from.count == to.count ? w.count - from.count - 1 : w.count - from.count
+            replace(from, to, in: stride(from: 1, through: last, by: 1), .legalFormOrBusiness, "a sound-alike")
+        }
+        for (from, to) in heardAlikes {
+            replace(from, to, in: stride(from: 1, through: w.count - 2, by: 1), .legalForm, "a sound heard alike")
+        }
+        for (from, to) in firstSoundAlikes {
+            replace(
+                from,
+                to,
+                in: stride(from: 0, through: 0, by: 1),
+                .legalFormOrBusiness,
+                "a sound-alike first letter"
+            )
+        }
+        for (from, to) in lastSoundAlikes {
+            replace(
+                from,
+                to,
+                in: stride(from: w.count - 1, through: w.count - 1, by: 1),
+                .legalForm,
+                "a sound-alike last letter"
+            )
         }
         return found
     }

@@ -127,7 +127,33 @@ struct RealTextTests {
         file: "human.watch"
     )
 
-    static let matcher = Matcher(watchlists: [acme, bulk, human])
+    /// Names as people hear them: romanisations (Japanese, Chinese) and sound-alikes.
+    static let sound: Watchlist = try! watchlist(
+        """
+        customer: Sound
+        entity: The Kizuna Bank, Ltd.
+        entity: The Pack Corporation
+        entity: Shibaru Co., Ltd.
+        entity: Kamuron Co., Ltd.
+        entity: LianQiu
+        entity: Xinbaoda
+        entity: Fenoriko Co., Ltd.
+        entity: Corvanta Inc.
+        entity: Cuvora Inc.
+        entity: Tamiro Co., Ltd.
+        entity: Hojitz Corporation
+        entity: Nadec Corporation
+        entity: Torphin Co., Ltd.
+        entity: KOLINTRA
+          alias: 科林特拉股份有限公司
+        entity: The Borvex Company
+        entity: CORMINTA
+        entity: Hamilton Corporation
+        """,
+        file: "sound.watch"
+    )
+
+    static let matcher = Matcher(watchlists: [acme, bulk, human, sound])
 
     /// A rule, a text, and the entities expected to hit (empty: a trap), as in EngineTests.
     typealias Case = EngineTests.Case
@@ -415,6 +441,45 @@ struct RealTextTests {
             text: "Kai Forrest said the breach was contained",
             entities: []
         ),
+        // A registry name's leading "The" goes with its legal form
+        Case(
+            rule: "a leading The dropped",
+            text: "Kizuna Bank customer data leaked",
+            entities: ["The Kizuna Bank, Ltd."]
+        ),
+        Case(rule: "not when the rest is an everyday word", text: "a pack of stolen files leaked", entities: []),
+        Case(
+            rule: "a misspelling with the article",
+            text: "The Borvix Company files",
+            entities: ["The Borvex Company"]
+        ),
+        // Romanisations and sound-alikes, weighed as one edit
+        Case(rule: "Kunrei si for Hepburn shi", text: "Sibaru Co., Ltd. leak", entities: ["Shibaru Co., Ltd."]),
+        Case(rule: "another first letter", text: "Libaru Co., Ltd. leak", entities: []),
+        Case(rule: "l for r", text: "Kamulon Co., Ltd. dump", entities: ["Kamuron Co., Ltd."]),
+        Case(rule: "Wade-Giles ch for pinyin q", text: "LianChiu files leaked", entities: ["LianQiu"]),
+        Case(rule: "Wade-Giles hs for pinyin x, first letter", text: "Hsinbaoda data leaked", entities: ["Xinbaoda"]),
+        Case(rule: "ph for f, first letter", text: "Phenoriko Co., Ltd. hacked", entities: ["Fenoriko Co., Ltd."]),
+        Case(rule: "p is not ph", text: "Penoriko Co., Ltd. hacked", entities: []),
+        Case(rule: "k for c, first letter", text: "Korvanta Inc. leak", entities: ["Corvanta Inc."]),
+        Case(rule: "k for c, a short name with its legal form", text: "Kuvora Inc. files", entities: ["Cuvora Inc."]),
+        Case(rule: "k for c, a short name alone", text: "Kuvora said today", entities: []),
+        Case(
+            rule: "l for r in a short name, legal form",
+            text: "Tamilo Co., Ltd. leak",
+            entities: ["Tamiro Co., Ltd."]
+        ),
+        Case(rule: "l for r in a short name, a business only", text: "Tamilo Technology leak", entities: []),
+        Case(rule: "s for a last z, legal form", text: "Hojits Corporation data", entities: ["Hojitz Corporation"]),
+        Case(rule: "k for a last c: another firm", text: "Nadek Co., Ltd. files", entities: []),
+        Case(
+            rule: "f for ph, a line of business after",
+            text: "Torfin Technology leak",
+            entities: ["Torphin Co., Ltd."]
+        ),
+        Case(rule: "a letter doubled, a form of its own family", text: "Kollintra Corp leaked", entities: ["KOLINTRA"]),
+        Case(rule: "a misspelling, a line of business after", text: "Korminta Technology leak", entities: ["CORMINTA"]),
+        Case(rule: "a surname misspelt before a business", text: "Hamiltan Electric Corporation leak", entities: []),
     ]
 
     @Test(arguments: cases)
