@@ -787,7 +787,9 @@ public final class Matcher: Sendable {
                 steps.append(Self.splitStep + split)
             } else if extraWords == 2 {
                 score = min(score, Self.lookAlikeScore)
-                steps.append("digits read as the letters they look like (0 for o, 1 for l or i, 3 for e, 5 for s…)")
+                steps.append(
+                    "digits or an l read as the letters they look like (0 for o, 1 for l or i, 3 for e, 5 for s, l for I…)"
+                )
             } else if extraWords == -1 {
                 guard Self.spelledAcronym(folded, start, end) || Self.acronymJoinedWords(folded, start, end) != nil
                 else { continue }
@@ -839,7 +841,11 @@ public final class Matcher: Sendable {
                     folded,
                     end,
                     business: variantNeeds[Int(owner.variant)] == .legalFormOrBusiness
-                ) {
+                )
+                    ?? (variantNeeds[Int(owner.variant)] == .legalFormOrBusiness
+                        && Self.introducedAsVictim(folded, start)
+                        ? ("a short name's sound-alike introduced as the victim", false) : nil)
+                {
                     steps.append(evidence.step)
                     if evidence.group { score = min(score, Self.groupScore) }
                     context = false
@@ -1479,6 +1485,27 @@ public final class Matcher: Sendable {
     /// and once as i, which scalars changed, and the windows around them worth scanning; none
     /// when no word of three letters or more has one or two such digits (not "450GB", not an
     /// onion address).
+    /// The l of a word that OCR or a copy made of an I: a lower-case l in a word written in
+    /// capitals ("ZUlKO"), or the l after a capital I that starts a word ("Ilda" for Iida).
+    static func lForI(_ text: NormalizedText, _ start: Int, _ end: Int) -> Int? {
+        func byte(_ k: Int) -> UInt8? {
+            let b = Int(text.starts[k])
+            return Int(text.ends[k]) == b + 1 ? text.utf8[b] : nil
+        }
+        if byte(start) == 0x49, byte(start + 1) == 0x6C { return start + 1 }
+        var ell: Int?
+        for k in start..<end {
+            guard let b = byte(k) else { return nil }
+            if b == 0x6C {
+                guard ell == nil, k > start else { return nil }
+                ell = k
+            } else if b >= 0x61 && b <= 0x7A {
+                return nil
+            }
+        }
+        return ell
+    }
+
     static func lookAlikeReadings(_ text: NormalizedText) -> [([UInt32], [Bool], [Range<Int>])] {
         // The letter each digit is read as (a switch: this runs on every listing).
         func letter(_ digit: UInt32) -> UInt32 {
@@ -1493,6 +1520,7 @@ public final class Matcher: Sendable {
             }
         }
         var positions: [Int] = []
+        var ells: [Int] = []  // an l read as i
         var i = 0
         while i < text.count {
             guard text.classes[i] == .word else {
@@ -1530,12 +1558,13 @@ public final class Matcher: Sendable {
                     positions.append(k)
                 }
             }
+            if e - i >= 4, e - i <= 24, let l = Self.lForI(text, i, e) { ells.append(l) }
             i = e
         }
-        guard !positions.isEmpty else { return [] }
+        guard !positions.isEmpty || !ells.isEmpty else { return [] }
         // Windows: 64 scalars either side of each changed word (longer than any name's run there), merged.
         var windows: [Range<Int>] = []
-        for k in positions {
+        for k in (positions + ells).sorted() {
             let window = max(0, k - 64)..<min(text.count, k + 65)
             if let last = windows.last, last.upperBound >= window.lowerBound {
                 windows[windows.count - 1] = last.lowerBound..<max(last.upperBound, window.upperBound)
@@ -1549,6 +1578,10 @@ public final class Matcher: Sendable {
             var changed = [Bool](repeating: false, count: text.count)
             for k in positions {
                 scalars[k] = scalars[k] == 0x31 ? one : letter(scalars[k])
+                changed[k] = true
+            }
+            for k in ells {
+                scalars[k] = 0x69
                 changed[k] = true
             }
             return (scalars, changed, windows)
@@ -2000,10 +2033,11 @@ public final class Matcher: Sendable {
         guard !gap.isEmpty, gap.allSatisfy({ $0 == 0x20 || $0 == 0x2D }) else { return nil }
         guard !LegalForms.formStarts(at: start + r, in: text) else { return nil }
         // Two everyday words are a phrase, not a name split in two ("well done" is not WELLDONE),
-        // unless a legal form follows ("Info Mart Corporation" is Infomart).
+        // unless a legal form follows ("Info Mart Corporation" is Infomart) or the name's other
+        // words are written with them ("Broad Band Security" for BroadBand Security).
         if EnglishWords.isEveryday(Array(text.scalars[(start + wordBegin)..<(start + r)])),
             EnglishWords.isEveryday(Array(text.scalars[(start + r)..<(start + wordEnd)])),
-            !LegalForms.formStarts(at: end, in: text)
+            !LegalForms.formStarts(at: end, in: text), nameStarts.isEmpty
         {
             return nil
         }

@@ -49,6 +49,13 @@ enum Variants {
         ("service", "svc"), ("services", "svc"), ("railway", "rwy"), ("railway", "rly"), ("securities", "secs"),
         ("medical", "med"), ("semiconductor", "semi"), ("electronic", "elec"), ("materials", "matls"),
         ("industrial", "indl"), ("department", "dept"), ("electronics", "electr"), ("international", "int"),
+        ("pharmaceutical", "pharma"), ("construction", "const"), ("machinery", "mach"), ("machine", "mach"),
+        ("engineering", "engg"), ("laboratory", "lab"), ("laboratories", "lab"), ("enterprise", "ent"),
+        ("enterprises", "ent"), ("telecommunications", "telecom"), ("communication", "comm"),
+        ("communications", "comm"), ("information", "info"), ("insurance", "insur"), ("building", "bldg"),
+        ("petroleum", "petro"), ("industrial", "indus"), ("industries", "indus"), ("products", "prod"),
+        ("association", "assn"), ("trading", "trdg"), ("transportation", "transp"), ("electric", "elect"),
+        ("electronics", "elect"), ("general", "genl"), ("manufacturing", "mfr"), ("corporation", "corpn"),
     ]
     static let toShort: [String: [String]] = Dictionary(grouping: abbreviations, by: \.full).mapValues {
         $0.map(\.short)
@@ -70,6 +77,20 @@ enum Variants {
                     Variant(text: text, score: gluedScore, step: "the legal form “Co.” glued to the name read apart")
                 )
                 range = glued
+            }
+        }
+        // A long legal form glued to a name filed in one word ("soft77corporation"): the name read
+        // without it, when what is left is 4+ letters and neither an English word nor weak.
+        if core == nil, let glued = gluedForm(folded) {
+            let scalars = Array(folded.scalars[glued])
+            if !EnglishWords.isWord(scalars), !Matcher.isWeak(folded, glued) {
+                out.append(
+                    Variant(
+                        text: String(String.UnicodeScalarView(scalars.compactMap(UnicodeScalar.init))),
+                        score: gluedScore,
+                        step: "a legal form glued to the name read apart"
+                    )
+                )
             }
         }
         var words: [String] = []
@@ -180,6 +201,21 @@ enum Variants {
     }
 
     static let gluedScore = 0.94
+
+    static let gluedForms: [[UInt32]] = ["corporation", "incorporated", "company", "limited", "holdings"].map {
+        Array($0.unicodeScalars.map(\.value))
+    }
+
+    /// A one-word name ending in a long legal form written into it ("soft77corporation"): the
+    /// range before the form, 4 scalars or more.
+    static func gluedForm(_ name: NormalizedText) -> Range<Int>? {
+        guard name.count >= 11, name.classes.allSatisfy({ $0 == .word }), !name.wordStart.dropFirst().contains(true)
+        else { return nil }
+        for form in gluedForms where name.count - form.count >= 4 {
+            if name.scalars[(name.count - form.count)...].elementsEqual(form) { return 0..<(name.count - form.count) }
+        }
+        return nil
+    }
 
     /// The core without a "co" glued to its last word and written with a full stop ("izumico.,ltd").
     static func gluedCompany(_ name: NormalizedText, _ core: Range<Int>) -> Range<Int>? {

@@ -149,6 +149,13 @@ struct RealTextTests {
         entity: The Borvex Company
         entity: CORMINTA
         entity: Hamilton Corporation
+        entity: Kozuna Pharmaceutical Co., Ltd.
+        entity: Hayabe Construction Co., Ltd.
+        entity: LUMO77corporation
+        entity: MOIKA CORPORATION
+        entity: Iiro Group Holdings Co., Ltd.
+        entity: CAPTOM CO., LTD.
+        entity: MoonGate Security, Inc.
         """,
         file: "sound.watch"
     )
@@ -480,6 +487,39 @@ struct RealTextTests {
         Case(rule: "a letter doubled, a form of its own family", text: "Kollintra Corp leaked", entities: ["KOLINTRA"]),
         Case(rule: "a misspelling, a line of business after", text: "Korminta Technology leak", entities: ["CORMINTA"]),
         Case(rule: "a surname misspelt before a business", text: "Hamiltan Electric Corporation leak", entities: []),
+        Case(
+            rule: "a sound-alike introduced as the victim",
+            text: "Dump of Kaptom (1.2TB)",
+            entities: ["CAPTOM CO., LTD."]
+        ),
+        // Abbreviations, glued legal forms, OCR, split words
+        Case(
+            rule: "Pharma for Pharmaceutical",
+            text: "Kozuna Pharma files leaked",
+            entities: ["Kozuna Pharmaceutical Co., Ltd."]
+        ),
+        Case(
+            rule: "Const. for Construction",
+            text: "Hayabe Const. Co. hacked",
+            entities: ["Hayabe Construction Co., Ltd."]
+        ),
+        Case(rule: "a legal form glued to the name", text: "Lumo77 Corp database", entities: ["LUMO77corporation"]),
+        Case(
+            rule: "a lower-case l for I in capitals",
+            text: "MOlKA Corporation leaked",
+            entities: ["MOIKA CORPORATION"]
+        ),
+        Case(rule: "an l in lower case is an l", text: "molka corporation leaked", entities: []),
+        Case(
+            rule: "Il for Ii at a word's start",
+            text: "Ilro Group Holdings leak",
+            entities: ["Iiro Group Holdings Co., Ltd."]
+        ),
+        Case(
+            rule: "everyday words split, the name's others written",
+            text: "Moon Gate Security leak",
+            entities: ["MoonGate Security, Inc."]
+        ),
     ]
 
     @Test(arguments: cases)
