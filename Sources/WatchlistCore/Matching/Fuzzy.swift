@@ -98,6 +98,7 @@ enum Fuzzy {
     static func soundAlikeStart(_ name: [UInt32], _ text: NormalizedText, _ start: Int) -> Bool {
         let (a, b) = (name[0], text.scalars[start])
         if a == b || Confusions.lookAlike(a, b) || Confusions.soundAlikeFirst(a, b) { return true }
+        guard a < 128, b < 128, Confusions.startsTwo[Int(a) << 7 | Int(b)] else { return false }
         if start + 1 < text.count, Confusions.oneForTwo(a, b, text.scalars[start + 1], forward: true) > 0 {
             return true
         }
@@ -476,17 +477,15 @@ enum Confusions {
         ("f", "v"), ("k", "q"), ("c", "q"), ("l", "r"),
     ])
 
-    /// Pairs (a, b) where a letter `a` may be written as two starting with `b`, or the other way
-    /// round (f/p of ph, x/h of hs): `startsTwo[a << 7 | b]`.
+    /// Pairs (a, b) where a letter `a` is written as two letters starting with `b` for its
+    /// sound, or the other way round: f/ph, x/hs, q/ch, j/ch, z/ts (`startsTwo[a << 7 | b]`; not
+    /// OCR pairs such as m/rn, which a first letter does not take).
     static let startsTwo: [Bool] = {
         var t = [Bool](repeating: false, count: 128 * 128)
-        for one in UInt32(0x61)...0x7A {
-            for x in UInt32(0x61)...0x7A {
-                for y in UInt32(0x61)...0x7A where oneForTwo(one, x, y, forward: true) > 0 {
-                    t[Int(one) << 7 | Int(x)] = true
-                    t[Int(x) << 7 | Int(one)] = true
-                }
-            }
+        for (one, first) in [("f", "p"), ("x", "h"), ("q", "c"), ("j", "c"), ("z", "t")] {
+            let (a, b) = (Int(value(Character(one))), Int(value(Character(first))))
+            t[a << 7 | b] = true
+            t[b << 7 | a] = true
         }
         return t
     }()
