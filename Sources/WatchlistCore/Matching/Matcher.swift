@@ -828,7 +828,36 @@ public final class Matcher: Sendable {
                 extraWords == 2
                 || owner.kind == .variant && variantSteps[Int(owner.variant)].hasPrefix(Variants.slipStep)
             var context = true
-            if owner.kind == .variant, variantNeeds[Int(owner.variant)] != .nothing {
+            if owner.kind == .variant, variantNeeds[Int(owner.variant)] == .standsAlone {
+                // A name with its generic word left out ("Kissei"): another line of business or a
+                // capitalised word after it makes another firm's name ("Kissei Comtec"), and so does
+                // another family's legal form ("Kissei Inc." for a Japanese K.K.).
+                context = false
+                let initial = folded.utf8[range.lowerBound]
+                if initial >= 0x61 && initial <= 0x7A {
+                    // People write a name they shorten with its capital: "fintech" is the word.
+                    score = min(score, Self.boundaryScore)
+                    steps.append("written in lower case: a word, not the name shortened")
+                } else if Self.accessMethod(folded, start, end) {
+                    // "Selling access to … network (Citrix)", "via Citrix": the product, not the firm.
+                    score = min(score, Self.boundaryScore)
+                    steps.append("named as the way in (“(…)” alone, “via …”): the product, not the firm")
+                } else if let length = LegalForms.formLength(at: end, in: folded) {
+                    if !formFitsEntity(owner, folded, end) {
+                        score = min(score, Self.boundaryScore)
+                        steps.append(
+                            "with a legal form of another family (\(folded.original(end..<(end + length)))): another firm"
+                        )
+                    }
+                } else if Self.namePartAfter(folded, end) {
+                    score = min(score, Self.boundaryScore)
+                    steps.append("another word of a name after it: another firm's name")
+                }
+            }
+            if owner.kind == .variant,
+                variantNeeds[Int(owner.variant)] == .legalForm
+                    || variantNeeds[Int(owner.variant)] == .legalFormOrBusiness
+            {
                 // A short name's human misspelling ("Nosawa Corporation", "Keihen Holdings"): other
                 // firms are one such edit away, so it counts only with the entity's legal form or a
                 // line of business after it, and never when it spells a word of this customer's names.
@@ -2090,6 +2119,42 @@ public final class Matcher: Sendable {
         var e = end + 1
         while e < text.count, text.classes[e] == .word, !text.wordStart[e] { e += 1 }
         return e
+    }
+
+    /// Whether a word stands as the way into a network: alone in brackets ("network (Citrix)")
+    /// or after "via", "using", "through", "over" or "type:" ("Access type: Citrix").
+    static func accessMethod(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
+        let bytes = text.utf8
+        var p = Int(text.starts[start]) - 1
+        while p >= 0, bytes[p] == 0x20 { p -= 1 }
+        var q = Int(text.ends[end - 1])
+        while q < bytes.count, bytes[q] == 0x20 { q += 1 }
+        if p >= 0, q < bytes.count, bytes[p] == 0x28 && bytes[q] == 0x29 || bytes[p] == 0x5B && bytes[q] == 0x5D {
+            return p > 0
+        }
+        if p >= 0, bytes[p] == 0x3A { p -= 1 }
+        var from = p
+        while from >= 0, (bytes[from] | 0x20) >= 0x61 && (bytes[from] | 0x20) <= 0x7A { from -= 1 }
+        guard from < p else { return false }
+        let word = String(decoding: bytes[(from + 1)...p], as: UTF8.self).lowercased()
+        return ["via", "using", "through", "over", "type"].contains(word)
+    }
+
+    /// Whether the word after `end` continues a name: joined by a hyphen ("Fangyu-Investment"),
+    /// or a space apart (an ideographic one too) and capitalised ("Lanrong Logistics", not a
+    /// word listings write about what was taken) or a line of business ("shengke semiconductor").
+    static func namePartAfter(_ text: NormalizedText, _ end: Int) -> Bool {
+        guard end < text.count, text.classes[end] == .word else { return false }
+        let gap = String(decoding: Self.gap(text, before: end - 1, after: end), as: UTF8.self)
+        if gap == "-" { return true }
+        guard !gap.isEmpty, gap.unicodeScalars.allSatisfy({ $0 == " " || $0 == "\u{3000}" }) else { return false }
+        var e = end + 1
+        while e < text.count, text.classes[e] == .word, !text.wordStart[e] { e += 1 }
+        let key = ScalarKey(Array(text.scalars[end..<e]))
+        if businessWords.contains(key) { return true }
+        let word = text.original(end..<e)
+        guard word.first?.isUppercase == true else { return false }
+        return !listingWords.contains(word.lowercased()) || nextWordIsCapitalized(text, end)
     }
 
     /// Whether the next word, separated by spaces only, starts with a capital Latin letter.

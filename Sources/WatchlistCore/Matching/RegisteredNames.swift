@@ -26,6 +26,19 @@ enum RegisteredNames {
         return phrases
     }()
 
+    /// How many registered companies' English names (without the legal form) start with each
+    /// word: one that starts several ("nippon", "tokyo") names none of them alone.
+    static let firstWords: [String: Int] = {
+        var names: [String: Set<String>] = [:]
+        for record in records {
+            guard let english = record.first, !containsCJK(english) else { continue }
+            let words = withoutLegalForm(fold(english))
+            guard let first = words.first else { continue }
+            names[first, default: []].insert(words.joined(separator: " "))
+        }
+        return names.mapValues(\.count)
+    }()
+
     /// Each company's names as filed: English first, then its Japanese or Chinese names.
     static let records: [[Substring]] = RegistryNameData.names.split(separator: "\n").map {
         $0.split(separator: "|")

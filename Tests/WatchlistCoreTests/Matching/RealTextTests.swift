@@ -123,6 +123,9 @@ struct RealTextTests {
         entity: Tokai Gas Corporation
         entity: Kurotaki Co., Inc.
         entity: Kai Forest
+        entity: MOCHIZAWA PHARMACEUTICAL CO.,LTD.
+        entity: Kingston Technology
+        entity: Nippon Glassware Co., Ltd.
         """,
         file: "human.watch"
     )
@@ -407,6 +410,32 @@ struct RealTextTests {
         ),
         Case(rule: "shouted, likewise", text: "MAKITA EMPLOYEE RECORDS - 40GB", entities: ["Makita Corporation"]),
         Case(rule: "another firm's name still is not", text: "Makita Harbor Logistics leak", entities: []),
+        // A generic word left out, when the word left names the company alone
+        Case(
+            rule: "a generic word left out",
+            text: "Mochizawa - 40GB leaked",
+            entities: ["MOCHIZAWA PHARMACEUTICAL CO.,LTD."]
+        ),
+        Case(
+            rule: "shouted, likewise",
+            text: "[LEAK] MOCHIZAWA | Japan",
+            entities: ["MOCHIZAWA PHARMACEUTICAL CO.,LTD."]
+        ),
+        Case(
+            rule: "with its own family's legal form",
+            text: "Mochizawa Co., Ltd. dump",
+            entities: ["MOCHIZAWA PHARMACEUTICAL CO.,LTD."]
+        ),
+        Case(rule: "another firm's name goes on after it", text: "Mochizawa Comtec data leak", entities: []),
+        Case(rule: "another line of business after it", text: "mochizawa semiconductor dump", entities: []),
+        Case(rule: "joined by a hyphen to another word", text: "Mochizawa-Investment dump", entities: []),
+        Case(rule: "after an ideographic space", text: "出售 Ｍｏｃｈｉｚａｗａ　Ｌｏｇｉｓｔｉｃｓ 数据", entities: []),
+        Case(rule: "another country's legal form", text: "Mochizawa GmbH hacked", entities: []),
+        Case(rule: "named as the way in", text: "Selling access to a bank network (Mochizawa)", entities: []),
+        Case(rule: "after 'via'", text: "Initial access via Mochizawa, 40 hosts", entities: []),
+        Case(rule: "the word left is a town", text: "Kingston - 40GB leaked", entities: []),
+        Case(rule: "the word left starts many registered names", text: "Nippon - 40GB leaked", entities: []),
+        Case(rule: "the whole name still counts", text: "Kingston Technology leak", entities: ["Kingston Technology"]),
         // Chinese and Japanese everyday words left once the legal form is dropped
         Case(rule: "a CJK core that is an everyday word", text: "我们的未来计划 数据泄露", entities: []),
         Case(rule: "the CJK name with its legal form", text: "未来集团 数据泄露", entities: ["未来集团"]),
