@@ -266,12 +266,12 @@ enum Fuzzy {
         // (lo - 1 and hi + 1 below; the cells of rows i - 1 and i - 2 a move from row i reads
         // are at most one column outside their band, and only on the side a sentinel guards).
         @inline(__always) func at(_ i: Int, _ j: Int) -> Int32 { d[i * width + j] }
-        // Letters that may stand for two (m, w, d, f, k, x, u, q, j, z: `Confusions.oneForTwo` is 0
+        // Letters that may stand for two (m, w, d, f, k, x, u, q, j, z, t: `Confusions.oneForTwo` is 0
         // for any other), as bits over 0x60..<0x80.
         let oneForTwoLetters: UInt32 =
             1 << (0x6D - 0x60) | 1 << (0x77 - 0x60) | 1 << (0x64 - 0x60)
             | 1 << (0x66 - 0x60) | 1 << (0x6B - 0x60) | 1 << (0x78 - 0x60) | 1 << (0x75 - 0x60)
-            | 1 << (0x71 - 0x60) | 1 << (0x6A - 0x60) | 1 << (0x7A - 0x60)
+            | 1 << (0x71 - 0x60) | 1 << (0x6A - 0x60) | 1 << (0x7A - 0x60) | 1 << (0x74 - 0x60)
         @inline(__always) func mayStandForTwo(_ v: UInt32) -> Bool {
             v &- 0x60 < 32 && (oneForTwoLetters >> (v &- 0x60)) & 1 == 1
         }
@@ -615,6 +615,7 @@ enum Confusions {
         // Romanisations of one sound (Wade-Giles, pinyin, Hepburn, Kunrei): q, j ~ ch (YoungQin /
         // Youngchin, Jiang / Chiang), x ~ hs, sh (Xin / Hsin / Shin), z ~ ts, tz (Zu / Tsu / Tzu).
         case (0x71, 0x63, 0x68), (0x6A, 0x63, 0x68): return 2  // q, j ~ ch
+        case (0x74, 0x63, 0x68): return 2  // t ~ ch (Kunrei ti, tya for Hepburn chi, cha: Nitirin)
         case (0x78, 0x68, 0x73), (0x78, 0x73, 0x68): return 2  // x ~ hs, sh
         case (0x7A, 0x74, 0x73), (0x7A, 0x74, 0x7A): return 2  // z ~ ts, tz
         default: return 0

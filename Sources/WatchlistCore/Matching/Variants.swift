@@ -291,9 +291,13 @@ enum Variants {
         ("v", "b"), ("b", "v"),
     ]
 
-    /// Sound-alikes at the start of a name, which people write as they hear it: Kravia for
-    /// Cravia, Phantasista for Fantasista.
-    static let firstSoundAlikes: [(String, String)] = [("c", "k"), ("k", "c"), ("f", "ph"), ("ph", "f")]
+    /// Sound-alikes at the start of a name, which people write as they hear it or romanise it
+    /// another way: Kravia for Cravia, Phantasista for Fantasista, Shinmag for Sinmag, Hsinta
+    /// for Xinta, Jiang for Chiang.
+    static let firstSoundAlikes: [(String, String)] = [
+        ("c", "k"), ("k", "c"), ("f", "ph"), ("ph", "f"), ("s", "sh"), ("sh", "s"), ("j", "ch"), ("ch", "j"),
+        ("x", "hs"), ("hs", "x"), ("q", "ch"), ("ch", "q"), ("ts", "z"), ("z", "ts"),
+    ]
 
     /// Sound-alikes of the last letter, with the entity's legal form (Sojits Corporation). Not
     /// c/k: firms choose it (Nidec and Nidek, Amtec and Amtek are different firms).

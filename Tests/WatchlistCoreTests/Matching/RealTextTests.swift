@@ -159,6 +159,8 @@ struct RealTextTests {
         entity: Iiro Group Holdings Co., Ltd.
         entity: CAPTOM CO., LTD.
         entity: MoonGate Security, Inc.
+        entity: Michirou Co., Ltd.
+        entity: SINMOA CO., LTD.
         """,
         file: "sound.watch"
     )
@@ -521,6 +523,9 @@ struct RealTextTests {
             text: "Dump of Kaptom (1.2TB)",
             entities: ["CAPTOM CO., LTD."]
         ),
+        Case(rule: "Kunrei ti for Hepburn chi", text: "Mitirou Co., Ltd. leak", entities: ["Michirou Co., Ltd."]),
+        Case(rule: "sh for a first s, legal form", text: "Shinmoa Co., Ltd. files", entities: ["SINMOA CO., LTD."]),
+        Case(rule: "sh for a first s, alone", text: "Shinmoa said today", entities: []),
         // Abbreviations, glued legal forms, OCR, split words
         Case(
             rule: "Pharma for Pharmaceutical",
