@@ -1143,9 +1143,11 @@ public final class Matcher: Sendable {
             // With a legal form right after it, the name is written as a company's ("TCI Co., Ltd.",
             // "SCREEN Holdings"), when the form is of the entity's family: "ATC SA", "GPM GmbH" and
             // "ABC Group" (a grouping word its names do not have) are other firms.
+            // (An acronym spelled with full stops, "S.D.I. Corporation", reads like a host name but
+            // is none: one letter a label.)
             if raw.end - raw.start > 2, raw.byteRange.lowerBound < titleBytes,
                 LegalForms.formStarts(at: raw.end, in: folded),
-                !Self.insideHostName(folded, raw.start, raw.end)
+                raw.spelled || !Self.insideHostName(folded, raw.start, raw.end)
             {
                 let grouping = LegalForms.groupingStarts(at: raw.end, in: folded)
                 if let grouping, !normalizer.normalize(name.value).folded.contains(grouping) {

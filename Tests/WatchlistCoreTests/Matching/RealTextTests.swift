@@ -161,6 +161,8 @@ struct RealTextTests {
         entity: MoonGate Security, Inc.
         entity: Michirou Co., Ltd.
         entity: SINMOA CO., LTD.
+        entity: KRD
+          alias: 凱瑞德股份有限公司
         """,
         file: "sound.watch"
     )
@@ -526,6 +528,12 @@ struct RealTextTests {
         Case(rule: "Kunrei ti for Hepburn chi", text: "Mitirou Co., Ltd. leak", entities: ["Michirou Co., Ltd."]),
         Case(rule: "sh for a first s, legal form", text: "Shinmoa Co., Ltd. files", entities: ["SINMOA CO., LTD."]),
         Case(rule: "sh for a first s, alone", text: "Shinmoa said today", entities: []),
+        Case(
+            rule: "a short acronym spelled with full stops, its legal form",
+            text: "K.R.D. Corporation leaked",
+            entities: ["KRD"]
+        ),
+        Case(rule: "… with another family's legal form", text: "K.R.D. GmbH leaked", entities: []),
         // Abbreviations, glued legal forms, OCR, split words
         Case(
             rule: "Pharma for Pharmaceutical",
