@@ -160,6 +160,22 @@ public final class Matcher: Sendable {
         }
     }
 
+    /// A misspelling piece's owner as a scan hit reads it: 24 bytes instead of an `Owner`'s
+    /// 60, in its own array (at 20,000 entities a listing visits about 900 of them, and
+    /// the `Owner` records no longer fit in the cache).
+    struct PieceOwner: Sendable {
+        var fuzzyKey: Int32
+        var pieceOffset: Int32
+        var keyLength: Int32
+        var keyFirst: UInt32
+        /// `firstLetterBits` of the key's first letter (see `nearWordStarts`).
+        var firstLetters: UInt32
+        var piece: UInt8
+        var pieceSet: Int8
+        var lastPiece: Bool
+        var keyEdits: Int8
+    }
+
     struct DomainOwner: Sendable {
         var watchlist: Int32
         var entity: Int32
@@ -172,9 +188,13 @@ public final class Matcher: Sendable {
     public let watchlists: [Watchlist]
     let normalizer: Normalizer
     let automaton: AhoCorasick
-    /// Owners of pattern `p`: `owners[ownerStart[p]..<ownerStart[p + 1]]`.
+    /// Owners of pattern `p` but misspelling pieces: `owners[ownerStart[p]..<ownerStart[p + 1]]`.
     let ownerStart: [Int32]
     let owners: [Owner]
+    /// Misspelling pieces of pattern `p`, in the same order:
+    /// `pieceOwners[pieceOwnerStart[p]..<pieceOwnerStart[p + 1]]`.
+    let pieceOwnerStart: [Int32]
+    let pieceOwners: [PieceOwner]
     let firstIsWord: [Bool]
     let lastIsWord: [Bool]
     /// Per pattern, which of its owners a scan hit can concern (`anyOwner`, `firstPieces`, `lastPieces` bits): most hits
@@ -350,31 +370,74 @@ public final class Matcher: Sendable {
             }
         }
 
-        // Owners grouped by pattern (a stable counting sort keeps file order within a pattern).
+        // Owners grouped by pattern (a stable counting sort keeps file order within a pattern),
+        // misspelling pieces apart from the others.
         var ownerStart = [Int32](repeating: 0, count: patterns.count + 1)
-        for p in ownerPattern { ownerStart[Int(p) + 1] += 1 }
-        for i in 0..<patterns.count { ownerStart[i + 1] += ownerStart[i] }
-        var owners = [Owner](repeating: Owner(watchlist: 0, entity: 0, name: 0, kind: .name), count: ownerList.count)
-        var fill = ownerStart
+        var pieceOwnerStart = [Int32](repeating: 0, count: patterns.count + 1)
         for (k, p) in ownerPattern.enumerated() {
-            owners[Int(fill[Int(p)])] = ownerList[k]
-            fill[Int(p)] += 1
+            if ownerList[k].kind == .fuzzyPiece {
+                pieceOwnerStart[Int(p) + 1] += 1
+            } else {
+                ownerStart[Int(p) + 1] += 1
+            }
+        }
+        for i in 0..<patterns.count {
+            ownerStart[i + 1] += ownerStart[i]
+            pieceOwnerStart[i + 1] += pieceOwnerStart[i]
+        }
+        var owners = [Owner](
+            repeating: Owner(watchlist: 0, entity: 0, name: 0, kind: .name),
+            count: Int(ownerStart[patterns.count])
+        )
+        var pieceOwners = [PieceOwner](
+            repeating: PieceOwner(
+                fuzzyKey: 0,
+                pieceOffset: 0,
+                keyLength: 0,
+                keyFirst: 0,
+                firstLetters: 0,
+                piece: 0,
+                pieceSet: 0,
+                lastPiece: false,
+                keyEdits: 0
+            ),
+            count: Int(pieceOwnerStart[patterns.count])
+        )
+        // An owner other than a first or last piece of a misspelling key concerns every hit;
+        // a first piece only hits at a word start, a last piece only hits at a word end.
+        var ownerKinds = [UInt8](repeating: 0, count: patterns.count)
+        var fill = ownerStart
+        var pieceFill = pieceOwnerStart
+        for (k, p) in ownerPattern.enumerated() {
+            let owner = ownerList[k]
+            switch (owner.kind, owner.piece == 0, owner.lastPiece) {
+            case (.fuzzyPiece, true, false): ownerKinds[Int(p)] |= Self.firstPieces
+            case (.fuzzyPiece, false, true): ownerKinds[Int(p)] |= Self.lastPieces
+            default: ownerKinds[Int(p)] |= Self.anyOwner
+            }
+            if owner.kind == .fuzzyPiece {
+                pieceOwners[Int(pieceFill[Int(p)])] = PieceOwner(
+                    fuzzyKey: owner.fuzzyKey,
+                    pieceOffset: owner.pieceOffset,
+                    keyLength: owner.keyLength,
+                    keyFirst: owner.keyFirst,
+                    firstLetters: Self.firstLetterBits(owner.keyFirst),
+                    piece: UInt8(owner.piece),
+                    pieceSet: owner.pieceSet,
+                    lastPiece: owner.lastPiece,
+                    keyEdits: owner.keyEdits
+                )
+                pieceFill[Int(p)] += 1
+            } else {
+                owners[Int(fill[Int(p)])] = owner
+                fill[Int(p)] += 1
+            }
         }
         self.automaton = AhoCorasick(patterns: patterns)
         self.ownerStart = ownerStart
         self.owners = owners
-        // An owner other than a first or last piece of a misspelling key concerns every hit;
-        // a first piece only hits at a word start, a last piece only hits at a word end.
-        var ownerKinds = [UInt8](repeating: 0, count: patterns.count)
-        for p in patterns.indices {
-            for owner in owners[Int(ownerStart[p])..<Int(ownerStart[p + 1])] {
-                switch (owner.kind, owner.piece == 0, owner.lastPiece) {
-                case (.fuzzyPiece, true, false): ownerKinds[p] |= Self.firstPieces
-                case (.fuzzyPiece, false, true): ownerKinds[p] |= Self.lastPieces
-                default: ownerKinds[p] |= Self.anyOwner
-                }
-            }
-        }
+        self.pieceOwnerStart = pieceOwnerStart
+        self.pieceOwners = pieceOwners
         self.ownerKinds = ownerKinds
         self.firstIsWord = patterns.map { table.classOfFolded($0[0]) == .word }
         self.lastIsWord = patterns.map { table.classOfFolded($0[$0.count - 1]) == .word }
@@ -698,6 +761,7 @@ public final class Matcher: Sendable {
         var exact: [(owner: Owner, start: Int, end: Int, extraWords: Int)] = []
         var excluded: [(watchlist: Int32, entity: Int32, range: Range<Int>)] = []
         var pieces: [(key: Int32, piece: Int32, set: Int8, start: Int, end: Int)] = []
+        let nearStarts = Self.nearWordStarts(folded)
 
         automaton.scan(folded.scalars) { id, start, end in
             let kinds = ownerKinds[id]
@@ -707,6 +771,21 @@ public final class Matcher: Sendable {
                 return  // only pieces that cannot start or end here (the loop below would skip each)
             }
             let bounded = (!firstIsWord[id] || folded.isWordStart(start)) && (!lastIsWord[id] || folded.isWordEnd(end))
+            let wordStartHere = folded.isWordStart(start)
+            let wordEndHere = folded.isWordEnd(end)
+            for k in Int(pieceOwnerStart[id])..<Int(pieceOwnerStart[id + 1]) {
+                let owner = pieceOwners[k]
+                if owner.piece == 0 && !wordStartHere { continue }
+                if owner.lastPiece && !wordEndHere { continue }
+                if !Self.piecePlausible(owner, start: start, folded, nearStarts) { continue }
+                if let last = pieces.last, last.key == owner.fuzzyKey, last.piece == Int32(owner.piece),
+                    last.set == owner.pieceSet,
+                    last.start == start
+                {
+                    continue
+                }
+                pieces.append((owner.fuzzyKey, Int32(owner.piece), owner.pieceSet, start, end))
+            }
             for k in Int(ownerStart[id])..<Int(ownerStart[id + 1]) {
                 let owner = owners[k]
                 switch owner.kind {
@@ -729,16 +808,7 @@ public final class Matcher: Sendable {
                         exact.append((owner, start, end, -1))
                     }
                 case .fuzzyPiece:
-                    if owner.piece == 0 && !folded.isWordStart(start) { continue }
-                    if owner.lastPiece && !folded.isWordEnd(end) { continue }
-                    if !Self.piecePlausible(owner, start: start, folded) { continue }
-                    if let last = pieces.last, last.key == owner.fuzzyKey, last.piece == owner.piece,
-                        last.set == owner.pieceSet,
-                        last.start == start
-                    {
-                        continue
-                    }
-                    pieces.append((owner.fuzzyKey, owner.piece, owner.pieceSet, start, end))
+                    continue  // in `pieceOwners`
                 }
             }
         }
@@ -1371,8 +1441,11 @@ public final class Matcher: Sendable {
     /// A cheap look before verifying a piece hit: the name's first letter (which typos keep)
     /// must stand on a word start where the name would begin, give or take its edit
     /// allowance, and the text must be long enough to hold it.
+    /// `nearStarts`: `nearWordStarts(text)`, a first look (the letters of the word starts
+    /// within 3 of each position) that rules out most hits before the word starts are read.
     @inline(__always)
-    static func piecePlausible(_ owner: Owner, start: Int, _ text: NormalizedText) -> Bool {
+    static func piecePlausible(_ owner: PieceOwner, start: Int, _ text: NormalizedText, _ nearStarts: [UInt32]) -> Bool
+    {
         let k = Int(owner.keyEdits)
         let m = Int(owner.keyLength)
         let implied = start - Int(owner.pieceOffset)
@@ -1380,11 +1453,42 @@ public final class Matcher: Sendable {
         // The end is not checked: a typo may change the last letter.
         guard implied + m - k - 1 <= n else { return false }
         if owner.piece == 0 { return true }
+        // Every s the loop below reads is within 3 of this index (k ≤ 2; s is clamped to 0..<n).
+        guard nearStarts[min(max(implied, 0), n - 1)] & owner.firstLetters != 0 else { return false }
         for s in max(0, implied - k - 1)...max(0, implied + k + 1)
         where s < n && text.isWordStart(s) && Fuzzy.sameFirstLetter(owner.keyFirst, text.scalars[s]) {
             return true
         }
         return false
+    }
+
+    /// A bit for a first letter, shared by letters that may be confused for each other only
+    /// where that makes a test weaker, never stricter: a–z their own bit, digits five
+    /// bits, anything else one bit.
+    @inline(__always)
+    static func letterBit(_ v: UInt32) -> UInt32 {
+        if v &- 0x61 < 26 { return 1 << (v &- 0x61) }
+        if v &- 0x30 < 10 { return 1 << (26 + (v &- 0x30) % 5) }
+        return 1 << 31
+    }
+
+    /// `letterBit` of `first` and of every ASCII letter `Fuzzy.sameFirstLetter` takes for it,
+    /// and the bit of everything else (whatever that rule comes to take beyond ASCII).
+    static func firstLetterBits(_ first: UInt32) -> UInt32 {
+        var bits = letterBit(first) | 1 << 31
+        for v in UInt32(0)..<128 where Fuzzy.sameFirstLetter(first, v) { bits |= letterBit(v) }
+        return bits
+    }
+
+    /// Per position, the `letterBit`s of the letters at the word starts within 3 of it.
+    static func nearWordStarts(_ text: NormalizedText) -> [UInt32] {
+        let n = text.count
+        var near = [UInt32](repeating: 0, count: n)
+        for s in 0..<n where text.isWordStart(s) {
+            let bit = letterBit(text.scalars[s])
+            for t in max(0, s - 3)...min(n - 1, s + 3) { near[t] |= bit }
+        }
+        return near
     }
 
     /// The words of a misspelt match that differ from the name's, pair by pair; nil when

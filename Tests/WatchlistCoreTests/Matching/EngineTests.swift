@@ -184,6 +184,59 @@ struct EngineTests {
         #expect(matcher.match("leak of SYNH24999 and 合成控股17有限公司", threshold: 0.8).count == 2)
     }
 
+    /// The first look at a misspelling piece's hit (`nearWordStarts`, letter bits) only saves
+    /// time: for every position, offset, edit allowance and first letter (look-alikes, digits,
+    /// accented and non-Latin letters, CJK around) it says no only where reading the word starts
+    /// one by one says no.
+    @Test func misspellingPieceFirstLookRulesOutOnlyWhatTheFullLookDoes() {
+        let normalizer = Normalizer()
+        let texts = [
+            "0lympus 1ntel and Olympus, Intel; ecl1pse Zeta-9 Ωmega",
+            "x 東芝 Kyosera Café élan Жара 3m 5tar 7oshiba Phantasista Hsinbao Chiao Tsubaki Kapcom",
+            "a",
+        ]
+        let firsts: [UInt32] = Array("aeiloszbgtcdkmxfqjpyhw0134579é東ж".unicodeScalars.map(\.value))
+        var compared = 0
+        for text in texts {
+            let folded = normalizer.normalize(text)
+            let near = Matcher.nearWordStarts(folded)
+            let n = folded.count
+            for first in firsts {
+                for edits in 1...2 {
+                    for offset in 1...12 {
+                        for start in 0..<n {
+                            let owner = Matcher.PieceOwner(
+                                fuzzyKey: 0,
+                                pieceOffset: Int32(offset),
+                                keyLength: Int32(offset + 4),
+                                keyFirst: first,
+                                firstLetters: Matcher.firstLetterBits(first),
+                                piece: 1,
+                                pieceSet: 0,
+                                lastPiece: false,
+                                keyEdits: Int8(edits)
+                            )
+                            let implied = start - offset
+                            var expected = implied + offset + 4 - edits - 1 <= n
+                            if expected {
+                                expected = false
+                                for s in max(0, implied - edits - 1)...max(0, implied + edits + 1)
+                                where s < n && folded.isWordStart(s)
+                                    && Fuzzy.sameFirstLetter(first, folded.scalars[s])
+                                {
+                                    expected = true
+                                }
+                            }
+                            #expect(Matcher.piecePlausible(owner, start: start, folded, near) == expected)
+                            compared += expected ? 1 : 0
+                        }
+                    }
+                }
+            }
+        }
+        #expect(compared > 100)
+    }
+
     /// `match` reads standard input a chunk at a time: the same hits, in the same order, with the
     /// same line numbers and default ids (the line number) as the whole input at once, wherever
     /// the chunks cut: inside a line, in a line longer than a chunk, before a last line without
