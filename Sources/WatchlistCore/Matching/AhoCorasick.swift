@@ -224,6 +224,18 @@ public struct AhoCorasick: Sendable {
     /// automaton itself produced, so all reads are in bounds by construction.
     @inline(__always)
     public func scan(_ text: [UInt32], _ found: (Int, Int, Int) -> Void) {
+        var nothing: Void = ()
+        scan(text, into: &nothing) { _, id, start, end in found(id, start, end) }
+    }
+
+    /// `scan`, with what the callback collects passed to it `inout` rather than captured: a
+    /// captured variable is checked for exclusive access at run time on every call.
+    @inline(__always)
+    public func scan<State>(
+        _ text: [UInt32],
+        into collected: inout State,
+        _ found: (inout State, Int, Int, Int) -> Void
+    ) {
         rootNext.withUnsafeBufferPointer { rootNext in
             keys.withUnsafeBufferPointer { keys in
                 values.withUnsafeBufferPointer { values in
@@ -270,7 +282,7 @@ public struct AhoCorasick: Sendable {
                                             while out >= 0 {
                                                 for k in Int(outputStart[Int(out)])..<Int(outputStart[Int(out) + 1]) {
                                                     let id = Int(outputs[k])
-                                                    found(id, index + 1 - Int(lengths[id]), index + 1)
+                                                    found(&collected, id, index + 1 - Int(lengths[id]), index + 1)
                                                 }
                                                 out = records[Int(records[Int(out)].fail)].outputLink
                                             }

@@ -758,12 +758,16 @@ public final class Matcher: Sendable {
         /// `extraWords`: 1 when the text splits one word of the name in two ("Fuji Film"),
         /// -1 for an acronym written letter by letter ("S.U.M.C.O.", "G.M.O. Media"), 2 when
         /// found with digits read as the letters they look like ("HAKUT0").
-        var exact: [(owner: Owner, start: Int, end: Int, extraWords: Int)] = []
-        var excluded: [(watchlist: Int32, entity: Int32, range: Range<Int>)] = []
-        var pieces: [(key: Int32, piece: Int32, set: Int8, start: Int, end: Int)] = []
         let nearStarts = Self.nearWordStarts(folded)
-
-        automaton.scan(folded.scalars) { id, start, end in
+        // What the scan finds goes into one struct passed to the callback `inout`: arrays the
+        // callback captured would be checked for exclusive access at run time on every hit.
+        struct Finds {
+            var exact: [(owner: Owner, start: Int, end: Int, extraWords: Int)] = []
+            var excluded: [(watchlist: Int32, entity: Int32, range: Range<Int>)] = []
+            var pieces: [(key: Int32, piece: Int32, set: Int8, start: Int, end: Int)] = []
+        }
+        var finds = Finds()
+        automaton.scan(folded.scalars, into: &finds) { finds, id, start, end in
             let kinds = ownerKinds[id]
             if kinds & Self.anyOwner == 0, kinds & Self.firstPieces == 0 || !folded.isWordStart(start),
                 kinds & Self.lastPieces == 0 || !folded.isWordEnd(end)
@@ -778,40 +782,44 @@ public final class Matcher: Sendable {
                 if owner.piece == 0 && !wordStartHere { continue }
                 if owner.lastPiece && !wordEndHere { continue }
                 if !Self.piecePlausible(owner, start: start, folded, nearStarts) { continue }
-                if let last = pieces.last, last.key == owner.fuzzyKey, last.piece == Int32(owner.piece),
+                if let last = finds.pieces.last, last.key == owner.fuzzyKey, last.piece == Int32(owner.piece),
                     last.set == owner.pieceSet,
                     last.start == start
                 {
                     continue
                 }
-                pieces.append((owner.fuzzyKey, Int32(owner.piece), owner.pieceSet, start, end))
+                finds.pieces.append((owner.fuzzyKey, Int32(owner.piece), owner.pieceSet, start, end))
             }
             for k in Int(ownerStart[id])..<Int(ownerStart[id + 1]) {
                 let owner = owners[k]
                 switch owner.kind {
                 case .exclude:
-                    if bounded { excluded.append((owner.watchlist, owner.entity, start..<end)) }
+                    if bounded { finds.excluded.append((owner.watchlist, owner.entity, start..<end)) }
                 case .variant:
                     if bounded, Self.wordCount(folded, start, end) <= Int(owner.words) {
-                        exact.append((owner, start, end, 0))
+                        finds.exact.append((owner, start, end, 0))
                     }
                 case .name, .nameCore:
                     guard bounded else { continue }
                     let words = Self.wordCount(folded, start, end)
                     if words <= Int(owner.words) {
-                        exact.append((owner, start, end, 0))
+                        finds.exact.append((owner, start, end, 0))
                     } else if let joined = Self.acronymJoinedWords(folded, start, end), joined <= Int(owner.words) {
-                        exact.append((owner, start, end, -1))
+                        finds.exact.append((owner, start, end, -1))
                     } else if words == Int(owner.words) + 1 {
-                        exact.append((owner, start, end, 1))
+                        finds.exact.append((owner, start, end, 1))
                     } else if owner.words == 1, words == end - start, (2...6).contains(words) {
-                        exact.append((owner, start, end, -1))
+                        finds.exact.append((owner, start, end, -1))
                     }
                 case .fuzzyPiece:
                     continue  // in `pieceOwners`
                 }
             }
         }
+        var exact = finds.exact
+        let excluded = finds.excluded
+        let pieces = finds.pieces
+        finds = Finds()
 
         // Digits written for letters inside words ("HAKUT0", "T0pre", "KAUL1N"): the text again with
         // them read as letters, one scalar for one, so offsets stay.
