@@ -13,16 +13,24 @@ public struct AhoCorasick: Sendable {
     /// most trie states have a single child, which is stored here instead of in the hash.
     struct StateRecord {
         var fail: Int32
-        /// Nearest state on the failure chain (this one included) that ends a pattern, or -1.
+        /// The first `outputRecords` entry of the nearest state on the failure chain (this one
+        /// included) that ends a pattern, or -1.
         var outputLink: Int32
         var onlySymbol: UInt32
         /// The single child; 0 for a leaf; -1 when the state has several (look in the hash).
         var onlyChild: Int32
     }
     private var records: [StateRecord] = []
-    /// Patterns ending exactly at each state: `outputs[outputStart[s]..<outputStart[s+1]]`.
-    private var outputStart: [Int32]
-    private var outputs: [Int32]
+    /// A pattern a scan reports at a state, and where the chain of reports goes on: the
+    /// scan reads one small record per report (at 20,000 entities a listing has ~140 reports,
+    /// and the state records they would otherwise be read through are out of the cache).
+    struct OutputRecord {
+        var pattern: Int32
+        var length: Int32
+        /// The next record to report at the same position, or -1.
+        var next: Int32
+    }
+    private var outputRecords: [OutputRecord] = []
     public private(set) var patternLengths: [Int32]
 
     private static let emptyKey = UInt64.max
@@ -135,8 +143,6 @@ public struct AhoCorasick: Sendable {
         self.keys = keys
         self.values = values
         self.mask = mask
-        self.outputStart = []
-        self.outputs = []
 
         // Pattern ends per state (counting sort again).
         var outputStart = [Int32](repeating: 0, count: states + 1)
@@ -189,8 +195,30 @@ public struct AhoCorasick: Sendable {
                 queue.append(child)
             }
         }
-        self.outputStart = outputStart
-        self.outputs = outputs
+
+        // Reports: the patterns ending at a state, in order, then those of the next state on
+        // its failure chain that ends one. `outputLink` becomes an index into them.
+        var firstRecord = [Int32](repeating: -1, count: states)
+        var outputRecords: [OutputRecord] = []
+        outputRecords.reserveCapacity(outputs.count)
+        for state in 0..<states where outputStart[state + 1] > outputStart[state] {
+            firstRecord[state] = Int32(outputRecords.count)
+            for k in Int(outputStart[state])..<Int(outputStart[state + 1]) {
+                let id = outputs[k]
+                outputRecords.append(OutputRecord(pattern: id, length: patternLengths[Int(id)], next: -1))
+            }
+        }
+        for state in 0..<states where outputStart[state + 1] > outputStart[state] {
+            let first = Int(firstRecord[state])
+            let last = first + Int(outputStart[state + 1] - outputStart[state]) - 1
+            for r in first..<last { outputRecords[r].next = Int32(r + 1) }
+            let nextState = self.records[Int(self.records[state].fail)].outputLink
+            outputRecords[last].next = state == 0 || nextState < 0 ? -1 : firstRecord[Int(nextState)]
+        }
+        for state in 0..<states where self.records[state].outputLink >= 0 {
+            self.records[state].outputLink = firstRecord[Int(self.records[state].outputLink)]
+        }
+        self.outputRecords = outputRecords
     }
 
     /// The transition from `state` on `symbol`, or 0 when there is none.
@@ -240,53 +268,52 @@ public struct AhoCorasick: Sendable {
             keys.withUnsafeBufferPointer { keys in
                 values.withUnsafeBufferPointer { values in
                     records.withUnsafeBufferPointer { records in
-                        outputStart.withUnsafeBufferPointer { outputStart in
-                            outputs.withUnsafeBufferPointer { outputs in
-                                patternLengths.withUnsafeBufferPointer { lengths in
-                                    text.withUnsafeBufferPointer { text in
-                                        let mask = self.mask
-                                        @inline(__always) func next(_ state: Int32, _ symbol: UInt32) -> Int32 {
-                                            if state == 0 {
-                                                return symbol < 0x10000 ? rootNext[Int(symbol)] : lookup(0, symbol)
-                                            }
-                                            let record = records[Int(state)]
-                                            if record.onlyChild >= 0 {
-                                                return record.onlyChild != 0 && record.onlySymbol == symbol
-                                                    ? record.onlyChild : 0
-                                            }
-                                            return lookup(state, symbol)
+                        outputRecords.withUnsafeBufferPointer { outputRecords in
+                            text.withUnsafeBufferPointer { text in
+                                let mask = self.mask
+                                @inline(__always) func next(_ state: Int32, _ symbol: UInt32) -> Int32 {
+                                    if state == 0 {
+                                        return symbol < 0x10000 ? rootNext[Int(symbol)] : lookup(0, symbol)
+                                    }
+                                    let record = records[Int(state)]
+                                    if record.onlyChild >= 0 {
+                                        return record.onlyChild != 0 && record.onlySymbol == symbol
+                                            ? record.onlyChild : 0
+                                    }
+                                    return lookup(state, symbol)
+                                }
+                                @inline(__always) func lookup(_ state: Int32, _ symbol: UInt32) -> Int32 {
+                                    let key = UInt64(UInt32(bitPattern: state)) << 32 | UInt64(symbol)
+                                    var slot = Self.hash(key) & mask
+                                    while true {
+                                        let k = keys[slot]
+                                        if k == key { return values[slot] }
+                                        if k == Self.emptyKey { return 0 }
+                                        slot = (slot + 1) & mask
+                                    }
+                                }
+                                var state: Int32 = 0
+                                for index in 0..<text.count {
+                                    let symbol = text[index]
+                                    while true {
+                                        let target = next(state, symbol)
+                                        if target != 0 {
+                                            state = target
+                                            break
                                         }
-                                        @inline(__always) func lookup(_ state: Int32, _ symbol: UInt32) -> Int32 {
-                                            let key = UInt64(UInt32(bitPattern: state)) << 32 | UInt64(symbol)
-                                            var slot = Self.hash(key) & mask
-                                            while true {
-                                                let k = keys[slot]
-                                                if k == key { return values[slot] }
-                                                if k == Self.emptyKey { return 0 }
-                                                slot = (slot + 1) & mask
-                                            }
-                                        }
-                                        var state: Int32 = 0
-                                        for index in 0..<text.count {
-                                            let symbol = text[index]
-                                            while true {
-                                                let target = next(state, symbol)
-                                                if target != 0 {
-                                                    state = target
-                                                    break
-                                                }
-                                                if state == 0 { break }
-                                                state = records[Int(state)].fail
-                                            }
-                                            var out = records[Int(state)].outputLink
-                                            while out >= 0 {
-                                                for k in Int(outputStart[Int(out)])..<Int(outputStart[Int(out) + 1]) {
-                                                    let id = Int(outputs[k])
-                                                    found(&collected, id, index + 1 - Int(lengths[id]), index + 1)
-                                                }
-                                                out = records[Int(records[Int(out)].fail)].outputLink
-                                            }
-                                        }
+                                        if state == 0 { break }
+                                        state = records[Int(state)].fail
+                                    }
+                                    var out = records[Int(state)].outputLink
+                                    while out >= 0 {
+                                        let report = outputRecords[Int(out)]
+                                        found(
+                                            &collected,
+                                            Int(report.pattern),
+                                            index + 1 - Int(report.length),
+                                            index + 1
+                                        )
+                                        out = report.next
                                     }
                                 }
                             }
