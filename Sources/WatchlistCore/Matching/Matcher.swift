@@ -218,6 +218,9 @@ public final class Matcher: Sendable {
     /// Per watchlist and entity: the registered companies (`RegisteredNames`) one of its names
     /// is, as filed; empty for names written by hand.
     let registeredRecords: [[Set<Int32>]]
+    /// Per watchlist and entity: its names whose core (without the legal form) is also the core
+    /// or the name of other entities of the same watchlist → those entities (`SharedCores.swift`).
+    let sharedCores: [[[Int32: [Int32]]]]
 
     public init(watchlists: [Watchlist], normalizer: Normalizer = Normalizer()) {
         self.watchlists = watchlists
@@ -453,6 +456,7 @@ public final class Matcher: Sendable {
                 Set(entity.names.filter { $0.relation != .domain }.flatMap { RegisteredNames.records(named: $0.value) })
             }
         }
+        self.sharedCores = Self.sharedCores(watchlists, prepared)
         // The load's temporaries are millions of small allocations; free them on another
         // core instead of making the caller wait.
         nonisolated(unsafe) var garbage: [Any]? = [prepared, patternIndex, patterns, ownerList, fuzzyIndex]
@@ -927,6 +931,9 @@ public final class Matcher: Sendable {
                             "with a legal form of another family (\(folded.original(end..<(end + length)))): another firm"
                         )
                     }
+                } else if let region = Self.regionAfter(folded, end) {
+                    score = min(score, Self.groupScore)
+                    steps.append("a group company: \(matched) \(region)")
                 } else if Self.namePartAfter(folded, end) {
                     score = min(score, Self.boundaryScore)
                     steps.append("another word of a name after it: another firm's name")
@@ -1288,11 +1295,12 @@ public final class Matcher: Sendable {
             guard Self.isOneWord(folded, raw.start, raw.end), !Self.introducedAsVictim(folded, raw.start) else {
                 continue
             }
-            if LegalForms.formStarts(at: raw.end, in: folded), !(raw.owner.nameLike && raw.method == .exact) {
+            if Self.legalFormAfter(folded, raw.end), !(raw.owner.nameLike && raw.method == .exact) {
                 continue
             }
             raws[i].needsEvidence = true
         }
+        refuseSharedCores(&raws, folded)
         for i in raws.indices where raws[i].needsEvidence {
             let raw = raws[i]
             let corroborated = raws.contains { other in
@@ -1957,7 +1965,7 @@ public final class Matcher: Sendable {
         if insideHostName(text, start, end) { return nil }
         if end < text.count, text.classes[end] == .word,
             Self.gap(text, before: end - 1, after: end).elementsEqual([0x2D]),
-            !LegalForms.formStarts(at: end, in: text)
+            !Self.legalFormAfter(text, end)
         {
             var e = end + 1
             while e < text.count, text.classes[e] == .word, !text.wordStart[e] { e += 1 }
@@ -1971,6 +1979,15 @@ public final class Matcher: Sendable {
             return text.original(w..<start)
         }
         return nil
+    }
+
+    /// Whether a legal form follows `end` as a firm's: not a lower-case word a hyphen joins to
+    /// the one before ("a mega-corporation", "non-profit-corporation").
+    static func legalFormAfter(_ text: NormalizedText, _ end: Int) -> Bool {
+        guard LegalForms.formStarts(at: end, in: text) else { return false }
+        guard Self.gap(text, before: end - 1, after: end).elementsEqual([0x2D]) else { return true }
+        let first = text.utf8[Int(text.starts[end])]
+        return !(first >= 0x61 && first <= 0x7A)
     }
 
     /// Whether the title is `start..<end` alone, with punctuation at most (a bare "TSC").

@@ -97,6 +97,12 @@ struct RealTextTests {
           alias: 星河
         entity: 幸福电子股份有限公司
           alias: 幸福
+        entity: SHIZUKURA CORPORATION
+          domain: shizukura.example
+        entity: SHIZUKURA CO., LTD.
+        entity: KASUMI GROUP HOLDINGS, LTD.
+        entity: MEGA
+        entity: Kasumi Co., Ltd.
         """,
         file: "bulk.watch"
     )
@@ -414,6 +420,26 @@ struct RealTextTests {
         ),
         Case(rule: "shouted, likewise", text: "MAKITA EMPLOYEE RECORDS - 40GB", entities: ["Makita Corporation"]),
         Case(rule: "another firm's name still is not", text: "Makita Harbor Logistics leak", entities: []),
+        Case(
+            rule: "a lower-case legal form a hyphen joins is a word",
+            text: "Plans of a mega-corporation leaked",
+            entities: []
+        ),
+        Case(rule: "a short name with its legal form", text: "MEGA Corporation leaked", entities: ["MEGA"]),
+        // Companies of one watchlist whose names differ only in the legal form
+        Case(rule: "a core two entities share", text: "Shizukura - 40GB leaked", entities: []),
+        Case(rule: "a group company of one of them", text: "Shizukura America Corporation dump", entities: []),
+        Case(rule: "the full name says which", text: "Shizukura Co., Ltd. dump", entities: ["SHIZUKURA CO., LTD."]),
+        Case(
+            rule: "the entity's domain says which",
+            text: "Shizukura (shizukura.example) leak",
+            entities: ["SHIZUKURA CORPORATION"]
+        ),
+        Case(
+            rule: "a grouping word only one has",
+            text: "Kasumi Group data leak",
+            entities: ["KASUMI GROUP HOLDINGS, LTD."]
+        ),
         // A generic word left out, when the word left names the company alone
         Case(
             rule: "a generic word left out",
@@ -437,6 +463,11 @@ struct RealTextTests {
         Case(rule: "another country's legal form", text: "Mochizawa GmbH hacked", entities: []),
         Case(rule: "named as the way in", text: "Selling access to a bank network (Mochizawa)", entities: []),
         Case(rule: "after 'via'", text: "Initial access via Mochizawa, 40 hosts", entities: []),
+        Case(
+            rule: "a country after it: a group company",
+            text: "MOCHIZAWA THAILAND",
+            entities: ["MOCHIZAWA PHARMACEUTICAL CO.,LTD."]
+        ),
         Case(rule: "the word left is a town", text: "Kingston - 40GB leaked", entities: []),
         Case(rule: "the word left starts many registered names", text: "Nippon - 40GB leaked", entities: []),
         Case(rule: "the whole name still counts", text: "Kingston Technology leak", entities: ["Kingston Technology"]),
@@ -571,6 +602,21 @@ struct RealTextTests {
             Set(hits.map(\.entity)) == Set(testCase.entities),
             "\(hits.map { "\($0.entity)/\($0.name)=\($0.matched) \($0.score) \($0.steps)" })"
         )
+    }
+
+    /// Two companies of one watchlist whose names differ only in the legal form make a bare
+    /// mention of either ambiguous, for that watchlist only: another customer who watches one of
+    /// them still gets it.
+    @Test func aCoreSharedWithinAWatchlistIsAmbiguousThereOnly() throws {
+        let two = try watchlist(
+            "customer: Two\nentity: TAKEMURA CORPORATION\nentity: TAKEMURA CO., LTD.\n",
+            file: "two.watch"
+        )
+        let one = try watchlist("customer: One\nentity: Takemura Corporation\n", file: "one.watch")
+        let together = Matcher(watchlists: [two, one])
+        #expect(together.match("Takemura - 40GB leaked", threshold: 0.8).map(\.customer) == ["One"])
+        #expect(Matcher(watchlists: [one]).match("Takemura - 40GB leaked", threshold: 0.8).map(\.customer) == ["One"])
+        #expect(Matcher(watchlists: [two]).match("Takemura - 40GB leaked", threshold: 0.8).isEmpty)
     }
 
     /// Which registered company a fuller name is, from the registries bundled with the product
