@@ -931,6 +931,10 @@ public final class Matcher: Sendable {
                             "with a legal form of another family (\(folded.original(end..<(end + length)))): another firm"
                         )
                     }
+                } else if let before = Self.nameWordBefore(folded, start) {
+                    // A town or another word of a name before it: "Fuzhou Rongxin", "Shiga Kissei".
+                    score = min(score, Self.boundaryScore)
+                    steps.append("preceded by \(before): part of another name")
                 } else if let region = Self.regionAfter(folded, end) {
                     score = min(score, Self.groupScore)
                     steps.append("a group company: \(matched) \(region)")
@@ -2271,13 +2275,14 @@ public final class Matcher: Sendable {
         return ["via", "using", "through", "over", "type"].contains(word)
     }
 
-    /// Whether the word after `end` continues a name: joined by a hyphen ("Fangyu-Investment"),
+    /// Whether the word after `end` continues a name: joined by a hyphen, a full stop or an
+    /// underscore ("Fangyu-Investment", "Jiacheng.Communications"),
     /// or a space apart (an ideographic one too) and capitalised ("Lanrong Logistics", not a
     /// word listings write about what was taken) or a line of business ("shengke semiconductor").
     static func namePartAfter(_ text: NormalizedText, _ end: Int) -> Bool {
         guard end < text.count, text.classes[end] == .word else { return false }
         let gap = String(decoding: Self.gap(text, before: end - 1, after: end), as: UTF8.self)
-        if gap == "-" { return true }
+        if ["-", ".", "_"].contains(gap) { return true }
         guard !gap.isEmpty, gap.unicodeScalars.allSatisfy({ $0 == " " || $0 == "\u{3000}" }) else { return false }
         var e = end + 1
         while e < text.count, text.classes[e] == .word, !text.wordStart[e] { e += 1 }
@@ -2285,7 +2290,16 @@ public final class Matcher: Sendable {
         if businessWords.contains(key) { return true }
         let word = text.original(end..<e)
         guard word.first?.isUppercase == true else { return false }
-        return !listingWords.contains(word.lowercased()) || nextWordIsCapitalized(text, end)
+        guard listingWords.contains(word.lowercased()) else { return true }
+        // A word listings also write ("Information", "Data") that capitalised words and a legal
+        // form follow: another firm's name ("Longshi Information Tools Ltd.").
+        var next = e
+        for _ in 0..<3 {
+            guard let wordEnd = capitalWordEnd(text, next) else { return false }
+            if LegalForms.formStarts(at: next, in: text) { return true }
+            next = wordEnd
+        }
+        return LegalForms.formStarts(at: next, in: text)
     }
 
     /// Whether the next word, separated by spaces only, starts with a capital Latin letter.

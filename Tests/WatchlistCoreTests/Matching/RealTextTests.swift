@@ -459,6 +459,14 @@ struct RealTextTests {
         Case(rule: "another firm's name goes on after it", text: "Mochizawa Comtec data leak", entities: []),
         Case(rule: "another line of business after it", text: "mochizawa semiconductor dump", entities: []),
         Case(rule: "joined by a hyphen to another word", text: "Mochizawa-Investment dump", entities: []),
+        Case(rule: "joined by a full stop", text: "Mochizawa.Communications hacked", entities: []),
+        Case(rule: "a town before it", text: "Initial access: Fuzhou Mochizawa, revenue $3M", entities: []),
+        Case(rule: "a listing's word, then a name's", text: "Mochizawa Information Tools Ltd. dump", entities: []),
+        Case(
+            rule: "a listing's word alone",
+            text: "Mochizawa Information leaked",
+            entities: ["MOCHIZAWA PHARMACEUTICAL CO.,LTD."]
+        ),
         Case(rule: "after an ideographic space", text: "出售 Ｍｏｃｈｉｚａｗａ　Ｌｏｇｉｓｔｉｃｓ 数据", entities: []),
         Case(rule: "another country's legal form", text: "Mochizawa GmbH hacked", entities: []),
         Case(rule: "named as the way in", text: "Selling access to a bank network (Mochizawa)", entities: []),
