@@ -60,11 +60,11 @@ enum Fuzzy {
             if best == nil || found.units < best!.units { best = found }
         }
         if piece == 0 {
-            guard firstTry(pieceStart, false) else { return nil }
+            guard firstTry(pieceStart, false), wordsMayFit(key, text, from: pieceStart) else { return nil }
             consider(forward(key, from: pieceStart, text, &scratch).map { (pieceStart, $0.end, $0.units, $0.edits) })
         } else if piece == last {
             let end = pieceStart + (m - offsets[last])
-            guard firstTry(end, true) else { return nil }
+            guard firstTry(end, true), wordsMayFit(key, text, to: end) else { return nil }
             consider(backward(key, to: end, text, &scratch).map { ($0.start, end, $0.units, $0.edits) })
         } else {
             let implied = pieceStart - offsets[piece]
@@ -81,6 +81,48 @@ enum Fuzzy {
         for i in (found.start + 1)..<found.end where text.wordStart[i] { words += 1 }
         guard words == key.wordBudgets.count else { return nil }
         return found
+    }
+
+    /// Whether an alignment forward from `start` could end where `verify` keeps it: `align` ends
+    /// only on a word end, `min(1, m - band)...m + band` letters on and within the run of
+    /// word letters (its window), and `verify` keeps it only with as many words as the name.
+    /// When no such end exists, the alignment (most of them fail, after filling a table) would
+    /// come to nothing: a first look, saying no only where `verify` would.
+    /// (Only where one alignment decides a verification: of several starts tried, the one with
+    /// the fewest units is chosen before its words are counted.)
+    static func wordsMayFit(_ key: Matcher.FuzzyKey, _ text: NormalizedText, from start: Int) -> Bool {
+        let m = key.scalars.count
+        let band = key.maxEdits + 1
+        let want = key.wordBudgets.count
+        let shortest = max(1, m - band)
+        guard start < text.count else { return false }
+        var words = 1
+        for j in 1...max(1, min(m + band, text.count - start)) {
+            let i = start + j - 1
+            guard text.classes[i] == .word else { break }  // past the window
+            if j >= 2, text.wordStart[i] { words += 1 }
+            if words > want { break }
+            if j >= shortest, words == want, text.isWordEnd(start + j) { return true }
+        }
+        return false
+    }
+
+    /// `wordsMayFit` for an alignment backward from `end` (it starts on a word start).
+    static func wordsMayFit(_ key: Matcher.FuzzyKey, _ text: NormalizedText, to end: Int) -> Bool {
+        let m = key.scalars.count
+        let band = key.maxEdits + 1
+        let want = key.wordBudgets.count
+        let shortest = max(1, m - band)
+        guard end > 0, end <= text.count else { return false }
+        var words = 1
+        for j in 1...max(1, min(m + band, end)) {
+            let i = end - j
+            guard text.classes[i] == .word else { break }  // past the window
+            if j >= 2, text.wordStart[i + 1] { words += 1 }
+            if words > want { break }
+            if j >= shortest, words == want, text.isWordStart(i) { return true }
+        }
+        return false
     }
 
     /// The first letter stays, or is written as its look-alike (0lympus, 1ntel), as the letter

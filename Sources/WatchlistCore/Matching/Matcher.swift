@@ -1495,10 +1495,18 @@ public final class Matcher: Sendable {
     /// `letterBit` of `first` and of every ASCII letter `Fuzzy.sameFirstLetter` takes for it,
     /// and the bit of everything else (whatever that rule comes to take beyond ASCII).
     static func firstLetterBits(_ first: UInt32) -> UInt32 {
+        if first < 128 { return asciiFirstLetterBits[Int(first)] }
+        return firstLetterBitsWorkedOut(first)
+    }
+
+    static func firstLetterBitsWorkedOut(_ first: UInt32) -> UInt32 {
         var bits = letterBit(first) | 1 << 31
         for v in UInt32(0)..<128 where Fuzzy.sameFirstLetter(first, v) { bits |= letterBit(v) }
         return bits
     }
+
+    /// `firstLetterBits` of the ASCII letters, worked out once (a load asks for one per piece).
+    static let asciiFirstLetterBits: [UInt32] = (UInt32(0)..<128).map { firstLetterBitsWorkedOut($0) }
 
     /// Per position, the `letterBit`s of the letters at the word starts within 3 of it.
     static func nearWordStarts(_ text: NormalizedText) -> [UInt32] {

@@ -237,6 +237,59 @@ struct EngineTests {
         #expect(compared > 100)
     }
 
+    /// `Fuzzy.wordsMayFit` only saves time: where it says no, the alignment from that start
+    /// (forward) or to that end (backward) finds nothing `verify` keeps (no end on a word
+    /// boundary with as many words as the name) — for one-, two- and three-word names, over
+    /// texts with the name misspelt, split, joined and cut short.
+    @Test func misspellingWordCountLookSaysNoOnlyWhereTheAlignmentDoes() throws {
+        let list = try watchlist(
+            """
+            customer: Words
+            entity: Technova Systems
+              alias: Kestrelvision
+              alias: Orion Shipping Lines
+              alias: Fantasista
+            """
+        )
+        let matcher = Matcher(watchlists: [list])
+        let texts = [
+            "technova systms leak, Tecnova Systems and technovasystems; technovision",
+            "Kestrel vision kestrelvison kestrelvisions kestrel-vission Kestrelvisionary",
+            "orion shiping lines / Orion Shipping Line orionshippinglines orion shipping",
+            "Phantasista fantasista fantasistas fanta sista F4ntasista x",
+        ]
+        var scratch = Fuzzy.Scratch()
+        var ruledOut = 0
+        var found = 0
+        for text in texts.map({ Normalizer().normalize($0) }) {
+            for key in matcher.fuzzyKeys {
+                for start in 0..<text.count {
+                    let words = { (from: Int, to: Int) in
+                        1 + (from + 1..<to).filter { text.wordStart[$0] }.count
+                    }
+                    if let hit = Fuzzy.forward(key, from: start, text, &scratch) {
+                        found += 1
+                        if words(start, hit.end) == key.wordBudgets.count {
+                            let fits = Fuzzy.wordsMayFit(key, text, from: start)
+                            #expect(fits, "\(key.scalars) from \(start) in \(text.folded)")
+                        }
+                    }
+                    if !Fuzzy.wordsMayFit(key, text, from: start) { ruledOut += 1 }
+                    let end = start + 1
+                    if let hit = Fuzzy.backward(key, to: end, text, &scratch) {
+                        found += 1
+                        if words(hit.start, end) == key.wordBudgets.count {
+                            let fits = Fuzzy.wordsMayFit(key, text, to: end)
+                            #expect(fits, "\(key.scalars) to \(end) in \(text.folded)")
+                        }
+                    }
+                }
+            }
+        }
+        #expect(found > 20)
+        #expect(ruledOut > 100)
+    }
+
     /// `match` reads standard input a chunk at a time: the same hits, in the same order, with the
     /// same line numbers and default ids (the line number) as the whole input at once, wherever
     /// the chunks cut: inside a line, in a line longer than a chunk, before a last line without
