@@ -30,6 +30,8 @@ extension Watchlistd {
         var texts: [String] = []
 
         func run() async throws {
+            // The bundled tables are built while the watchlists are read.
+            DispatchQueue.global(qos: .userInitiated).async { Matcher.prepareBundledTables() }
             let lists: [Watchlist]
             do {
                 lists = try WatchlistParser.loadDirectory(watchlists).watchlists

@@ -159,15 +159,16 @@ public enum WatchlistParser {
         }
         var watchlists: [Watchlist] = []
         var problems: [Diagnostic] = []
-        for name in names.sorted() where name.hasSuffix(".watch") && !name.hasPrefix(".") {
-            let path = (directory as NSString).appendingPathComponent(name)
+        // Files are read and parsed on all cores (a bulk load is dozens of files), in file order.
+        let files = names.sorted().filter { $0.hasSuffix(".watch") && !$0.hasPrefix(".") }
+        let parsed = parallelMap(files.count) { index -> (Watchlist?, [Diagnostic]) in
+            let path = (directory as NSString).appendingPathComponent(files[index])
             guard let data = FileManager.default.contents(atPath: path) else {
-                problems.append(
-                    Diagnostic(file: path, line: 0, message: "cannot read this file; check its permissions")
-                )
-                continue
+                return (nil, [Diagnostic(file: path, line: 0, message: "cannot read this file; check its permissions")])
             }
-            let (watchlist, fileProblems) = parse(data, file: path)
+            return parse(data, file: path)
+        }
+        for (watchlist, fileProblems) in parsed {
             problems += fileProblems
             if let watchlist { watchlists.append(watchlist) }
         }

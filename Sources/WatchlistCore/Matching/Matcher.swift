@@ -463,6 +463,28 @@ public final class Matcher: Sendable {
         DispatchQueue.global(qos: .utility).async { if garbage != nil { garbage = nil } }
     }
 
+    /// Builds the bundled tables every load reads (the fold table, the word lists, the
+    /// registry's names and legal forms). Each is built once, on first use; calling this on
+    /// another thread while the watchlists are read takes their building off the load's path
+    /// (otherwise the first name folded waits for them, and so does the other core).
+    public static func prepareBundledTables() {
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                _ = FoldTable.shared
+                _ = LegalForms.folded
+                _ = EnglishWords.all
+                _ = EnglishWords.registry
+                _ = Confusions.costs
+            } else {
+                _ = RegisteredNames.identifying
+                _ = RegisteredNames.phrases
+                _ = RegisteredNames.firstWords
+                _ = EnglishWords.everyday
+                _ = EnglishWords.properNouns
+            }
+        }
+    }
+
     /// Folds `texts` on all cores, keeping their order.
     /// A name folded, with its core (legal forms removed) found: the per-name work of a
     /// load, done in parallel.
