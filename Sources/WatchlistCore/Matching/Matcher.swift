@@ -937,8 +937,7 @@ public final class Matcher: Sendable {
                 // capitalised word after it makes another firm's name ("Kissei Comtec"), and so does
                 // another family's legal form ("Kissei Inc." for a Japanese K.K.).
                 context = false
-                let initial = folded.utf8[range.lowerBound]
-                if initial >= 0x61 && initial <= 0x7A {
+                if folded.original(start..<(start + 1)).first?.isLowercase == true {
                     // People write a name they shorten with its capital: "fintech" is the word.
                     score = min(score, Self.boundaryScore)
                     steps.append("written in lower case: a word, not the name shortened")
@@ -946,6 +945,10 @@ public final class Matcher: Sendable {
                     // "Selling access to … network (Citrix)", "via Citrix": the product, not the firm.
                     score = min(score, Self.boundaryScore)
                     steps.append("named as the way in (“(…)” alone, “via …”): the product, not the firm")
+                } else if let before = Self.nameWordBefore(folded, start) {
+                    // A town or another word of a name before it: "Fuzhou Rongxin", "Shiga Kissei".
+                    score = min(score, Self.boundaryScore)
+                    steps.append("preceded by \(before): part of another name")
                 } else if let length = LegalForms.formLength(at: end, in: folded) {
                     if !formFitsEntity(owner, folded, end) {
                         score = min(score, Self.boundaryScore)
@@ -953,10 +956,6 @@ public final class Matcher: Sendable {
                             "with a legal form of another family (\(folded.original(end..<(end + length)))): another firm"
                         )
                     }
-                } else if let before = Self.nameWordBefore(folded, start) {
-                    // A town or another word of a name before it: "Fuzhou Rongxin", "Shiga Kissei".
-                    score = min(score, Self.boundaryScore)
-                    steps.append("preceded by \(before): part of another name")
                 } else if let region = Self.regionAfter(folded, end) {
                     score = min(score, Self.groupScore)
                     steps.append("a group company: \(matched) \(region)")
@@ -2020,8 +2019,7 @@ public final class Matcher: Sendable {
     static func legalFormAfter(_ text: NormalizedText, _ end: Int) -> Bool {
         guard LegalForms.formStarts(at: end, in: text) else { return false }
         guard Self.gap(text, before: end - 1, after: end).elementsEqual([0x2D]) else { return true }
-        let first = text.utf8[Int(text.starts[end])]
-        return !(first >= 0x61 && first <= 0x7A)
+        return text.original(end..<(end + 1)).first?.isLowercase != true
     }
 
     /// Whether the title is `start..<end` alone, with punctuation at most (a bare "TSC").
@@ -2287,7 +2285,7 @@ public final class Matcher: Sendable {
     }
 
     /// Whether a word stands as the way into a network: alone in brackets ("network (Citrix)")
-    /// or after "via", "using", "through", "over" or "type:" ("Access type: Citrix").
+    /// or after "via", "using", "through" or "type:" ("Access type: Citrix").
     static func accessMethod(_ text: NormalizedText, _ start: Int, _ end: Int) -> Bool {
         let bytes = text.utf8
         var p = Int(text.starts[start]) - 1
@@ -2302,7 +2300,7 @@ public final class Matcher: Sendable {
         while from >= 0, (bytes[from] | 0x20) >= 0x61 && (bytes[from] | 0x20) <= 0x7A { from -= 1 }
         guard from < p else { return false }
         let word = String(decoding: bytes[(from + 1)...p], as: UTF8.self).lowercased()
-        return ["via", "using", "through", "over", "type"].contains(word)
+        return ["via", "using", "through", "type"].contains(word)
     }
 
     /// Whether the word after `end` continues a name: joined by a hyphen, a full stop or an
@@ -2312,7 +2310,11 @@ public final class Matcher: Sendable {
     static func namePartAfter(_ text: NormalizedText, _ end: Int) -> Bool {
         guard end < text.count, text.classes[end] == .word else { return false }
         let gap = String(decoding: Self.gap(text, before: end - 1, after: end), as: UTF8.self)
-        if ["-", ".", "_"].contains(gap) { return true }
+        if gap == "-" { return true }
+        if gap == "." || gap == "_" {
+            // "Jiacheng.Communications", not a file's extension ("Mochizawa.rar", "…_files").
+            return text.original(end..<(end + 1)).first?.isUppercase == true
+        }
         guard !gap.isEmpty, gap.unicodeScalars.allSatisfy({ $0 == " " || $0 == "\u{3000}" }) else { return false }
         var e = end + 1
         while e < text.count, text.classes[e] == .word, !text.wordStart[e] { e += 1 }

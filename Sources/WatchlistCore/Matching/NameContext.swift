@@ -6,7 +6,8 @@ import Foundation
 extension Matcher {
     /// Why the one-word mention at `start..<end` is part of another name, or nil.
     /// `distinctive`: the name is neither an everyday word nor a word English has
-    /// (hyphens then join it to its own group: "Kyocera-AVX").
+    /// (hyphens then join it to its own group, "Kyocera-AVX", but not to a surname or place,
+    /// "Cummins-Wagner").
     static func anotherNameAround(_ text: NormalizedText, _ start: Int, _ end: Int, distinctive: Bool) -> String? {
         if let town = townBefore(text, start) { return "the name of a town or city: \(town)" }
         if let initials = initialsBefore(text, start, end) {
@@ -18,7 +19,12 @@ extension Matcher {
         if let folder = folderInPath(text, start, end) { return "a folder in a file path: \(folder)" }
         if !distinctive, let glued = gluedByUnderscore(text, start, end) { return "part of an identifier: \(glued)" }
         if let place = placeAfterPreposition(text, start, end) { return "a place: \(place)" }
-        if !distinctive, let joined = hyphenJoined(text, start, end), !groupWord(joined) {
+        if let joined = hyphenJoined(text, start, end), !groupWord(joined),
+            !distinctive
+                || joined.first?.isUppercase == true && joined.dropFirst().allSatisfy(\.isLowercase)
+                    && EnglishWords.isProperNoun(Array(joined.lowercased().unicodeScalars.map(\.value)))
+        {
+            // Any name joined to a surname or place is a double name: "Cummins-Wagner".
             return "joined by a hyphen to \(joined): part of another name"
         }
         return nil

@@ -2,10 +2,11 @@
 /// registry holds several companies whose names differ only there (EDINET: FUJI CORPORATION,
 /// FUJI CO., LTD., FUJI CORPORATION LIMITED): "Fuji" or "Fuji America Corporation" in a listing
 /// is at most one of them, and the listing does not say which. Such a mention counts only
-/// corroborated by another name or a domain of the entity, or with a legal form or grouping
-/// word that is this entity's and none of the others' ("Asahi Group" is ASAHI GROUP
-/// HOLDINGS, not Asahi Co., Ltd.); written with its full name ("Fuji Co., Ltd."), the name is
-/// matched whole and counts as usual.
+/// corroborated by another name or a domain of the entity, or with a grouping word or a legal
+/// form of a family that is this entity's and none of the others' ("Asahi Group" is ASAHI
+/// GROUP HOLDINGS, not Asahi Co., Ltd.); written with its full name ("Fuji Co., Ltd."), the
+/// name is matched whole and counts as usual. Shortened names ("Fuji" of Fuji Electric, an
+/// abbreviation) of such a core are as ambiguous.
 ///
 /// Within one watchlist only: what a customer is alerted to depends on the listing, that
 /// customer's own watchlist and bundled data, never on another customer's names.
@@ -47,17 +48,22 @@ extension Matcher {
 
     /// A mention of a name's core that another entity of the same watchlist shares counts only
     /// beside another mention of the entity that is its own (its full name, another alias, its
-    /// domain), or with a legal form or grouping word after it that fits none of the others.
+    /// domain), or with a grouping word or a legal form family after it that fits none of the
+    /// others. Also below the default threshold: whatever threshold a caller uses.
     func refuseSharedCores(_ raws: inout [Raw], _ text: NormalizedText) {
-        for i in raws.indices where raws[i].owner.kind == .nameCore && raws[i].score >= Self.defaultThreshold {
+        for i in raws.indices
+        where (raws[i].owner.kind == .nameCore || raws[i].owner.kind == .variant) && raws[i].score > Self.boundaryScore
+        {
             let raw = raws[i]
             let w = Int(raw.owner.watchlist)
             let e = Int(raw.owner.entity)
             guard let others = sharedCores[w][e][raw.owner.name] else { continue }
             let corroborated = raws.contains { mention in
                 mention.owner.watchlist == raw.owner.watchlist && mention.owner.entity == raw.owner.entity
-                    && mention.score >= Self.defaultThreshold && !mention.byteRange.overlaps(raw.byteRange)
-                    && (mention.owner.kind != .nameCore || sharedCores[w][e][mention.owner.name] == nil)
+                    && mention.score >= Self.defaultThreshold && !mention.needsEvidence
+                    && !mention.byteRange.overlaps(raw.byteRange)
+                    && (mention.owner.kind != .nameCore && mention.owner.kind != .variant
+                        || sharedCores[w][e][mention.owner.name] == nil)
             }
             if corroborated || formSaysWhich(raw.owner, others, text, raw.end) { continue }
             raws[i].score = min(raw.score, Self.boundaryScore)
@@ -78,8 +84,24 @@ extension Matcher {
             if LegalForms.groupingStarts(at: end, in: text) != nil {
                 return groupingNotOwn(candidate, text, end) == nil
             }
-            return formFitsEntity(candidate, text, end)
+            // "Yamato Corporation" is YAMATO CORPORATION, not YAMATO HOLDINGS CO., LTD.: a name
+            // with a grouping word is written with it.
+            return formFitsEntity(candidate, text, end) && !hasGroupingWord(candidate)
         }
         return fits(owner.entity) && !others.contains(where: fits)
+    }
+
+    /// Whether every name of the owner's entity has a grouping word ("Holdings", "Group").
+    func hasGroupingWord(_ owner: Owner) -> Bool {
+        let names = watchlists[Int(owner.watchlist)].entities[Int(owner.entity)].names.filter {
+            $0.relation != .domain
+        }
+        return !names.isEmpty
+            && names.allSatisfy { name in
+                let folded = normalizer.normalize(name.value)
+                return (0..<folded.count).contains { i in
+                    folded.isWordStart(i) && LegalForms.groupingStarts(at: i, in: folded) != nil
+                }
+            }
     }
 }

@@ -197,7 +197,7 @@ enum Variants {
     /// Kingston Technology), as people shorten a company's name, when the first word names that
     /// company alone: five letters or more, no English word, surname or place (Kingston is a
     /// town: it stays out), no registered company's whole name, and the first word of at most
-    /// two registered companies' names (a group and its subsidiary; "Nippon" starts hundreds),
+    /// two registered companies' names (a group and its subsidiary; "Sumitomo" starts 22),
     /// itself no line of business ("Pharma" of Pharma Foods). Every other word must be a line of
     /// business or a grouping word. In a listing it must be written with its capital.
     ///

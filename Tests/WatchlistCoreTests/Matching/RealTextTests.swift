@@ -131,7 +131,7 @@ struct RealTextTests {
         entity: Kai Forest
         entity: MOCHIZAWA PHARMACEUTICAL CO.,LTD.
         entity: Kingston Technology
-        entity: Nippon Glassware Co., Ltd.
+        entity: Sumitomo Pharmaceutical Co., Ltd.
         """,
         file: "human.watch"
     )
@@ -431,11 +431,6 @@ struct RealTextTests {
         Case(rule: "a group company of one of them", text: "Shizukura America Corporation dump", entities: []),
         Case(rule: "the full name says which", text: "Shizukura Co., Ltd. dump", entities: ["SHIZUKURA CO., LTD."]),
         Case(
-            rule: "the entity's domain says which",
-            text: "Shizukura (shizukura.example) leak",
-            entities: ["SHIZUKURA CORPORATION"]
-        ),
-        Case(
             rule: "a grouping word only one has",
             text: "Kasumi Group data leak",
             entities: ["KASUMI GROUP HOLDINGS, LTD."]
@@ -457,7 +452,15 @@ struct RealTextTests {
             entities: ["MOCHIZAWA PHARMACEUTICAL CO.,LTD."]
         ),
         Case(rule: "another firm's name goes on after it", text: "Mochizawa Comtec data leak", entities: []),
-        Case(rule: "another line of business after it", text: "mochizawa semiconductor dump", entities: []),
+        Case(rule: "another line of business after it", text: "Mochizawa semiconductor dump", entities: []),
+        Case(rule: "written in lower case", text: "mochizawa leaked", entities: []),
+        Case(rule: "full-width lower case", text: "ｍｏｃｈｉｚａｗａ leaked", entities: []),
+        Case(rule: "a town before it and a legal form after", text: "Fuzhou Mochizawa Co., Ltd. leaked", entities: []),
+        Case(
+            rule: "a file name is no other firm",
+            text: "Mochizawa.rar - 40GB",
+            entities: ["MOCHIZAWA PHARMACEUTICAL CO.,LTD."]
+        ),
         Case(rule: "joined by a hyphen to another word", text: "Mochizawa-Investment dump", entities: []),
         Case(rule: "joined by a full stop", text: "Mochizawa.Communications hacked", entities: []),
         Case(rule: "a town before it", text: "Initial access: Fuzhou Mochizawa, revenue $3M", entities: []),
@@ -477,7 +480,7 @@ struct RealTextTests {
             entities: ["MOCHIZAWA PHARMACEUTICAL CO.,LTD."]
         ),
         Case(rule: "the word left is a town", text: "Kingston - 40GB leaked", entities: []),
-        Case(rule: "the word left starts many registered names", text: "Nippon - 40GB leaked", entities: []),
+        Case(rule: "the word left starts many registered names", text: "Sumitomo - 40GB leaked", entities: []),
         Case(rule: "the whole name still counts", text: "Kingston Technology leak", entities: ["Kingston Technology"]),
         // Chinese and Japanese everyday words left once the legal form is dropped
         Case(rule: "a CJK core that is an everyday word", text: "我们的未来计划 数据泄露", entities: []),
@@ -488,11 +491,6 @@ struct RealTextTests {
         Case(rule: "alone, still the everyday word", text: "幸福 内部文件", entities: []),
         Case(rule: "its full name without the form", text: "幸福电子 内部文件", entities: ["幸福电子股份有限公司"]),
         Case(rule: "the short name introduced as the victim", text: "受害企业：幸福。", entities: ["幸福电子股份有限公司"]),
-        Case(
-            rule: "the short name beside the full one",
-            text: "幸福电子股份有限公司（幸福）数据泄露",
-            entities: ["幸福电子股份有限公司"]
-        ),
         // A word of three letters takes one edit when the other words stand exactly (5+ letters)
         Case(
             rule: "a three-letter word misspelt",
@@ -625,6 +623,25 @@ struct RealTextTests {
         #expect(together.match("Takemura - 40GB leaked", threshold: 0.8).map(\.customer) == ["One"])
         #expect(Matcher(watchlists: [one]).match("Takemura - 40GB leaked", threshold: 0.8).map(\.customer) == ["One"])
         #expect(Matcher(watchlists: [two]).match("Takemura - 40GB leaked", threshold: 0.8).isEmpty)
+        // The entity's domain in the listing says which; a shortened name is as ambiguous.
+        let domain = try watchlist(
+            """
+            customer: Domain
+            entity: TAKEMURA CORPORATION
+              domain: takemura.example
+            entity: TAKEMURA CO., LTD.
+            entity: ZORBINAX PHARMACEUTICAL CORPORATION
+            entity: ZORBINAX PHARMACEUTICAL CO., LTD.
+            """,
+            file: "domain.watch"
+        )
+        let named = Matcher(watchlists: [domain]).match("Takemura (takemura.example) leak", threshold: 0.8)
+        #expect(named.contains { $0.matched == "Takemura" && $0.entity == "TAKEMURA CORPORATION" })
+        #expect(!named.contains { $0.entity == "TAKEMURA CO., LTD." })
+        #expect(
+            Matcher(watchlists: [domain]).match("Zorbinax - 40GB leaked", threshold: 0.5).allSatisfy { $0.score <= 0.5 }
+        )
+        #expect(Matcher(watchlists: [domain]).match("Zorbinax Pharma leaked", threshold: 0.8).isEmpty)
     }
 
     /// Which registered company a fuller name is, from the registries bundled with the product
