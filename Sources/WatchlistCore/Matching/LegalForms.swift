@@ -150,19 +150,34 @@ public enum LegalForms {
             && shortForms.contains { form in form.first == word.first && Matcher.editDistance(form, word) == 1 }
     }
 
-    /// Where the core starts without a leading "the", when another word is left and one of the
-    /// words left is no everyday English word; nil otherwise.
+    /// Where the core starts without a leading "the" or a founder's initial ("S.ISHIMITSU&CO.,LTD.",
+    /// "F. Hoffmann-La Roche AG"), when another word is left and one of the words left is no
+    /// everyday English word; nil otherwise.
     static func leadingArticle(_ name: NormalizedText, _ start: Int, _ end: Int) -> Int? {
         let the: [UInt32] = [0x74, 0x68, 0x65]
-        guard end - start > 4, name.scalars[start..<(start + 3)].elementsEqual(the), name.isWordEnd(start + 3)
-        else { return nil }
-        var next = start + 3
+        let length: Int
+        if end - start > 4, name.scalars[start..<(start + 3)].elementsEqual(the), name.isWordEnd(start + 3) {
+            length = 3
+        } else if end - start > 5, name.classes[start] == .word, name.isWordEnd(start + 1),
+            name.scalars[start] >= 0x61 && name.scalars[start] <= 0x7A
+        {
+            length = 1
+        } else {
+            return nil
+        }
+        var next = start + length
         while next < end, name.classes[next] != .word { next += 1 }
         guard next < end else { return nil }
         var words: [[UInt32]] = []
         for i in next..<end where name.classes[i] == .word {
             if i == next || name.wordStart[i] { words.append([]) }
             words[words.count - 1].append(name.scalars[i])
+        }
+        if length == 1 {
+            // An initial is written with its full stop ("W TOKYO", "A&D HOLON" keep theirs), and
+            // what follows is a word English does not have (not "Tokyo").
+            let gap = name.utf8[Int(name.ends[start])..<Int(name.starts[next])]
+            return gap.contains(0x2E) && words.contains { !EnglishWords.isWord($0) } ? next : nil
         }
         return words.contains { !EnglishWords.isEveryday($0) } ? next : nil
     }

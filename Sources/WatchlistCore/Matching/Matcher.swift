@@ -1828,7 +1828,8 @@ public final class Matcher: Sendable {
         lineOfBusiness.union([
             "mfg", "elec", "ind", "inds", "manufacturing", "machinery", "machine", "materials", "precision", "optical",
             "optics", "steel", "metal", "metals", "foods", "food", "construction", "energy", "power", "plastics",
-            "enterprise", "enterprises",
+            "enterprise", "enterprises", "biotechnology", "biotech", "optoelectronics", "pharmaceutical",
+            "pharmaceuticals", "semiconductors", "instruments", "components", "networks", "telecom", "textiles",
         ]).map { ScalarKey(Array($0.unicodeScalars.map(\.value))) }
     )
 

@@ -169,6 +169,18 @@ enum Variants {
                     slips.append((t, "a letter doubled"))
                 }
             }
+            // OCR and copied look-alikes that take two letters for one ("Kvvorld", "Sarnco", "Cloa"):
+            // nobody spells a name so by chance.
+            for i in w.indices {
+                let (two, label): ([UInt32], String)
+                switch w[i] {
+                case 0x77: (two, label) = ([0x76, 0x76], "vv for w")
+                case 0x6D: (two, label) = ([0x72, 0x6E], "rn for m")
+                case 0x64: (two, label) = ([0x63, 0x6C], "cl for d")
+                default: continue
+                }
+                slips.append((Array(w[..<i]) + two + Array(w[(i + 1)...]), "a look-alike (\(label))"))
+            }
             for (t, step) in slips where !EnglishWords.isWord(t) && !EnglishWords.registry.contains(ScalarKey(t)) {
                 out.append(
                     Variant(

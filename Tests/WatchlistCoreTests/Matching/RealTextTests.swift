@@ -169,6 +169,11 @@ struct RealTextTests {
         entity: SINMOA CO., LTD.
         entity: KRD
           alias: 凱瑞德股份有限公司
+        entity: K.TAKAMIZU&CO.,LTD.
+        entity: W KOBE Inc.
+        entity: Dawnix
+        entity: Kamiro
+        entity: GENEVIRA
         """,
         file: "sound.watch"
     )
@@ -571,6 +576,15 @@ struct RealTextTests {
             entities: ["KRD"]
         ),
         Case(rule: "… with another family's legal form", text: "K.R.D. GmbH leaked", entities: []),
+        Case(
+            rule: "a founder's initial dropped",
+            text: "Takamizu & Co. data published",
+            entities: ["K.TAKAMIZU&CO.,LTD."]
+        ),
+        Case(rule: "a letter without a full stop is no initial", text: "Kobe beef exports leaked", entities: []),
+        Case(rule: "vv for w in a short name", text: "Davvnix data leak", entities: ["Dawnix"]),
+        Case(rule: "rn for m in a short name", text: "Karniro files leaked", entities: ["Kamiro"]),
+        Case(rule: "a swap before a line of business", text: "GeneVria Biotechnology leaked", entities: ["GENEVIRA"]),
         // Abbreviations, glued legal forms, OCR, split words
         Case(
             rule: "Pharma for Pharmaceutical",
