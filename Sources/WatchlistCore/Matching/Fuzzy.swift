@@ -328,11 +328,8 @@ enum Fuzzy {
             // The row's letter of the name, and what leaving it out costs (less when doubled).
             let p: UInt32 = i > 0 ? pattern[i - 1] : 0
             let doubled = i > 0 && ((i >= 2 && p == pattern[i - 2]) || (i < m && p == pattern[i]))
-            // An h of sh, ch, th, oh left out is a romanisation (Sibaura, Tosiba), not a lost letter.
-            let softH =
-                p == 0x68
-                && ((i >= 2 && Confusions.softenedByH(pattern[i - 2])) || (i < m && Confusions.softenedByH(pattern[i])))
-            let deleteCost: Int32 = strict && !doubled && !softH ? 3 : 2
+            let deleteCost: Int32 = strict && !doubled ? 3 : 2
+            let h: UInt32 = 0x68
             let rowInsert = i == m || i == 0
             let pStandsForTwo = mayStandForTwo(p)
             if !rowInsert {
@@ -370,8 +367,19 @@ enum Fuzzy {
                     }
                 }
                 if i > 0 {
-                    // A letter of the name left out.
-                    let c = at(i - 1, j) + deleteCost
+                    // A letter of the name left out; an h after s, c, t or a vowel written as in the
+                    // name is a romanisation (Sibaura, Tosiba, Oono), not a lost letter. (In reading
+                    // order: the window and the name run backwards when aligned from the name's end.)
+                    var cost = deleteCost
+                    if p == h, cost > 2,
+                        forward
+                            ? i >= 2 && j >= 1 && window[j - 1] == pattern[i - 2]
+                                && Confusions.softenedByH(pattern[i - 2])
+                            : i < m && j < w && window[j] == pattern[i] && Confusions.softenedByH(pattern[i])
+                    {
+                        cost = 2
+                    }
+                    let c = at(i - 1, j) + cost
                     if c < best {
                         best = c
                         move = moveDelete
@@ -380,7 +388,17 @@ enum Fuzzy {
                 if j > 0 {
                     // Letters written past the end of the name make another word
                     // ("unileveria", "agreement"): they cost more.
-                    let c = at(i, j - 1) + (rowInsert ? 3 : insertCost[j - 1])
+                    var cost = rowInsert ? 3 : insertCost[j - 1]
+                    // An h written after the name's s, c, t or vowel: sh/s, ch/c, th/t, oh/o (Shibaura
+                    // for Sibaura, Ohno for Ono), not after another letter a slip made.
+                    if cost > 2, !rowInsert, window[j - 1] == h,
+                        forward
+                            ? i >= 1 && j >= 2 && window[j - 2] == p && Confusions.softenedByH(p)
+                            : i < m && j < w && window[j] == pattern[i] && Confusions.softenedByH(pattern[i])
+                    {
+                        cost = 2
+                    }
+                    let c = at(i, j - 1) + cost
                     if c < best {
                         best = c
                         move = moveInsert
@@ -618,12 +636,6 @@ enum Confusions {
         }
         let extra = window[j]
         if isVowel(extra) { return 2 }
-        // An h beside s, c, t or a vowel: sh/s, ch/c, th/t, oh/o, hs/s are one sound romanised
-        // two ways (either neighbour: the window runs backwards when the name is aligned from its end).
-        if extra == 0x68, (j >= 1 && softenedByH(window[j - 1])) || (j + 1 < window.count && softenedByH(window[j + 1]))
-        {
-            return 2
-        }
         if j >= 1 {
             let n = window[j - 1]
             if n == extra || !strict && adjacent(n, extra) { return 2 }

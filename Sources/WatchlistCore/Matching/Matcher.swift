@@ -1164,11 +1164,13 @@ public final class Matcher: Sendable {
                     !LegalForms.formStarts(at: e, in: folded),
                     !LegalForms.misspeltFormStarts(at: e, in: folded)
                 {
-                    if found.edits == 1, evidence == nil, !owner.properNoun, !owner.nameLike,
+                    if found.edits == 1, found.units <= 2, evidence == nil, !owner.properNoun, !owner.nameLike,
+                        !zip(changed.changed, changed.names).contains(where: { Self.vowelChanged($0, $1) }),
                         let business = Self.lineOfBusinessAfter(folded, e)
                     {
-                        // One human misspelling and a line of business after it ("Kontrell Technology"):
-                        // as for a short name's misspelling, a group company.
+                        // One human misspelling (a sound, a swap, a letter doubled: not a vowel, which
+                        // makes other firms' names, "Astera Software") and a line of business after it
+                        // ("Kontrel Technology"): as for a short name's misspelling, a group company.
                         score = min(score, Self.groupScore)
                         steps.append("a group company: a line of business after a misspelt name (\(business))")
                     } else {
@@ -1183,10 +1185,14 @@ public final class Matcher: Sendable {
                 // with a legal form the watched name does not have is another company's name
                 // ("Albatros S.r.l.", "Anderco PTE LTD", "ValueMax Group" are not Albatron, Anderson,
                 // VALUENEX JAPAN Inc.).
-                // (One edit with a form of the entity's own family, its names filed without one in
-                // English: "Zennitron Corp" for ZENITRON, 增你強股份有限公司.)
+                // (Not a form of the name's own family written another way, "Noretake Co., Ltd." for
+                // NORITAKE CO., LIMITED; nor a letter doubled or written once with a form of the
+                // entity's family, its English name filed without one: "Zennitron Corp" for
+                // ZENITRON, 增你強股份有限公司.)
                 if key.wordBudgets.count == 1, let form = foreignForm(owner, folded, s, e),
-                    !(found.edits == 1 && formOfOwnFamily(owner, folded, e))
+                    !formOfOwnFamily(owner, folded, e, nameOnly: true),
+                    !(zip(changed.changed, changed.names).allSatisfy({ Self.doubledOrSingled($0, $1) })
+                        && formOfOwnFamily(owner, folded, e, nameOnly: false))
                 {
                     score = min(score, Self.boundaryScore)
                     steps.append("written with the legal form “\(form)”, which the name does not have: another company")
@@ -1612,6 +1618,26 @@ public final class Matcher: Sendable {
             if t == short { return true }
         }
         return false
+    }
+
+    /// Whether `written` is `name` with one letter doubled or a doubled letter written once.
+    static func doubledOrSingled(_ written: [UInt32], _ name: [UInt32]) -> Bool {
+        let (short, long) = written.count < name.count ? (written, name) : (name, written)
+        guard long.count == short.count + 1 else { return false }
+        for i in 1..<long.count where long[i] == long[i - 1] {
+            var t = long
+            t.remove(at: i)
+            if t == short { return true }
+        }
+        return false
+    }
+
+    /// Whether `written` is `name` with one vowel for another (Flesbrel for Flesbral).
+    static func vowelChanged(_ written: [UInt32], _ name: [UInt32]) -> Bool {
+        guard written.count == name.count else { return false }
+        let differing = written.indices.filter { written[$0] != name[$0] }
+        return differing.count == 1 && Confusions.isVowel(written[differing[0]])
+            && Confusions.isVowel(name[differing[0]])
     }
 
     /// Whether `written` is the everyday word `name` in the other number: foods/food,
@@ -2083,13 +2109,15 @@ public final class Matcher: Sendable {
     }
 
     /// Whether a legal form right after `end` (past punctuation) is of a family the entity's
-    /// names have (Corp. for a Taiwanese registry name whose Chinese name ends 股份有限公司).
-    func formOfOwnFamily(_ owner: Owner, _ text: NormalizedText, _ end: Int) -> Bool {
+    /// names have (Corp. for a Taiwanese registry name whose Chinese name ends 股份有限公司), or with
+    /// `nameOnly` the family of the owner's own name's form (Co., Ltd. for CO., LIMITED).
+    func formOfOwnFamily(_ owner: Owner, _ text: NormalizedText, _ end: Int, nameOnly: Bool) -> Bool {
         var p = end
         while p < text.count, text.classes[p] != .word { p += 1 }
         guard let length = LegalForms.formLength(at: p, in: text) else { return false }
         var own = Set<String>()
-        for name in watchlists[Int(owner.watchlist)].entities[Int(owner.entity)].names where name.relation != .domain {
+        let names = watchlists[Int(owner.watchlist)].entities[Int(owner.entity)].names
+        for (n, name) in names.enumerated() where name.relation != .domain && (!nameOnly || n == Int(owner.name)) {
             own.formUnion(LegalForms.families(of: normalizer.normalize(name.value)))
         }
         return own.contains(LegalForms.family(at: p, length: length, in: text))

@@ -562,6 +562,7 @@ struct RealTextTests {
         Case(rule: "a letter doubled, a form of its own family", text: "Kollintra Corp leaked", entities: ["KOLINTRA"]),
         Case(rule: "a misspelling, a line of business after", text: "Korminta Technology leak", entities: ["CORMINTA"]),
         Case(rule: "a surname misspelt before a business", text: "Hamiltan Electric Corporation leak", entities: []),
+        Case(rule: "a vowel changed before a business: another firm", text: "Cormanta Technology leak", entities: []),
         Case(
             rule: "a sound-alike introduced as the victim",
             text: "Dump of Kaptom (1.2TB)",
