@@ -1005,7 +1005,8 @@ public final class Matcher: Sendable {
                 Self.nextWordIsCapitalized(folded, end),
                 !LegalForms.formStarts(at: end, in: folded), !LegalForms.misspeltFormStarts(at: end, in: folded)
             {
-                if misspelt, let business = Self.lineOfBusinessAfter(folded, end) {
+                if misspelt, let business = Self.lineOfBusinessAfter(folded, end), businessFormFits(owner, folded, end)
+                {
                     score = min(score, Self.groupScore)
                     steps.append("a group company: \(matched) \(business) (a line of business after a misspelt name)")
                 } else if !owner.weak, !owner.properNoun || Places.startsWithRegion(at: end, in: folded), !misspelt,
@@ -1166,7 +1167,7 @@ public final class Matcher: Sendable {
                 {
                     if found.edits == 1, found.units <= 2, evidence == nil, !owner.properNoun, !owner.nameLike,
                         !zip(changed.changed, changed.names).contains(where: { Self.vowelChanged($0, $1) }),
-                        let business = Self.lineOfBusinessAfter(folded, e)
+                        let business = Self.lineOfBusinessAfter(folded, e), businessFormFits(owner, folded, e)
                     {
                         // One human misspelling (a sound, a swap, a letter doubled: not a vowel, which
                         // makes other firms' names, "Astera Software") and a line of business after it
@@ -2039,6 +2040,14 @@ public final class Matcher: Sendable {
             return text.original(w..<start)
         }
         return nil
+    }
+
+    /// Whether the legal form after the line of business at `end`, if any, is of the owner's
+    /// family: a misspelt name with another country's form ("Naemtran Chemicals AG" for a
+    /// Ltd.) is another firm, not a group company.
+    func businessFormFits(_ owner: Owner, _ text: NormalizedText, _ end: Int) -> Bool {
+        guard let e = Self.capitalWordEnd(text, end), LegalForms.formStarts(at: e, in: text) else { return true }
+        return formFitsEntity(owner, text, e)
     }
 
     /// Whether a legal form follows `end` as a firm's: not a lower-case word a hyphen joins to

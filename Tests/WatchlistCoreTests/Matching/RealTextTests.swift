@@ -129,6 +129,7 @@ struct RealTextTests {
         entity: Tokai Gas Corporation
         entity: Kurotaki Co., Inc.
         entity: Kai Forest
+        entity: Korvantex Ltd.
         entity: MOCHIZAWA PHARMACEUTICAL CO.,LTD.
         entity: Kingston Technology
         entity: Sumitomo Pharmaceutical Co., Ltd.
@@ -439,6 +440,17 @@ struct RealTextTests {
             rule: "a grouping word only one has",
             text: "Kasumi Group data leak",
             entities: ["KASUMI GROUP HOLDINGS, LTD."]
+        ),
+        // A misspelt name and a line of business: a group company, unless another country's form follows
+        Case(
+            rule: "a misspelling, a line of business, its form",
+            text: "Korvantek Chemicals Ltd. leak",
+            entities: ["Korvantex Ltd."]
+        ),
+        Case(
+            rule: "a misspelling, a line of business, another form",
+            text: "Korvantek Chemicals AG leak",
+            entities: []
         ),
         // A generic word left out, when the word left names the company alone
         Case(
