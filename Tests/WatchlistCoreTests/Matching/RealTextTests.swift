@@ -129,7 +129,7 @@ struct RealTextTests {
         entity: Tokai Gas Corporation
         entity: Kurotaki Co., Inc.
         entity: Kai Forest
-        entity: Korvantex Ltd.
+        entity: Quelvarin Ltd.
         entity: MOCHIZAWA PHARMACEUTICAL CO.,LTD.
         entity: Kingston Technology
         entity: Sumitomo Pharmaceutical Co., Ltd.
@@ -444,12 +444,12 @@ struct RealTextTests {
         // A misspelt name and a line of business: a group company, unless another country's form follows
         Case(
             rule: "a misspelling, a line of business, its form",
-            text: "Korvantek Chemicals Ltd. leak",
-            entities: ["Korvantex Ltd."]
+            text: "Quellvarin Chemicals Ltd. leak",
+            entities: ["Quelvarin Ltd."]
         ),
         Case(
             rule: "a misspelling, a line of business, another form",
-            text: "Korvantek Chemicals AG leak",
+            text: "Quellvarin Chemicals AG leak",
             entities: []
         ),
         // A generic word left out, when the word left names the company alone
