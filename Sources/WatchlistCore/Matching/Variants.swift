@@ -211,7 +211,8 @@ enum Variants {
     /// town: it stays out), no registered company's whole name, and the first word of at most
     /// two registered companies' names (a group and its subsidiary; "Sumitomo" starts 22),
     /// itself no line of business ("Pharma" of Pharma Foods). Every other word must be a line of
-    /// business or a grouping word. In a listing it must be written with its capital.
+    /// business, a grouping word or a laboratory's ("Idexx" for Idexx Laboratories). In a listing
+    /// it must be written with its capital.
     ///
     /// (An earlier generic-word drop fired on "Access type: Citrix" in bodies and on other
     /// firms' longer names; here a one-word mention in a body needs corroboration as any does,
@@ -221,6 +222,7 @@ enum Variants {
             first.unicodeScalars.allSatisfy({ $0.value >= 0x61 && $0.value <= 0x7A }),
             words.dropFirst().allSatisfy({
                 Matcher.businessWords.contains(ScalarKey(Array($0.unicodeScalars.map(\.value))))
+                    || ["laboratories", "laboratory", "labs", "sciences"].contains($0)
             }),
             !EnglishWords.isWord(Array(first.unicodeScalars.map(\.value))),
             !Matcher.businessWords.contains(ScalarKey(Array(first.unicodeScalars.map(\.value)))),

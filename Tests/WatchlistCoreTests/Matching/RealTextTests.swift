@@ -130,6 +130,7 @@ struct RealTextTests {
         entity: Kurotaki Co., Inc.
         entity: Kai Forest
         entity: Quelvarin Ltd.
+        entity: Vardexo Laboratories
         entity: MOCHIZAWA PHARMACEUTICAL CO.,LTD.
         entity: Kingston Technology
         entity: Sumitomo Pharmaceutical Co., Ltd.
@@ -496,6 +497,7 @@ struct RealTextTests {
             text: "MOCHIZAWA THAILAND",
             entities: ["MOCHIZAWA PHARMACEUTICAL CO.,LTD."]
         ),
+        Case(rule: "a laboratory's name shortened", text: "VARDEXO - 12GB", entities: ["Vardexo Laboratories"]),
         Case(rule: "the word left is a town", text: "Kingston - 40GB leaked", entities: []),
         Case(rule: "the word left starts many registered names", text: "Sumitomo - 40GB leaked", entities: []),
         Case(rule: "the whole name still counts", text: "Kingston Technology leak", entities: ["Kingston Technology"]),
