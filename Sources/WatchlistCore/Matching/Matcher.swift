@@ -1609,16 +1609,8 @@ public final class Matcher: Sendable {
     /// Whether `written` is `name` with one letter doubled or a doubled letter written once, and
     /// a proper noun of English (a surname, a place), neither an everyday word nor a registry's.
     static func doubledProperNoun(_ written: [UInt32], _ name: [UInt32]) -> Bool {
-        let (short, long) = written.count < name.count ? (written, name) : (name, written)
-        guard long.count == short.count + 1, EnglishWords.isProperNoun(written), !EnglishWords.isEveryday(written),
-            !EnglishWords.registry.contains(ScalarKey(written))
-        else { return false }
-        for i in 1..<long.count where long[i] == long[i - 1] {
-            var t = long
-            t.remove(at: i)
-            if t == short { return true }
-        }
-        return false
+        EnglishWords.isProperNoun(written) && !EnglishWords.isEveryday(written)
+            && !EnglishWords.registry.contains(ScalarKey(written)) && doubledOrSingled(written, name)
     }
 
     /// Whether `written` is `name` with one letter doubled or a doubled letter written once.
