@@ -31,7 +31,8 @@ extension Matcher {
     }
 
     /// The word after `end` when it makes the name a professional's practice, named after a
-    /// person: "Collins Law Firm", "Parker Dental", "Gordon & Associates" (after the joiner).
+    /// person: "Collins Law Firm", "Parker Dental", "Gordon & Associates", "Sato & Partners"
+    /// (after the joiner).
     static func practiceAfter(_ text: NormalizedText, _ end: Int) -> String? {
         var i = end
         while i < text.count, text.classes[i] != .word { i += 1 }
@@ -41,12 +42,20 @@ extension Matcher {
         var e = i + 1
         while e < text.count, text.classes[e] == .word, !text.wordStart[e] { e += 1 }
         let word = text.original(i..<e)
+        if ["&", "and", "und"].contains(word.lowercased()), e < text.count, text.wordStart[e] {
+            // "Sato & Partners": the practice after the joiner.
+            var f = e + 1
+            while f < text.count, text.classes[f] == .word, !text.wordStart[f] { f += 1 }
+            let next = text.original(e..<f)
+            return practiceWords.contains(next.lowercased()) ? word + " " + next : nil
+        }
         return practiceWords.contains(word.lowercased()) ? word : nil
     }
 
     static let practiceWords: Set<String> = [
         "law", "lawyers", "attorneys", "attorney", "solicitors", "barristers", "associates", "dental", "dentistry",
         "orthodontics", "chiropractic", "cpas", "accountants", "realty", "realtors", "funeral", "architects",
+        "partners", "partner", "partnerschaft",
     ]
 
     /// A region's name used as one: "construction companies in Asia", "offices across Europe".
@@ -184,10 +193,13 @@ extension Matcher {
         {
             return "\(partner), \(word)"
         }
-        // "Gordon | Zeller, P.A.", "Gordon Zeller PLLC": more partners' names, then the form.
+        // "Gordon | Zeller, P.A.", "Gordon Zeller PLLC": more partners' names, then the form;
+        // "Kimura & Tanaka Law Office": then the practice.
         var names: [Substring] = []
         for token in after.split(whereSeparator: separators).prefix(4) {
-            if isForm(token) { return ([Substring(word)] + names + [token]).joined(separator: " ") }
+            if isForm(token) || !names.isEmpty && practiceWords.contains(token.lowercased()) {
+                return ([Substring(word)] + names + [token]).joined(separator: " ")
+            }
             guard capitalised(token) || token.lowercased() == "and" else { return nil }
             names.append(token)
         }

@@ -103,6 +103,7 @@ struct RealTextTests {
         entity: KASUMI GROUP HOLDINGS, LTD.
         entity: MEGA
         entity: Kasumi Co., Ltd.
+        entity: MORIKAWA CO., LTD.
         """,
         file: "bulk.watch"
     )
@@ -341,6 +342,14 @@ struct RealTextTests {
         Case(rule: "a partner of a law firm", text: "Hartley | Gordon | Pike, P.A. - 20GB", entities: []),
         Case(rule: "a law firm's legal form", text: "Ward, Lowe and Finch, APC", entities: []),
         Case(rule: "a practice named after a person", text: "The Collins Law Firm files", entities: []),
+        Case(
+            rule: "the first partner of a practice",
+            text: "Morikawa & Ishida Law Office (Osaka)",
+            entities: []
+        ),
+        Case(rule: "a partner before '& Partners'", text: "Nagai, Morikawa & Partners tax files", entities: []),
+        Case(rule: "the name as filed", text: "Morikawa Co., Ltd. - 30GB leaked", entities: ["MORIKAWA CO., LTD."]),
+        Case(rule: "the core with a partner firm", text: "Morikawa and Goto dental records", entities: []),
         Case(rule: "a town", text: "City of Corona - police files", entities: []),
         Case(rule: "a town, elided", text: "Comune di Villanova d'Asti", entities: []),
         Case(rule: "the registry name itself", text: "CORONA CORPORATION leak", entities: ["CORONA CORPORATION"]),
