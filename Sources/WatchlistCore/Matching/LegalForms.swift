@@ -200,10 +200,22 @@ public enum LegalForms {
             if form.classes[form.count - 1] == .word, !name.isWordEnd(from + form.count) { return false }
             return true
         }
+        // "G&Company": a form after a joiner and a name too short to stand alone is the name's
+        // own word ("Takamizu & Co." is Takamizu's).
+        let and: [UInt32] = [0x61, 0x6E, 0x64]
+        func afterShortJoined(_ at: Int) -> Bool {
+            guard at - start >= 3, name.scalars[(at - 3)..<at].elementsEqual(and), name.isWordStart(at - 3) else {
+                return false
+            }
+            return name.classes[start..<(at - 3)].filter { $0 == .word }.count < 3
+        }
         var changed = true
         while changed {
             changed = false
-            for form in folded.suffixes where end - start > form.count && matches(form, at: end - form.count) {
+            for form in folded.suffixes
+            where end - start > form.count && matches(form, at: end - form.count)
+                && !afterShortJoined(end - form.count)
+            {
                 end -= form.count
                 changed = true
                 stripped = true

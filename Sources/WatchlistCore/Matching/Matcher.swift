@@ -873,6 +873,8 @@ public final class Matcher: Sendable {
         var straddleCache: [Range<Int>: String?] = [:]
         var accepted: [(owner: Owner, start: Int, end: Int, extraWords: Int)] = []
         for (owner, start, end, extraWords) in exact {
+            // "The Company's line of business" does not write S LINE: the "s" ends a possessive.
+            if Self.possessiveS(folded, start) { continue }
             let range = Int(folded.starts[start])..<Int(folded.ends[end - 1])
             let name = watchlists[Int(owner.watchlist)].entities[Int(owner.entity)].names[Int(owner.name)]
             let matched = folded.original(start..<end)
@@ -1575,7 +1577,9 @@ public final class Matcher: Sendable {
         )
     }
 
-    /// A misspelt word must not be a word in its own right: longer than 2 letters, not an
+    /// A misspelt word must not be a word in its own right: longer than 2 letters (a name's
+    /// word of one or two letters takes one more at most: "JFC International" is not J
+    /// International, "Nan uYa" is Nan Ya), not an
     /// English word ("medical" is not Medicar, "Information" is not Informatica), not a
     /// word of this customer's other names ("and Electric" is not "Ande Electric").
     /// In a name of several words, a misspelt word may spell an English word when the
@@ -1588,7 +1592,9 @@ public final class Matcher: Sendable {
         for (written, name) in zip(changed, names) {
             if unchangedLetters >= 4, Self.inflected(written, name) { continue }
             let key = ScalarKey(written)
-            if written.count <= 2 || vocabularies[watchlist].contains(key) || Self.stopWords.contains(written)
+            if written.count <= 2 || name.count <= 2 && written.count > name.count + 1
+                || vocabularies[watchlist].contains(key)
+                || Self.stopWords.contains(written)
                 || EnglishWords.registry.contains(key) && !Self.filedMisspelling(written, of: name)
             {
                 return false
@@ -1921,6 +1927,15 @@ public final class Matcher: Sendable {
             return nil
         }
         return word
+    }
+
+    /// Whether the word at `start` is the "s" of a possessive ("Company's"), which the
+    /// normaliser makes a word of its own so that "Kestrel Bank's" ends on "Bank".
+    static func possessiveS(_ text: NormalizedText, _ start: Int) -> Bool {
+        guard start > 0, text.scalars[start] == 0x73, text.classes[start - 1] == .word, text.isWordEnd(start + 1)
+        else { return false }
+        let gap = text.utf8[Int(text.ends[start - 1])..<Int(text.starts[start])]
+        return gap.elementsEqual([0x27]) || gap.elementsEqual([0xE2, 0x80, 0x99])
     }
 
     /// A capitalised name joined to `start..<end` by "&", "+" or "and" (either side), as

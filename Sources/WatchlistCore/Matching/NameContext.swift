@@ -129,6 +129,7 @@ extension Matcher {
         "diputación", "provincia", "regione", "gmina", "gemeente", "kommune", "council", "port",
     ]
     static let townJoiners: Set<String> = ["of", "de", "di", "du", "del", "della", "do", "da", "van", "von", "d"]
+    static let smallWordsOfNames = townJoiners.union(["and", "for", "the", "la", "le", "des", "y", "e"])
 
     /// An acronym (2–5 capitals) right after the words it abbreviates: "Tudi Mechanical Systems
     /// (TMS)", "Crane Carrier (CCC)": the firm's own short name, not a registry's "TMS".
@@ -145,16 +146,30 @@ extension Matcher {
         guard i > 0, text.utf8[Int(text.ends[i - 1])..<Int(text.starts[start])].allSatisfy(separator) else {
             return nil
         }
-        // Capitalised words, a space apart, back from there.
+        /// Where the word ending at `position` starts.
+        func wordStart(_ position: Int) -> Int {
+            var w = position - 1
+            while w > 0, text.classes[w - 1] == .word, !text.wordStart[w] { w -= 1 }
+            return w
+        }
+        // "America Chung Nam or ACN", "… aka ACN": the words before the "or".
+        let w0 = wordStart(i)
+        if ["or", "aka"].contains(text.original(w0..<i)), w0 > 0, text.classes[w0 - 1] == .word,
+            text.utf8[Int(text.ends[w0 - 1])..<Int(text.starts[w0])].allSatisfy(separator)
+        {
+            i = w0
+        }
+        // Capitalised words, a space apart, back from there; the small words of a name in
+        // between spell nothing ("Agència Catalana de Notícies (ACN)").
         var capitals: [UInt8] = []
         var words: [String] = []
         var position = i
         while capitals.count < letters.count {
-            var w = position - 1
-            while w > 0, text.classes[w - 1] == .word, !text.wordStart[w] { w -= 1 }
+            let w = wordStart(position)
             let first = text.utf8[Int(text.starts[w])]
-            guard text.classes[w] == .word, first >= 0x41 && first <= 0x5A else { break }
-            capitals.insert(first, at: 0)
+            let small = !capitals.isEmpty && Self.smallWordsOfNames.contains(text.original(w..<position))
+            guard text.classes[w] == .word, first >= 0x41 && first <= 0x5A || small else { break }
+            if !small { capitals.insert(first, at: 0) }
             words.insert(text.original(w..<position), at: 0)
             guard w > 0, text.classes[w - 1] == .word else { break }
             let gap = text.utf8[Int(text.ends[w - 1])..<Int(text.starts[w])]

@@ -104,6 +104,9 @@ struct RealTextTests {
         entity: MEGA
         entity: Kasumi Co., Ltd.
         entity: MORIKAWA CO., LTD.
+        entity: S PLAN GROUP CO., LTD.
+        entity: Q International Inc.
+        entity: 株式会社Ｒ＆Ｃｏｍｐａｎｙ
         """,
         file: "bulk.watch"
     )
@@ -338,6 +341,13 @@ struct RealTextTests {
             entities: ["Kyocera Corporation"]
         ),
         Case(rule: "an acronym after the words it abbreviates", text: "Tamar Medical Systems (TMS) data", entities: []),
+        Case(
+            rule: "an acronym after the words it abbreviates, small words skipped",
+            text: "Tècnica Marítima de Sistemes (TMS)",
+            entities: []
+        ),
+        Case(rule: "an acronym given as another name", text: "Trans Medical Supply or TMS", entities: []),
+        Case(rule: "an acronym, other words before", text: "Great news or TMS leaked", entities: ["TMS Co., Ltd"]),
         Case(rule: "the acronym as a firm's name", text: "TMS Co., Ltd. leaked", entities: ["TMS Co., Ltd"]),
         Case(rule: "a partner of a law firm", text: "Hartley | Gordon | Pike, P.A. - 20GB", entities: []),
         Case(rule: "a law firm's legal form", text: "Ward, Lowe and Finch, APC", entities: []),
@@ -350,6 +360,12 @@ struct RealTextTests {
         Case(rule: "a partner before '& Partners'", text: "Nagai, Morikawa & Partners tax files", entities: []),
         Case(rule: "the name as filed", text: "Morikawa Co., Ltd. - 30GB leaked", entities: ["MORIKAWA CO., LTD."]),
         Case(rule: "the core with a partner firm", text: "Morikawa and Goto dental records", entities: []),
+        Case(rule: "a possessive's s is no word of a name", text: "The company's plan for 2024", entities: []),
+        Case(rule: "a one-letter word is not misspelt", text: "QFC International (Europe)", entities: []),
+        Case(rule: "the long word misspelt", text: "Q Internatoinal Inc. leak", entities: ["Q International Inc."]),
+        Case(rule: "a one-letter first word", text: "S PLAN GROUP leaked", entities: ["S PLAN GROUP CO., LTD."]),
+        Case(rule: "a form after a joiner is the name's own", text: "R&R Electronics data", entities: []),
+        Case(rule: "the name with its joined form", text: "R&Company hacked", entities: ["株式会社Ｒ＆Ｃｏｍｐａｎｙ"]),
         Case(rule: "a town", text: "City of Corona - police files", entities: []),
         Case(rule: "a town, elided", text: "Comune di Villanova d'Asti", entities: []),
         Case(rule: "the registry name itself", text: "CORONA CORPORATION leak", entities: ["CORONA CORPORATION"]),
