@@ -139,9 +139,12 @@ public enum LegalForms {
         var end = position + 1
         while end < text.count, text.classes[end] == .word, !text.wordStart[end] { end += 1 }
         let word = Array(text.scalars[position..<end])
+        // A word in its own right is no misspelling: "Industrial" is not Industries.
+        let isWord = EnglishWords.isWord(word)
         if longForms.contains(where: { form in
-            abs(form.count - word.count) <= 2 && form.first == word.first
-                && Matcher.editDistance(form, word) <= (form.count >= 8 ? 2 : 1)
+            form == word
+                || !isWord && abs(form.count - word.count) <= 2 && form.first == word.first
+                    && Matcher.editDistance(form, word) <= (form.count >= 8 ? 2 : 1)
         }) {
             return true
         }

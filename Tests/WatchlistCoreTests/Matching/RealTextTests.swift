@@ -362,6 +362,8 @@ struct RealTextTests {
         Case(rule: "the core with a partner firm", text: "Morikawa and Goto dental records", entities: []),
         Case(rule: "a possessive's s is no word of a name", text: "The company's plan for 2024", entities: []),
         Case(rule: "a one-letter word is not misspelt", text: "QFC International (Europe)", entities: []),
+        Case(rule: "a word is no misspelt legal form", text: "Morikawa Industrial Technologies", entities: []),
+        Case(rule: "a misspelt legal form", text: "Morikawa Industires hacked", entities: ["MORIKAWA CO., LTD."]),
         Case(rule: "the long word misspelt", text: "Q Internatoinal Inc. leak", entities: ["Q International Inc."]),
         Case(rule: "a one-letter first word", text: "S PLAN GROUP leaked", entities: ["S PLAN GROUP CO., LTD."]),
         Case(rule: "a form after a joiner is the name's own", text: "R&R Electronics data", entities: []),
