@@ -296,13 +296,26 @@ public final class Matcher: Sendable {
         // Folding every name is the bulk of a load and independent per name: done on all
         // cores first, then the patterns are added in file order.
         var texts: [String] = []
+        // Per text, the entity's names in Chinese characters (for romanisations of its Latin names).
+        var hanNames: [[String]] = []
         for watchlist in watchlists {
             for entity in watchlist.entities {
-                for name in entity.names where name.relation != .domain { texts.append(name.value) }
-                for exclude in entity.excludes { texts.append(exclude.value) }
+                let values = entity.names.filter { $0.relation != .domain }.map(\.value)
+                let han =
+                    values.contains(where: Romanisation.isJapanese) || !values.contains(where: Romanisation.isLatin)
+                    ? [] : values.filter(Romanisation.isHan)
+                for value in values {
+                    texts.append(value)
+                    hanNames.append(han)
+                }
+                for exclude in entity.excludes {
+                    texts.append(exclude.value)
+                    hanNames.append([])
+                }
             }
         }
-        let prepared = Self.foldAll(texts, normalizer)
+        let readings = Romanisation.readings(of: hanNames.flatMap { $0 })
+        let prepared = Self.foldAll(texts, normalizer, han: hanNames.map { $0.compactMap { readings[$0] } })
         var nextPrepared = 0
         patternIndex.reserveCapacity(texts.count * 4)
         patterns.reserveCapacity(texts.count * 4)
@@ -662,12 +675,17 @@ public final class Matcher: Sendable {
         )
     }
 
-    static func foldAll(_ texts: [String], _ normalizer: Normalizer) -> [Prepared] {
+    static func foldAll(
+        _ texts: [String],
+        _ normalizer: Normalizer,
+        han: [[Romanisation.Reading]] = []
+    ) -> [Prepared] {
         _ = normalizer.table  // build the fold table once, before the workers start
         return parallelMap(texts.count, chunk: 2048) { i in
             let folded = normalizer.normalize(texts[i])
             var item = prepare(folded)
-            for variant in Variants.of(name: texts[i], folded: folded, core: LegalForms.core(of: folded)) {
+            let core = LegalForms.core(of: folded)
+            for variant in Variants.of(name: texts[i], folded: folded, core: core, han: i < han.count ? han[i] : []) {
                 // One word of folded letters (a short name's misspelling) is its own folded form.
                 let letters = variant.text.unicodeScalars.map(\.value)
                 if letters.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) {
@@ -964,6 +982,25 @@ public final class Matcher: Sendable {
                 } else if Self.namePartAfter(folded, end) {
                     score = min(score, Self.boundaryScore)
                     steps.append("another word of a name after it: another firm's name")
+                }
+            }
+            if owner.kind == .variant, variantNeeds[Int(owner.variant)] == .romanised {
+                // A Chinese name respelt in pinyin ("Zhong Hung" for CHUNG HUNG) keeps the name's
+                // word breaks: mainland firms run the syllables together after a town
+                // ("Zhengzhou Fengjian New Materials"), and a town or another name's word before it
+                // makes it part of that name.
+                var written = 0
+                for i in start..<end where folded.classes[i] == .word && (i == start || folded.wordStart[i]) {
+                    written += 1
+                }
+                if written != Int(owner.words) {
+                    score = min(score, Self.boundaryScore)
+                    steps.append(
+                        "a Chinese name respelt, in \(written) word(s) where the name has \(owner.words): another firm's name"
+                    )
+                } else if let before = Self.nameWordBefore(folded, start) {
+                    score = min(score, Self.boundaryScore)
+                    steps.append("preceded by \(before): part of another name")
                 }
             }
             if owner.kind == .variant,

@@ -30,6 +30,10 @@ enum Variants {
         /// for Kissei Pharmaceutical) with another line of business or capitalised word after it
         /// is another firm ("Kissei Comtec", "Guangzhou Shengke Semiconductor").
         case standsAlone
+        /// A Chinese name respelt in pinyin (`Romanisation`): written with the name's own word
+        /// breaks and no other name's word before it. Mainland firms' names run the syllables
+        /// together after a town ("Zhengzhou Fengjian New Materials" is not FONG CHIEN).
+        case romanised
     }
 
     static let abbreviationScore = 0.92
@@ -69,7 +73,14 @@ enum Variants {
     }
 
     /// The variants of a name (its folded words and core), at most 24.
-    static func of(name: String, folded: NormalizedText, core: Range<Int>?) -> [Variant] {
+    /// `han`: the entity's names in Chinese characters, for the romanisations of a name that
+    /// reads them (`Romanisation`).
+    static func of(
+        name: String,
+        folded: NormalizedText,
+        core: Range<Int>?,
+        han: [Romanisation.Reading] = []
+    ) -> [Variant] {
         var out: [Variant] = []
         var range = core ?? 0..<folded.count
         // A registry name with "Co." glued to it ("izumico.,ltd" is IZUMI CO.,LTD.): its core read
@@ -199,6 +210,16 @@ enum Variants {
                 guard !slips.contains(text) else { continue }
                 out.append(Variant(text: text, score: slipScore, step: "\(slipStep) \(step)", needs: needs))
             }
+        }
+        if allWord, !han.isEmpty {
+            // A long legal form glued to the name ("TaishinHoldings") is read apart first; a
+            // spelling the short-name misspellings already make keeps their evidence.
+            var roman = words
+            if core == nil, roman.count == 1, let glued = gluedForm(folded) {
+                roman = [String(roman[0].prefix(glued.count))]
+            }
+            let made = Set(out.map(\.text))
+            out += Romanisation.forms(of: roman, han: han).filter { !made.contains($0.text) }
         }
         return out
     }
@@ -391,5 +412,257 @@ enum Variants {
             )
         }
         return found
+    }
+}
+
+/// Chinese names romanised another way: a Taiwanese registry files its companies' English names
+/// in Wade-Giles or the island's own spellings (CHUNG HUNG, HSING TA, TAISHIN), and people abroad
+/// write the same names in pinyin ("Zhong Hung", "Xingta", "Taixin"). Made only for a name that
+/// is the romanisation of the entity's own name in Chinese characters, syllable by syllable (the
+/// Chinese name's Mandarin reading from ICU's Han-Latin aligns with it), so English and Japanese
+/// names never get them.
+enum Romanisation {
+    static let score = 0.90
+
+    /// Whether a name is written in Chinese characters (a Chinese or Taiwanese name as filed:
+    /// Han characters only, no kana, no Latin).
+    static func isHan(_ name: String) -> Bool {
+        var han = 0
+        for s in name.unicodeScalars {
+            switch s.value {
+            case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0xF900...0xFAFF: han += 1
+            case 0x20, 0x3000, 0x28, 0x29, 0xFF08, 0xFF09: continue
+            default: return false
+            }
+        }
+        return han >= 2
+    }
+
+    /// Whether a name has Latin letters (one that may be a romanisation).
+    static func isLatin(_ name: String) -> Bool {
+        name.unicodeScalars.contains { ($0.value | 0x20) >= 0x61 && ($0.value | 0x20) <= 0x7A }
+    }
+
+    /// Whether an entity's name marks it Japanese: kana, or 会社 (株式会社, 合同会社).
+    static func isJapanese(_ name: String) -> Bool {
+        name.unicodeScalars.contains { (0x3040...0x30FF).contains($0.value) || (0xFF66...0xFF9F).contains($0.value) }
+            || name.contains("会社") || name.contains("會社")
+    }
+
+    /// The class of a syllable's initial, for aligning spellings: Wade-Giles writes the
+    /// unaspirated stops and affricates that pinyin writes b, d, g, zh, j, z as p, t, k, ch, ts
+    /// (CHUNG for zhong, TUNG for dong), and hs for x.
+    static func initialClass(_ s: [UInt8]) -> UInt8? {
+        guard let c = s.first else { return nil }
+        switch c {
+        case UInt8(ascii: "b"), UInt8(ascii: "p"): return 1
+        case UInt8(ascii: "d"), UInt8(ascii: "t"):
+            return s.count > 1 && (s[1] == UInt8(ascii: "s") || s[1] == UInt8(ascii: "z")) ? 3 : 2
+        case UInt8(ascii: "g"), UInt8(ascii: "k"): return 4
+        case UInt8(ascii: "z"), UInt8(ascii: "j"), UInt8(ascii: "q"): return 3
+        case UInt8(ascii: "c"): return 3
+        case UInt8(ascii: "x"), UInt8(ascii: "s"): return 5
+        case UInt8(ascii: "h"): return s.count > 1 && s[1] == UInt8(ascii: "s") ? 5 : 6
+        case UInt8(ascii: "a"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "o"), UInt8(ascii: "u"),
+            UInt8(ascii: "y"):
+            return 7
+        default: return c
+        }
+    }
+
+    /// How a syllable ends: -ng, -n or a vowel (Wade-Giles -ung is pinyin -ong, -ien is -ian).
+    static func finalClass(_ s: [UInt8]) -> Int {
+        if s.count >= 2, s[s.count - 2] == UInt8(ascii: "n"), s[s.count - 1] == UInt8(ascii: "g") { return 2 }
+        if s.last == UInt8(ascii: "n") { return 1 }
+        return 0
+    }
+
+    static func hasVowel(_ s: ArraySlice<UInt8>) -> Bool {
+        s.contains { "aeiouy".utf8.contains($0) }
+    }
+
+    /// A name in Chinese characters and its Mandarin reading, one pinyin syllable per character.
+    struct Reading: Sendable {
+        var name: String
+        var syllables: [[UInt8]]
+    }
+
+    /// The readings of names in Chinese characters (ICU Han-Latin, tones dropped). ICU is asked
+    /// once, for every distinct character at once (a transform call per name cost 0.2 ms: a
+    /// third of a second for a Taiwanese registry's names).
+    static func readings(of names: [String]) -> [String: Reading] {
+        var chars: [Unicode.Scalar] = []
+        var seen = Set<Unicode.Scalar>()
+        for name in names {
+            for s in name.unicodeScalars where s.value >= 0x3400 && seen.insert(s).inserted { chars.append(s) }
+        }
+        guard !chars.isEmpty,
+            let latin = String(String.UnicodeScalarView(chars)).applyingTransform(
+                StringTransform("Han-Latin; Latin-ASCII"),
+                reverse: false
+            )
+        else { return [:] }
+        let syllables = latin.lowercased().split(whereSeparator: { !$0.isLetter }).map { Array($0.utf8) }
+        guard syllables.count == chars.count else { return [:] }
+        let reading = Dictionary(uniqueKeysWithValues: zip(chars, syllables))
+        var out: [String: Reading] = [:]
+        for name in names where out[name] == nil {
+            let read = name.unicodeScalars.filter { $0.value >= 0x3400 }.compactMap { reading[$0] }
+            out[name] = Reading(name: name, syllables: read)
+        }
+        return out
+    }
+
+    /// A cheap test before ICU is asked: the name's first word could be Chinese syllables (each
+    /// a consonant or two, vowels, an n, ng or h at most).
+    static func mayBeSyllables(_ word: String) -> Bool {
+        let w = Array(word.utf8)
+        guard w.count >= 2, w.count <= 14 else { return false }
+        var i = 0
+        var count = 0
+        while i < w.count {
+            var j = i
+            while j < w.count, !"aeiouy".utf8.contains(w[j]) { j += 1 }
+            if j == w.count { return i > 0 && ["n", "ng", "h"].contains(String(decoding: w[i..<j], as: UTF8.self)) }
+            // An initial of two letters at most, after a final n or ng.
+            if j - i > (i == 0 ? 2 : 4) { return false }
+            while j < w.count, "aeiouy".utf8.contains(w[j]) { j += 1 }
+            // A final: n or ng, or an h (Wade-Giles -ih, -eh); else the next syllable's initial.
+            i = j
+            count += 1
+            if count > 6 { return false }
+        }
+        return true
+    }
+
+    /// The syllables of `words` aligned with the Chinese name's reading: (word, start, end, pinyin)
+    /// for each leading word made of syllables, two at least; the words after them must be lines
+    /// of business or English words ("Tung Ho Steel"). Nil when the name is no romanisation of `reading`.
+    static func align(_ words: [[UInt8]], _ reading: [[UInt8]]) -> [(word: Int, start: Int, end: Int, pinyin: Int)]? {
+        var best: [(Int, Int, Int, Int)]?
+        var path: [(Int, Int, Int, Int)] = []
+        func walk(_ word: Int, _ at: Int, _ k: Int) {
+            if best != nil { return }
+            if at == words[word].count {
+                let next = word + 1
+                if next == words.count
+                    || next >= 1 && path.count >= 2
+                        && words[next...].allSatisfy({
+                            let key = ScalarKey($0.map(UInt32.init))
+                            return Matcher.businessWords.contains(key) || EnglishWords.isWord(key)
+                        })
+                {
+                    if path.count >= 2 { best = path }
+                    return
+                }
+                walk(next, 0, k)
+                return
+            }
+            guard k < reading.count else { return }
+            let w = words[word]
+            let p = reading[k]
+            for end in stride(from: min(w.count, at + 6), through: at + 1, by: -1) {
+                let chunk = Array(w[at..<end])
+                guard hasVowel(chunk[...]), initialClass(chunk) == initialClass(p), finalClass(chunk) == finalClass(p)
+                else { continue }
+                path.append((word, at, end, k))
+                walk(word, end, k + 1)
+                path.removeLast()
+                if best != nil { return }
+            }
+        }
+        guard !words.isEmpty, words.allSatisfy({ !$0.isEmpty }) else { return nil }
+        walk(0, 0, 0)
+        return best?.map { (word: $0.0, start: $0.1, end: $0.2, pinyin: $0.3) }
+    }
+
+    /// A Wade-Giles syllable written the way pinyin writes it, letter by letter as people convert
+    /// (ch is zh, or j before i; hs is x; ts/tz is z; sh before i is x; -ung is -ong, -ien -ian,
+    /// -ieh -ie, -ih -i, hwa hua): "Zhang" for CHANG whatever the character's own reading.
+    static func converted(_ s: [UInt8]) -> [UInt8] {
+        let text = String(decoding: s, as: UTF8.self)
+        var out = text
+        func swapStart(_ from: String, _ to: String) -> Bool {
+            guard out.hasPrefix(from) else { return false }
+            out = to + out.dropFirst(from.count)
+            return true
+        }
+        if out.hasPrefix("chi") {
+            _ = swapStart("ch", "j")
+        } else if !swapStart("ch", "zh"), !swapStart("hs", "x"), !swapStart("tz", "z"), !swapStart("ts", "z") {
+            if out.hasPrefix("shi") { _ = swapStart("sh", "x") }
+        }
+        for (from, to) in [("ung", "ong"), ("ien", "ian"), ("ieh", "ie"), ("wa", "ua")] where out.hasSuffix(from) {
+            out = out.dropLast(from.count) + to
+            break
+        }
+        if out.hasSuffix("ih"), out.count > 2 { out.removeLast() }
+        return Array(out.utf8)
+    }
+
+    /// The name's pinyin forms: each syllable written as is, in its character's pinyin, or
+    /// converted letter by letter; every combination with at least one change, fewest changes
+    /// first, at most `limit`. Words keep their places ("Taixin" for TAISHIN, "Zhong Hung").
+    static func forms(of words: [String], han: [Reading], limit: Int = 16) -> [Variants.Variant] {
+        let bytes = words.map { Array($0.utf8) }
+        guard bytes.count >= 1, let first = words.first, mayBeSyllables(first),
+            bytes.allSatisfy({ $0.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } })
+        else { return [] }
+        for han in han.sorted(by: { $0.syllables.count > $1.syllables.count }) {
+            let name = han.name
+            let reading = han.syllables
+            guard let aligned = align(bytes, reading) else { continue }
+            // Letters are converted only in a name written syllable by syllable, as Taiwan's
+            // registries file them (CHUNG HUNG): a name already in pinyin ("Guangzhou Chenwei",
+            // "Tacheng") converted letter by letter spells other firms' names ("Zhenwei").
+            let bySyllable = aligned.allSatisfy { $0.start == 0 && $0.end == bytes[$0.word].count }
+            var choices: [[[UInt8]]] = []
+            for a in aligned {
+                let written = Array(bytes[a.word][a.start..<a.end])
+                var options: [[UInt8]] = [written]
+                for option in [reading[a.pinyin]] + (bySyllable ? [converted(written)] : [])
+                where !options.contains(option) {
+                    options.append(option)
+                }
+                choices.append(options)
+            }
+            var combos: [[Int]] = [[]]
+            for options in choices { combos = combos.flatMap { c in options.indices.map { c + [$0] } } }
+            combos = combos.filter { $0.contains { $0 != 0 } }.sorted {
+                $0.filter { $0 != 0 }.count < $1.filter { $0 != 0 }.count
+            }
+            var out: [Variants.Variant] = []
+            var seen = Set<String>()
+            for combo in combos {
+                var w = bytes
+                // Rebuild each word from its syllables, right to left so offsets hold.
+                var changes: [String] = []
+                for (i, a) in aligned.enumerated().reversed() where combo[i] != 0 {
+                    let option = choices[i][combo[i]]
+                    w[a.word].replaceSubrange(a.start..<a.end, with: option)
+                    changes.insert(
+                        "\(String(decoding: option, as: UTF8.self)) for \(String(decoding: choices[i][0], as: UTF8.self))",
+                        at: 0
+                    )
+                }
+                let text = w.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
+                // Five letters at least ("Da I" for TA-I reads in "Dai Shinku"), and no other
+                // registered company's name.
+                guard w.reduce(0, { $0 + $1.count }) >= 5, seen.insert(text).inserted,
+                    RegisteredNames.phrases[text] == nil
+                else { continue }
+                out.append(
+                    Variants.Variant(
+                        text: text,
+                        score: score,
+                        step: "another romanisation of \(name): \(changes.joined(separator: ", "))",
+                        needs: .romanised
+                    )
+                )
+                if out.count == limit { break }
+            }
+            return out
+        }
+        return []
     }
 }

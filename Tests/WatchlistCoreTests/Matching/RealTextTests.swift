@@ -180,6 +180,19 @@ struct RealTextTests {
         entity: Dawnix
         entity: Kamiro
         entity: GENEVIRA
+        entity: CHUNG LIEN
+          alias: 中聯精機股份有限公司
+          alias: 中聯
+        entity: HSIEN CHANG
+          alias: 先昌塑膠股份有限公司
+        entity: KUOSHIN
+          alias: 國信電子股份有限公司
+        entity: LIEN HO
+          alias: 嘉實資訊股份有限公司
+        entity: TA-I
+          alias: 大宜股份有限公司
+        entity: Chenlan Optics Co., Ltd.
+          alias: 辰岚光学有限公司
         """,
         file: "sound.watch"
     )
@@ -627,6 +640,16 @@ struct RealTextTests {
         Case(rule: "vv for w in a short name", text: "Davvnix data leak", entities: ["Dawnix"]),
         Case(rule: "rn for m in a short name", text: "Karniro files leaked", entities: ["Kamiro"]),
         Case(rule: "a swap before a line of business", text: "GeneVria Biotechnology leaked", entities: ["GENEVIRA"]),
+        // Wade-Giles and Taiwanese spellings written in pinyin, read from the Chinese name
+        Case(rule: "pinyin of the Chinese name", text: "Zhong Lian Machinery data leaked", entities: ["CHUNG LIEN"]),
+        Case(rule: "one syllable in pinyin", text: "Zhong Lien Machinery data leaked", entities: ["CHUNG LIEN"]),
+        Case(rule: "ch written zh, letter by letter", text: "Xian Zhang Plastics leak", entities: ["HSIEN CHANG"]),
+        Case(rule: "a one-word name in pinyin, legal form", text: "Guoxin Co., Ltd. leaked", entities: ["KUOSHIN"]),
+        Case(rule: "a name that is no reading of its Chinese name", text: "Lian He Systems leak", entities: []),
+        Case(rule: "pinyin run together after a town", text: "Ningbo Zhonglian Machinery Co., Ltd. leak", entities: []),
+        Case(rule: "a name already in pinyin is not respelt", text: "Zhenlan Optics Co., Ltd. leak", entities: []),
+        Case(rule: "pinyin after a town", text: "Ningbo Zhong Lian Machinery Co., Ltd. leak", entities: []),
+        Case(rule: "a pinyin form of under five letters", text: "Dai Kogyo Corp. leak", entities: []),
         // Abbreviations, glued legal forms, OCR, split words
         Case(
             rule: "Pharma for Pharmaceutical",
