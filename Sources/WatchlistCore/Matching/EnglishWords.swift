@@ -56,4 +56,20 @@ enum CJKWords {
     }()
 
     static func isEveryday(_ word: [UInt32]) -> Bool { everyday.contains(ScalarKey(word)) }
+
+    /// Words and well-known names of 2-3 characters beyond the everyday ones (泰山, 中华, 三星).
+    static let known: Set<ScalarKey> = Set(
+        CJKWordData.knownChinese.split(separator: " ").map { ScalarKey($0.unicodeScalars.map(\.value)) }
+    )
+
+    /// Whether a short CJK name is a word or a well-known name: an everyday or known word, or
+    /// four characters that are two of them (中国电力).
+    static func isKnown(_ word: [UInt32]) -> Bool {
+        func one(_ w: ArraySlice<UInt32>) -> Bool {
+            let key = ScalarKey(Array(w))
+            return everyday.contains(key) || known.contains(key)
+        }
+        if one(word[...]) { return true }
+        return word.count == 4 && one(word[0..<2]) && one(word[2..<4])
+    }
 }

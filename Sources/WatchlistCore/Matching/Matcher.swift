@@ -1124,6 +1124,19 @@ public final class Matcher: Sendable {
                     steps.append("crosses a word boundary: the text reads \(word)")
                 }
             }
+            if owner.kind != .variant, end < folded.count, folded.classes[end] == .cjk,
+                let other = Self.otherOrganisationAfter(
+                    folded,
+                    start,
+                    end,
+                    own: watchlists[Int(owner.watchlist)].entities[Int(owner.entity)].names.map {
+                        normalizer.normalize($0.value).scalars
+                    }
+                )
+            {
+                score = min(score, Self.boundaryScore)
+                steps.append("runs on into \(other): another organisation's name")
+            }
             raws.append(
                 Raw(
                     owner: owner,

@@ -106,6 +106,10 @@ struct RealTextTests {
         entity: MORIKAWA CO., LTD.
         entity: S PLAN GROUP CO., LTD.
         entity: Q International Inc.
+        entity: 泰山企業股份有限公司
+          alias: 泰山
+        entity: 鴻海精密工業股份有限公司
+          alias: 鴻海
         entity: 株式会社Ｒ＆Ｃｏｍｐａｎｙ
         """,
         file: "bulk.watch"
@@ -376,6 +380,13 @@ struct RealTextTests {
         Case(rule: "a possessive's s is no word of a name", text: "The company's plan for 2024", entities: []),
         Case(rule: "a one-letter word is not misspelt", text: "QFC International (Europe)", entities: []),
         Case(rule: "a word is no misspelt legal form", text: "Morikawa Industrial Technologies", entities: []),
+        Case(rule: "a CJK word run on into another organisation", text: "泰山体育产业集团 数据泄露", entities: []),
+        Case(rule: "a CJK word run on into a hospital", text: "泰山医院 患者信息", entities: []),
+        Case(rule: "a CJK word with a grouping word", text: "泰山集团 内部文件", entities: ["泰山企業股份有限公司"]),
+        Case(rule: "a CJK word with its legal form", text: "泰山股份有限公司 内部文件", entities: ["泰山企業股份有限公司"]),
+        Case(rule: "a CJK word with its own continuation", text: "泰山企业 内部文件", entities: ["泰山企業股份有限公司"]),
+        Case(rule: "a CJK word alone", text: "新增受害者：泰山 10GB", entities: ["泰山企業股份有限公司"]),
+        Case(rule: "a distinctive CJK name's group", text: "鸿海科技集团 数据泄露", entities: ["鴻海精密工業股份有限公司"]),
         Case(rule: "a misspelt legal form", text: "Morikawa Industires hacked", entities: ["MORIKAWA CO., LTD."]),
         Case(rule: "the long word misspelt", text: "Q Internatoinal Inc. leak", entities: ["Q International Inc."]),
         Case(rule: "a one-letter first word", text: "S PLAN GROUP leaked", entities: ["S PLAN GROUP CO., LTD."]),
