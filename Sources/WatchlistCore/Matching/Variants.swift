@@ -243,7 +243,7 @@ enum Variants {
             first.unicodeScalars.allSatisfy({ $0.value >= 0x61 && $0.value <= 0x7A }),
             words.dropFirst().allSatisfy({
                 Matcher.businessWords.contains(ScalarKey(Array($0.unicodeScalars.map(\.value))))
-                    || ["laboratories", "laboratory", "labs", "sciences"].contains($0)
+                    || ["laboratories", "laboratory", "labs", "sciences", "industry", "industries"].contains($0)
             }),
             !EnglishWords.isWord(Array(first.unicodeScalars.map(\.value))),
             !Matcher.businessWords.contains(ScalarKey(Array(first.unicodeScalars.map(\.value)))),

@@ -106,6 +106,7 @@ struct RealTextTests {
         entity: MORIKAWA CO., LTD.
         entity: S PLAN GROUP CO., LTD.
         entity: Q International Inc.
+        entity: QUORVATA INDUSTRY CO., LTD.
         entity: 泰山企業股份有限公司
           alias: 泰山
         entity: 鴻海精密工業股份有限公司
@@ -380,6 +381,12 @@ struct RealTextTests {
         Case(rule: "a possessive's s is no word of a name", text: "The company's plan for 2024", entities: []),
         Case(rule: "a one-letter word is not misspelt", text: "QFC International (Europe)", entities: []),
         Case(rule: "a word is no misspelt legal form", text: "Morikawa Industrial Technologies", entities: []),
+        Case(
+            rule: "a generic word (Industry) left out, a group company of its country",
+            text: "Quorvata Of America - 50GB",
+            entities: ["QUORVATA INDUSTRY CO., LTD."]
+        ),
+        Case(rule: "a generic word left out, then a capitalised word", text: "Quorvata Tech Supply", entities: []),
         Case(rule: "a CJK word run on into another organisation", text: "泰山体育产业集团 数据泄露", entities: []),
         Case(rule: "a CJK word run on into a hospital", text: "泰山医院 患者信息", entities: []),
         Case(rule: "a CJK word with a grouping word", text: "泰山集团 内部文件", entities: ["泰山企業股份有限公司"]),
