@@ -298,24 +298,32 @@ public final class Matcher: Sendable {
         var texts: [String] = []
         // Per text, the entity's names in Chinese characters (for romanisations of its Latin names).
         var hanNames: [[String]] = []
+        var japanese: [Bool] = []
         for watchlist in watchlists {
             for entity in watchlist.entities {
                 let values = entity.names.filter { $0.relation != .domain }.map(\.value)
+                let isJapanese = values.contains(where: Romanisation.isJapanese)
                 let han =
-                    values.contains(where: Romanisation.isJapanese) || !values.contains(where: Romanisation.isLatin)
-                    ? [] : values.filter(Romanisation.isHan)
+                    isJapanese || !values.contains(where: Romanisation.isLatin) ? [] : values.filter(Romanisation.isHan)
                 for value in values {
                     texts.append(value)
                     hanNames.append(han)
+                    japanese.append(isJapanese)
                 }
                 for exclude in entity.excludes {
                     texts.append(exclude.value)
                     hanNames.append([])
+                    japanese.append(false)
                 }
             }
         }
         let readings = Romanisation.readings(of: hanNames.flatMap { $0 })
-        let prepared = Self.foldAll(texts, normalizer, han: hanNames.map { $0.compactMap { readings[$0] } })
+        let prepared = Self.foldAll(
+            texts,
+            normalizer,
+            han: hanNames.map { $0.compactMap { readings[$0] } },
+            japanese: japanese
+        )
         var nextPrepared = 0
         patternIndex.reserveCapacity(texts.count * 4)
         patterns.reserveCapacity(texts.count * 4)
@@ -678,14 +686,21 @@ public final class Matcher: Sendable {
     static func foldAll(
         _ texts: [String],
         _ normalizer: Normalizer,
-        han: [[Romanisation.Reading]] = []
+        han: [[Romanisation.Reading]] = [],
+        japanese: [Bool] = []
     ) -> [Prepared] {
         _ = normalizer.table  // build the fold table once, before the workers start
         return parallelMap(texts.count, chunk: 2048) { i in
             let folded = normalizer.normalize(texts[i])
             var item = prepare(folded)
             let core = LegalForms.core(of: folded)
-            for variant in Variants.of(name: texts[i], folded: folded, core: core, han: i < han.count ? han[i] : []) {
+            for variant in Variants.of(
+                name: texts[i],
+                folded: folded,
+                core: core,
+                han: i < han.count ? han[i] : [],
+                japanese: i < japanese.count && japanese[i]
+            ) {
                 // One word of folded letters (a short name's misspelling) is its own folded form.
                 let letters = variant.text.unicodeScalars.map(\.value)
                 if letters.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) {

@@ -74,12 +74,14 @@ enum Variants {
 
     /// The variants of a name (its folded words and core), at most 24.
     /// `han`: the entity's names in Chinese characters, for the romanisations of a name that
-    /// reads them (`Romanisation`).
+    /// reads them (`Romanisation`); `japanese`: the entity is Japanese (kana or 会社 in a name),
+    /// for its words romanised the other way (`japaneseRespellings`).
     static func of(
         name: String,
         folded: NormalizedText,
         core: Range<Int>?,
-        han: [Romanisation.Reading] = []
+        han: [Romanisation.Reading] = [],
+        japanese: Bool = false
     ) -> [Variant] {
         var out: [Variant] = []
         var range = core ?? 0..<folded.count
@@ -155,6 +157,7 @@ enum Variants {
             }
         }
         if allWord, let left = genericWordLeftOut(words) { out.append(left) }
+        if allWord, japanese { out += japaneseRespellings(words) }
         // A short name (5 to 7 letters, one word) with two neighbours swapped, a letter doubled or
         // a doubled letter written once ("Yamtao", "Meddix", "Recom"): slips that keep the name's
         // letters, which the piece search does not reach in so short a word. Not when the slip
@@ -220,6 +223,62 @@ enum Variants {
             }
             let made = Set(out.map(\.text))
             out += Romanisation.forms(of: roman, han: han).filter { !made.contains($0.text) }
+        }
+        return out
+    }
+
+    /// One syllable in Hepburn and in Kunrei/Nihon-shiki romanisation, as Japanese names are
+    /// written either way (Oncho/Ontyo, Showa/Syowa, Matsui/Matui, Fuji/Huji, Shimizu/Simizu).
+    static let japaneseSyllables: [(String, String)] = [
+        ("cho", "tyo"), ("cha", "tya"), ("chu", "tyu"), ("sho", "syo"), ("sha", "sya"), ("shu", "syu"),
+        ("jo", "zyo"), ("ja", "zya"), ("ju", "zyu"), ("chi", "ti"), ("shi", "si"), ("tsu", "tu"), ("fu", "hu"),
+        ("ji", "zi"),
+    ]
+
+    /// A Japanese name of several words with one word romanised the other way ("Taisei Ontyo" for
+    /// TAISEI ONCHO, "Huji Soft"): the misspelling search weighs "ty" for "ch" as two edits, too
+    /// many for a short word, and the words written right say which name it is (4 letters at
+    /// least). Never a word English has or a registered company's name. At most 8.
+    static func japaneseRespellings(_ words: [String]) -> [Variant] {
+        guard words.count >= 2 else { return [] }
+        var out: [Variant] = []
+        var seen = Set<String>()
+        for (i, word) in words.enumerated() where word.count >= 4 {
+            let key = Array(word.unicodeScalars.map(\.value))
+            guard !EnglishWords.isWord(key), !Matcher.businessWords.contains(ScalarKey(key)),
+                words.enumerated().filter({ $0.offset != i }).reduce(0, { $0 + $1.element.count }) >= 4
+            else { continue }
+            for (a, b) in japaneseSyllables {
+                for (from, to) in [(a, b), (b, a)] {
+                    var search = word.startIndex
+                    while let range = word.range(of: from, range: search..<word.endIndex) {
+                        search = word.index(after: range.lowerBound)
+                        // "ti" inside "chi", "si" inside "shi", "tu" inside "tsu" are those syllables.
+                        if range.lowerBound > word.startIndex,
+                            ["ti", "si", "tu"].contains(from)
+                                && ["c", "s", "t"].contains(word[word.index(before: range.lowerBound)])
+                        {
+                            continue
+                        }
+                        var respelt = word
+                        respelt.replaceSubrange(range, with: to)
+                        var w = words
+                        w[i] = respelt
+                        let text = w.joined(separator: " ")
+                        guard !EnglishWords.isWord(Array(respelt.unicodeScalars.map(\.value))),
+                            RegisteredNames.phrases[text] == nil, seen.insert(text).inserted
+                        else { continue }
+                        out.append(
+                            Variant(
+                                text: text,
+                                score: slipScore,
+                                step: "another Japanese romanisation: \(to) for \(from)"
+                            )
+                        )
+                        if out.count == 8 { return out }
+                    }
+                }
+            }
         }
         return out
     }
@@ -328,10 +387,10 @@ enum Variants {
 
     /// Sound-alikes at the start of a name, which people write as they hear it or romanise it
     /// another way: Kravia for Cravia, Phantasista for Fantasista, Shinmag for Sinmag, Hsinta
-    /// for Xinta, Jiang for Chiang.
+    /// for Xinta, Jiang for Chiang, Hujimi for Fujimi (Kunrei hu).
     static let firstSoundAlikes: [(String, String)] = [
         ("c", "k"), ("k", "c"), ("f", "ph"), ("ph", "f"), ("s", "sh"), ("sh", "s"), ("j", "ch"), ("ch", "j"),
-        ("x", "hs"), ("hs", "x"), ("q", "ch"), ("ch", "q"), ("ts", "z"), ("z", "ts"),
+        ("x", "hs"), ("hs", "x"), ("q", "ch"), ("ch", "q"), ("ts", "z"), ("z", "ts"), ("fu", "hu"), ("hu", "fu"),
     ]
 
     /// Sound-alikes of the last letter, with the entity's legal form (Sojits Corporation). Not

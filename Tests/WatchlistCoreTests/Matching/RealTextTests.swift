@@ -198,6 +198,11 @@ struct RealTextTests {
           alias: 大宜股份有限公司
         entity: Chenlan Optics Co., Ltd.
           alias: 辰岚光学有限公司
+        entity: KUROSE CHOKI CO., LTD.
+          alias: 黒瀬長機株式会社
+        entity: MORI CHOKO
+        entity: FUSAMI CO., LTD.
+          alias: 株式会社房見
         """,
         file: "sound.watch"
     )
@@ -666,6 +671,19 @@ struct RealTextTests {
         Case(rule: "a name that is no reading of its Chinese name", text: "Lian He Systems leak", entities: []),
         Case(rule: "pinyin run together after a town", text: "Ningbo Zhonglian Machinery Co., Ltd. leak", entities: []),
         Case(rule: "a name already in pinyin is not respelt", text: "Zhenlan Optics Co., Ltd. leak", entities: []),
+        // Japanese names in Kunrei/Nihon-shiki where the registry has Hepburn
+        Case(
+            rule: "ty for ch in a Japanese name's word",
+            text: "Kurose Tyoki Co., Ltd. leak",
+            entities: ["KUROSE CHOKI CO., LTD."]
+        ),
+        Case(rule: "… not for a name of no Japanese entity", text: "Mori Tyoko leak", entities: []),
+        Case(
+            rule: "Kunrei hu for a first fu, legal form",
+            text: "Husami Co., Ltd. files",
+            entities: ["FUSAMI CO., LTD."]
+        ),
+        Case(rule: "Kunrei hu for a first fu, alone", text: "Husami said today", entities: []),
         Case(rule: "pinyin after a town", text: "Ningbo Zhong Lian Machinery Co., Ltd. leak", entities: []),
         Case(rule: "a pinyin form of under five letters", text: "Dai Kogyo Corp. leak", entities: []),
         // Abbreviations, glued legal forms, OCR, split words
