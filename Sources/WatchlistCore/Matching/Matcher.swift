@@ -1025,7 +1025,14 @@ public final class Matcher: Sendable {
                 // A short name's human misspelling ("Nosawa Corporation", "Keihen Holdings"): other
                 // firms are one such edit away, so it counts only with the entity's legal form or a
                 // line of business after it, and never when it spells a word of this customer's names.
-                if vocabularies[Int(owner.watchlist)].contains(ScalarKey(Array(folded.scalars[start..<end]))) {
+                // A vowel of the first syllable changed counts only with a legal form of the company
+                // family, not a grouping word ("Kaiwan Holdings" is not Keiwan Holdings Co., Ltd.),
+                // and nowhere inside a host name ("api.kyuden.co.jp" is no Kyoden Co.).
+                if vocabularies[Int(owner.watchlist)].contains(ScalarKey(Array(folded.scalars[start..<end])))
+                    || variantSteps[Int(owner.variant)].contains(Variants.firstSyllableVowel)
+                        && (Self.insideHostName(folded, start, end)
+                            || LegalForms.groupingStarts(at: end, in: folded) != nil)
+                {
                     accepted.removeLast()
                     continue
                 }

@@ -38,6 +38,9 @@ enum Variants {
 
     static let abbreviationScore = 0.92
     static let slipScore = 0.90
+    /// Marks a vowel changed in a short name's first syllable ("Cerlit Co.,Ltd." for Carlit): it
+    /// counts with the entity's legal form, never inside a host name.
+    static let firstSyllableVowel = "in the first syllable"
     /// How a slip variant's step starts: a misspelt name is never a group company's ("Sanok
     /// Rubber Company" is not Sanko).
     static let slipStep = "misspelt:"
@@ -419,14 +422,16 @@ enum Variants {
             found.append((t, step, needs))
         }
         let vowels: [UInt32] = [0x61, 0x65, 0x69, 0x6F, 0x75]
-        // A vowel for another: not in the first syllable, which people remember (Madix is not
-        // Medix), and not in a name of five letters.
+        // A vowel for another, with the entity's legal form, in a name of six letters or more (in
+        // five, Madix Inc is not Medix); in the first syllable too ("Cerlit Co.,Ltd.", "Yurozu
+        // Corporation": set 3, three of the four vowel misses), but never inside a host name.
         let firstVowel = w.firstIndex(where: Confusions.isVowel) ?? 0
         for i in 1..<w.count where Confusions.isVowel(w[i]) {
-            for v in vowels where v != w[i] && w.count >= 6 && i > firstVowel + 1 {
+            for v in vowels where v != w[i] && w.count >= 6 {
                 var t = w
                 t[i] = v
-                add(t, "a vowel for another (\(text([v])) for \(text([w[i]])))", .legalForm)
+                let first = i <= firstVowel + 1 ? " \(firstSyllableVowel)" : ""
+                add(t, "a vowel for another\(first) (\(text([v])) for \(text([w[i]])))", .legalForm)
             }
             if Confusions.isVowel(w[i - 1]) || i + 1 < w.count && Confusions.isVowel(w[i + 1]) {
                 var t = w

@@ -203,6 +203,7 @@ struct RealTextTests {
         entity: MORI CHOKO
         entity: FUSAMI CO., LTD.
           alias: 株式会社房見
+        entity: KARSEN CO., LTD.
         """,
         file: "sound.watch"
     )
@@ -684,6 +685,13 @@ struct RealTextTests {
             entities: ["FUSAMI CO., LTD."]
         ),
         Case(rule: "Kunrei hu for a first fu, alone", text: "Husami said today", entities: []),
+        Case(
+            rule: "a first-syllable vowel, legal form",
+            text: "Kersen Co., Ltd. leaked",
+            entities: ["KARSEN CO., LTD."]
+        ),
+        Case(rule: "a first-syllable vowel, alone", text: "Kersen said today", entities: []),
+        Case(rule: "a first-syllable vowel in a host name", text: "creds for portal.kersen.co.jp", entities: []),
         Case(rule: "pinyin after a town", text: "Ningbo Zhong Lian Machinery Co., Ltd. leak", entities: []),
         Case(rule: "a pinyin form of under five letters", text: "Dai Kogyo Corp. leak", entities: []),
         // Abbreviations, glued legal forms, OCR, split words
