@@ -36,6 +36,108 @@ enum Fuzzy {
         var move: [UInt8] = []
         var spent: [Int] = []
         var insertCost: [Int32] = []
+        /// Alignments worked out before, in this listing or an earlier one (`Memo`): empty
+        /// until the first alignment that can be remembered.
+        var memo: [Memo] = []
+    }
+
+    /// One alignment worked out: what `align` read (the key, the direction, the window's
+    /// letters, whether each prefix of it ends on a word boundary) and what it gave.
+    /// `align` reads nothing else, so the same inputs give the same result: listings repeat
+    /// their words, and most alignments are of a name against the same few phrases.
+    /// Only windows of up to 32 letters below U+0100 are remembered (packed 8 to a word).
+    struct Memo {
+        /// 0 for an empty slot, else the hash of the rest (with its low bit set).
+        var tag: UInt64 = 0
+        var letters: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        /// Key id << 8 | window length << 1 | forward.
+        var meta: UInt64 = 0
+        /// Bit j - 1: the prefix of j letters ends on a word boundary (`align`'s check).
+        var boundaries: UInt32 = 0
+        var found: Bool = false
+        var length: UInt8 = 0
+        var units: UInt8 = 0
+        var edits: UInt8 = 0
+
+        static let slots = 1 << 16
+
+        /// The memo entry for an alignment of key `keyID` with the scratch window, its
+        /// boundary bits filled in by `boundary(j)`; nil when the window cannot be remembered.
+        @inline(__always)
+        static func entry(keyID: Int, forward: Bool, _ window: [UInt32], _ boundary: (Int) -> Bool) -> Memo? {
+            let w = window.count
+            guard w <= 32, keyID >= 0 else { return nil }
+            var entry = Memo()
+            var packed: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            var bits: UInt32 = 0
+            for j in 0..<w {
+                let v = window[j]
+                guard v < 256 else { return nil }
+                let shifted = UInt64(v) << UInt64((j & 7) * 8)
+                switch j >> 3 {
+                case 0: packed.0 |= shifted
+                case 1: packed.1 |= shifted
+                case 2: packed.2 |= shifted
+                default: packed.3 |= shifted
+                }
+                if boundary(j + 1) { bits |= 1 << UInt32(j) }
+            }
+            entry.letters = packed
+            entry.boundaries = bits
+            entry.meta = UInt64(keyID) << 8 | UInt64(w) << 1 | (forward ? 1 : 0)
+            var h = (packed.0 ^ entry.meta) &* 0x9E37_79B9_7F4A_7C15
+            h = (h ^ (h >> 29) ^ packed.1) &* 0xBF58_476D_1CE4_E5B9
+            h = (h ^ (h >> 31) ^ packed.2) &* 0x94D0_49BB_1331_11EB
+            h = (h ^ (h >> 29) ^ packed.3 ^ UInt64(bits) << 32) &* 0x9E37_79B9_7F4A_7C15
+            entry.tag = (h ^ (h >> 32)) | 1
+            return entry
+        }
+
+        @inline(__always)
+        func sameInput(_ other: Memo) -> Bool {
+            tag == other.tag && meta == other.meta && boundaries == other.boundaries && letters.0 == other.letters.0
+                && letters.1 == other.letters.1 && letters.2 == other.letters.2 && letters.3 == other.letters.3
+        }
+    }
+
+    /// `align` through the scratch's memo: the remembered result for the same inputs, or the
+    /// alignment worked out and remembered.
+    @inline(__always)
+    static func rememberedAlign(
+        _ pattern: [UInt32],
+        _ wordOf: [Int],
+        _ key: Matcher.FuzzyKey,
+        keyID: Int,
+        _ text: NormalizedText,
+        anchor: Int,
+        forward: Bool,
+        _ scratch: inout Scratch
+    ) -> (length: Int, units: Int, edits: Int)? {
+        guard
+            var entry = Memo.entry(
+                keyID: keyID,
+                forward: forward,
+                scratch.window,
+                { j in forward ? text.isWordEnd(anchor + j) : text.isWordStart(anchor - j) }
+            )
+        else {
+            return align(pattern, wordOf, key, text, anchor: anchor, forward: forward, &scratch)
+        }
+        if scratch.memo.isEmpty { scratch.memo = [Memo](repeating: Memo(), count: Memo.slots) }
+        let slot = Int(truncatingIfNeeded: entry.tag >> 1) & (Memo.slots - 1)
+        let stored = scratch.memo[slot]
+        if stored.sameInput(entry) {
+            return stored.found ? (Int(stored.length), Int(stored.units), Int(stored.edits)) : nil
+        }
+        let result = align(pattern, wordOf, key, text, anchor: anchor, forward: forward, &scratch)
+        if let result {
+            entry.found = true
+            entry.length = UInt8(result.length)
+            entry.units = UInt8(result.units)
+            entry.edits = UInt8(result.edits)
+        }
+        scratch.memo[slot] = entry
+        return result
     }
 
     /// The best (start, end, units, edits) for `key` around a hit of its `piece` at `pieceStart`.
@@ -61,11 +163,15 @@ enum Fuzzy {
         }
         if piece == 0 {
             guard firstTry(pieceStart, false), wordsMayFit(key, text, from: pieceStart) else { return nil }
-            consider(forward(key, from: pieceStart, text, &scratch).map { (pieceStart, $0.end, $0.units, $0.edits) })
+            consider(
+                forward(key, keyID: keyID, from: pieceStart, text, &scratch).map {
+                    (pieceStart, $0.end, $0.units, $0.edits)
+                }
+            )
         } else if piece == last {
             let end = pieceStart + (m - offsets[last])
             guard firstTry(end, true), wordsMayFit(key, text, to: end) else { return nil }
-            consider(backward(key, to: end, text, &scratch).map { ($0.start, end, $0.units, $0.edits) })
+            consider(backward(key, keyID: keyID, to: end, text, &scratch).map { ($0.start, end, $0.units, $0.edits) })
         } else {
             let implied = pieceStart - offsets[piece]
             for start in max(0, implied - k - 1)...max(0, implied + k + 1)
@@ -73,7 +179,9 @@ enum Fuzzy {
                 && sameFirstLetter(key.scalars[0], text.scalars[start]) && text.isWordStart(start)
                 && firstTry(start, false)
             {
-                consider(forward(key, from: start, text, &scratch).map { (start, $0.end, $0.units, $0.edits) })
+                consider(
+                    forward(key, keyID: keyID, from: start, text, &scratch).map { (start, $0.end, $0.units, $0.edits) }
+                )
             }
         }
         guard let found = best, soundAlikeStart(key.scalars, text, found.start) else { return nil }
@@ -149,6 +257,7 @@ enum Fuzzy {
 
     static func forward(
         _ key: Matcher.FuzzyKey,
+        keyID: Int = -1,
         from start: Int,
         _ text: NormalizedText,
         _ scratch: inout Scratch
@@ -158,14 +267,24 @@ enum Fuzzy {
         let stop = min(text.count, start + key.scalars.count + key.maxEdits + 1)
         while i < stop, text.classes[i] == .word { i += 1 }
         if i > start { scratch.window.append(contentsOf: text.scalars[start..<i]) }
-        guard let found = align(key.scalars, key.wordOf, key, text, anchor: start, forward: true, &scratch) else {
-            return nil
-        }
+        guard
+            let found = rememberedAlign(
+                key.scalars,
+                key.wordOf,
+                key,
+                keyID: keyID,
+                text,
+                anchor: start,
+                forward: true,
+                &scratch
+            )
+        else { return nil }
         return (start + found.length, found.units, found.edits)
     }
 
     static func backward(
         _ key: Matcher.FuzzyKey,
+        keyID: Int = -1,
         to end: Int,
         _ text: NormalizedText,
         _ scratch: inout Scratch
@@ -177,7 +296,16 @@ enum Fuzzy {
             i -= 1
         }
         guard
-            let found = align(key.reversedScalars, key.reversedWordOf, key, text, anchor: end, forward: false, &scratch)
+            let found = rememberedAlign(
+                key.reversedScalars,
+                key.reversedWordOf,
+                key,
+                keyID: keyID,
+                text,
+                anchor: end,
+                forward: false,
+                &scratch
+            )
         else { return nil }
         return (end - found.length, found.units, found.edits)
     }

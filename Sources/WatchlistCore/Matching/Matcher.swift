@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One mention of a watched name in a listing.
 public struct MatchHit: Sendable, Equatable {
@@ -221,6 +222,9 @@ public final class Matcher: Sendable {
     /// Per watchlist and entity: its names whose core (without the legal form) is also the core
     /// or the name of other entities of the same watchlist → those entities (`SharedCores.swift`).
     let sharedCores: [[[Int32: [Int32]]]]
+    /// Scratch buffers and remembered alignments (`Fuzzy.Memo`) of the listings matched so
+    /// far, one per listing being matched at a time: taken for a listing, put back after it.
+    let scratchPool = Mutex<[Fuzzy.Scratch]>([])
 
     public init(watchlists: [Watchlist], normalizer: Normalizer = Normalizer()) {
         self.watchlists = watchlists
@@ -1175,7 +1179,9 @@ public final class Matcher: Sendable {
 
         // Misspellings: verify each piece hit against its whole name.
         var verified = Set<[Int]>()
-        var scratch = Fuzzy.Scratch()
+        var scratch = pieces.isEmpty ? Fuzzy.Scratch() : scratchPool.withLock { $0.popLast() } ?? Fuzzy.Scratch()
+        scratch.tried.removeAll(keepingCapacity: true)
+        defer { if !pieces.isEmpty { scratchPool.withLock { $0.append(scratch) } } }
         for (keyID, piece, set, start, _) in pieces {
             let key = fuzzyKeys[Int(keyID)]
             guard
