@@ -290,6 +290,59 @@ struct EngineTests {
         #expect(ruledOut > 100)
     }
 
+    /// `Fuzzy.Memo` only saves time: every alignment through a scratch that remembers earlier
+    /// ones (of this text and of texts before it) gives what the alignment worked out afresh
+    /// gives — also where two texts have the same letters with their words cut elsewhere
+    /// ("Kestrelvison x" / "Kestrelvisonx"), which the memo must tell apart.
+    @Test func rememberedAlignmentsEqualAlignmentsWorkedOutAfresh() throws {
+        let list = try watchlist(
+            """
+            customer: Memo
+            entity: Kestrel Dynamics
+              alias: Kestrelvision
+              alias: Orion Shipping Lines
+            """
+        )
+        let matcher = Matcher(watchlists: [list])
+        let texts = [
+            "Kestrelvison x", "Kestrelvisonx", "x Kestrelvison", "xKestrelvison",
+            "Kestral Dyn kestraldyn Kestrel Dynamcs kestreldynamics Kestrel-Dinamics",
+            "KestralDyn kestral dyn KestrelDynamcs kestrel dynamics KestrelDinamics",
+            "kestrelvison Kestrel vison orion shiping lines orionshipinglines Orion Shiping Lines",
+        ]
+        var remembering = Fuzzy.Scratch()
+        var alignments = 0
+        var differing = 0
+        for _ in 0..<2 {
+            for text in texts.map({ Normalizer().normalize($0) }) {
+                for (id, key) in matcher.fuzzyKeys.enumerated() {
+                    for start in 0..<text.count {
+                        var fresh = Fuzzy.Scratch()
+                        let forward = Fuzzy.forward(key, keyID: id, from: start, text, &remembering)
+                        let expected = Fuzzy.forward(key, from: start, text, &fresh)
+                        if forward?.end != expected?.end || forward?.units != expected?.units
+                            || forward?.edits != expected?.edits
+                        {
+                            differing += 1
+                        }
+                        let end = start + 1
+                        let backward = Fuzzy.backward(key, keyID: id, to: end, text, &remembering)
+                        let expectedBackward = Fuzzy.backward(key, to: end, text, &fresh)
+                        if backward?.start != expectedBackward?.start || backward?.units != expectedBackward?.units
+                            || backward?.edits != expectedBackward?.edits
+                        {
+                            differing += 1
+                        }
+                        if expected != nil { alignments += 1 }
+                    }
+                }
+            }
+        }
+        #expect(differing == 0)
+        #expect(alignments > 10)
+        #expect(!remembering.memo.isEmpty)
+    }
+
     /// `match` reads standard input a chunk at a time: the same hits, in the same order, with the
     /// same line numbers and default ids (the line number) as the whole input at once, wherever
     /// the chunks cut: inside a line, in a line longer than a chunk, before a last line without
