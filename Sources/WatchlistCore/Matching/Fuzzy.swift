@@ -39,6 +39,9 @@ enum Fuzzy {
         /// Alignments worked out before, in this listing or an earlier one (`Memo`): empty
         /// until the first alignment that can be remembered.
         var memo: [Memo] = []
+        /// How many alignments `memo` holds (a power of two): the matcher's choice, by how
+        /// many names it looks for misspellings of.
+        var memoSlots = Memo.slots
     }
 
     /// One alignment worked out: what `align` read (the key, the direction, the window's
@@ -60,6 +63,14 @@ enum Fuzzy {
         var edits: UInt8 = 0
 
         static let slots = 1 << 16
+
+        /// Slots for a matcher with `keys` misspelling keys: 16 a key, from 2^16 to 2^18
+        /// (3.5 to 14 MB a listing matched at a time).
+        static func slots(keys: Int) -> Int {
+            var slots = slots
+            while slots < keys * 16 && slots < 1 << 18 { slots <<= 1 }
+            return slots
+        }
 
         /// The memo entry for an alignment of key `keyID` with the scratch window, its
         /// boundary bits filled in by `boundary(j)`; nil when the window cannot be remembered.
@@ -123,8 +134,8 @@ enum Fuzzy {
         else {
             return align(pattern, wordOf, key, text, anchor: anchor, forward: forward, &scratch)
         }
-        if scratch.memo.isEmpty { scratch.memo = [Memo](repeating: Memo(), count: Memo.slots) }
-        let slot = Int(truncatingIfNeeded: entry.tag >> 1) & (Memo.slots - 1)
+        if scratch.memo.isEmpty { scratch.memo = [Memo](repeating: Memo(), count: scratch.memoSlots) }
+        let slot = Int(truncatingIfNeeded: entry.tag >> 1) & (scratch.memo.count - 1)
         let stored = scratch.memo[slot]
         if stored.sameInput(entry) {
             return stored.found ? (Int(stored.length), Int(stored.units), Int(stored.edits)) : nil

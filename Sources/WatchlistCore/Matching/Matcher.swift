@@ -1179,7 +1179,10 @@ public final class Matcher: Sendable {
 
         // Misspellings: verify each piece hit against its whole name.
         var verified = Set<[Int]>()
-        var scratch = pieces.isEmpty ? Fuzzy.Scratch() : scratchPool.withLock { $0.popLast() } ?? Fuzzy.Scratch()
+        var scratch =
+            pieces.isEmpty
+            ? Fuzzy.Scratch()
+            : scratchPool.withLock { $0.popLast() } ?? Fuzzy.Scratch(memoSlots: Fuzzy.Memo.slots(keys: fuzzyKeys.count))
         scratch.tried.removeAll(keepingCapacity: true)
         defer { if !pieces.isEmpty { scratchPool.withLock { $0.append(scratch) } } }
         for (keyID, piece, set, start, _) in pieces {
