@@ -6,8 +6,13 @@
 /// transitions live in one open-addressing hash table keyed by (state, scalar).
 public struct AhoCorasick: Sendable {
     private var rootNext: [Int32]
-    private var keys: [UInt64]
-    private var values: [Int32]
+    /// The transitions of states with several children: (state, symbol) → state, the key and
+    /// its value side by side (one cache miss a lookup, not two).
+    struct Slot {
+        var key: UInt64
+        var value: Int32
+    }
+    private var slots: [Slot]
     private var mask: Int
     /// Per state, everything a scan step reads, in one 16-byte record (one cache line):
     /// most trie states have a single child, which is stored here instead of in the hash.
@@ -31,6 +36,11 @@ public struct AhoCorasick: Sendable {
         var next: Int32
     }
     private var outputRecords: [OutputRecord] = []
+    /// For the states one or two Latin letters deep (`denseDepth`), where a scan of Latin text
+    /// spends most of its steps: the state after each letter a–z (0x60..<0x80), failure links
+    /// already followed, 32 to a row. Such a state's `onlyChild` is -2 - its row.
+    private var denseRows: [Int32] = []
+    static let denseDepth = 2
     public private(set) var patternLengths: [Int32]
 
     private static let emptyKey = UInt64.max
@@ -120,8 +130,7 @@ public struct AhoCorasick: Sendable {
         }
         var capacity = 16
         while capacity < multi * 2 { capacity <<= 1 }
-        var keys = [UInt64](repeating: Self.emptyKey, count: capacity)
-        var values = [Int32](repeating: 0, count: capacity)
+        var slots = [Slot](repeating: Slot(key: Self.emptyKey, value: 0), count: capacity)
         let mask = capacity - 1
         for state in 0..<states {
             let from = Int(childStart[state])
@@ -132,16 +141,14 @@ public struct AhoCorasick: Sendable {
                 if state == 0 && symbol < 0x10000 { rootNext[Int(symbol)] = childStates[c] }
                 let key = UInt64(UInt32(state)) << 32 | UInt64(symbol)
                 var slot = Self.hash(key) & mask
-                while keys[slot] != Self.emptyKey { slot = (slot + 1) & mask }
-                keys[slot] = key
-                values[slot] = childStates[c]
+                while slots[slot].key != Self.emptyKey { slot = (slot + 1) & mask }
+                slots[slot] = Slot(key: key, value: childStates[c])
             }
         }
         buildKeys = []
         buildValues = []
         self.rootNext = rootNext
-        self.keys = keys
-        self.values = values
+        self.slots = slots
         self.mask = mask
 
         // Pattern ends per state (counting sort again).
@@ -196,6 +203,47 @@ public struct AhoCorasick: Sendable {
             }
         }
 
+        // Dense rows for the shallow Latin states (built with `transition` before their
+        // `onlyChild` is marked).
+        var denseStates: [Int32] = []
+        var latinDepth = [Int8](repeating: 0, count: states)
+        for c in Int(childStart[0])..<Int(childStart[1]) where childSymbols[c] &- 0x60 < 32 {
+            latinDepth[Int(childStates[c])] = 1
+        }
+        for state in queue where latinDepth[Int(state)] > 0 && latinDepth[Int(state)] < Self.denseDepth {
+            for c in Int(childStart[Int(state)])..<Int(childStart[Int(state) + 1]) where childSymbols[c] &- 0x60 < 32 {
+                latinDepth[Int(childStates[c])] = latinDepth[Int(state)] + 1
+            }
+        }
+        // (Not a state whose one child is not a–z: the scan looks other letters up in the hash,
+        // which holds the children of states with several only.)
+        for state in queue where latinDepth[Int(state)] > 0 {
+            let from = Int(childStart[Int(state)])
+            let to = Int(childStart[Int(state) + 1])
+            if to - from == 1 && childSymbols[from] &- 0x60 >= 32 { continue }
+            denseStates.append(state)
+        }
+        var denseRows = [Int32](repeating: 0, count: denseStates.count * 32)
+        for (row, state) in denseStates.enumerated() {
+            for column in 0..<32 {
+                let symbol = UInt32(0x60 + column)
+                var f = state
+                var target: Int32 = 0
+                while true {
+                    let t = transition(f, symbol)
+                    if t != 0 {
+                        target = t
+                        break
+                    }
+                    if f == 0 { break }
+                    f = self.records[Int(f)].fail
+                }
+                denseRows[row << 5 | column] = target
+            }
+        }
+        for (row, state) in denseStates.enumerated() { self.records[Int(state)].onlyChild = -2 - Int32(row) }
+        self.denseRows = denseRows
+
         // Reports: the patterns ending at a state, in order, then those of the next state on
         // its failure chain that ends one. `outputLink` becomes an index into them.
         var firstRecord = [Int32](repeating: -1, count: states)
@@ -230,8 +278,9 @@ public struct AhoCorasick: Sendable {
         let key = UInt64(UInt32(bitPattern: state)) << 32 | UInt64(symbol)
         var slot = Self.hash(key) & mask
         while true {
-            let k = keys[slot]
-            if k == key { return values[slot] }
+            let entry = slots[slot]
+            if entry.key == key { return entry.value }
+            let k = entry.key
             if k == Self.emptyKey { return 0 }
             slot = (slot + 1) & mask
         }
@@ -265,10 +314,10 @@ public struct AhoCorasick: Sendable {
         _ found: (inout State, Int, Int, Int) -> Void
     ) {
         rootNext.withUnsafeBufferPointer { rootNext in
-            keys.withUnsafeBufferPointer { keys in
-                values.withUnsafeBufferPointer { values in
-                    records.withUnsafeBufferPointer { records in
-                        outputRecords.withUnsafeBufferPointer { outputRecords in
+            slots.withUnsafeBufferPointer { slots in
+                records.withUnsafeBufferPointer { records in
+                    outputRecords.withUnsafeBufferPointer { outputRecords in
+                        denseRows.withUnsafeBufferPointer { denseRows in
                             text.withUnsafeBufferPointer { text in
                                 let mask = self.mask
                                 @inline(__always) func next(_ state: Int32, _ symbol: UInt32) -> Int32 {
@@ -280,14 +329,19 @@ public struct AhoCorasick: Sendable {
                                         return record.onlyChild != 0 && record.onlySymbol == symbol
                                             ? record.onlyChild : 0
                                     }
+                                    if record.onlyChild < -1, symbol &- 0x60 < 32 {
+                                        // The state the failure links lead to: where the loop below ends.
+                                        return denseRows[Int(-2 - record.onlyChild) << 5 | Int(symbol &- 0x60)]
+                                    }
                                     return lookup(state, symbol)
                                 }
                                 @inline(__always) func lookup(_ state: Int32, _ symbol: UInt32) -> Int32 {
                                     let key = UInt64(UInt32(bitPattern: state)) << 32 | UInt64(symbol)
                                     var slot = Self.hash(key) & mask
                                     while true {
-                                        let k = keys[slot]
-                                        if k == key { return values[slot] }
+                                        let entry = slots[slot]
+                                        if entry.key == key { return entry.value }
+                                        let k = entry.key
                                         if k == Self.emptyKey { return 0 }
                                         slot = (slot + 1) & mask
                                     }
