@@ -290,6 +290,35 @@ struct EngineTests {
         #expect(ruledOut > 100)
     }
 
+    /// The automaton reports exactly the occurrences a plain search finds, over patterns of
+    /// a few a–z letters, digits and CJK characters (overlapping, nested, sharing prefixes and
+    /// suffixes): the dense rows of its shallow Latin states follow the failure links as the
+    /// hash does, and a state whose one child is no a–z letter keeps that child.
+    @Test func automatonReportsWhatAPlainSearchFinds() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt32] = [0x61, 0x62, 0x63, 0x7A, 0x31, 0x4E00]
+        for round in 0..<40 {
+            var patterns: [[UInt32]] = []
+            for _ in 0..<(5 + round) {
+                let length = Int.random(in: 1...5, using: &generator)
+                patterns.append((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+            }
+            let automaton = AhoCorasick(patterns: patterns)
+            let text = (0..<200).map { _ in alphabet.randomElement(using: &generator)! }
+            var found: [[Int]] = []
+            automaton.scan(text) { id, start, end in found.append([id, start, end]) }
+            var expected: [[Int]] = []
+            for (id, pattern) in patterns.enumerated() {
+                for start in 0...(text.count - pattern.count)
+                where Array(text[start..<(start + pattern.count)]) == pattern {
+                    expected.append([id, start, start + pattern.count])
+                }
+            }
+            #expect(Set(found) == Set(expected), "patterns \(patterns)")
+            #expect(found.count == expected.count)
+        }
+    }
+
     /// `Fuzzy.Memo` only saves time: every alignment through a scratch that remembers earlier
     /// ones (of this text and of texts before it) gives what the alignment worked out afresh
     /// gives — also where two texts have the same letters with their words cut elsewhere
