@@ -2002,8 +2002,13 @@ public final class Matcher: Sendable {
         let atStart =
             p < 0 || [0x2E, 0x21, 0x3F, 0x3A, 0x0A, 0x7C, 0x5B, 0x5D, 0x28, 0x29, 0x2D, 0x22].contains(text.utf8[p])
         let word = String(decoding: bytes, as: UTF8.self)
-        if EnglishWords.isWord(Array(word.lowercased().unicodeScalars.map(\.value))) {
-            guard !atStart, !mostlyCapitalised(text) else { return nil }
+        let lower = Array(word.lowercased().unicodeScalars.map(\.value))
+        if EnglishWords.isWord(lower) {
+            // A given name or surname and no everyday word, no region: a person ("Michael Komatsu").
+            let person =
+                EnglishWords.isProperNoun(lower) && !EnglishWords.isEveryday(lower)
+                && !Places.regions.contains(word.lowercased())
+            guard person || !atStart && !mostlyCapitalised(text) else { return nil }
         } else if LegalForms.formStarts(at: w, in: text) {
             return nil
         }

@@ -384,6 +384,8 @@ struct RealTextTests {
         Case(rule: "a partner before '& Partners'", text: "Nagai, Morikawa & Partners tax files", entities: []),
         Case(rule: "the name as filed", text: "Morikawa Co., Ltd. - 30GB leaked", entities: ["MORIKAWA CO., LTD."]),
         Case(rule: "the core with a partner firm", text: "Morikawa and Goto dental records", entities: []),
+        Case(rule: "a given name before it: a person", text: "Daniel Morikawa interview notes", entities: []),
+        Case(rule: "a region before it is no person", text: "Japan Morikawa leak", entities: ["MORIKAWA CO., LTD."]),
         Case(rule: "a possessive's s is no word of a name", text: "The company's plan for 2024", entities: []),
         Case(rule: "a one-letter word is not misspelt", text: "QFC International (Europe)", entities: []),
         Case(rule: "a word is no misspelt legal form", text: "Morikawa Industrial Technologies", entities: []),
