@@ -1,9 +1,9 @@
 /// What follows a short CJK name inside a run of CJK text. Chinese and Japanese write no spaces and
 /// no capitals, so "followed by another capitalised word" has no CJK counterpart: a name that is
-/// also a word or a well-known name (泰山 a mountain, 精华 "essence", 中华 "China", 三星 Samsung)
-/// run on into a line of business or an organisation's word is another organisation's name —
-/// 泰山体育产业集团 is not TAISUN (泰山), 精华制药集团 not St.Shine (精華). A name that is no such word
-/// (鸿海) keeps its group companies (鸿海科技集团), as a distinctive Latin core does.
+/// also a word or a common name (精华 "essence", 中华 "China", 长城 the Wall) run on, within four
+/// characters, into a line of business or an organisation's word is another organisation's name:
+/// 精华制药集团 is not St.Shine (精華). A name that is no such word keeps its group companies
+/// (鸿海科技集团, 华为终端有限公司), as a distinctive Latin core does.
 extension Matcher {
     /// The other organisation's name that the CJK name at `start..<end` begins, or nil. `own`:
     /// the entity's names, folded (a run that goes on as one of them is the entity's own).
@@ -23,7 +23,7 @@ extension Matcher {
         let goesOn = Array(text.scalars[start...end])
         if own.contains(where: { $0.count > goesOn.count && $0.starts(with: goesOn) }) { return nil }
         var i = end
-        while i < text.count, i - end < 8, text.classes[i] == .cjk, text.starts[i] == text.ends[i - 1] {
+        while i < text.count, i - end <= 4, text.classes[i] == .cjk, text.starts[i] == text.ends[i - 1] {
             for word in organisationWords where i + word.count <= text.count {
                 if text.scalars[i..<(i + word.count)].elementsEqual(word) {
                     return text.original(start..<(i + word.count))

@@ -57,7 +57,7 @@ enum CJKWords {
 
     static func isEveryday(_ word: [UInt32]) -> Bool { everyday.contains(ScalarKey(word)) }
 
-    /// Words and well-known names of 2-3 characters beyond the everyday ones (泰山, 中华, 三星).
+    /// Words and common names of 2-3 characters beyond the everyday ones (精华, 中华, 长城).
     static let known: Set<ScalarKey> = Set(
         CJKWordData.knownChinese.split(separator: " ").map { ScalarKey($0.unicodeScalars.map(\.value)) }
     )

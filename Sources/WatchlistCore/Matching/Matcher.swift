@@ -2020,8 +2020,8 @@ public final class Matcher: Sendable {
     static func possessiveS(_ text: NormalizedText, _ start: Int) -> Bool {
         guard start > 0, text.scalars[start] == 0x73, text.classes[start - 1] == .word, text.isWordEnd(start + 1)
         else { return false }
-        let gap = text.utf8[Int(text.ends[start - 1])..<Int(text.starts[start])]
-        return gap.elementsEqual([0x27]) || gap.elementsEqual([0xE2, 0x80, 0x99])
+        let gap = String(decoding: text.utf8[Int(text.ends[start - 1])..<Int(text.starts[start])], as: UTF8.self)
+        return gap.unicodeScalars.count == 1 && Normalizer.isApostrophe(gap.unicodeScalars.first!.value)
     }
 
     /// A capitalised name joined to `start..<end` by "&", "+" or "and" (either side), as

@@ -154,7 +154,7 @@ extension Matcher {
         }
         // "America Chung Nam or ACN", "… aka ACN": the words before the "or".
         let w0 = wordStart(i)
-        if ["or", "aka"].contains(text.original(w0..<i)), w0 > 0, text.classes[w0 - 1] == .word,
+        if ["or", "aka"].contains(text.original(w0..<i).lowercased()), w0 > 0, text.classes[w0 - 1] == .word,
             text.utf8[Int(text.ends[w0 - 1])..<Int(text.starts[w0])].allSatisfy(separator)
         {
             i = w0
@@ -209,10 +209,12 @@ extension Matcher {
             return "\(partner), \(word)"
         }
         // "Gordon | Zeller, P.A.", "Gordon Zeller PLLC": more partners' names, then the form;
-        // "Kimura & Tanaka Law Office": then the practice.
+        // "Kimura & Tanaka Law Office": then the practice, when the names are joined ("Vantorix,
+        // Microsoft Partner" is a firm describing itself).
+        let joined = after.contains("&") || after.contains(" and ")
         var names: [Substring] = []
         for token in after.split(whereSeparator: separators).prefix(4) {
-            if isForm(token) || !names.isEmpty && practiceWords.contains(token.lowercased()) {
+            if isForm(token) || !names.isEmpty && joined && practiceWords.contains(token.lowercased()) {
                 return ([Substring(word)] + names + [token]).joined(separator: " ")
             }
             guard capitalised(token) || token.lowercased() == "and" else { return nil }

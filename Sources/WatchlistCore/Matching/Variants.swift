@@ -555,23 +555,33 @@ enum Romanisation {
     /// once, for every distinct character at once (a transform call per name cost 0.2 ms: a
     /// third of a second for a Taiwanese registry's names).
     static func readings(of names: [String]) -> [String: Reading] {
+        // Every customer's names are read in one call, so one character must not spoil the rest
+        // (a full-width bracket in another customer's 腾讯科技（深圳）有限公司): ideographs only,
+        // one per line, and a line that gives no single syllable leaves only its character unread.
         var chars: [Unicode.Scalar] = []
         var seen = Set<Unicode.Scalar>()
         for name in names {
-            for s in name.unicodeScalars where s.value >= 0x3400 && seen.insert(s).inserted { chars.append(s) }
+            for s in name.unicodeScalars where s.properties.isIdeographic && seen.insert(s).inserted { chars.append(s) }
         }
         guard !chars.isEmpty,
-            let latin = String(String.UnicodeScalarView(chars)).applyingTransform(
+            let latin = chars.map { String($0) }.joined(separator: "\n").applyingTransform(
                 StringTransform("Han-Latin; Latin-ASCII"),
                 reverse: false
             )
         else { return [:] }
-        let syllables = latin.lowercased().split(whereSeparator: { !$0.isLetter }).map { Array($0.utf8) }
-        guard syllables.count == chars.count else { return [:] }
-        let reading = Dictionary(uniqueKeysWithValues: zip(chars, syllables))
+        let lines = latin.lowercased().split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count == chars.count else { return [:] }
+        var reading: [Unicode.Scalar: [UInt8]] = [:]
+        for (char, line) in zip(chars, lines) {
+            let syllables = line.split(whereSeparator: { !$0.isLetter })
+            if syllables.count == 1 { reading[char] = Array(syllables[0].utf8) }
+        }
         var out: [String: Reading] = [:]
         for name in names where out[name] == nil {
-            let read = name.unicodeScalars.filter { $0.value >= 0x3400 }.compactMap { reading[$0] }
+            let han = name.unicodeScalars.filter { $0.properties.isIdeographic }
+            // A character left unread leaves the whole name unread: its syllables would not align.
+            let read = han.compactMap { reading[$0] }
+            guard read.count == han.count else { continue }
             out[name] = Reading(name: name, syllables: read)
         }
         return out

@@ -107,8 +107,10 @@ struct RealTextTests {
         entity: S PLAN GROUP CO., LTD.
         entity: Q International Inc.
         entity: QUORVATA INDUSTRY CO., LTD.
-        entity: 泰山企業股份有限公司
-          alias: 泰山
+        entity: 精華光學股份有限公司
+          alias: 精華
+        entity: HUAWEI TECHNOLOGIES CO., LTD.
+          alias: 华为
         entity: 鴻海精密工業股份有限公司
           alias: 鴻海
         entity: 株式会社Ｒ＆Ｃｏｍｐａｎｙ
@@ -382,11 +384,17 @@ struct RealTextTests {
             entities: []
         ),
         Case(rule: "a partner before '& Partners'", text: "Nagai, Morikawa & Partners tax files", entities: []),
+        Case(
+            rule: "a firm describing itself",
+            text: "Morikawa, Microsoft Partner - 20GB leaked",
+            entities: ["MORIKAWA CO., LTD."]
+        ),
         Case(rule: "the name as filed", text: "Morikawa Co., Ltd. - 30GB leaked", entities: ["MORIKAWA CO., LTD."]),
         Case(rule: "the core with a partner firm", text: "Morikawa and Goto dental records", entities: []),
         Case(rule: "a given name before it: a person", text: "Daniel Morikawa interview notes", entities: []),
         Case(rule: "a region before it is no person", text: "Japan Morikawa leak", entities: ["MORIKAWA CO., LTD."]),
         Case(rule: "a possessive's s is no word of a name", text: "The company's plan for 2024", entities: []),
+        Case(rule: "a possessive's s, any apostrophe", text: "The companyʼs plan for 2024", entities: []),
         Case(rule: "a one-letter word is not misspelt", text: "QFC International (Europe)", entities: []),
         Case(rule: "a word is no misspelt legal form", text: "Morikawa Industrial Technologies", entities: []),
         Case(
@@ -395,13 +403,15 @@ struct RealTextTests {
             entities: ["QUORVATA INDUSTRY CO., LTD."]
         ),
         Case(rule: "a generic word left out, then a capitalised word", text: "Quorvata Tech Supply", entities: []),
-        Case(rule: "a CJK word run on into another organisation", text: "泰山体育产业集团 数据泄露", entities: []),
-        Case(rule: "a CJK word run on into a hospital", text: "泰山医院 患者信息", entities: []),
-        Case(rule: "a CJK word with a grouping word", text: "泰山集团 内部文件", entities: ["泰山企業股份有限公司"]),
-        Case(rule: "a CJK word with its legal form", text: "泰山股份有限公司 内部文件", entities: ["泰山企業股份有限公司"]),
-        Case(rule: "a CJK word with its own continuation", text: "泰山企业 内部文件", entities: ["泰山企業股份有限公司"]),
-        Case(rule: "a CJK word alone", text: "新增受害者：泰山 10GB", entities: ["泰山企業股份有限公司"]),
+        Case(rule: "a CJK word run on into another organisation", text: "精华体育产业集团 数据泄露", entities: []),
+        Case(rule: "a CJK word run on into a hospital", text: "精华医院 患者信息", entities: []),
+        Case(rule: "a CJK word with a grouping word", text: "精华集团 内部文件", entities: ["精華光學股份有限公司"]),
+        Case(rule: "a CJK word with its legal form", text: "精华股份有限公司 内部文件", entities: ["精華光學股份有限公司"]),
+        Case(rule: "a CJK word with its own continuation", text: "精华光学 内部文件", entities: ["精華光學股份有限公司"]),
+        Case(rule: "a CJK word alone", text: "新增受害者：精华 10GB", entities: ["精華光學股份有限公司"]),
         Case(rule: "a distinctive CJK name's group", text: "鸿海科技集团 数据泄露", entities: ["鴻海精密工業股份有限公司"]),
+        Case(rule: "a CJK word, then running text", text: "精华员工资料和银行账户泄露", entities: ["精華光學股份有限公司"]),
+        Case(rule: "a brand's group company", text: "华为终端有限公司 数据泄露", entities: ["HUAWEI TECHNOLOGIES CO., LTD."]),
         Case(rule: "a misspelt legal form", text: "Morikawa Industires hacked", entities: ["MORIKAWA CO., LTD."]),
         Case(rule: "the long word misspelt", text: "Q Internatoinal Inc. leak", entities: ["Q International Inc."]),
         Case(rule: "a one-letter first word", text: "S PLAN GROUP leaked", entities: ["S PLAN GROUP CO., LTD."]),
@@ -863,6 +873,8 @@ struct RealTextTests {
             entity: Nissan Motor Co., Ltd.
               alias: Nissan
             entity: Gree Electric
+            entity: CHUNG LIEN
+              alias: 中聯精機股份有限公司
             """,
             file: "a.watch"
         )
@@ -874,13 +886,15 @@ struct RealTextTests {
             entity: NISSIN SHOJI CO., LTD.
               alias: Nissin
             entity: GreeElectric Parts
+            entity: TENCENT
+              alias: 騰訊科技（深圳）有限公司
             """,
             file: "b.watch"
         )
         let listings = [
             "Kestrel Dynamics Corporation leak", "Mitsubishi Estate tenant list", "Nissin and Nissan dealers",
             "Gree Electric Parts catalogue", "GreeElectric Parts", "Kestrel hacked",
-            "Mitsubishi Estate Co., Ltd. files",
+            "Mitsubishi Estate Co., Ltd. files", "Zhong Lian Machinery data leaked",
         ]
         let together = Matcher(watchlists: [a, b])
         for list in [a, b] {
@@ -895,6 +909,8 @@ struct RealTextTests {
         #expect(
             together.match("Kestrel Dynamics Corporation leak", threshold: 0.8).map(\.customer).sorted() == ["A", "B"]
         )
+        // B's full-width brackets once left every customer's Chinese names unread (no pinyin forms).
+        #expect(together.match("Zhong Lian Machinery data leaked", threshold: 0.8).map(\.customer) == ["A"])
     }
 }
 
