@@ -683,6 +683,7 @@ struct RealTextTests {
         Case(rule: "a one-word name in pinyin, legal form", text: "Guoxin Co., Ltd. leaked", entities: ["KUOSHIN"]),
         Case(rule: "a name that is no reading of its Chinese name", text: "Lian He Systems leak", entities: []),
         Case(rule: "pinyin run together after a town", text: "Ningbo Zhonglian Machinery Co., Ltd. leak", entities: []),
+        Case(rule: "pinyin run together: the name's word breaks", text: "Zhonglian leaked", entities: []),
         Case(rule: "a name already in pinyin is not respelt", text: "Zhenlan Optics Co., Ltd. leak", entities: []),
         // Japanese names in Kunrei/Nihon-shiki where the registry has Hepburn
         Case(
@@ -706,6 +707,7 @@ struct RealTextTests {
         Case(rule: "a first-syllable vowel in a host name", text: "creds for portal.kersen.co.jp", entities: []),
         Case(rule: "pinyin after a town", text: "Ningbo Zhong Lian Machinery Co., Ltd. leak", entities: []),
         Case(rule: "a pinyin form of under five letters", text: "Dai Kogyo Corp. leak", entities: []),
+        Case(rule: "a pinyin form of under five letters, alone", text: "Da I leaked", entities: []),
         // Abbreviations, glued legal forms, OCR, split words
         Case(
             rule: "Pharma for Pharmaceutical",
