@@ -62,13 +62,13 @@ enum Fuzzy {
         var units: UInt8 = 0
         var edits: UInt8 = 0
 
-        static let slots = 1 << 16
+        static let slots = 1 << 15
 
-        /// Slots for a matcher with `keys` misspelling keys: 16 a key, from 2^16 to 2^18
-        /// (3.5 to 14 MB a listing matched at a time).
+        /// Slots for a matcher with `keys` misspelling keys: 8 a key, from 2^15 to 2^18
+        /// (1.8 to 14 MB a listing matched at a time).
         static func slots(keys: Int) -> Int {
             var slots = slots
-            while slots < keys * 16 && slots < 1 << 18 { slots <<= 1 }
+            while slots < keys * 8 && slots < 1 << 18 { slots <<= 1 }
             return slots
         }
 
