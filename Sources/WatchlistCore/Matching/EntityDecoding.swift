@@ -9,25 +9,67 @@ struct EntityDecoded {
     /// For every byte offset of `text` (and its end), the offset in the original.
     let originalOffset: [Int]
 
-    /// Nil when the text has no reference to decode.
+    /// Nil when the text has no reference to decode and no full-width Latin letter, digit,
+    /// sign or space: "Ｃｈｉｎａ　Ｒａｉｌｗａｙ　Ｃｏｎｓｔｒｕｃｔｉｏｎ" is read as "China Railway
+    /// Construction", so capitals and spaces around a name mean what they mean in ASCII.
     init?(_ original: String) {
         // Through the contiguous bytes: the generic `utf8.contains` walks the view byte by
         // byte (1 % of a match run, for every title and body).
-        let hasReference =
-            original.utf8.withContiguousStorageIfAvailable { $0.contains(0x26) } ?? original.utf8.contains(0x26)
-        guard hasReference else { return nil }
+        func has(_ byte: UInt8) -> Bool {
+            original.utf8.withContiguousStorageIfAvailable { $0.contains(byte) } ?? original.utf8.contains(byte)
+        }
+        let hasReference = has(0x26)
+        let mayBeWide = has(0xEF) || has(0xE3)
+        guard hasReference || mayBeWide else { return nil }
         var bytes = Array(original.utf8)
         var map = Array(0...bytes.count)
         var changed = false
-        for _ in 0..<3 {
+        for _ in 0..<(hasReference ? 3 : 0) {
             guard let (decoded, step) = Self.decodeOnce(bytes) else { break }
             map = step.map { map[$0] }
             bytes = decoded
             changed = true
         }
+        if mayBeWide, let (narrow, step) = Self.narrowed(bytes) {
+            map = step.map { map[$0] }
+            bytes = narrow
+            changed = true
+        }
         guard changed else { return nil }
         text = String(decoding: bytes, as: UTF8.self)
         originalOffset = map
+    }
+
+    /// Full-width ASCII (U+FF01–FF5E) and the ideographic space as ASCII: the narrowed bytes and,
+    /// per offset, the offset it came from; nil when there is none.
+    static func narrowed(_ bytes: [UInt8]) -> ([UInt8], [Int])? {
+        var out: [UInt8] = []
+        var from: [Int] = []
+        var any = false
+        var i = 0
+        while i < bytes.count {
+            if i + 2 < bytes.count, bytes[i] == 0xEF,
+                bytes[i + 1] == 0xBC && bytes[i + 2] >= 0x81 || bytes[i + 1] == 0xBD && bytes[i + 2] <= 0x9E
+            {
+                let scalar = (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F) | 0xF000
+                out.append(UInt8(scalar - 0xFEE0))
+                from.append(i)
+                i += 3
+                any = true
+            } else if i + 2 < bytes.count, bytes[i] == 0xE3, bytes[i + 1] == 0x80, bytes[i + 2] == 0x80 {
+                out.append(0x20)
+                from.append(i)
+                i += 3
+                any = true
+            } else {
+                out.append(bytes[i])
+                from.append(i)
+                i += 1
+            }
+        }
+        guard any else { return nil }
+        from.append(bytes.count)
+        return (out, from)
     }
 
     /// One round: the decoded bytes and, per decoded offset, the offset it came from.

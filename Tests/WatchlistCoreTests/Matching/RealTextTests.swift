@@ -392,6 +392,8 @@ struct RealTextTests {
         Case(rule: "the name as filed", text: "Morikawa Co., Ltd. - 30GB leaked", entities: ["MORIKAWA CO., LTD."]),
         Case(rule: "the core with a partner firm", text: "Morikawa and Goto dental records", entities: []),
         Case(rule: "a given name before it: a person", text: "Daniel Morikawa interview notes", entities: []),
+        Case(rule: "a given name before it, full width", text: "Ｄａｎｉｅｌ　Ｍｏｒｉｋａｗａ interview", entities: []),
+        Case(rule: "another name after it, full width", text: "转让Ｍｏｒｉｋａｗａ　Ｂｕｓｓａｎ员工邮箱", entities: []),
         Case(rule: "a region before it is no person", text: "Japan Morikawa leak", entities: ["MORIKAWA CO., LTD."]),
         Case(rule: "a possessive's s is no word of a name", text: "The company's plan for 2024", entities: []),
         Case(rule: "a possessive's s, any apostrophe", text: "The companyʼs plan for 2024", entities: []),
@@ -812,6 +814,14 @@ struct RealTextTests {
         #expect(hit.matched == "Kyocera Corporation")
         let bytes = Array(title.utf8)
         #expect(String(decoding: bytes[hit.byteRange], as: UTF8.self) == "Kyocera Corporation")
+    }
+
+    @Test func fullWidthTextIsReadNarrowAndReportedAsWritten() throws {
+        let title = "出售Ｍｏｒｉｋａｗａ　Ｃｏ．，　Ｌｔｄ．数据库"
+        let hit = try #require(Self.matcher.match(title, threshold: 0.8).first)
+        #expect(hit.entity == "MORIKAWA CO., LTD.")
+        #expect(String(decoding: Array(title.utf8)[hit.byteRange], as: UTF8.self) == hit.matched)
+        #expect(hit.matched.hasPrefix("Ｍｏｒｉｋａｗａ"), "\(hit.matched)")
     }
 
     @Test func groupCompaniesSaySo() throws {
