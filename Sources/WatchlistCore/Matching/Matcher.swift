@@ -810,6 +810,11 @@ public final class Matcher: Sendable {
             let range = originalOffset(hit.byteRange.lowerBound)..<originalOffset(hit.byteRange.upperBound)
             hit.byteRange = range
             hit.matched = String(decoding: original[range], as: UTF8.self)
+            // Read narrow, written wide: the score says the width was folded, as for a name.
+            if hit.score > 0.98, hit.matched.unicodeScalars.contains(where: { (0xFF01...0xFF5E).contains($0.value) }) {
+                hit.score = 0.98
+                hit.steps.insert("width (NFKC)", at: 0)
+            }
             return hit
         }
     }
