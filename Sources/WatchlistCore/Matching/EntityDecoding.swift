@@ -43,51 +43,44 @@ struct EntityDecoded {
     /// Full-width ASCII (U+FF01–FF5E) and the ideographic space as ASCII: the narrowed bytes and,
     /// per offset, the offset it came from; nil when there is none.
     static func narrowed(_ bytes: [UInt8]) -> ([UInt8], [Int])? {
-        var out: [UInt8] = []
-        var from: [Int] = []
-        var any = false
-        var i = 0
-        while i < bytes.count {
-            if i + 2 < bytes.count, bytes[i] == 0xEF,
-                bytes[i + 1] == 0xBC && bytes[i + 2] >= 0x81 || bytes[i + 1] == 0xBD && bytes[i + 2] <= 0x9E
+        rewritten(bytes) { input, i in
+            guard i + 2 < input.count else { return nil }
+            if input[i] == 0xEF,
+                input[i + 1] == 0xBC && input[i + 2] >= 0x81 || input[i + 1] == 0xBD && input[i + 2] <= 0x9E
             {
-                let scalar = (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F) | 0xF000
-                out.append(UInt8(scalar - 0xFEE0))
-                from.append(i)
-                i += 3
-                any = true
-            } else if i + 2 < bytes.count, bytes[i] == 0xE3, bytes[i + 1] == 0x80, bytes[i + 2] == 0x80 {
-                out.append(0x20)
-                from.append(i)
-                i += 3
-                any = true
-            } else {
-                out.append(bytes[i])
-                from.append(i)
-                i += 1
+                let scalar = (UInt32(input[i + 1] & 0x3F) << 6) | UInt32(input[i + 2] & 0x3F) | 0xF000
+                return ([UInt8(scalar - 0xFEE0)], i + 3)
             }
+            return input[i] == 0xE3 && input[i + 1] == 0x80 && input[i + 2] == 0x80 ? ([0x20], i + 3) : nil
         }
-        guard any else { return nil }
-        from.append(bytes.count)
-        return (out, from)
     }
 
     /// One round: the decoded bytes and, per decoded offset, the offset it came from.
     static func decodeOnce(_ bytes: [UInt8]) -> ([UInt8], [Int])? {
+        rewritten(bytes) { input, i in input[i] == 0x26 ? HTMLText.entity(input, i) : nil }
+    }
+
+    /// The bytes with what `replacement` gives at an offset (its bytes and where the rest
+    /// resumes) put in place of the original, and per new offset the offset it came from;
+    /// nil when nothing was replaced.
+    static func rewritten(
+        _ bytes: [UInt8],
+        _ replacement: (UnsafeBufferPointer<UInt8>, Int) -> ([UInt8], Int)?
+    ) -> ([UInt8], [Int])? {
         var out: [UInt8] = []
         var from: [Int] = []
         out.reserveCapacity(bytes.count)
-        var decodedAny = false
+        var replacedAny = false
         bytes.withUnsafeBufferPointer { input in
             var i = 0
             while i < input.count {
-                if input[i] == 0x26, let (utf8, next) = HTMLText.entity(input, i) {
+                if let (utf8, next) = replacement(input, i) {
                     for b in utf8 {
                         out.append(b)
                         from.append(i)
                     }
                     i = next
-                    decodedAny = true
+                    replacedAny = true
                 } else {
                     out.append(input[i])
                     from.append(i)
@@ -95,7 +88,7 @@ struct EntityDecoded {
                 }
             }
         }
-        guard decodedAny else { return nil }
+        guard replacedAny else { return nil }
         from.append(bytes.count)
         return (out, from)
     }

@@ -1013,10 +1013,7 @@ public final class Matcher: Sendable {
                 // word breaks: mainland firms run the syllables together after a town
                 // ("Zhengzhou Fengjian New Materials"), and a town or another name's word before it
                 // makes it part of that name.
-                var written = 0
-                for i in start..<end where folded.classes[i] == .word && (i == start || folded.wordStart[i]) {
-                    written += 1
-                }
+                let written = Self.wordCount(folded, start, end)
                 if written != Int(owner.words) {
                     score = min(score, Self.boundaryScore)
                     steps.append(
